@@ -1,0 +1,53 @@
+package dev.honest.common.task;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One task as validated from the user's task file. This record is also the canonical form the
+ * launcher writes into the ConfigMap ({@code tasks.json}), which the worker reads back.
+ *
+ * @param id unique, non-blank
+ * @param title non-blank
+ * @param description may be empty
+ * @param priority scheduling priority
+ * @param category e.g. {@code security}; may be empty
+ * @param area e.g. {@code frontend}; may be empty
+ * @param files workspace-relative paths, forward slashes, no duplicates; empty for general tasks
+ * @param action {@code analyze} (default) or {@code fix}
+ * @param model the task's own model, or null for the default choice
+ */
+public record TaskSpec(
+    String id,
+    String title,
+    String description,
+    Priority priority,
+    String category,
+    String area,
+    List<String> files,
+    Action action,
+    String model) {
+
+  public TaskSpec {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("task id must not be blank");
+    }
+    if (title == null || title.isBlank()) {
+      throw new IllegalArgumentException("task " + id + ": title must not be blank");
+    }
+    Objects.requireNonNull(priority, () -> "task " + id + ": priority");
+    description = description == null ? "" : description;
+    category = category == null ? "" : category;
+    area = area == null ? "" : area;
+    files = files == null ? List.of() : List.copyOf(files);
+    action = action == null ? Action.ANALYZE : action;
+    if (model != null && model.isBlank()) {
+      model = null;
+    }
+  }
+
+  /** True when the task names files (it goes to the code model by default). */
+  public boolean hasFiles() {
+    return !files.isEmpty();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.honest.common.result;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.honest.common.task.Action;
+import dev.honest.common.task.Priority;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ResultLinesTest {
+  private static final String SHA = "a".repeat(64);
+  private static final String MD5 = "b".repeat(32);
+
+  static TaskRecord completedRecord() {
+    CallRecord call = new CallRecord("codellama:7b", "http://localhost:11434", "task", 200, 120, 40,
+        1_500_000_000L, 1500, "stop", SHA, MD5, SHA, null);
+    return new TaskRecord("T-001", "Check XSS", Priority.CRITICAL, "security", "frontend", Action.ANALYZE,
+        3, "pod-a", "node-1", TaskStatus.COMPLETED, null, "codellama:7b", "c".repeat(64), 1,
+        Instant.parse("2026-11-26T10:00:00Z"), Instant.parse("2026-11-26T10:00:02.5Z"),
+        List.of(new InputFile("src/app.js", 10, MD5, SHA, false)), List.of(call),
+        List.of(new Finding("src/app.js", 3, "high", "XSS", "innerHTML", "use textContent")), List.of());
+  }
+
+  @Test
+  void aRecordSurvivesTheRoundTripThroughOneLogLine() {
+    TaskRecord record = completedRecord();
+
+    String line = ResultLines.format(record);
+
+    assertThat(line).startsWith("HONEST-RESULT {").doesNotContain("\n");
+    assertThat(line).contains("\"model_digest\":\"" + "c".repeat(64) + "\"", "\"status\":\"completed\"",
+        "\"priority\":\"critical\"", "\"started_at\":\"2026-11-26T10:00:00Z\"", "\"error\":null");
+    assertThat(ResultLines.parseRecord("2026-11-26T10:00:03Z " + line)).contains(record);
+  }
+
+  @Test
+  void ordinaryLogLinesAreNotResults() {
+    assertThat(ResultLines.parseRecord("[worker-1] T-001 completed")).isEmpty();
+  }
+
+  @Test
+  void aCutOffResultLineIsReportedNotIgnored() {
+    String line = ResultLines.format(completedRecord());
+
+    assertThatThrownBy(() -> ResultLines.parseRecord(line.substring(0, line.length() / 2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed HONEST-RESULT line");
+  }
+
+  @Test
+  void aCompletedTaskWithoutASuccessfulCallIsRejected() {
+    TaskRecord r = completedRecord();
+    assertThatThrownBy(() -> new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), TaskStatus.COMPLETED, null, r.model(), r.modelDigest(), 0,
+        r.startedAt(), r.finishedAt(), r.inputs(), List.of(), r.findings(), r.changes()))
+        .hasMessageContaining("completed without a successful LLM call");
+  }
+
+  @Test
+  void aFailedTaskMustSayWhy() {
+    TaskRecord r = completedRecord();
+    assertThatThrownBy(() -> new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), TaskStatus.FAILED, null, r.model(), r.modelDigest(), 1,
+        r.startedAt(), r.finishedAt(), r.inputs(), r.calls(), r.findings(), r.changes()))
+        .hasMessageContaining("must say why");
+  }
+
+  @Test
+  void theErrorClassIsWrittenAsClass() {
+    String line = ResultLines.format(new WorkerSummary(1, 2, 1, 1, 1, 10));
+    assertThat(line).isEqualTo(
+        "HONEST-SUMMARY {\"worker\":1,\"assigned\":2,\"completed\":1,\"failed\":1,\"exit_code\":1,\"duration_ms\":10}");
+    assertThat(dev.honest.common.json.Json.mapper().writeValueAsString(new TaskError("model_not_found", "m")))
+        .isEqualTo("{\"class\":\"model_not_found\",\"message\":\"m\"}");
+  }
+}
