@@ -1,0 +1,23 @@
+package dev.honest.launcher.results;
+
+import java.util.List;
+
+/**
+ * Everything gathered about one worker after a run: how its Job (or process) ended, each attempt,
+ * and its complete log text (all attempts, in order), from which task records are parsed.
+ *
+ * @param index 1-based worker index
+ * @param job the Job name ({@code k8s-worker-N})
+ * @param status {@code succeeded}, {@code failed}, {@code running} (still active when collected) or {@code missing}
+ * @param reason the Job's failure reason ({@code BackoffLimitExceeded}, {@code DeadlineExceeded}, ...), or null
+ * @param pods every attempt, oldest first
+ * @param log the concatenated log of all attempts, as written to {@code k8s-worker-N-log.txt}
+ * @param durationMs from the Job's (process's) start to its end, or to collection
+ */
+public record WorkerOutcome(
+    int index, String job, String status, String reason, List<PodOutcome> pods, String log, long durationMs) {
+  public WorkerOutcome {
+    pods = pods == null ? List.of() : List.copyOf(pods);
+    log = log == null ? "" : log;
+  }
+}
