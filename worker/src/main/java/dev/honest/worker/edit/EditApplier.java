@@ -1,5 +1,6 @@
 package dev.honest.worker.edit;
 
+import dev.honest.common.hash.Hashes;
 import dev.honest.common.result.Change;
 import dev.honest.common.task.TaskSpec;
 import java.io.IOException;
@@ -70,8 +71,8 @@ public final class EditApplier {
         continue;
       }
       byte[] after = afterText.getBytes(StandardCharsets.UTF_8);
-      Change change = new Change(path, Digests.md5(before), Digests.sha256(before), Digests.md5(after),
-          Digests.sha256(after), UnifiedDiff.of(path, beforeText, afterText));
+      Change change = new Change(path, Hashes.md5Hex(before), Hashes.sha256Hex(before), Hashes.md5Hex(after),
+          Hashes.sha256Hex(after), UnifiedDiff.of(path, beforeText, afterText));
       changed.add(new ChangedFile(change, after));
     }
     return List.copyOf(changed);
