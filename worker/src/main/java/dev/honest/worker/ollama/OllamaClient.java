@@ -11,6 +11,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.hash.Hashes;
 import dev.honest.common.json.Json;
 import dev.honest.common.result.CallRecord;
 import dev.honest.worker.ollama.ResponseParser.BadBody;
@@ -22,12 +23,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -324,19 +322,10 @@ public final class OllamaClient {
         reply == null ? 0 : reply.totalDurationNs(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
         reply == null ? null : reply.doneReason(),
-        hasBody ? hex("SHA-256", body) : null,
-        hasBody ? hex("MD5", body) : null,
-        reply == null ? null : hex("SHA-256", reply.content().getBytes(UTF_8)),
+        hasBody ? Hashes.sha256Hex(body) : null,
+        hasBody ? Hashes.md5Hex(body) : null,
+        reply == null ? null : Hashes.sha256Hex(reply.content().getBytes(UTF_8)),
         error);
-  }
-
-  // To be replaced by dev.honest.common.hash.Hashes (sha256Hex, md5Hex) once that is merged.
-  private static String hex(String algorithm, byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is required of every Java platform", e);
-    }
   }
 
   private Listing listing(String url) throws InterruptedException {
