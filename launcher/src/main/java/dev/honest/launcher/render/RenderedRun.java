@@ -1,0 +1,101 @@
+package dev.honest.launcher.render;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every Kubernetes object of a run, plus the plan and the worker configuration they carry.
+ *
+ * @param namespace the run namespace (cluster-scoped)
+ * @param deployment Ollama
+ * @param service {@code ollama-llm-service}
+ * @param configMaps {@code orchestrator-config} first, then each worker's file ConfigMaps
+ * @param jobs {@code k8s-worker-1..N}, in worker order
+ * @param networkPolicies default deny, then what is allowed
+ * @param plan which worker runs which tasks
+ * @param workerConfig the {@code config.json} inside {@code orchestrator-config}
+ */
+public record RenderedRun(
+    Namespace namespace,
+    Deployment deployment,
+    Service service,
+    List<ConfigMap> configMaps,
+    List<Job> jobs,
+    List<NetworkPolicy> networkPolicies,
+    Plan plan,
+    WorkerConfig workerConfig) {
+
+  public static final String NAMESPACE_FILE = "k8s-namespace.yaml";
+  public static final String DEPLOYMENT_FILE = "ollama-deployment.yaml";
+  public static final String SERVICE_FILE = "ollama-service.yaml";
+  public static final String CONFIG_MAPS_FILE = "orchestrator-configmap.yaml";
+  public static final String NETWORK_POLICIES_FILE = "k8s-networkpolicy.yaml";
+  public static final String PLAN_FILE = "plan.json";
+
+  public RenderedRun {
+    configMaps = List.copyOf(configMaps);
+    jobs = List.copyOf(jobs);
+    networkPolicies = List.copyOf(networkPolicies);
+  }
+
+  /** The file of worker {@code index}'s Job: {@code k8s-worker-N-job.yaml}. */
+  public static String jobFile(int index) {
+    return "k8s-worker-" + index + "-job.yaml";
+  }
+
+  /**
+   * The namespaced objects in the order to apply them: network policies before any pod, ConfigMaps
+   * before the pods that mount them, Ollama before the workers. The namespace itself is {@link
+   * #namespace()}, applied first and on its own.
+   */
+  public List<HasMetadata> namespacedObjects() {
+    List<HasMetadata> objects = new ArrayList<>(networkPolicies);
+    objects.addAll(configMaps);
+    objects.add(service);
+    objects.add(deployment);
+    objects.addAll(jobs);
+    return objects;
+  }
+
+  /**
+   * Writes the manifests (YAML through fabric8's serialization; several objects in one file are
+   * separate documents) and {@code plan.json} into {@code outputDir}, creating it.
+   */
+  public void writeTo(Path outputDir) throws IOException {
+    Files.createDirectories(outputDir);
+    write(outputDir.resolve(NAMESPACE_FILE), List.of(namespace));
+    write(outputDir.resolve(DEPLOYMENT_FILE), List.of(deployment));
+    write(outputDir.resolve(SERVICE_FILE), List.of(service));
+    write(outputDir.resolve(CONFIG_MAPS_FILE), configMaps);
+    for (int i = 0; i < jobs.size(); i++) {
+      write(outputDir.resolve(jobFile(plan.workers().get(i).index())), List.of(jobs.get(i)));
+    }
+    write(outputDir.resolve(NETWORK_POLICIES_FILE), networkPolicies);
+    Files.writeString(outputDir.resolve(PLAN_FILE), ConfigLayout.toJson(plan));
+  }
+
+  private static void write(Path file, List<? extends HasMetadata> objects) throws IOException {
+    StringBuilder yaml = new StringBuilder();
+    for (HasMetadata object : objects) {
+      String document = Manifests.SERIALIZATION.asYaml(object);
+      yaml.append(document.startsWith("---") ? "" : "---\n").append(document);
+      if (!document.endsWith("\n")) {
+        yaml.append('\n');
+      }
+    }
+    Files.writeString(file, yaml.toString());
+  }
+}

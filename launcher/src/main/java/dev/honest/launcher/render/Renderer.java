@@ -1,0 +1,133 @@
+package dev.honest.launcher.render;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.GenerationOptions;
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.plan.Planner;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a run (settings, tasks, workspace) into every Kubernetes object it needs, without a
+ * cluster: plans the tasks, then fills in the templates of {@link Manifests}.
+ *
+ * <ul>
+ *   <li>ConfigMap {@code orchestrator-config}: {@code config.json}, {@code tasks.json} (all tasks)
+ *       and {@code plan.json}, exactly as {@link ConfigLayout#toJson} writes them;
+ *   <li>per worker, ConfigMaps {@code k8s-worker-N-files-K} holding the files of its tasks;
+ *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment and Service, the namespace and the
+ *       network policies.
+ * </ul>
+ *
+ * <p>The worker's {@code num_thread} is set to the Ollama CPU limit, and its {@code keep_alive} to
+ * {@value #KEEP_ALIVE} (forever, like the server's {@code OLLAMA_KEEP_ALIVE}): a request's value
+ * overrides the server's, so the two must agree.
+ */
+public final class Renderer {
+  public static final String CONFIG_MAP = "orchestrator-config";
+  /** A Go duration string, as Ollama's API parses it; negative = keep the model loaded. */
+  public static final String KEEP_ALIVE = "-1m";
+
+  static final String PRODUCT = "honest-orchestration";
+  static final String PART_OF = "app.kubernetes.io/part-of";
+  static final String INSTANCE = "app.kubernetes.io/instance";
+  static final String COMPONENT = "app.kubernetes.io/component";
+  static final String WORKER_INDEX = "honest.dev/worker-index";
+  static final String WORKER_NAME = "honest.dev/worker-name";
+
+  /**
+   * Renders the run.
+   *
+   * @throws RenderException when a task file is missing, cannot be mounted, or is too large for a
+   *     ConfigMap, or when {@code orchestrator-config} itself would exceed 1 MiB
+   */
+  public RenderedRun render(RunSettings settings, List<TaskSpec> tasks, Path workspace) throws RenderException {
+    Plan plan;
+    try {
+      plan = new Planner().plan(settings.runId(), tasks, workspace, settings.workers(), settings.options());
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new RenderException(e.getMessage(), e);
+    }
+    WorkerConfig config = workerConfig(settings);
+
+    Namespace namespace = Manifests.namespace();
+    namespace.getMetadata().setName(settings.namespace());
+
+    List<ConfigMap> configMaps = new ArrayList<>();
+    configMaps.add(orchestratorConfig(settings, config, tasks, plan));
+    Map<String, TaskSpec> byId = new LinkedHashMap<>();
+    tasks.forEach(t -> byId.put(t.id(), t));
+    List<Job> jobs = new ArrayList<>();
+    for (WorkerSlice slice : plan.workers()) {
+      Map<String, String> labels = runLabels(settings.runId(), "worker");
+      labels.put(WORKER_INDEX, String.valueOf(slice.index()));
+      labels.put(WORKER_NAME, slice.name());
+      List<String> files = slice.tasks().stream().flatMap(id -> byId.get(id).files().stream()).toList();
+      Map<String, String> fileLabels = new LinkedHashMap<>(labels);
+      fileLabels.put(COMPONENT, "task-files");
+      WorkspaceFiles workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, workspace, files);
+      configMaps.addAll(workspaceFiles.configMaps());
+      jobs.add(WorkerJobs.job(settings, slice, labels, workspaceFiles));
+    }
+
+    List<NetworkPolicy> policies = Manifests.networkPolicies();
+    policies.forEach(p -> p.getMetadata().setNamespace(settings.namespace()));
+
+    return new RenderedRun(namespace, OllamaManifests.deployment(settings, plan.workers().size()),
+        OllamaManifests.service(settings), configMaps, jobs, policies, plan, config);
+  }
+
+  /** The worker configuration of the run, pointing at the Ollama Service. */
+  static WorkerConfig workerConfig(RunSettings s) {
+    GenerationOptions o = s.options();
+    GenerationOptions options =
+        new GenerationOptions(o.temperature(), o.seed(), o.numCtx(), o.numPredict(), s.ollamaThreads());
+    WorkerConfig defaults = WorkerConfig.defaults(s.runId(), List.of(OllamaManifests.url(s.namespace())));
+    return new WorkerConfig(s.runId(), defaults.llmUrls(), s.codeModel(), s.generalModel(), options, KEEP_ALIVE,
+        s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
+  }
+
+  private static ConfigMap orchestratorConfig(RunSettings s, WorkerConfig config, List<TaskSpec> tasks, Plan plan)
+      throws RenderException {
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(ConfigLayout.CONFIG_FILE, ConfigLayout.toJson(config));
+    data.put(ConfigLayout.TASKS_FILE, ConfigLayout.toJson(tasks));
+    data.put(ConfigLayout.PLAN_FILE, ConfigLayout.toJson(plan));
+    long size = ConfigMapSize.textEntries(data);
+    if (size > ConfigMapSize.DATA_BUDGET) {
+      throw new RenderException("ConfigMap " + CONFIG_MAP + " would hold " + size + " bytes ("
+          + ConfigLayout.TASKS_FILE + " " + data.get(ConfigLayout.TASKS_FILE).length() + " characters, "
+          + ConfigLayout.PLAN_FILE + " " + data.get(ConfigLayout.PLAN_FILE).length()
+          + " characters): over the 1 MiB ConfigMap limit (" + ConfigMapSize.DATA_BUDGET
+          + " bytes of data); split the task file into smaller runs");
+    }
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(CONFIG_MAP)
+        .withNamespace(s.namespace())
+        .withLabels(runLabels(s.runId(), "config"))
+        .endMetadata()
+        .withData(data)
+        .build();
+  }
+
+  private static Map<String, String> runLabels(String runId, String component) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(INSTANCE, runId);
+    labels.put(COMPONENT, component);
+    labels.put(PART_OF, PRODUCT);
+    return labels;
+  }
+}

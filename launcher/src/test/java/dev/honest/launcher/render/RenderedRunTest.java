@@ -1,0 +1,136 @@
+package dev.honest.launcher.render;
+
+import static dev.honest.launcher.TestTasks.mixed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.task.TaskSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A rendered run, written to YAML and read back the way kubectl and the API server would. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class RenderedRunTest {
+  KubernetesClient client;
+
+  @TempDir Path workspace;
+  @TempDir Path out;
+
+  private List<TaskSpec> tasks;
+  private RenderedRun run;
+
+  @BeforeEach
+  void render() throws RenderException {
+    tasks = mixed(workspace, 71, 21);
+    run = new Renderer().render(RunSettings.builder("run-21", "registry.example/honest-worker:1.0").build(),
+        tasks, workspace);
+  }
+
+  @Test
+  void writeToProducesOneFilePerObjectKindAndOneJobFilePerWorker() throws IOException {
+    run.writeTo(out);
+
+    List<String> expected = new ArrayList<>(List.of("k8s-namespace.yaml", "ollama-deployment.yaml",
+        "ollama-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml", "plan.json"));
+    IntStream.rangeClosed(1, 12).forEach(n -> expected.add("k8s-worker-" + n + "-job.yaml"));
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected);
+    }
+    assertThat(Files.readString(out.resolve("plan.json"))).isEqualTo(ConfigLayout.toJson(run.plan()));
+  }
+
+  @Test
+  void everyWrittenObjectLoadsBackTypedEqualAndWithoutUnknownFields() throws IOException {
+    run.writeTo(out);
+
+    assertThat(load("k8s-namespace.yaml")).containsExactly(run.namespace());
+    assertThat(load("ollama-deployment.yaml")).containsExactly(run.deployment());
+    assertThat(load("ollama-service.yaml")).containsExactly(run.service());
+    assertThat(load("orchestrator-configmap.yaml")).containsExactlyElementsOf(run.configMaps());
+    assertThat(load("k8s-networkpolicy.yaml")).containsExactlyElementsOf(run.networkPolicies());
+    for (int n = 1; n <= 12; n++) {
+      assertThat(load("k8s-worker-" + n + "-job.yaml")).containsExactly(run.jobs().get(n - 1));
+    }
+    try (Stream<Path> files = Files.list(out)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        for (HasMetadata object : load(file.getFileName().toString())) {
+          assertThat(object).as(file.toString()).isNotInstanceOf(GenericKubernetesResource.class);
+          assertThat(UnknownFields.in(object)).as(file.toString()).isEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyRenderedObjectIsCreatedInTheClusterAndReadBackUnchanged() {
+    List<HasMetadata> all = new ArrayList<>();
+    all.add(run.namespace());
+    all.addAll(run.namespacedObjects());
+
+    for (HasMetadata object : all) {
+      client.resource(object).create();
+    }
+
+    for (HasMetadata object : all) {
+      HasMetadata stored = client.resource(object).get();
+      assertThat(UnknownFields.in(stored)).as(object.getMetadata().getName()).isEmpty();
+      assertThat(json(withoutServerFields(stored))).as(object.getMetadata().getName()).isEqualTo(json(object));
+    }
+    String ns = run.namespace().getMetadata().getName();
+    assertThat(client.batch().v1().jobs().inNamespace(ns)
+        .withLabel("app.kubernetes.io/instance", "run-21").list().getItems()).hasSize(12);
+  }
+
+  @Test
+  void objectsAreAppliedPoliciesFirstThenConfigThenOllamaThenWorkers() {
+    List<Class<?>> kinds = run.namespacedObjects().stream().<Class<?>>map(Object::getClass).distinct().toList();
+
+    assertThat(kinds).containsExactly(
+        NetworkPolicy.class, ConfigMap.class, Service.class, Deployment.class, Job.class);
+    assertThat(run.namespacedObjects()).doesNotHaveAnyElementsOfTypes(Namespace.class);
+  }
+
+  private List<HasMetadata> load(String file) throws IOException {
+    try (InputStream in = Files.newInputStream(out.resolve(file))) {
+      return client.load(in).items();
+    }
+  }
+
+  private static String json(HasMetadata object) {
+    return Manifests.SERIALIZATION.asJson(object);
+  }
+
+  /** Drops what the API server adds on create, so that the rest compares with what was sent. */
+  private static HasMetadata withoutServerFields(HasMetadata stored) {
+    ObjectMeta m = stored.getMetadata();
+    m.setResourceVersion(null);
+    m.setUid(null);
+    m.setCreationTimestamp(null);
+    m.setGeneration(null);
+    m.setManagedFields(null);
+    if (stored instanceof Namespace ns) {
+      ns.setStatus(null);
+    }
+    return stored;
+  }
+}
