@@ -1,0 +1,49 @@
+package dev.honest.common.task;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The fields of a task in a task file and the column names that mean each one. A key is compared
+ * after {@link #normalizeKey}, so {@code Task ID}, {@code task_id} and {@code TASK-ID} all mean
+ * {@link #ID}.
+ */
+enum TaskField {
+  ID("id", "taskid", "tasknumber", "taskno"),
+  TITLE("title", "taskname", "name", "summary"),
+  DESCRIPTION("description", "details", "taskdescription"),
+  PRIORITY("priority"),
+  CATEGORY("category", "type"),
+  AREA("area", "component", "module"),
+  FILES("files", "file", "filepath", "filepaths", "path", "paths"),
+  ACTION("action"),
+  MODEL("model");
+
+  private final Set<String> keys;
+
+  TaskField(String... keys) {
+    this.keys = Set.of(keys);
+  }
+
+  /** The field's name in problem messages. */
+  String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The field a key names, or empty for a key that is ignored. */
+  static Optional<TaskField> forKey(String key) {
+    String normalized = normalizeKey(key);
+    for (TaskField field : values()) {
+      if (field.keys.contains(normalized)) {
+        return Optional.of(field);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Lower case without spaces, underscores or hyphens: the form keys are compared in. */
+  static String normalizeKey(String key) {
+    return key.toLowerCase(Locale.ROOT).replaceAll("[\\s_-]", "");
+  }
+}

@@ -1,0 +1,43 @@
+package dev.honest.launcher.results;
+
+import dev.honest.common.result.TaskRecord;
+import java.util.List;
+
+/**
+ * The aggregated outcome of a run, written as {@code k8s-cluster-results.json}. Every planned task
+ * has exactly one record in {@link #tasks}; a task no worker reported on is {@code failed} with the
+ * reason.
+ *
+ * @param startTime epoch seconds
+ * @param endTime epoch seconds
+ * @param totalDuration seconds
+ * @param problems what the aggregation noticed in the logs (cut-off result lines, records for
+ *     tasks the plan did not give that worker); empty in a clean run
+ */
+public record ClusterResults(
+    String runId,
+    long startTime,
+    long endTime,
+    double totalDuration,
+    int totalTasks,
+    int completedTasks,
+    int failedTasks,
+    List<WorkerResult> workers,
+    List<TaskRecord> tasks,
+    CostSavings costSavings,
+    List<String> problems) {
+
+  public ClusterResults {
+    workers = List.copyOf(workers);
+    tasks = List.copyOf(tasks);
+    problems = List.copyOf(problems);
+    if (completedTasks + failedTasks != totalTasks || tasks.size() != totalTasks) {
+      throw new IllegalArgumentException("results: " + totalTasks + " tasks but " + tasks.size()
+          + " records, " + completedTasks + " completed and " + failedTasks + " failed");
+    }
+  }
+
+  public boolean allCompleted() {
+    return failedTasks == 0;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.honest.launcher.results;
+
+import dev.honest.common.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** The files a run leaves in its output directory, named once. */
+public final class ResultsFiles {
+  public static final String RESULTS_FILE = "k8s-cluster-results.json";
+
+  private ResultsFiles() {}
+
+  /** {@code k8s-worker-N-log.txt}. */
+  public static String logFileName(int workerIndex) {
+    return "k8s-worker-" + workerIndex + "-log.txt";
+  }
+
+  public static void writeLog(Path outputDir, WorkerOutcome outcome) throws IOException {
+    writeAtomically(outputDir.resolve(logFileName(outcome.index())), outcome.log().getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static Path writeResults(Path outputDir, ClusterResults results) throws IOException {
+    Path file = outputDir.resolve(RESULTS_FILE);
+    writeAtomically(file, Json.pretty().writeValueAsBytes(results));
+    return file;
+  }
+
+  public static ClusterResults readResults(Path file) throws IOException {
+    return Json.mapper().readValue(Files.readAllBytes(file), ClusterResults.class);
+  }
+
+  /** Writes through a temporary file so a crash never leaves half a results file behind. */
+  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, bytes);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

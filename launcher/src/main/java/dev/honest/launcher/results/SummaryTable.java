@@ -1,0 +1,40 @@
+package dev.honest.launcher.results;
+
+import dev.honest.common.result.TaskRecord;
+import java.util.Locale;
+
+/** The summary people read at the end of a run. */
+public final class SummaryTable {
+  private SummaryTable() {}
+
+  public static String render(ClusterResults r) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%-4s %-16s %-34s %-10s %5s %5s %9s%n",
+        "#", "JOB", "NAME", "STATUS", "DONE", "FAIL", "TIME"));
+    for (WorkerResult w : r.workers()) {
+      b.append(String.format(Locale.ROOT, "%-4d %-16s %-34s %-10s %5d %5d %8.1fs%n",
+          w.index(), w.job(), truncate(w.name(), 34), w.status(), w.completed(), w.failed(), w.duration()));
+    }
+    b.append(String.format(Locale.ROOT, "%nTasks: %d | Completed: %d | Failed: %d | Time: %.1fs%n",
+        r.totalTasks(), r.completedTasks(), r.failedTasks(), r.totalDuration()));
+    CostSavings c = r.costSavings();
+    b.append(String.format(Locale.ROOT,
+        "LLM calls: %d | Tokens: %d prompt + %d completion | Paid API: $%.4f | Local: $%.4f | Saved: $%.4f%n",
+        c.apiCallsAvoided(), c.promptTokens(), c.completionTokens(), c.paidCostUsd(), c.localCostUsd(),
+        c.estimatedSavingsUsd()));
+    for (TaskRecord t : r.tasks()) {
+      if (!t.completed()) {
+        b.append("  failed ").append(t.id()).append(" [").append(t.error().errorClass()).append("] ")
+            .append(t.error().message()).append(System.lineSeparator());
+      }
+    }
+    for (String p : r.problems()) {
+      b.append("  note: ").append(p).append(System.lineSeparator());
+    }
+    return b.toString();
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+  }
+}

@@ -1,0 +1,128 @@
+package dev.honest.launcher.results;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.result.CallRecord;
+import dev.honest.common.result.ResultLines;
+import dev.honest.common.result.TaskError;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.result.TaskStatus;
+import dev.honest.common.task.Action;
+import dev.honest.common.task.Priority;
+import dev.honest.common.task.TaskSpec;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AggregatorTest {
+  private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
+  private static final Instant END = Instant.parse("2026-11-26T10:05:30Z");
+
+  private final List<TaskSpec> tasks = List.of(spec("T-1"), spec("T-2"), spec("T-3"), spec("T-4"));
+  private final Plan plan = new Plan("run-1", List.of(
+      new WorkerSlice(1, "critical-security", "k8s-worker-1", List.of("T-1", "T-2"), 100),
+      new WorkerSlice(2, "high-perf", "k8s-worker-2", List.of("T-3", "T-4"), 100)));
+
+  static TaskSpec spec(String id) {
+    return new TaskSpec(id, "Title " + id, "", Priority.HIGH, "security", "api", List.of(), Action.ANALYZE, null);
+  }
+
+  static CallRecord call(long prompt, long completion, String error) {
+    return new CallRecord("llama3.1:8b", "http://ollama:11434", "task", error == null ? 200 : 503, prompt,
+        completion, 0, 10, error == null ? "stop" : null, "a".repeat(64), "b".repeat(32), null, error);
+  }
+
+  static TaskRecord completed(String id, int worker, String pod, CallRecord... calls) {
+    return new TaskRecord(id, "Title " + id, Priority.HIGH, "security", "api", Action.ANALYZE, worker, pod, null,
+        TaskStatus.COMPLETED, null, "llama3.1:8b", "d".repeat(64), calls.length, START, START.plusSeconds(5),
+        List.of(), List.of(calls), List.of(), List.of());
+  }
+
+  static TaskRecord failed(String id, int worker, String pod) {
+    return new TaskRecord(id, "Title " + id, Priority.HIGH, "security", "api", Action.ANALYZE, worker, pod, null,
+        TaskStatus.FAILED, new TaskError("invalid_model_output", "not JSON twice"), "llama3.1:8b", "d".repeat(64), 2,
+        START, START.plusSeconds(5), List.of(), List.of(call(50, 5, null), call(50, 5, null)), List.of(), List.of());
+  }
+
+  @Test
+  void everyPlannedTaskEndsWithExactlyOneRecordAndALaterAttemptWins() {
+    String log1 = String.join("\n",
+        "[worker-1] starting",
+        ResultLines.format(failed("T-1", 1, "p1")),
+        ResultLines.format(completed("T-1", 1, "p2", call(100, 20, null))),
+        ResultLines.format(completed("T-2", 1, "p2", call(200, 30, "HTTP 503"), call(200, 30, null))),
+        "");
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null,
+        List.of(new PodOutcome("p1", "n1", 137, "OOMKilled", null), new PodOutcome("p2", "n1", 0, "Completed", null)),
+        log1, 60_000);
+    String line = ResultLines.format(completed("T-3", 2, "p3", call(10, 1, null)));
+    String log2 = line + "\n" + line.substring(0, 40);
+    WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "failed", "DeadlineExceeded",
+        List.of(new PodOutcome("p3", "n2", 137, "DeadlineExceeded", null)), log2, 90_000);
+
+    ClusterResults r = new Aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks, List.of(w1, w2), START, END);
+
+    assertThat(r.tasks()).extracting(TaskRecord::id).containsExactly("T-1", "T-2", "T-3", "T-4");
+    assertThat(r.tasks()).extracting(TaskRecord::status).containsExactly(
+        TaskStatus.COMPLETED, TaskStatus.COMPLETED, TaskStatus.COMPLETED, TaskStatus.FAILED);
+    assertThat(r.tasks().get(0).pod()).isEqualTo("p2");
+    TaskRecord lost = r.tasks().get(3);
+    assertThat(lost.error().errorClass()).isEqualTo("worker_lost");
+    assertThat(lost.error().message()).contains("worker 2", "k8s-worker-2", "DeadlineExceeded", "pod p3 on n2");
+    assertThat(r.totalTasks()).isEqualTo(4);
+    assertThat(r.completedTasks()).isEqualTo(3);
+    assertThat(r.failedTasks()).isEqualTo(1);
+    assertThat(r.totalDuration()).isEqualTo(330.0);
+    assertThat(r.problems()).singleElement().asString().contains("k8s-worker-2 log line 2", "malformed");
+    assertThat(r.workers()).extracting(WorkerResult::completed).containsExactly(2, 1);
+    assertThat(r.workers().get(1).pods()).containsExactly("pod p3 on n2: DeadlineExceeded (exit 137)");
+  }
+
+  @Test
+  void costsComeOnlyFromTokenCountsTheServerReturned() {
+    String log = ResultLines.format(completed("T-1", 1, "p", call(1000, 500, "HTTP 503"), call(1000, 500, null)))
+        + "\n" + ResultLines.format(completed("T-2", 1, "p", call(0, 0, null)));
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1);
+
+    ClusterResults r = new Aggregator(new CostSettings(0.015, 0.002)).aggregate(plan, tasks, List.of(w1), START, END);
+
+    CostSavings c = r.costSavings();
+    assertThat(c.apiCallsAvoided()).isEqualTo(2);
+    assertThat(c.promptTokens()).isEqualTo(2000);
+    assertThat(c.completionTokens()).isEqualTo(1000);
+    assertThat(c.paidCostUsd()).isEqualTo(0.045);
+    assertThat(c.localCostUsd()).isEqualTo(0.006);
+    assertThat(c.estimatedSavingsUsd()).isEqualTo(0.039);
+    assertThat(r.workers().get(1).status()).isEqualTo("missing");
+    assertThat(r.tasks().get(2).error().message()).contains("no pod ran");
+  }
+
+  @Test
+  void aRecordForATaskOfAnotherWorkerIsNotedAndIgnored() {
+    String log = ResultLines.format(completed("T-3", 1, "p", call(1, 1, null)));
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1);
+
+    ClusterResults r = new Aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks, List.of(w1), START, END);
+
+    assertThat(r.problems()).singleElement().asString().contains("task T-3", "did not give this worker");
+    assertThat(r.tasks().get(2).completed()).isFalse();
+  }
+
+  @Test
+  void theResultsFileReadsBackIntoTheSameResults(@TempDir Path dir) throws Exception {
+    String log = ResultLines.format(completed("T-1", 1, "p", call(10, 2, null)));
+    ClusterResults r = new Aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1)), START, END);
+
+    Path file = ResultsFiles.writeResults(dir, r);
+
+    assertThat(file.getFileName().toString()).isEqualTo("k8s-cluster-results.json");
+    assertThat(ResultsFiles.readResults(file)).isEqualTo(r);
+    assertThat(java.nio.file.Files.readString(file)).contains("\"start_time\" : 1795687200",
+        "\"estimated_savings_usd\"", "\"api_calls_avoided\" : 1");
+  }
+}

@@ -1,0 +1,118 @@
+package dev.honest.worker;
+
+import dev.honest.common.config.ConfigException;
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.exit.ExitCode;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.run.SliceRunner;
+import dev.honest.worker.run.WorkerIdentity;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The worker program: reads its configuration directory and runs its slice of tasks.
+ *
+ * <p>Exit codes: 0 all tasks completed, 1 some failed, 2 invalid input or configuration,
+ * 3 Ollama unavailable, 4 internal error ({@link ExitCode}).
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true, version = "honest-orchestration worker",
+    description = {
+        "Runs one slice of tasks against Ollama and prints a hash-proven record per task.",
+        "Each option falls back to its environment variable, which is how a pod configures it."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:all tasks completed", "1:some tasks failed (each failure is in its record)",
+        "2:invalid input or configuration", "3:Ollama unavailable", "4:internal error"})
+public final class WorkerMain implements Callable<Integer> {
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      defaultValue = "${env:HONEST_CONFIG_DIR:-/etc/honest/config}",
+      description = "Directory with config.json, tasks.json and plan.json (env HONEST_CONFIG_DIR). Default: ${DEFAULT-VALUE}")
+  Path configDir;
+
+  @Option(names = "--workspace", paramLabel = "DIR", defaultValue = "${env:HONEST_WORKSPACE:-/workspace}",
+      description = "Directory holding the tasks' files (env HONEST_WORKSPACE). Default: ${DEFAULT-VALUE}")
+  Path workspace;
+
+  @Option(names = "--worker", paramLabel = "N", defaultValue = "${env:HONEST_WORKER_INDEX:-1}",
+      description = "1-based worker index: which slice of plan.json to run (env HONEST_WORKER_INDEX). Default: ${DEFAULT-VALUE}")
+  int worker;
+
+  @Option(names = "--pod", paramLabel = "NAME", defaultValue = "${env:HONEST_POD_NAME:-${env:HOSTNAME}}",
+      description = "Pod name recorded in results (env HONEST_POD_NAME, else HOSTNAME).")
+  String pod;
+
+  @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:HONEST_NODE_NAME}",
+      description = "Node name recorded in results (env HONEST_NODE_NAME).")
+  String node;
+
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the worker as {@code main} would and returns the exit code. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new WorkerMain());
+    cli.setExitCodeExceptionMapper(e -> ExitCode.INTERNAL.code());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      System.err.println("[worker] internal error: " + e);
+      e.printStackTrace();
+      return ExitCode.INTERNAL.code();
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    WorkerConfig config;
+    List<TaskSpec> tasks;
+    try {
+      config = ConfigLayout.readConfig(configDir);
+      tasks = sliceTasks(ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir));
+    } catch (ConfigException e) {
+      System.err.println("[worker-" + worker + "] invalid configuration: " + e.getMessage());
+      return ExitCode.INVALID_INPUT.code();
+    }
+    OllamaClient ollama = OllamaClient.create(config);
+    WorkerIdentity identity = new WorkerIdentity(worker, blankToNull(pod), blankToNull(node));
+    return new SliceRunner(config, workspace, ollama, identity, out, Clock.systemUTC()).run(tasks).code();
+  }
+
+  private List<TaskSpec> sliceTasks(Plan plan, List<TaskSpec> all) throws ConfigException {
+    WorkerSlice slice = plan.worker(worker).orElseThrow(() -> new ConfigException(
+        ConfigLayout.PLAN_FILE + ": no slice for worker " + worker + " (the plan has "
+            + plan.workers().size() + " workers)"));
+    Map<String, TaskSpec> byId = all.stream()
+        .collect(Collectors.toMap(TaskSpec::id, Function.identity(), (a, b) -> a));
+    List<TaskSpec> tasks = new ArrayList<>();
+    for (String id : slice.tasks()) {
+      TaskSpec t = byId.get(id);
+      if (t == null) {
+        throw new ConfigException(ConfigLayout.PLAN_FILE + ": worker " + worker + " is given task " + id
+            + ", which " + ConfigLayout.TASKS_FILE + " does not contain");
+      }
+      tasks.add(t);
+    }
+    return tasks;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

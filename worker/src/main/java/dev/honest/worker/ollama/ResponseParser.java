@@ -1,0 +1,144 @@
+package dev.honest.worker.ollama;
+
+import static dev.honest.worker.ollama.OllamaException.INVALID_RESPONSE;
+import static dev.honest.worker.ollama.OllamaException.STREAM_ERROR;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.honest.common.json.Json;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+
+/** Reads Ollama's response bodies: chat answers (NDJSON or one object), error bodies, model lists. */
+final class ResponseParser {
+  private static final ObjectReader JSON =
+      Json.mapper().readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final int SNIPPET_CHARS = 200;
+
+  private ResponseParser() {}
+
+  /** What a chat body said. Metrics Ollama left out (it omits zeros) are 0. */
+  record ParsedReply(
+      String content, String doneReason, long promptTokens, long completionTokens, long totalDurationNs) {}
+
+  /** A 200 body that is not a usable answer. */
+  static final class BadBody extends Exception {
+    private final String errorClass;
+
+    BadBody(String errorClass, String message) {
+      super(message);
+      this.errorClass = errorClass;
+    }
+
+    String errorClass() {
+      return errorClass;
+    }
+  }
+
+  /**
+   * Assembles {@code message.content} from every object of a chat body and takes the metrics from the
+   * {@code done:true} object. A streamed body is split into lines; a non-streamed one is a single object.
+   */
+  static ParsedReply chat(byte[] body, boolean streamed) throws BadBody {
+    StringBuilder content = new StringBuilder();
+    JsonNode last = null;
+    int lineNumber = 0;
+    int start = 0;
+    while (start < body.length && last == null) {
+      int end = streamed ? indexOf(body, (byte) '\n', start) : body.length;
+      lineNumber++;
+      JsonNode line = parseLine(body, start, end, lineNumber);
+      start = end + 1;
+      if (line == null) {
+        continue;
+      }
+      JsonNode error = line.get("error");
+      if (error != null) {
+        // Ollama writes this line when generation fails after the 200 status went out.
+        throw new BadBody(STREAM_ERROR, "the answer carries an error: " + error.stringValue(error.toString()));
+      }
+      content.append(line.path("message").path("content").stringValue(""));
+      if (line.path("done").asBoolean(false)) {
+        last = line;
+      }
+    }
+    if (last == null) {
+      throw new BadBody(STREAM_ERROR, "the answer ended without done:true after " + lineNumber + " line(s)");
+    }
+    return new ParsedReply(
+        content.toString(),
+        last.path("done_reason").stringValue(null),
+        last.path("prompt_eval_count").longValue(0),
+        last.path("eval_count").longValue(0),
+        last.path("total_duration").longValue(0));
+  }
+
+  /** The models of a {@code /api/tags} body, keyed by {@link ModelInfo#canonicalName}. */
+  static Map<String, ModelInfo> models(byte[] body) throws BadBody {
+    JsonNode models = parseLine(body, 0, body.length, 1);
+    models = models == null ? null : models.get("models");
+    // Go encodes an empty list as null.
+    if (models == null || !(models.isArray() || models.isNull())) {
+      throw new BadBody(INVALID_RESPONSE, "the /api/tags answer has no models list");
+    }
+    Map<String, ModelInfo> byName = new HashMap<>();
+    for (JsonNode model : models) {
+      try {
+        ModelInfo info = new ModelInfo(
+            model.path("name").stringValue(null),
+            model.path("digest").stringValue(null),
+            model.path("size").longValue(-1));
+        byName.put(ModelInfo.canonicalName(info.name()), info);
+      } catch (IllegalArgumentException e) {
+        throw new BadBody(INVALID_RESPONSE, "the /api/tags answer lists a bad model: " + e.getMessage());
+      }
+    }
+    return byName;
+  }
+
+  /** The server's {@code error} text, or else the start of the body, on one line. */
+  static String errorText(byte[] body) {
+    if (body == null || body.length == 0) {
+      return "(empty body)";
+    }
+    try {
+      String error = JSON.readTree(body).path("error").stringValue(null);
+      if (error != null) {
+        return error;
+      }
+    } catch (JacksonException notJson) {
+      // Not Ollama's {"error": ...} shape: show what came instead.
+    }
+    String text = new String(body, UTF_8).strip().replaceAll("\\s+", " ");
+    return text.length() <= SNIPPET_CHARS ? text : text.substring(0, SNIPPET_CHARS) + "...";
+  }
+
+  /** The JSON object in {@code body[start, end)}, or null for a blank line. */
+  private static JsonNode parseLine(byte[] body, int start, int end, int lineNumber) throws BadBody {
+    JsonNode node;
+    try {
+      node = JSON.readTree(body, start, end - start);
+    } catch (JacksonException e) {
+      throw new BadBody(INVALID_RESPONSE, "line " + lineNumber + " is not JSON: " + e.getOriginalMessage());
+    }
+    if (node.isMissingNode()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new BadBody(INVALID_RESPONSE, "line " + lineNumber + " is not a JSON object but " + node.getNodeType());
+    }
+    return node;
+  }
+
+  private static int indexOf(byte[] bytes, byte wanted, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == wanted) {
+        return i;
+      }
+    }
+    return bytes.length;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.honest.worker.run;
+
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.exit.ExitCode;
+import dev.honest.common.result.ResultLines;
+import dev.honest.common.result.TaskError;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.result.TaskStatus;
+import dev.honest.common.result.WorkerSummary;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.ollama.OllamaException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs a worker's slice: checks that Ollama has every model the slice needs, runs each task in
+ * order and prints, as soon as it ends, a line for people and its record as a result line, then the
+ * summary line. Every task of the slice gets a record, even when Ollama never answers.
+ */
+public final class SliceRunner {
+  private final WorkerConfig config;
+  private final Path workspace;
+  private final OllamaClient ollama;
+  private final WorkerIdentity identity;
+  private final PrintStream out;
+  private final Clock clock;
+
+  public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
+      PrintStream out, Clock clock) {
+    this.config = config;
+    this.workspace = workspace;
+    this.ollama = ollama;
+    this.identity = identity;
+    this.out = out;
+    this.clock = clock;
+  }
+
+  /** Runs the tasks and returns the worker's exit code. */
+  public ExitCode run(List<TaskSpec> tasks) {
+    long started = System.nanoTime();
+    say("starting: " + tasks.size() + " task(s), Ollama at " + String.join(", ", config.llmUrls()));
+    List<String> models = tasks.stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
+    Map<String, String> digests = new HashMap<>();
+    try {
+      ollama.awaitModels(models, Duration.ofSeconds(config.readyTimeoutSeconds()))
+          .forEach((model, info) -> digests.put(model, info.digest()));
+      say("models ready: " + digests);
+    } catch (OllamaException e) {
+      say("Ollama is not usable: " + e.getMessage());
+      Instant now = clock.instant();
+      int n = 0;
+      for (TaskSpec t : tasks) {
+        report(new TaskRecord(t.id(), t.title(), t.priority(), t.category(), t.area(), t.action(), identity.index(),
+            identity.pod(), identity.node(), TaskStatus.FAILED, new TaskError(e.errorClass(), e.getMessage()),
+            TaskRunner.modelFor(t, config), null, 0, now, now, List.of(), List.of(), List.of(), List.of()));
+        n++;
+      }
+      return finish(tasks.size(), 0, n, ExitCode.UNAVAILABLE, started);
+    }
+
+    TaskRunner runner = new TaskRunner(config, workspace, ollama, digests, identity, clock);
+    int completed = 0;
+    boolean unavailable = false;
+    for (TaskSpec task : tasks) {
+      TaskRecord record = runner.run(task);
+      report(record);
+      if (record.completed()) {
+        completed++;
+      } else if (OllamaException.OLLAMA_UNAVAILABLE.equals(record.error().errorClass())) {
+        unavailable = true;
+      }
+    }
+    int failed = tasks.size() - completed;
+    // Ollama going away mid-run is worth a retry of the pod (exit 3); other failures are final (exit 1).
+    ExitCode code = failed == 0 ? ExitCode.OK : unavailable ? ExitCode.UNAVAILABLE : ExitCode.TASKS_FAILED;
+    return finish(tasks.size(), completed, failed, code, started);
+  }
+
+  private ExitCode finish(int assigned, int completed, int failed, ExitCode code, long started) {
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    say(String.format(Locale.ROOT, "done: %d completed, %d failed of %d in %.1fs (exit %d: %s)",
+        completed, failed, assigned, ms / 1000.0, code.code(), code.meaning()));
+    out.println(ResultLines.format(new WorkerSummary(identity.index(), assigned, completed, failed, code.code(), ms)));
+    out.flush();
+    return code;
+  }
+
+  private void report(TaskRecord r) {
+    if (r.completed()) {
+      say(String.format(Locale.ROOT, "✅ %s completed: %d finding(s), %d change(s), %d call(s), %d+%d tokens, %s",
+          r.id(), r.findings().size(), r.changes().size(), r.calls().size(), r.promptTokens(), r.completionTokens(),
+          r.model()));
+    } else {
+      say(String.format(Locale.ROOT, "❌ %s failed [%s]: %s", r.id(), r.error().errorClass(), r.error().message()));
+    }
+    out.println(ResultLines.format(r));
+    out.flush();
+  }
+
+  private void say(String message) {
+    out.println("[worker-" + identity.index() + "] " + message);
+    out.flush();
+  }
+}

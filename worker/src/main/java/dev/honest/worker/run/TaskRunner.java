@@ -1,0 +1,263 @@
+package dev.honest.worker.run;
+
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.hash.FileDigest;
+import dev.honest.common.hash.Hashes;
+import dev.honest.common.result.CallRecord;
+import dev.honest.common.result.Change;
+import dev.honest.common.result.Finding;
+import dev.honest.common.result.InputFile;
+import dev.honest.common.result.TaskError;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.result.TaskStatus;
+import dev.honest.common.task.Action;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.common.task.WorkspacePaths;
+import dev.honest.worker.edit.ChangedFile;
+import dev.honest.worker.edit.Edit;
+import dev.honest.worker.edit.EditApplier;
+import dev.honest.worker.edit.EditNotApplicableException;
+import dev.honest.worker.ollama.ChatMessage;
+import dev.honest.worker.ollama.ChatReply;
+import dev.honest.worker.ollama.ChatRequest;
+import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.ollama.OllamaException;
+import dev.honest.worker.prompt.Answer;
+import dev.honest.worker.prompt.AnswerParser;
+import dev.honest.worker.prompt.Chunk;
+import dev.honest.worker.prompt.Chunker;
+import dev.honest.worker.prompt.ContextOverflowException;
+import dev.honest.worker.prompt.InvalidAnswerException;
+import dev.honest.worker.prompt.Prompt;
+import dev.honest.worker.prompt.Prompts;
+import dev.honest.worker.prompt.ResponseSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs one task from start to record: hash the inputs, ask the model (one call per chunk of each
+ * text file), validate every answer, apply a fix task's edits to a private copy, and return a
+ * {@link TaskRecord} that is either {@code completed} with its proof or {@code failed} with the
+ * reason. It never throws for a task's own failure, and never reports what did not happen.
+ */
+public final class TaskRunner {
+  /** How often a file's chunk budget is halved when Ollama reports the prompt filled the context. */
+  static final int MAX_RESPLITS = 2;
+
+  private final WorkerConfig config;
+  private final Path workspace;
+  private final OllamaClient ollama;
+  private final Map<String, String> modelDigests;
+  private final WorkerIdentity identity;
+  private final Clock clock;
+
+  /**
+   * @param modelDigests digest of each model, from Ollama's {@code /api/tags} at start-up
+   * @param identity worker index, pod and node recorded in every record
+   */
+  public TaskRunner(WorkerConfig config, Path workspace, OllamaClient ollama, Map<String, String> modelDigests,
+      WorkerIdentity identity, Clock clock) {
+    this.config = config;
+    this.workspace = workspace;
+    this.ollama = ollama;
+    this.modelDigests = Map.copyOf(modelDigests);
+    this.identity = identity;
+    this.clock = clock;
+  }
+
+  /** The model a task goes to: its own, else the code model for tasks with files, else the general one. */
+  public static String modelFor(TaskSpec task, WorkerConfig config) {
+    if (task.model() != null) {
+      return task.model();
+    }
+    return task.hasFiles() ? config.codeModel() : config.generalModel();
+  }
+
+  public TaskRecord run(TaskSpec task) {
+    Attempt a = new Attempt(task, modelFor(task, config), clock.instant());
+    try {
+      Map<String, String> texts = readInputs(a);
+      if (task.hasFiles() && texts.isEmpty()) {
+        return a.fail(new TaskError("input_error",
+            "every file of the task is binary; nothing can be sent to the model"));
+      }
+      List<Edit> edits = new ArrayList<>();
+      if (texts.isEmpty()) {
+        Answer answer = ask(a, Prompts.forQuestion(task), "task");
+        a.findings.addAll(answer.findings());
+      } else {
+        int budget = Chunker.budgetTokens(config.options(), Prompts.overheadTokens(task));
+        for (Map.Entry<String, String> file : texts.entrySet()) {
+          edits.addAll(analyzeFile(a, file.getKey(), file.getValue(), budget));
+        }
+      }
+      if (task.action() == Action.FIX && !edits.isEmpty()) {
+        for (ChangedFile changed : new EditApplier(workspace).apply(task, edits)) {
+          a.changes.add(changed.change());
+        }
+      }
+      return a.complete();
+    } catch (TaskFailure f) {
+      return a.fail(f.error);
+    } catch (OllamaException e) {
+      a.calls.addAll(e.calls());
+      return a.fail(new TaskError(e.errorClass(), e.getMessage()));
+    } catch (ContextOverflowException e) {
+      return a.fail(e.toTaskError());
+    } catch (EditNotApplicableException e) {
+      return a.fail(e.toTaskError());
+    } catch (IOException e) {
+      return a.fail(new TaskError("input_error", "cannot read the task's files: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      return a.fail(new TaskError("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+  }
+
+  /** Hashes every input file; returns the text of those that go to the model, in task order. */
+  private Map<String, String> readInputs(Attempt a) throws IOException {
+    Map<String, String> texts = new LinkedHashMap<>();
+    for (String path : a.task.files()) {
+      Optional<String> problem = WorkspacePaths.problem(workspace, path);
+      if (problem.isPresent()) {
+        throw new TaskFailure(new TaskError("input_error", problem.get()));
+      }
+      Path file = workspace.resolve(path);
+      byte[] bytes = Files.readAllBytes(file);
+      FileDigest d = Hashes.digest(bytes);
+      a.inputs.add(new InputFile(path, d.bytes(), d.md5(), d.sha256(), d.binary()));
+      if (!d.binary()) {
+        texts.put(path, new String(bytes, StandardCharsets.UTF_8));
+      }
+    }
+    return texts;
+  }
+
+  /**
+   * Asks about every chunk of one file. When Ollama says a prompt filled the context (it would have
+   * silently dropped its start), the findings of that pass are discarded and the file is split
+   * again with half the budget.
+   */
+  private List<Edit> analyzeFile(Attempt a, String path, String content, int budget) throws OllamaException {
+    int chunkBudget = budget;
+    for (int pass = 0; pass <= MAX_RESPLITS; pass++) {
+      List<Finding> findings = new ArrayList<>();
+      List<Edit> edits = new ArrayList<>();
+      boolean overflow = false;
+      for (Chunk chunk : Chunker.split(path, content, chunkBudget)) {
+        Optional<Answer> answer = askWithinContext(a, Prompts.forChunk(a.task, chunk), chunk.part());
+        if (answer.isEmpty()) {
+          overflow = true;
+          break;
+        }
+        findings.addAll(answer.get().findings());
+        edits.addAll(answer.get().edits());
+      }
+      if (!overflow) {
+        a.findings.addAll(findings);
+        return edits;
+      }
+      chunkBudget = Math.max(Chunker.MIN_BUDGET_TOKENS, chunkBudget / 2);
+    }
+    throw new TaskFailure(new TaskError("context_overflow", path + ": prompts still reached num_ctx="
+        + config.options().numCtx() + " after splitting the file " + MAX_RESPLITS + " more times"));
+  }
+
+  private Answer ask(Attempt a, Prompt prompt, String part) throws OllamaException {
+    return askWithinContext(a, prompt, part).orElseThrow(() -> new TaskFailure(new TaskError("context_overflow",
+        "the task's prompt reached num_ctx=" + config.options().numCtx() + "; shorten its description")));
+  }
+
+  /**
+   * One validated answer for one prompt, re-asking once when the answer is invalid or cut off.
+   * Empty when the prompt filled the context window.
+   */
+  private Optional<Answer> askWithinContext(Attempt a, Prompt prompt, String part) throws OllamaException {
+    String rejection = null;
+    for (int ask = 1; ask <= 2; ask++) {
+      String user = rejection == null ? prompt.user()
+          : prompt.user() + "\nYour previous answer was rejected: " + rejection
+              + "\nAnswer again with only JSON that matches the schema; keep it short (at most 10 findings).\n";
+      ChatReply reply = chat(a, List.of(ChatMessage.system(prompt.system()), ChatMessage.user(user)), part);
+      if (reply.atContextLimit(config.options().numCtx()) && !reply.truncated()) {
+        return Optional.empty();
+      }
+      if (reply.truncated()) {
+        rejection = "it was cut off at num_predict=" + config.options().numPredict() + " tokens";
+        if (ask == 2) {
+          throw new TaskFailure(new TaskError("output_truncated", part + ": answer " + rejection + " twice"));
+        }
+        continue;
+      }
+      try {
+        return Optional.of(AnswerParser.parse(reply.content(), a.task));
+      } catch (InvalidAnswerException e) {
+        rejection = e.getMessage();
+        if (ask == 2) {
+          throw new TaskFailure(new TaskError(InvalidAnswerException.ERROR_CLASS,
+              part + ": invalid answer twice: " + e.getMessage()));
+        }
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  private ChatReply chat(Attempt a, List<ChatMessage> messages, String part) throws OllamaException {
+    JsonNode schema = ResponseSchema.forAction(a.task.action());
+    ChatReply reply = ollama.chat(new ChatRequest(a.model, part, messages, schema));
+    a.calls.addAll(reply.calls());
+    return reply;
+  }
+
+  /** A task failure found deep in the flow, carried to {@link #run}. */
+  private static final class TaskFailure extends RuntimeException {
+    final TaskError error;
+
+    TaskFailure(TaskError error) {
+      super(error.message(), null, false, false);
+      this.error = error;
+    }
+  }
+
+  /** What one run of one task has gathered so far. */
+  private final class Attempt {
+    final TaskSpec task;
+    final String model;
+    final Instant startedAt;
+    final List<InputFile> inputs = new ArrayList<>();
+    final List<CallRecord> calls = new ArrayList<>();
+    final List<Finding> findings = new ArrayList<>();
+    final List<Change> changes = new ArrayList<>();
+
+    Attempt(TaskSpec task, String model, Instant startedAt) {
+      this.task = task;
+      this.model = model;
+      this.startedAt = startedAt;
+    }
+
+    TaskRecord complete() {
+      return record(TaskStatus.COMPLETED, null);
+    }
+
+    /** A failed record keeps everything gathered: the inputs' hashes, the calls, the findings. */
+    TaskRecord fail(TaskError error) {
+      changes.clear();
+      return record(TaskStatus.FAILED, error);
+    }
+
+    private TaskRecord record(TaskStatus status, TaskError error) {
+      return new TaskRecord(task.id(), task.title(), task.priority(), task.category(), task.area(), task.action(),
+          identity.index(), identity.pod(), identity.node(), status, error, model, modelDigests.get(model),
+          calls.size(), startedAt, clock.instant(), inputs, calls, findings, changes);
+    }
+  }
+}

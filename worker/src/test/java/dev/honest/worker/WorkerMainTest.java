@@ -1,0 +1,114 @@
+package dev.honest.worker;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.result.ResultLines;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.task.Action;
+import dev.honest.common.task.Priority;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.testing.OllamaStandIn;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerMainTest {
+  @TempDir Path config;
+  @TempDir Path workspace;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream originalOut;
+  private PrintStream originalErr;
+
+  @BeforeEach
+  void capture() {
+    originalOut = System.out;
+    originalErr = System.err;
+    System.setOut(new PrintStream(out, true, UTF_8));
+    System.setErr(new PrintStream(err, true, UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(originalOut);
+    System.setErr(originalErr);
+  }
+
+  private static final List<TaskSpec> TASKS = List.of(
+      new TaskSpec("T-1", "Check SQL", "", Priority.CRITICAL, "security", "api", List.of("db.js"), Action.ANALYZE, null),
+      new TaskSpec("T-2", "Write a checklist", "", Priority.LOW, "docs", "", List.of(), Action.ANALYZE, null));
+
+  @Test
+  void theWorkerRunsItsSliceFromTheConfigDirectory() throws Exception {
+    Files.writeString(workspace.resolve("db.js"), "query('x' + y);\n");
+    try (OllamaStandIn ollama = new OllamaStandIn()) {
+      ConfigLayout.write(config, WorkerConfig.defaults("run-1", List.of(ollama.url())), TASKS,
+          new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-2"), 1),
+              new WorkerSlice(2, "b", "k8s-worker-2", List.of("T-1"), 1))));
+
+      int code = WorkerMain.execute("--config-dir", config.toString(), "--workspace", workspace.toString(),
+          "--worker", "2", "--pod", "k8s-worker-2-abcde");
+
+      assertThat(code).isZero();
+      List<TaskRecord> records = out.toString(UTF_8).lines().map(ResultLines::parseRecord)
+          .flatMap(Optional::stream).toList();
+      assertThat(records).singleElement().satisfies(r -> {
+        assertThat(r.id()).isEqualTo("T-1");
+        assertThat(r.worker()).isEqualTo(2);
+        assertThat(r.pod()).isEqualTo("k8s-worker-2-abcde");
+        assertThat(r.completed()).isTrue();
+      });
+    }
+  }
+
+  @Test
+  void aMissingConfigurationExitsWith2AndNamesTheFile() {
+    int code = WorkerMain.execute("--config-dir", config.toString(), "--workspace", workspace.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("invalid configuration", "config.json: missing")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void aWorkerIndexThePlanDoesNotHaveExitsWith2() throws Exception {
+    ConfigLayout.write(config, WorkerConfig.defaults("run-1", List.of("http://localhost:1")), TASKS,
+        new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-1", "T-2"), 1))));
+
+    int code = WorkerMain.execute("--config-dir", config.toString(), "--worker", "7");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("plan.json: no slice for worker 7 (the plan has 1 workers)");
+  }
+
+  @Test
+  void aConfigurationThatBreaksAFieldRuleNamesTheField() throws Exception {
+    Files.writeString(config.resolve("config.json"), "{\"run_id\":\"r\",\"llm_urls\":[\"ftp://x\"],"
+        + "\"request_timeout_seconds\":5,\"max_attempts\":1,\"ready_timeout_seconds\":1,\"zero_simulation\":true}");
+
+    int code = WorkerMain.execute("--config-dir", config.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("config.json", "llm_urls: expected http(s)://host:port, got ftp://x");
+  }
+
+  @Test
+  void helpExplainsTheEnvironmentAndTheExitCodes() {
+    int code = WorkerMain.execute("--help");
+
+    assertThat(code).isZero();
+    assertThat(out.toString(UTF_8)).contains("HONEST_CONFIG_DIR", "HONEST_WORKER_INDEX", "3   Ollama unavailable");
+  }
+}

@@ -1,0 +1,247 @@
+package dev.honest.worker.ollama;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.honest.worker.ollama.FakeOllama.answer;
+import static dev.honest.worker.ollama.FakeOllama.chatCall;
+import static dev.honest.worker.ollama.FakeOllama.chunk;
+import static dev.honest.worker.ollama.FakeOllama.client;
+import static dev.honest.worker.ollama.FakeOllama.closedPortUrl;
+import static dev.honest.worker.ollama.FakeOllama.config;
+import static dev.honest.worker.ollama.FakeOllama.error;
+import static dev.honest.worker.ollama.FakeOllama.inSequence;
+import static dev.honest.worker.ollama.FakeOllama.ndjson;
+import static dev.honest.worker.ollama.FakeOllama.request;
+import static dev.honest.worker.ollama.FakeOllama.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.honest.common.result.CallRecord;
+import dev.honest.worker.ollama.FakeOllama.RecordingSleeper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class OllamaRetryTest {
+  private static final String BUSY = "server busy, please try again.  maximum pending requests exceeded";
+
+  @RegisterExtension
+  static WireMockExtension ollama = server();
+
+  private final RecordingSleeper sleeper = new RecordingSleeper();
+
+  private OllamaException chatFailure(OllamaClient client) {
+    return catchThrowableOfType(OllamaException.class, () -> client.chat(request("src/a.js#1/1")));
+  }
+
+  @Test
+  void aMissingModelFailsAtOnceAsModelNotFound() {
+    ollama.stubFor(post("/api/chat").willReturn(error(404, "model 'codellama:7b' not found")));
+
+    OllamaException e = chatFailure(client(config(4, ollama.baseUrl()), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("model_not_found");
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("model 'codellama:7b' not found").doesNotContain("\n");
+    assertThat(e.calls()).singleElement().satisfies(call -> {
+      assertThat(call.httpStatus()).isEqualTo(404);
+      assertThat(call.error()).isEqualTo("HTTP 404: model 'codellama:7b' not found");
+      assertThat(call.responseSha256()).isNotNull();
+      assertThat(call.contentSha256()).isNull();
+    });
+    ollama.verify(1, postRequestedFor(urlEqualTo("/api/chat")));
+    assertThat(sleeper.slept).isEmpty();
+  }
+
+  @Test
+  void aBadRequestIsNotRetried() {
+    ollama.stubFor(post("/api/chat").willReturn(error(400, "\"codellama:7b\" does not support thinking")));
+
+    OllamaException e = chatFailure(client(config(4, ollama.baseUrl()), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("bad_request");
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("does not support thinking");
+    assertThat(e.calls()).hasSize(1);
+    ollama.verify(1, postRequestedFor(urlEqualTo("/api/chat")));
+  }
+
+  @Test
+  void aBusyServerIsRetriedAndTheSecondAttemptSucceeds() throws Exception {
+    inSequence(ollama, chatCall(), error(503, BUSY), answer());
+
+    ChatReply reply = client(config(4, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    assertThat(reply.content()).isEqualTo("{\"findings\": []}");
+    assertThat(reply.calls()).hasSize(2);
+    CallRecord busy = reply.calls().get(0);
+    assertThat(busy.httpStatus()).isEqualTo(503);
+    assertThat(busy.error()).isEqualTo("HTTP 503: " + BUSY);
+    assertThat(busy.responseSha256())
+        .isEqualTo(DigestUtils.sha256Hex(("{\"error\":\"" + BUSY + "\"}").getBytes(StandardCharsets.UTF_8)));
+    assertThat(busy.succeeded()).isFalse();
+    assertThat(reply.calls().get(1)).isEqualTo(reply.call());
+    assertThat(reply.call().succeeded()).isTrue();
+    assertThat(sleeper.slept).hasSize(1);
+  }
+
+  @Test
+  void aResetConnectionIsRetried() throws Exception {
+    inSequence(ollama, chatCall(), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), answer());
+
+    ChatReply reply = client(config(4, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    assertThat(reply.calls()).hasSize(2);
+    CallRecord reset = reply.calls().get(0);
+    assertThat(reset.httpStatus()).isZero();
+    assertThat(reset.error()).startsWith("no response");
+    assertThat(reset.responseSha256()).isNull();
+    assertThat(reset.responseMd5()).isNull();
+    assertThat(reply.call().succeeded()).isTrue();
+  }
+
+  @Test
+  void anErrorLineInsideA200StreamIsRetried() throws Exception {
+    inSequence(ollama, chatCall(),
+        ndjson(chunk("{\"find"), "{\"error\":\"llama runner process has terminated: signal: killed\"}"),
+        answer());
+
+    ChatReply reply = client(config(4, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    CallRecord broken = reply.calls().get(0);
+    assertThat(broken.httpStatus()).isEqualTo(200);
+    assertThat(broken.error()).contains("llama runner process has terminated: signal: killed");
+    assertThat(broken.responseSha256()).isNotNull();
+    assertThat(broken.contentSha256()).isNull();
+    assertThat(broken.succeeded()).isFalse();
+    assertThat(reply.content()).isEqualTo("{\"findings\": []}");
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIsRetried() throws Exception {
+    inSequence(ollama, chatCall(),
+        aResponse().withStatus(200).withHeader("Content-Type", "text/html").withBody("<html>proxy error</html>"),
+        answer());
+
+    ChatReply reply = client(config(4, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    assertThat(reply.calls()).hasSize(2);
+    assertThat(reply.calls().get(0).error()).contains("not JSON");
+  }
+
+  @Test
+  void aStreamThatEndsWithoutDoneIsRetried() throws Exception {
+    inSequence(ollama, chatCall(), ndjson(chunk("{\"findings\""), chunk(": [")), answer());
+
+    ChatReply reply = client(config(4, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    assertThat(reply.calls()).hasSize(2);
+    assertThat(reply.calls().get(0).error()).contains("without done:true");
+  }
+
+  @Test
+  void whenEveryAttemptFailsTheExceptionCarriesTheLastClassAndEveryCall() {
+    ollama.stubFor(post("/api/chat").willReturn(error(500, "llama runner process has terminated: exit status 2")));
+
+    OllamaException e = chatFailure(client(config(3, ollama.baseUrl()), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("server_error");
+    assertThat(e.retryable()).isTrue();
+    assertThat(e.getMessage()).contains("after 3 attempt(s)", "exit status 2");
+    assertThat(e.calls()).hasSize(3).allSatisfy(call -> {
+      assertThat(call.httpStatus()).isEqualTo(500);
+      assertThat(call.part()).isEqualTo("src/a.js#1/1");
+      assertThat(call.succeeded()).isFalse();
+    });
+    assertThat(sleeper.slept).hasSize(2);
+  }
+
+  @Test
+  void anAnswerSlowerThanTheTimeoutIsRetriedThenReportedUnavailable() {
+    ollama.stubFor(post("/api/chat").willReturn(answer().withFixedDelay(3_000)));
+
+    OllamaException e =
+        chatFailure(client(config(2, ollama.baseUrl()), Duration.ofMillis(300), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("ollama_unavailable");
+    assertThat(e.retryable()).isTrue();
+    assertThat(e.getMessage()).contains("within 300 ms");
+    assertThat(e.calls()).hasSize(2).allSatisfy(call -> {
+      assertThat(call.httpStatus()).isZero();
+      assertThat(call.responseSha256()).isNull();
+    });
+  }
+
+  @Test
+  void aServerThatRefusesConnectionsIsReportedUnavailable() {
+    OllamaException e = chatFailure(client(config(2, closedPortUrl()), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("ollama_unavailable");
+    assertThat(e.calls()).hasSize(2);
+    assertThat(e.calls().get(0).error()).contains("ConnectException");
+  }
+
+  @Test
+  void backoffDelaysDoubleFromHalfASecondAndStopAtThirtySeconds() {
+    ollama.stubFor(post("/api/chat").willReturn(error(503, BUSY)));
+
+    chatFailure(client(config(10, ollama.baseUrl()), sleeper));
+
+    // MaxJitter picks the top of each full-jitter range, which exposes the ceilings.
+    assertThat(sleeper.slept).extracting(Duration::toMillis)
+        .containsExactly(500L, 1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 30_000L, 30_000L, 30_000L);
+  }
+
+  @Test
+  void backoffIsDrawnFromTheFullJitterRange() {
+    ollama.stubFor(post("/api/chat").willReturn(error(503, BUSY)));
+    List<Long> bounds = new ArrayList<>();
+    RandomGenerator lowest = new RandomGenerator() {
+      @Override
+      public long nextLong(long bound) {
+        bounds.add(bound);
+        return 0;
+      }
+
+      @Override
+      public long nextLong() {
+        throw new UnsupportedOperationException();
+      }
+    };
+    OllamaClient client = new OllamaClient(
+        config(3, ollama.baseUrl()), OllamaClient.defaultHttpClient(), sleeper, lowest);
+
+    catchThrowableOfType(OllamaException.class, () -> client.chat(request("task")));
+
+    assertThat(bounds).containsExactly(501L, 1_001L);
+    assertThat(sleeper.slept).containsOnly(Duration.ZERO);
+  }
+
+  @Test
+  void anInterruptDuringBackoffStopsTheChatAndKeepsTheInterruptFlag() {
+    ollama.stubFor(post("/api/chat").willReturn(error(503, BUSY)));
+    Sleeper interrupted = duration -> {
+      throw new InterruptedException("stop");
+    };
+
+    OllamaException e = chatFailure(client(config(4, ollama.baseUrl()), interrupted));
+
+    try {
+      assertThat(e.errorClass()).isEqualTo("interrupted");
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.calls()).hasSize(1);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+}

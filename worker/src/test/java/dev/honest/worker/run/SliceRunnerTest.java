@@ -1,0 +1,297 @@
+package dev.honest.worker.run;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.honest.common.config.GenerationOptions;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.exit.ExitCode;
+import dev.honest.common.hash.Hashes;
+import dev.honest.common.result.CallRecord;
+import dev.honest.common.result.ResultLines;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.result.WorkerSummary;
+import dev.honest.common.task.Action;
+import dev.honest.common.task.Priority;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.testing.OllamaStandIn;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+class SliceRunnerTest {
+  private final OllamaStandIn ollama = new OllamaStandIn();
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  @TempDir Path workspace;
+  private GenerationOptions options = new GenerationOptions(0.0, 42, 4096, 512, null);
+
+  @AfterEach
+  void stop() {
+    ollama.close();
+  }
+
+  private ExitCode run(TaskSpec... tasks) {
+    WorkerConfig config = new WorkerConfig("run-1", List.of(ollama.url()), null, null, options, "30m", 10, 2, 0, true);
+    return new SliceRunner(config, workspace, OllamaClient.create(config), new WorkerIdentity(3, "pod-a", "node-1"),
+        new PrintStream(bytes, true, UTF_8), Clock.systemUTC()).run(List.of(tasks));
+  }
+
+  private List<TaskRecord> records() {
+    List<TaskRecord> out = new ArrayList<>();
+    for (String line : bytes.toString(UTF_8).split("\n")) {
+      ResultLines.parseRecord(line).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private WorkerSummary summary() {
+    return bytes.toString(UTF_8).lines().map(ResultLines::parseSummary).flatMap(Optional::stream)
+        .findFirst().orElseThrow();
+  }
+
+  private static TaskSpec task(String id, Action action, String... files) {
+    return new TaskSpec(id, "Review " + id, "Look for injection.", Priority.HIGH, "security", "api",
+        List.of(files), action, null);
+  }
+
+  private Path write(String path, String content) throws Exception {
+    Path file = workspace.resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    return file;
+  }
+
+  @Test
+  void aTaskWithAFileIsAnsweredByTheCodeModelWithProofThatCanBeRecomputed() throws Exception {
+    Path file = write("api/users.js", "const q = 'SELECT * FROM users WHERE id=' + id;\nrun(q);\n");
+
+    ExitCode code = run(task("T-1", Action.ANALYZE, "api/users.js"));
+
+    assertThat(code).isEqualTo(ExitCode.OK);
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    assertThat(r.model()).isEqualTo(OllamaStandIn.CODE_MODEL);
+    assertThat(r.modelDigest()).isEqualTo(OllamaStandIn.CODE_DIGEST);
+    assertThat(r.worker()).isEqualTo(3);
+    assertThat(r.pod()).isEqualTo("pod-a");
+    assertThat(r.inputs()).singleElement().satisfies(in -> {
+      byte[] content = Files.readAllBytes(file);
+      assertThat(in.sha256()).isEqualTo(Hashes.sha256Hex(content));
+      assertThat(in.md5()).isEqualTo(Hashes.md5Hex(content));
+      assertThat(in.bytes()).isEqualTo(content.length);
+      assertThat(in.binary()).isFalse();
+    });
+    ServeEvent chat = ollama.server().getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getUrl().equals("/api/chat")).findFirst().orElseThrow();
+    CallRecord call = r.calls().get(0);
+    assertThat(call.responseSha256()).isEqualTo(Hashes.sha256Hex(chat.getResponse().getBody()));
+    assertThat(call.responseMd5()).isEqualTo(Hashes.md5Hex(chat.getResponse().getBody()));
+    assertThat(call.promptTokens()).isPositive();
+    assertThat(r.findings()).singleElement().satisfies(f -> {
+      assertThat(f.file()).isEqualTo("api/users.js");
+      assertThat(f.line()).isEqualTo(1);
+    });
+    assertThat(summary()).isEqualTo(new WorkerSummary(3, 1, 1, 0, 0, summary().durationMs()));
+    assertThat(bytes.toString(UTF_8)).contains("[worker-3] ✅ T-1 completed");
+  }
+
+  @Test
+  void aTaskWithoutFilesGoesToTheGeneralModel() {
+    ExitCode code = run(task("T-2", Action.ANALYZE));
+
+    assertThat(code).isEqualTo(ExitCode.OK);
+    assertThat(records().get(0).model()).isEqualTo(OllamaStandIn.GENERAL_MODEL);
+    assertThat(records().get(0).modelDigest()).isEqualTo(OllamaStandIn.GENERAL_DIGEST);
+    JsonNode sent = ollama.chatRequests().get(0);
+    assertThat(sent.path("model").asString()).isEqualTo(OllamaStandIn.GENERAL_MODEL);
+    assertThat(sent.path("stream").asBoolean()).isTrue();
+    assertThat(sent.path("options").path("num_ctx").asInt()).isEqualTo(4096);
+    assertThat(sent.path("options").path("temperature").asDouble()).isEqualTo(0.0);
+    assertThat(sent.path("options").path("seed").asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void aFixTaskRecordsTheChangeAndADiffOfAPrivateCopy() throws Exception {
+    Path file = write("api/db.js", "function find(id) {\n  return db.query('SELECT * FROM t WHERE id=' + id);\n}\n");
+    byte[] before = Files.readAllBytes(file);
+
+    ExitCode code = run(task("T-3", Action.FIX, "api/db.js"));
+
+    assertThat(code).isEqualTo(ExitCode.OK);
+    TaskRecord r = records().get(0);
+    assertThat(r.changes()).singleElement().satisfies(c -> {
+      String expected = "function find(id) { // reviewed\n  return db.query('SELECT * FROM t WHERE id=' + id);\n}\n";
+      assertThat(c.sha256Before()).isEqualTo(Hashes.sha256Hex(before));
+      assertThat(c.sha256After()).isEqualTo(Hashes.sha256Hex(expected.getBytes(UTF_8)));
+      assertThat(c.diff()).contains("--- a/api/db.js", "+++ b/api/db.js", "+function find(id) { // reviewed");
+    });
+    assertThat(Files.readAllBytes(file)).isEqualTo(before);
+  }
+
+  @Test
+  void anEditThatDoesNotApplyFailsTheTaskButKeepsItsFindings() throws Exception {
+    write("api/db.js", "a();\nb();\n");
+    String answer = "{\"findings\":[{\"file\":\"api/db.js\",\"line\":1,\"severity\":\"high\",\"title\":\"t\","
+        + "\"detail\":\"d\",\"suggestion\":\"s\"}],\"edits\":[{\"file\":\"api/db.js\",\"search\":\"zzz\",\"replace\":\"y\"}]}";
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).willReturn(ndjson(answer, "stop")));
+
+    ExitCode code = run(task("T-4", Action.FIX, "api/db.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    TaskRecord r = records().get(0);
+    assertThat(r.error().errorClass()).isEqualTo("edit_not_applicable");
+    assertThat(r.findings()).hasSize(1);
+    assertThat(r.changes()).isEmpty();
+  }
+
+  @Test
+  void anInvalidAnswerIsAskedAgainOnceWithTheReason() throws Exception {
+    write("a.js", "x();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("s")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("asked")
+        .willReturn(ndjson("I found nothing wrong.", "stop")));
+
+    run(task("T-5", Action.ANALYZE, "a.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    assertThat(r.calls()).hasSize(2);
+    assertThat(ollama.chatRequests().get(1).path("messages").get(1).path("content").asString())
+        .contains("Your previous answer was rejected");
+  }
+
+  @Test
+  void twoInvalidAnswersFailTheTask() throws Exception {
+    write("a.js", "x();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
+        .willReturn(ndjson("{\"findings\": \"none\"}", "stop")));
+
+    ExitCode code = run(task("T-6", Action.ANALYZE, "a.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    assertThat(records().get(0).error().errorClass()).isEqualTo("invalid_model_output");
+    assertThat(records().get(0).calls()).hasSize(2);
+  }
+
+  @Test
+  void anAnswerCutByTheOutputLimitIsNotASuccess() throws Exception {
+    write("a.js", "x();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
+        .willReturn(ndjson("{\"findings\":[{\"file\":\"a.js\",\"line\":1,\"sev", "length")));
+
+    run(task("T-7", Action.ANALYZE, "a.js"));
+
+    assertThat(records().get(0).error().errorClass()).isEqualTo("output_truncated");
+  }
+
+  @Test
+  void aFileLargerThanTheContextIsSentInChunksThatEachFit() throws Exception {
+    String big = IntStream.rangeClosed(1, 600).mapToObj(i -> "const value" + i + " = compute(" + i + ");")
+        .collect(Collectors.joining("\n", "", "\n"));
+    write("big.js", big);
+
+    run(task("T-8", Action.ANALYZE, "big.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    assertThat(r.calls().size()).isGreaterThan(1);
+    assertThat(r.calls()).extracting(CallRecord::part).allMatch(p -> p.startsWith("big.js#"));
+    assertThat(r.calls()).allMatch(c -> c.promptTokens() < options.numCtx());
+    assertThat(r.findings()).extracting(f -> f.line()).doesNotHaveDuplicates().contains(1);
+  }
+
+  @Test
+  void aPromptThatFilledTheContextIsSplitFurtherAndItsAnswerDiscarded() throws Exception {
+    write("a.js", IntStream.rangeClosed(1, 40).mapToObj(i -> "call" + i + "();").collect(Collectors.joining("\n")));
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("ctx")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("split")
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
+            .withBody(OllamaStandIn.stream("codellama:7b", "{\"findings\":[]}", 4096, 5, "stop"))));
+
+    run(task("T-9", Action.ANALYZE, "a.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    assertThat(r.calls().get(0).promptTokens()).isEqualTo(4096);
+    assertThat(r.calls().size()).isGreaterThanOrEqualTo(2);
+    assertThat(r.findings()).isNotEmpty();
+  }
+
+  @Test
+  void aBinaryFileIsHashedButNotSentToTheModel() throws Exception {
+    write("a.js", "x();\n");
+    Files.write(workspace.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
+
+    run(task("T-10", Action.ANALYZE, "a.js", "logo.png"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.inputs()).extracting(in -> in.binary()).containsExactly(false, true);
+    assertThat(ollama.chatRequests()).allMatch(b -> !b.toString().contains("logo.png#"));
+    assertThat(r.calls()).hasSize(1);
+  }
+
+  @Test
+  void aMissingInputFileFailsOnlyItsTask() throws Exception {
+    write("a.js", "x();\n");
+
+    ExitCode code = run(task("T-11", Action.ANALYZE, "gone.js"), task("T-12", Action.ANALYZE, "a.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-11", "T-12");
+    assertThat(records().get(0).error().errorClass()).isEqualTo("input_error");
+    assertThat(records().get(0).error().message()).contains("gone.js");
+    assertThat(records().get(1).completed()).isTrue();
+  }
+
+  @Test
+  void aModelTheServerDoesNotHaveFailsEveryTaskWithTheReasonAndExitCode3() throws Exception {
+    ollama.server().stubFor(get(urlEqualTo("/api/tags")).atPriority(1).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json; charset=utf-8").withBody("{\"models\":[]}")));
+
+    ExitCode code = run(task("T-13", Action.ANALYZE), task("T-14", Action.ANALYZE));
+
+    assertThat(code).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-13", "T-14");
+    assertThat(records()).allSatisfy(r -> assertThat(r.error().errorClass()).isEqualTo("model_not_found"));
+    assertThat(summary().exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void aChat404FailsTheTaskWithoutRetrying() throws Exception {
+    write("a.js", "x();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
+        .withRequestBody(containing("T-15")).willReturn(aResponse().withStatus(404)
+            .withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":\"model 'codellama:7b' not found\"}")));
+
+    run(new TaskSpec("T-15", "Review T-15", "", Priority.LOW, "", "", List.of("a.js"), Action.ANALYZE, null));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.error().errorClass()).isEqualTo("model_not_found");
+    assertThat(r.calls()).singleElement().satisfies(c -> assertThat(c.httpStatus()).isEqualTo(404));
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ndjson(String content, String reason) {
+    return aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
+        .withBody(OllamaStandIn.stream("codellama:7b", content, 50, 20, reason));
+  }
+}
