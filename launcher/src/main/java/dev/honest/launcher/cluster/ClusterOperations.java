@@ -1,0 +1,302 @@
+package dev.honest.launcher.cluster;
+
+import dev.honest.common.exit.ExitCode;
+import dev.honest.launcher.results.WorkerOutcome;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * What the launcher does to a cluster: refuse to trample an earlier run, apply a run in dependency
+ * order, watch its Jobs, collect every worker's logs and outcome, show its status, and delete it.
+ *
+ * <p>Every failure to talk to the cluster comes out as a {@link ClusterException} whose message is
+ * one line for a person and whose {@link ClusterException#exitCode()} the CLI exits with
+ * ({@link ExitCode#UNAVAILABLE} when the cluster cannot be reached or refuses us). Progress goes to
+ * the given writer, one line at a time.
+ */
+public final class ClusterOperations {
+  /** The field manager of every server-side apply. */
+  public static final String FIELD_MANAGER = "honest-launcher";
+
+  /** How long {@code --replace} waits for the earlier run's Jobs and ConfigMaps to be gone. */
+  static final Duration REPLACE_TIMEOUT = Duration.ofMinutes(2);
+
+  private final Cluster cluster;
+  private final String runId;
+  private final String fieldManager;
+  private final Map<String, String> runSelector;
+  private volatile JobWatch watching;
+  private volatile boolean stopRequested;
+
+  /**
+   * @param client a client for the cluster (see {@link KubeClients#connect})
+   * @param namespace the run namespace
+   * @param runId the run id (label {@value RunLabels#INSTANCE}); null for whatever run the namespace
+   *     holds, which is enough for {@link #status}, {@link #collect} and {@link #cleanup} started on
+   *     their own, but not for {@link #deploy}
+   * @param fieldManager the server-side apply field manager, normally {@link #FIELD_MANAGER}
+   * @param out where progress lines go
+   */
+  public ClusterOperations(KubernetesClient client, String namespace, String runId, String fieldManager, PrintWriter out) {
+    this.cluster = new Cluster(client, namespace, out);
+    this.runId = runId;
+    this.fieldManager = Objects.requireNonNull(fieldManager, "fieldManager");
+    this.runSelector = runId == null
+        ? Map.of(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
+        : Map.of(RunLabels.INSTANCE, runId);
+  }
+
+  /**
+   * Makes sure no earlier run's Jobs are in the namespace. With {@code replace}, deletes them
+   * (their pods in the background) and the earlier ConfigMaps, and waits until they are gone.
+   *
+   * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) without {@code replace} when Jobs
+   *     labelled {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE} exist
+   */
+  public void checkNoActiveRun(boolean replace) throws InterruptedException {
+    List<Job> earlier = listPartOf();
+    if (earlier.isEmpty()) {
+      return;
+    }
+    String runs = earlier.stream()
+        .map(j -> RunLabels.INSTANCE + "=" + labels(j).getOrDefault(RunLabels.INSTANCE, "?"))
+        .collect(Collectors.toCollection(TreeSet::new))
+        .stream()
+        .collect(Collectors.joining(", "));
+    String what = earlier.size() + " Job(s) of an earlier run (" + runs + ")";
+    if (!replace) {
+      throw new ClusterException(
+          ExitCode.INVALID_INPUT,
+          "namespace " + cluster.namespace + " already holds " + what
+              + ": pass --replace to delete them first, or run `cleanup` to delete the namespace");
+    }
+    cluster.say("♻️ Deleting " + what + " and their ConfigMaps");
+    cluster.call("delete", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
+        .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete());
+    cluster.call("delete", "configmaps", () -> cluster.client.configMaps().inNamespace(cluster.namespace)
+        .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
+        .delete());
+    int left = cluster.poll(
+        this::earlierObjectsLeft, n -> n == 0, n -> "♻️ Waiting for the earlier run to go: " + n + " object(s) left",
+        REPLACE_TIMEOUT);
+    if (left > 0) {
+      throw new ClusterException(
+          ExitCode.UNAVAILABLE,
+          "the earlier run's Jobs and ConfigMaps are not gone after " + Cluster.human(REPLACE_TIMEOUT) + " (" + left
+              + " left) — see `kubectl -n " + cluster.namespace + " get jobs,configmaps -l "
+              + RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE + "`");
+    }
+  }
+
+  /**
+   * Server-side applies the run in dependency order: the namespace; the network policies, the
+   * Ollama Service and Deployment; then waits until every Ollama replica is ready; then the
+   * ConfigMaps; then the Jobs. Applying the same resources again changes nothing.
+   *
+   * @throws IllegalArgumentException when the resources are not this run's: the namespace name
+   *     differs, or a Job or its pod template lacks the run labels the watch selects by
+   * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when Ollama is not ready within
+   *     {@code ollamaTimeout}, naming the stuck pod and why
+   */
+  public void deploy(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
+    if (runId == null) {
+      throw new IllegalStateException("deploy needs the run id");
+    }
+    String namespaceName = resources.namespace().getMetadata().getName();
+    if (!cluster.namespace.equals(namespaceName)) {
+      throw new IllegalArgumentException("namespace " + namespaceName + " is not the run namespace " + cluster.namespace);
+    }
+    resources.jobs().forEach(this::requireRunLabels);
+
+    apply("Namespace", List.of(resources.namespace()));
+    List<HasMetadata> ollama = new ArrayList<>(resources.networkPolicies());
+    ollama.add(resources.ollamaService());
+    ollama.add(resources.ollama());
+    apply("Ollama", ollama);
+    new OllamaReadiness(cluster).await(resources.ollama().getMetadata().getName(), ollamaTimeout);
+    apply("ConfigMaps", resources.configMaps());
+    apply("Jobs", resources.jobs());
+  }
+
+  /**
+   * Watches the run's Jobs (informers, no polling) until all have ended, {@code timeout} has
+   * passed, or {@link #stopWatching} is called or the thread interrupted, printing progress. The
+   * cluster is left as it is whatever the ending.
+   *
+   * @param expectedJobs how many Jobs the run has: the watch does not end before it has seen them
+   * @param totalTasks tasks in the plan, for the {@code Tasks: n/total} count
+   */
+  public WatchResult watch(int expectedJobs, int totalTasks, Duration timeout) {
+    try (JobWatch watch = new JobWatch(cluster, runSelector, expectedJobs, totalTasks)) {
+      watching = watch;
+      if (stopRequested) {
+        watch.stop();
+      }
+      return watch.run(timeout);
+    } finally {
+      watching = null;
+    }
+  }
+
+  /** Ends the current (or next) {@link #watch} with {@code INTERRUPTED}; for a shutdown hook, see {@link ShutdownGuard}. */
+  public void stopWatching() {
+    stopRequested = true;
+    JobWatch watch = watching;
+    if (watch != null) {
+      watch.stop();
+    }
+  }
+
+  /**
+   * Writes {@code k8s-worker-N-log.txt} (all attempts, oldest first) into {@code outputDir} for each
+   * Job and returns each worker's outcome, by index.
+   */
+  public List<WorkerOutcome> collect(Path outputDir) throws IOException {
+    return new LogCollector(cluster, runSelector, runId).collect(outputDir);
+  }
+
+  /** The run's Jobs and the namespace's Deployments as they are now. */
+  public ClusterStatus status() {
+    Namespace namespace = getNamespace();
+    if (namespace == null) {
+      return new ClusterStatus(cluster.namespace, false, List.of(), List.of());
+    }
+    List<Deployment> deployments = cluster.call("list", "deployments",
+        () -> cluster.client.apps().deployments().inNamespace(cluster.namespace).list().getItems());
+    List<Job> jobs = cluster.call("list", "jobs",
+        () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(runSelector).list().getItems());
+    Instant now = Instant.now();
+    return new ClusterStatus(
+        cluster.namespace,
+        true,
+        deployments.stream()
+            .sorted(Comparator.comparing(d -> d.getMetadata().getName()))
+            .map(d -> new ClusterStatus.DeploymentState(
+                d.getMetadata().getName(),
+                d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas(),
+                d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas(),
+                OllamaReadiness.isReady(d)))
+            .collect(Collectors.toList()),
+        jobs.stream()
+            .sorted(Comparator.comparing((Job j) -> JobState.workerIndex(j.getMetadata().getName()))
+                .thenComparing(j -> j.getMetadata().getName()))
+            .map(j -> summary(j, now))
+            .collect(Collectors.toList()));
+  }
+
+  /**
+   * Deletes the run namespace, and with it everything of the run, and waits until it is gone.
+   *
+   * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when it still exists after {@code timeout},
+   *     with what its conditions say is holding it
+   */
+  public void cleanup(Duration timeout) throws InterruptedException {
+    if (getNamespace() == null) {
+      cluster.say("🧹 Namespace " + cluster.namespace + " does not exist: nothing to clean up");
+      return;
+    }
+    long start = System.nanoTime();
+    cluster.say("🧹 Deleting namespace " + cluster.namespace);
+    cluster.call("delete", "namespaces", () -> cluster.client.namespaces().withName(cluster.namespace).delete());
+    Namespace left = cluster.poll(this::getNamespace, Objects::isNull,
+        n -> "🧹 Namespace " + cluster.namespace + ": " + (n.getStatus() == null ? "Terminating" : n.getStatus().getPhase()),
+        timeout);
+    String took = Cluster.human(Duration.ofNanos(System.nanoTime() - start));
+    if (left != null) {
+      throw new ClusterException(
+          ExitCode.UNAVAILABLE,
+          "namespace " + cluster.namespace + " still exists after " + took + blocking(left)
+              + " — see `kubectl get namespace " + cluster.namespace + " -o yaml`");
+    }
+    cluster.say("✅ Namespace " + cluster.namespace + " deleted | Time: " + took);
+  }
+
+  private void apply(String group, List<? extends HasMetadata> objects) {
+    for (HasMetadata o : objects) {
+      String plural = HasMetadata.getPlural(o.getClass());
+      ServerSideApplicable<? extends HasMetadata> target = o instanceof Namespace
+          ? cluster.client.resource(o)
+          : cluster.client.resource(o).inNamespace(cluster.namespace);
+      cluster.call("patch", plural, () -> target.fieldManager(fieldManager).forceConflicts().serverSideApply());
+    }
+    cluster.say("📦 " + group + " applied: " + objects.stream()
+        .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+        .collect(Collectors.joining(", ")));
+  }
+
+  private void requireRunLabels(Job job) {
+    Map<String, String> labels = labels(job);
+    Map<String, String> podLabels = job.getSpec() == null || job.getSpec().getTemplate() == null
+        || job.getSpec().getTemplate().getMetadata() == null
+        || job.getSpec().getTemplate().getMetadata().getLabels() == null
+        ? Map.of() : job.getSpec().getTemplate().getMetadata().getLabels();
+    if (!RunLabels.PART_OF_VALUE.equals(labels.get(RunLabels.PART_OF)) || !runId.equals(labels.get(RunLabels.INSTANCE))
+        || !runId.equals(podLabels.get(RunLabels.INSTANCE))) {
+      throw new IllegalArgumentException("Job " + job.getMetadata().getName() + " needs the labels "
+          + RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE + " and " + RunLabels.INSTANCE + "=" + runId
+          + ", and its pod template " + RunLabels.INSTANCE + "=" + runId + ": the watch and --replace select by them");
+    }
+  }
+
+  private List<Job> listPartOf() {
+    return cluster.call("list", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
+        .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list().getItems());
+  }
+
+  private int earlierObjectsLeft() {
+    return listPartOf().size() + cluster.call("list", "configmaps", () -> cluster.client.configMaps()
+        .inNamespace(cluster.namespace).withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list().getItems().size());
+  }
+
+  private Namespace getNamespace() {
+    return cluster.call("get", "namespaces", () -> cluster.client.namespaces().withName(cluster.namespace).get());
+  }
+
+  private static ClusterStatus.JobSummary summary(Job job, Instant now) {
+    JobState state = JobState.of(job);
+    JobStatus status = job.getStatus();
+    return new ClusterStatus.JobSummary(
+        job.getMetadata().getName(),
+        state.label(),
+        state == JobState.FAILED ? JobState.failureReason(job) : null,
+        status == null || status.getActive() == null ? 0 : status.getActive(),
+        status == null || status.getFailed() == null ? 0 : status.getFailed(),
+        JobState.duration(job, now));
+  }
+
+  /** What the namespace's conditions say still holds it (remaining content, finalizers). */
+  private static String blocking(Namespace namespace) {
+    List<NamespaceCondition> conditions = namespace.getStatus() == null || namespace.getStatus().getConditions() == null
+        ? List.of() : namespace.getStatus().getConditions();
+    String held = conditions.stream()
+        .filter(c -> "True".equals(c.getStatus()))
+        .map(c -> c.getReason() + ": " + c.getMessage())
+        .collect(Collectors.joining("; "));
+    return held.isEmpty() ? "" : ": " + held;
+  }
+
+  private static Map<String, String> labels(HasMetadata o) {
+    return o.getMetadata().getLabels() == null ? Map.of() : o.getMetadata().getLabels();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.honest.launcher.cluster;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Where a worker Job stands, read from its status conditions. */
+enum JobState {
+  RUNNING,
+  SUCCEEDED,
+  FAILED;
+
+  /** The word used in {@code WorkerOutcome.status} and in the status table. */
+  String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * {@code Complete} means succeeded, {@code Failed} failed. Since Kubernetes 1.31 the controller
+   * first adds {@code FailureTarget} and adds {@code Failed} only once every pod has terminated;
+   * the outcome is already decided then, so it counts as failed.
+   */
+  static JobState of(Job job) {
+    if (condition(job, "Complete").isPresent()) {
+      return SUCCEEDED;
+    }
+    if (failure(job).isPresent()) {
+      return FAILED;
+    }
+    return RUNNING;
+  }
+
+  /** The reason of the failure ({@code BackoffLimitExceeded}, {@code DeadlineExceeded}, ...), or null. */
+  static String failureReason(Job job) {
+    return failure(job).map(JobCondition::getReason).orElse(null);
+  }
+
+  /** The controller's message about the failure, or null. */
+  static String failureMessage(Job job) {
+    return failure(job).map(JobCondition::getMessage).orElse(null);
+  }
+
+  /** From the Job's start to its end, or to {@code now} while it runs; zero before it started. */
+  static Duration duration(Job job, Instant now) {
+    JobStatus status = job.getStatus();
+    Instant start = status == null ? null : instant(status.getStartTime());
+    if (start == null) {
+      return Duration.ZERO;
+    }
+    Instant end = instant(status.getCompletionTime());
+    if (end == null) {
+      end = condition(job, "Complete").or(() -> failure(job)).map(c -> instant(c.getLastTransitionTime())).orElse(null);
+    }
+    Duration d = Duration.between(start, end == null ? now : end);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /** The worker index of a Job named {@code k8s-worker-N}, or 0 when the name has no number at the end. */
+  static int workerIndex(String jobName) {
+    String digits = jobName.substring(jobName.lastIndexOf('-') + 1);
+    return !digits.isEmpty() && digits.length() < 10 && digits.chars().allMatch(Character::isDigit)
+        ? Integer.parseInt(digits)
+        : 0;
+  }
+
+  static Instant instant(String timestamp) {
+    return timestamp == null || timestamp.isBlank() ? null : Instant.parse(timestamp);
+  }
+
+  private static Optional<JobCondition> failure(Job job) {
+    return condition(job, "Failed").or(() -> condition(job, "FailureTarget"));
+  }
+
+  private static Optional<JobCondition> condition(Job job, String type) {
+    JobStatus status = job.getStatus();
+    List<JobCondition> conditions = status == null || status.getConditions() == null ? List.of() : status.getConditions();
+    return conditions.stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
+  }
+}

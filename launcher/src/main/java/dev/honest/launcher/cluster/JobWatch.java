@@ -1,0 +1,205 @@
+package dev.honest.launcher.cluster;
+
+import dev.honest.launcher.cluster.WatchResult.Ending;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Watches a run's Jobs through an informer until all have ended, printing a progress line on every
+ * change and at least every {@link Cluster#PROGRESS_INTERVAL}. A pod informer hands each worker pod
+ * to a {@link TaskLogFollower} so that the line can count finished tasks as they happen.
+ */
+final class JobWatch implements AutoCloseable {
+  /** How long the end of the watch waits for the last log lines of finished pods. */
+  private static final Duration LOG_DRAIN = Duration.ofSeconds(30);
+
+  private final Cluster cluster;
+  private final Map<String, String> selector;
+  private final int expectedJobs;
+  private final int totalTasks;
+  /** Released by every informer event and new task: wakes the watching thread. */
+  private final Semaphore changed = new Semaphore(0);
+  private final TaskLogFollower logs;
+  private final Map<String, JobState> reported = new HashMap<>();
+  private volatile boolean stopped;
+  private volatile SharedIndexInformer<Job> jobs;
+  private volatile SharedIndexInformer<Pod> pods;
+
+  JobWatch(Cluster cluster, Map<String, String> selector, int expectedJobs, int totalTasks) {
+    this.cluster = cluster;
+    this.selector = Map.copyOf(selector);
+    this.expectedJobs = expectedJobs;
+    this.totalTasks = totalTasks;
+    this.logs = new TaskLogFollower(cluster, changed::release);
+  }
+
+  /** Makes {@link #run} return {@link Ending#INTERRUPTED} soon; callable from any thread, before or during the run. */
+  void stop() {
+    stopped = true;
+    changed.release();
+  }
+
+  /**
+   * Watches until every Job has ended, {@code timeout} has passed, or the watch is stopped or its
+   * thread interrupted (the interrupt flag is kept). The cluster is left as it is in every case.
+   */
+  WatchResult run(Duration timeout) {
+    long start = System.nanoTime();
+    jobs = cluster.call("list and watch", "jobs",
+        () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector)
+            .inform(handler(job -> changed.release(), true)));
+    // A deleted pod's log is gone; what was read of it stays counted.
+    pods = cluster.call("list and watch", "pods", () -> cluster.client.pods().inNamespace(cluster.namespace)
+        .withLabels(selector).inform(handler(this::followIfWorker, false)));
+    String printed = null;
+    long printedAt = start;
+    while (true) {
+      List<Job> current = jobs.getStore().list();
+      reportEnds(current);
+      boolean finished = current.size() >= expectedJobs
+          && current.stream().allMatch(j -> JobState.of(j) != JobState.RUNNING);
+      Ending ending = finished ? Ending.FINISHED : stopped ? Ending.INTERRUPTED : null;
+      if (finished) {
+        // The pod informer may not have delivered every pod yet, and logs may still be streaming.
+        followAll();
+        if (!awaitLogs()) {
+          ending = Ending.INTERRUPTED;
+        }
+      }
+      long now = System.nanoTime();
+      if (ending == null && now - start >= timeout.toNanos()) {
+        ending = Ending.TIMED_OUT;
+      }
+      WatchResult result = result(ending, jobs.getStore().list(), Duration.ofNanos(now - start));
+      String state = result.active() + "/" + result.succeeded() + "/" + result.failed() + "/" + result.tasksSeen();
+      if (!state.equals(printed) || now - printedAt >= Cluster.PROGRESS_INTERVAL.toNanos()) {
+        cluster.say(result.progressLine());
+        printed = state;
+        printedAt = now;
+      }
+      if (ending != null) {
+        return result;
+      }
+      long untilPrint = printedAt + Cluster.PROGRESS_INTERVAL.toNanos() - now;
+      long untilTimeout = start + timeout.toNanos() - now;
+      try {
+        if (changed.tryAcquire(Math.max(1, Math.min(untilPrint, untilTimeout)), TimeUnit.NANOSECONDS)) {
+          changed.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped = true;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (pods != null) {
+      pods.close();
+    }
+    logs.close();
+  }
+
+  /** Prints one line when a Job completes or fails (also for Jobs already ended when the watch starts). */
+  private void reportEnds(List<Job> current) {
+    for (Job job : current) {
+      String name = job.getMetadata().getName();
+      JobState state = JobState.of(job);
+      if (reported.put(name, state) == state || state == JobState.RUNNING) {
+        continue;
+      }
+      String took = Cluster.human(JobState.duration(job, Instant.now()));
+      if (state == JobState.SUCCEEDED) {
+        cluster.say("✅ " + name + " succeeded in " + took);
+      } else {
+        String message = JobState.failureMessage(job);
+        cluster.say("❌ " + name + " failed after " + took + ": " + JobState.failureReason(job)
+            + (message == null ? "" : " (" + message + ")"));
+      }
+    }
+  }
+
+  private WatchResult result(Ending ending, List<Job> current, Duration elapsed) {
+    Map<JobState, Long> byState = current.stream().collect(Collectors.groupingBy(JobState::of, Collectors.counting()));
+    return new WatchResult(
+        ending,
+        current.size(),
+        byState.getOrDefault(JobState.RUNNING, 0L).intValue(),
+        byState.getOrDefault(JobState.SUCCEEDED, 0L).intValue(),
+        byState.getOrDefault(JobState.FAILED, 0L).intValue(),
+        logs.tasksSeen(),
+        totalTasks,
+        elapsed);
+  }
+
+  private void followAll() {
+    List<Pod> all = cluster.call("list", "pods",
+        () -> cluster.client.pods().inNamespace(cluster.namespace).withLabels(selector).list().getItems());
+    all.forEach(this::followIfWorker);
+  }
+
+  private boolean awaitLogs() {
+    try {
+      logs.awaitIdle(LOG_DRAIN);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Follows pods created by a Job of this run. Pods are matched by their owner's UID, not by the Job
+   * name alone: pods of an earlier run's Job with the same name may still be terminating.
+   */
+  private void followIfWorker(Pod pod) {
+    if (pod.getMetadata().getLabels() == null || !pod.getMetadata().getLabels().containsKey(RunLabels.JOB_NAME)) {
+      return;
+    }
+    Set<String> uids = jobs.getStore().list().stream().map(j -> j.getMetadata().getUid()).collect(Collectors.toSet());
+    if (uids.contains(Pods.controllerUid(pod))) {
+      logs.follow(pod);
+    }
+  }
+
+  /**
+   * An informer handler that passes every added or changed object, and every deleted one when
+   * {@code deletes}, to {@code action}.
+   */
+  static <T> ResourceEventHandler<T> handler(Consumer<T> action, boolean deletes) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T object) {
+        action.accept(object);
+      }
+
+      @Override
+      public void onUpdate(T old, T object) {
+        action.accept(object);
+      }
+
+      @Override
+      public void onDelete(T object, boolean finalStateUnknown) {
+        if (deletes) {
+          action.accept(object);
+        }
+      }
+    };
+  }
+}

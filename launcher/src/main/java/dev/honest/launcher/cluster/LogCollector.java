@@ -1,0 +1,164 @@
+package dev.honest.launcher.cluster;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
+import dev.honest.common.json.Json;
+import dev.honest.launcher.results.PodOutcome;
+import dev.honest.launcher.results.WorkerOutcome;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ContainerResource;
+import io.fabric8.kubernetes.client.dsl.PodResource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Gathers each worker's complete log (every attempt, oldest first) and how its Job and pods ended.
+ * Works while the Jobs run, after they ended, and long after the launcher that started them exited.
+ */
+final class LogCollector {
+  private final Cluster cluster;
+  private final Map<String, String> selector;
+  private final String runId;
+
+  LogCollector(Cluster cluster, Map<String, String> selector, String runId) {
+    this.cluster = cluster;
+    this.selector = selector;
+    this.runId = runId;
+  }
+
+  /**
+   * Writes {@code <job>-log.txt} into {@code dir} for every Job of the run and returns one outcome
+   * per worker, by index. Workers of the plan (ConfigMap {@value RunLabels#CONFIG_MAP}) without a Job
+   * are {@code missing}.
+   */
+  List<WorkerOutcome> collect(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, Job> jobs = cluster.call("list", "jobs",
+            () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
+        .stream()
+        .collect(Collectors.toMap(j -> j.getMetadata().getName(), j -> j));
+    Map<String, Integer> workers = new TreeMap<>();
+    plan().ifPresent(p -> p.workers().forEach(w -> workers.put(w.job(), w.index())));
+    jobs.keySet().forEach(name -> workers.putIfAbsent(name, JobState.workerIndex(name)));
+
+    Instant now = Instant.now();
+    List<WorkerOutcome> outcomes = new ArrayList<>();
+    for (Map.Entry<String, Integer> worker : workers.entrySet()) {
+      Job job = jobs.get(worker.getKey());
+      WorkerOutcome outcome = job == null
+          ? new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0)
+          : outcome(worker.getValue(), job, now);
+      if (job != null) {
+        Path file = dir.resolve(job.getMetadata().getName() + "-log.txt");
+        Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
+        cluster.say("📥 " + outcome.job() + ": " + outcome.status()
+            + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
+            + ", " + outcome.pods().size() + " pod(s) → " + file);
+      } else {
+        cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")");
+      }
+      outcomes.add(outcome);
+    }
+    outcomes.sort(Comparator.comparingInt(WorkerOutcome::index).thenComparing(WorkerOutcome::job));
+    return outcomes;
+  }
+
+  private WorkerOutcome outcome(int index, Job job, Instant now) {
+    String name = job.getMetadata().getName();
+    List<Pod> pods = cluster.call("list", "pods",
+            () -> cluster.client.pods().inNamespace(cluster.namespace).withLabel(RunLabels.JOB_NAME, name).list().getItems())
+        .stream()
+        // Pods of an earlier Job with the same name may still be terminating.
+        .filter(p -> Objects.equals(Pods.controllerUid(p), job.getMetadata().getUid()))
+        .sorted(Pods.OLDEST_FIRST)
+        .collect(Collectors.toList());
+    List<PodOutcome> attempts = new ArrayList<>();
+    StringBuilder log = new StringBuilder();
+    for (Pod pod : pods) {
+      PodOutcome attempt = Pods.outcome(pod);
+      attempts.add(attempt);
+      log.append("==> attempt ").append(attempts.size()).append('/').append(pods.size()).append(": ")
+          .append(attempt.describe()).append(" <==\n");
+      appendLogs(log, pod);
+    }
+    JobState state = JobState.of(job);
+    return new WorkerOutcome(
+        index,
+        name,
+        state.label(),
+        state == JobState.FAILED ? JobState.failureReason(job) : null,
+        attempts,
+        log.toString(),
+        JobState.duration(job, now).toMillis());
+  }
+
+  /** The pod's log; first the previous container's when the kubelet restarted it (it keeps only that one). */
+  private void appendLogs(StringBuilder log, Pod pod) {
+    PodResource resource = cluster.client.pods().inNamespace(cluster.namespace).withName(pod.getMetadata().getName());
+    ContainerResource container = Pods.hasSidecars(pod) ? resource.inContainer(Pods.workerContainer(pod)) : resource;
+    int restarts = Pods.workerStatus(pod).map(s -> s.getRestartCount() == null ? 0 : s.getRestartCount()).orElse(0);
+    if (restarts > 0) {
+      log.append("--- container before restart ").append(restarts).append(" ---\n");
+      append(log, () -> container.terminated().getLog());
+      log.append("--- container after restart ").append(restarts).append(" ---\n");
+    }
+    append(log, container::getLog);
+  }
+
+  /** A log that cannot be read (the pod never started, or is gone) is noted, and the rest goes on. */
+  private void append(StringBuilder log, Supplier<String> read) {
+    String text;
+    try {
+      text = read.get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 401 || e.getCode() == 403 || e.getCode() <= 0) {
+        throw cluster.translate(e, "get", "pods/log");
+      }
+      text = "(no log: " + (e.getStatus() != null && e.getStatus().getMessage() != null
+          ? e.getStatus().getMessage() : e.getMessage()) + ")\n";
+    }
+    log.append(text);
+    if (!text.isEmpty() && !text.endsWith("\n")) {
+      log.append('\n');
+    }
+  }
+
+  /** The plan the run was started with, from its ConfigMap: it names the workers that should exist. */
+  private Optional<Plan> plan() {
+    ConfigMap config = cluster.call("get", "configmaps",
+        () -> cluster.client.configMaps().inNamespace(cluster.namespace).withName(RunLabels.CONFIG_MAP).get());
+    String json = config == null || config.getData() == null ? null : config.getData().get(ConfigLayout.PLAN_FILE);
+    if (json == null) {
+      return Optional.empty();
+    }
+    try {
+      Plan plan = Json.mapper().readValue(json, Plan.class);
+      if (runId != null && !runId.equals(plan.runId())) {
+        cluster.say("⚠️ ConfigMap " + RunLabels.CONFIG_MAP + " holds the plan of run " + plan.runId()
+            + ", not " + runId + ": ignored");
+        return Optional.empty();
+      }
+      return Optional.of(plan);
+    } catch (JacksonException | IllegalArgumentException e) {
+      cluster.say("⚠️ ConfigMap " + RunLabels.CONFIG_MAP + ": " + ConfigLayout.PLAN_FILE + " unreadable, "
+          + "workers without a Job cannot be reported: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

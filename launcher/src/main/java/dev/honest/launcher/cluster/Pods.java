@@ -1,0 +1,178 @@
+package dev.honest.launcher.cluster;
+
+import dev.honest.launcher.results.PodOutcome;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What the launcher reads from pods: the worker container, how an attempt ended, why a pod is not ready. */
+final class Pods {
+  /** Retries in the order they were created; the name breaks ties of the second-resolution timestamps. */
+  static final Comparator<Pod> OLDEST_FIRST = Comparator
+      .comparing((Pod p) -> JobState.instant(p.getMetadata().getCreationTimestamp()),
+          Comparator.nullsFirst(Comparator.naturalOrder()))
+      .thenComparing(p -> p.getMetadata().getName());
+
+  private Pods() {}
+
+  /** The worker container: the pod's first container. */
+  static String workerContainer(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getName();
+  }
+
+  /** True when the pod has more than one container, so log requests must name the worker's. */
+  static boolean hasSidecars(Pod pod) {
+    return pod.getSpec().getContainers().size() > 1;
+  }
+
+  /** The worker container's status, if the kubelet reported one yet. */
+  static Optional<ContainerStatus> workerStatus(Pod pod) {
+    String name = workerContainer(pod);
+    return statuses(pod.getStatus(), false).stream().filter(s -> name.equals(s.getName())).findFirst();
+  }
+
+  /** The UID of the controller (the Job) that owns the pod, or null. */
+  static String controllerUid(Pod pod) {
+    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+    return owners == null ? null : owners.stream()
+        .filter(o -> Boolean.TRUE.equals(o.getController()))
+        .map(OwnerReference::getUid)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * How one attempt ended. A pod-level reason ({@code DeadlineExceeded}, {@code Evicted}) says more
+   * than the container's {@code Error} and wins; otherwise the container's terminated or waiting
+   * reason, else the pod phase.
+   */
+  static PodOutcome outcome(Pod pod) {
+    PodStatus status = pod.getStatus();
+    ContainerState state = workerStatus(pod).map(ContainerStatus::getState).orElse(null);
+    ContainerStateTerminated terminated = state == null ? null : state.getTerminated();
+    ContainerStateWaiting waiting = state == null ? null : state.getWaiting();
+    String reason = status == null ? null : status.getReason();
+    String message = status == null ? null : status.getMessage();
+    if (terminated != null) {
+      reason = reason == null ? terminated.getReason() : reason;
+      message = message == null ? terminated.getMessage() : message;
+    } else if (waiting != null) {
+      reason = reason == null ? waiting.getReason() : reason;
+      message = message == null ? waiting.getMessage() : message;
+    } else if (reason == null && status != null) {
+      reason = status.getPhase();
+    }
+    return new PodOutcome(
+        pod.getMetadata().getName(),
+        pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
+        terminated == null ? null : terminated.getExitCode(),
+        reason,
+        message);
+  }
+
+  /**
+   * Why the pod is not Ready, in one line starting with its name, or null when it is Ready. For
+   * instance {@code ollama-xyz: init container pull-models: CrashLoopBackOff (back-off 40s ...)} or
+   * {@code ollama-xyz: Pending: Unschedulable: 0/3 nodes are available: 3 Insufficient memory.}
+   *
+   * @param events the namespace's events; the pod's latest warning explains what its status does not
+   */
+  static String whyNotReady(Pod pod, List<Event> events) {
+    String name = pod.getMetadata().getName();
+    PodStatus status = pod.getStatus();
+    if (status == null) {
+      return name + ": no status yet";
+    }
+    Optional<PodCondition> scheduled = condition(status, "PodScheduled");
+    if (scheduled.isPresent() && "False".equals(scheduled.get().getStatus())) {
+      return name + ": Pending: " + join(scheduled.get().getReason(), scheduled.get().getMessage());
+    }
+    for (ContainerStatus init : statuses(status, true)) {
+      String problem = problem(init, true, null);
+      if (problem != null) {
+        return name + ": init container " + init.getName() + ": " + problem;
+      }
+    }
+    String warning = latestWarning(name, events);
+    for (ContainerStatus container : statuses(status, false)) {
+      if (!Boolean.TRUE.equals(container.getReady())) {
+        return name + ": container " + container.getName() + ": " + problem(container, false, warning);
+      }
+    }
+    if (condition(status, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false)) {
+      return null;
+    }
+    return name + ": " + join(status.getPhase(), warning == null ? status.getMessage() : warning);
+  }
+
+  /** What is wrong with one container, or null when an init container finished fine. */
+  private static String problem(ContainerStatus status, boolean init, String warning) {
+    ContainerState state = status.getState();
+    if (state != null && state.getWaiting() != null) {
+      ContainerStateWaiting w = state.getWaiting();
+      String text = w.getReason() + (blank(w.getMessage()) ? "" : " (" + w.getMessage() + ")");
+      ContainerStateTerminated last = status.getLastState() == null ? null : status.getLastState().getTerminated();
+      return last == null ? text : text + "; last exit: " + last.getReason() + " (exit " + last.getExitCode() + ")";
+    }
+    if (state != null && state.getTerminated() != null) {
+      ContainerStateTerminated t = state.getTerminated();
+      if (init && Objects.equals(t.getExitCode(), 0)) {
+        return null;
+      }
+      return "terminated: " + t.getReason() + " (exit " + t.getExitCode() + ")"
+          + (blank(t.getMessage()) ? "" : " " + t.getMessage());
+    }
+    if (state != null && state.getRunning() != null) {
+      if (init) {
+        return "still running since " + state.getRunning().getStartedAt();
+      }
+      return "running, not ready" + (warning == null ? "" : ": " + warning);
+    }
+    return "not started" + (warning == null ? "" : ": " + warning);
+  }
+
+  private static String latestWarning(String pod, List<Event> events) {
+    return events.stream()
+        .filter(e -> "Warning".equals(e.getType()) && e.getInvolvedObject() != null
+            && "Pod".equals(e.getInvolvedObject().getKind()) && pod.equals(e.getInvolvedObject().getName()))
+        .max(Comparator.comparing(Pods::when, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .map(e -> join(e.getReason(), e.getMessage()))
+        .orElse(null);
+  }
+
+  private static String when(Event e) {
+    return e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getMetadata().getCreationTimestamp();
+  }
+
+  private static List<ContainerStatus> statuses(PodStatus status, boolean init) {
+    List<ContainerStatus> list = status == null ? null
+        : init ? status.getInitContainerStatuses() : status.getContainerStatuses();
+    return list == null ? List.of() : list;
+  }
+
+  private static Optional<PodCondition> condition(PodStatus status, String type) {
+    return status.getConditions() == null ? Optional.empty()
+        : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  private static String join(String reason, String message) {
+    if (blank(message)) {
+      return reason == null ? "unknown" : reason;
+    }
+    return reason == null ? message : reason + ": " + message;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.honest.launcher.cluster;
+
+import java.time.Duration;
+
+/**
+ * How watching a run ended and what it had seen by then.
+ *
+ * @param ending why the watch returned
+ * @param jobs Jobs of the run seen
+ * @param active Jobs not finished yet
+ * @param succeeded Jobs that completed
+ * @param failed Jobs that failed (or are bound to: {@code FailureTarget})
+ * @param tasksSeen distinct task ids in the workers' result lines so far
+ * @param totalTasks tasks in the plan
+ * @param elapsed time spent watching
+ */
+public record WatchResult(
+    Ending ending, int jobs, int active, int succeeded, int failed, int tasksSeen, int totalTasks, Duration elapsed) {
+
+  public enum Ending {
+    /** Every Job completed or failed. */
+    FINISHED,
+    /** The watch timeout passed first; the Jobs go on in the cluster. */
+    TIMED_OUT,
+    /** Ctrl-C or a thread interrupt; the Jobs go on in the cluster. */
+    INTERRUPTED
+  }
+
+  /** {@code 📊 Active: 12 | Succeeded: 0 | Failed: 0 | Time: 45s | Tasks: 17/71}. */
+  public String progressLine() {
+    return "📊 Active: " + active + " | Succeeded: " + succeeded + " | Failed: " + failed
+        + " | Time: " + Cluster.human(elapsed) + " | Tasks: " + tasksSeen + "/" + totalTasks;
+  }
+}

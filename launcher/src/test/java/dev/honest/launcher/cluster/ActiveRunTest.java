@@ -1,0 +1,63 @@
+package dev.honest.launcher.cluster;
+
+import static dev.honest.launcher.cluster.TestRuns.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.honest.common.exit.ExitCode;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ActiveRunTest {
+  private static final String EARLIER = "run-20251231-0007";
+
+  private final TestCluster cluster = new TestCluster();
+  private final KubernetesClient client = cluster.mock.client();
+
+  @BeforeEach
+  void anEarlierRunIsInTheNamespace() {
+    RunResources earlier = TestRuns.resources(EARLIER, 2, 3);
+    earlier.jobs().forEach(j -> client.batch().v1().jobs().inNamespace(NS).resource(j).create());
+    earlier.configMaps().forEach(c -> client.configMaps().inNamespace(NS).resource(c).create());
+    client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("kube-root-ca.crt").endMetadata().addToData("ca.crt", "-----BEGIN CERTIFICATE-----")
+        .build()).create();
+  }
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  @Test
+  void aSecondRunIsRefusedWhileJobsOfAnEarlierRunExist() {
+    assertThatThrownBy(() -> cluster.ops().checkNoActiveRun(false))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessage("namespace " + NS + " already holds 2 Job(s) of an earlier run (app.kubernetes.io/instance="
+            + EARLIER + "): pass --replace to delete them first, or run `cleanup` to delete the namespace");
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(2);
+  }
+
+  @Test
+  void withReplaceTheEarlierJobsAndConfigMapsAreGoneBeforeItReturns() throws InterruptedException {
+    cluster.ops().checkNoActiveRun(true);
+
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.configMaps().inNamespace(NS).list().getItems())
+        .extracting(c -> c.getMetadata().getName())
+        .containsExactly("kube-root-ca.crt");
+    assertThat(cluster.output()).contains("♻️ Deleting 2 Job(s) of an earlier run (app.kubernetes.io/instance=" + EARLIER + ")");
+  }
+
+  @Test
+  void aNamespaceWithoutJobsIsNoObstacle() throws InterruptedException {
+    client.batch().v1().jobs().inNamespace(NS).delete();
+
+    cluster.ops().checkNoActiveRun(false);
+
+    assertThat(cluster.output()).isEmpty();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.honest.launcher.cluster;
+
+import static dev.honest.launcher.cluster.FakeJobController.Attempt;
+import static dev.honest.launcher.cluster.FakeJobController.Script;
+import static dev.honest.launcher.cluster.FakeJobController.podName;
+import static dev.honest.launcher.cluster.TestRuns.NS;
+import static dev.honest.launcher.cluster.TestRuns.RUN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.honest.common.result.ResultLines;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.launcher.cluster.WatchResult.Ending;
+import dev.honest.launcher.results.PodOutcome;
+import dev.honest.launcher.results.WorkerOutcome;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CollectTest {
+  private static final String W1 = "k8s-worker-1";
+
+  private final TestCluster cluster = new TestCluster();
+  private final ClusterOperations ops = cluster.ops();
+  @TempDir Path out;
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  @Test
+  void anAttemptKilledForMemoryAndItsSuccessfulRetryAreBothCollectedOldestFirst() throws Exception {
+    String killed = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false);
+    String retried = TestRuns.completedLog(1, 3);
+    runOneWorker(job -> Script.succeeds(Attempt.failed(killed, 137, "OOMKilled"), Attempt.completed(retried)));
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker).extracting(WorkerOutcome::index, WorkerOutcome::job, WorkerOutcome::status, WorkerOutcome::reason,
+        WorkerOutcome::durationMs).containsExactly(1, W1, "succeeded", null, 120_000L);
+    assertThat(worker.pods()).containsExactly(
+        new PodOutcome(podName(W1, 1), "node-1", 137, "OOMKilled", null),
+        new PodOutcome(podName(W1, 2), "node-2", 0, "Completed", null));
+    assertThat(worker.log()).isEqualTo(
+        "==> attempt 1/2: pod " + podName(W1, 1) + " on node-1: OOMKilled (exit 137) <==\n" + killed
+            + "==> attempt 2/2: pod " + podName(W1, 2) + " on node-2: Completed (exit 0) <==\n" + retried);
+    assertThat(Files.readString(out.resolve(W1 + "-log.txt"), StandardCharsets.UTF_8)).isEqualTo(worker.log());
+    assertThat(taskIds(worker.log())).containsExactly("T-1-1", "T-1-1", "T-1-2", "T-1-3");
+  }
+
+  @Test
+  void aJobPastItsDeadlineFailsWithThatReasonAndItsPartialLogIsKept() throws Exception {
+    String partial = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false);
+    runOneWorker(job -> Script.fails("DeadlineExceeded", "Job was active longer than specified deadline",
+        Attempt.pastDeadline(partial)));
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker).extracting(WorkerOutcome::status, WorkerOutcome::reason).containsExactly("failed", "DeadlineExceeded");
+    assertThat(worker.pods()).containsExactly(new PodOutcome(podName(W1, 1), "node-1", 137, "DeadlineExceeded",
+        "Pod was active on the node longer than the specified deadline"));
+    assertThat(worker.log()).endsWith(partial);
+  }
+
+  @Test
+  void aWorkerKilledHalfWayKeepsItsOutcomeAndEveryLineItPrinted() throws Exception {
+    TaskRecord third = TestRuns.failed("T-1-3", 1);
+    String cutOff = ResultLines.format(third).substring(0, 80);
+    String log = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1), TestRuns.failed("T-1-2", 1)), false)
+        + cutOff;
+    runOneWorker(job -> Script.fails("BackoffLimitExceeded", "Job has reached the specified backoff limit",
+        Attempt.failed(log, 137, "Error")));
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker).extracting(WorkerOutcome::status, WorkerOutcome::reason).containsExactly("failed", "BackoffLimitExceeded");
+    assertThat(worker.pods()).extracting(PodOutcome::exitCode, PodOutcome::reason).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(137, "Error"));
+    assertThat(worker.log()).endsWith(cutOff + "\n");
+    List<String> lines = worker.log().lines().toList();
+    assertThat(lines.subList(0, lines.size() - 1).stream().map(ResultLines::parseRecord).flatMap(Optional::stream)
+        .map(TaskRecord::id)).containsExactly("T-1-1", "T-1-2");
+    assertThatThrownBy(() -> ResultLines.parseRecord(lines.get(lines.size() - 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aRestartedContainersEarlierLogComesBeforeItsCurrentOne() throws Exception {
+    String before = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false);
+    String after = TestRuns.completedLog(1, 3);
+    runOneWorker(job -> Script.succeeds(Attempt.completed(after).restartedAfter(before)));
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker.log()).isEqualTo(
+        "==> attempt 1/1: pod " + podName(W1, 1) + " on node-1: Completed (exit 0) <==\n"
+            + "--- container before restart 1 ---\n" + before
+            + "--- container after restart 1 ---\n" + after);
+  }
+
+  @Test
+  void aWorkerOfThePlanWithoutAJobIsReportedMissingAndCollectWorksWithoutTheRunId() throws Exception {
+    RunResources twoOfThree = TestRuns.resources(RUN, 2, 2);
+    RunResources run = new RunResources(twoOfThree.namespace(), twoOfThree.ollama(), twoOfThree.ollamaService(),
+        twoOfThree.networkPolicies(), List.of(TestRuns.planConfigMap(TestRuns.plan(RUN, 3, 2))), twoOfThree.jobs());
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, run);
+      assertThat(ops.watch(2, 6, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
+    }
+
+    List<WorkerOutcome> workers = cluster.ops(null).collect(out);
+
+    assertThat(workers).extracting(WorkerOutcome::index, WorkerOutcome::job, WorkerOutcome::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(1, "k8s-worker-1", "succeeded"),
+        org.assertj.core.groups.Tuple.tuple(2, "k8s-worker-2", "succeeded"),
+        org.assertj.core.groups.Tuple.tuple(3, "k8s-worker-3", "missing"));
+    assertThat(out.resolve("k8s-worker-2-log.txt")).exists();
+    assertThat(out.resolve("k8s-worker-3-log.txt")).doesNotExist();
+    assertThat(cluster.output()).contains("📥 k8s-worker-3: missing (no such Job in namespace " + NS + ")");
+  }
+
+  private void runOneWorker(Function<Job, Script> script) throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, script).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+      assertThat(ops.watch(1, 3, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
+    }
+  }
+
+  private static List<String> taskIds(String log) {
+    return log.lines().map(ResultLines::parseRecord).flatMap(Optional::stream).map(TaskRecord::id).toList();
+  }
+}

@@ -1,0 +1,145 @@
+package dev.honest.launcher.cluster;
+
+import static dev.honest.launcher.cluster.TestRuns.NS;
+import static dev.honest.launcher.cluster.TestRuns.RUN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.honest.common.exit.ExitCode;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DeployTest {
+  private final TestCluster cluster = new TestCluster();
+  private final KubernetesClient client = cluster.mock.client();
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  @Test
+  void theRunIsAppliedInDependencyOrderAndApplyingItAgainChangesNothing() throws Exception {
+    RunResources run = TestRuns.resources(RUN, 2, 3);
+    ClusterOperations ops = cluster.ops();
+
+    cluster.deploy(ops, run);
+    List<String> first = cluster.mock.applied();
+    Job applied = client.batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1").get();
+    cluster.deploy(ops, run);
+
+    assertThat(first).containsExactly(
+        "namespaces/" + NS,
+        "networkpolicies/default-deny",
+        "networkpolicies/workers-to-ollama",
+        "services/ollama",
+        "deployments/ollama",
+        "configmaps/orchestrator-config",
+        "jobs/k8s-worker-1",
+        "jobs/k8s-worker-2");
+    assertThat(cluster.mock.applied()).hasSize(2 * first.size()).endsWith(first.toArray(String[]::new));
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(2);
+    Job again = client.batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1").get();
+    assertThat(again.getSpec()).isEqualTo(applied.getSpec());
+    assertThat(again.getMetadata().getUid()).isEqualTo(applied.getMetadata().getUid());
+    assertThat(client.configMaps().inNamespace(NS).withName("orchestrator-config").get().getData())
+        .isEqualTo(run.configMaps().get(0).getData());
+    assertThat(cluster.output()).contains(
+        "📦 Namespace applied: Namespace/" + NS,
+        "📦 Ollama applied: NetworkPolicy/default-deny, NetworkPolicy/workers-to-ollama, Service/ollama, Deployment/ollama",
+        "📦 Jobs applied: Job/k8s-worker-1, Job/k8s-worker-2");
+  }
+
+  @Test
+  void configMapsAndJobsWaitUntilEveryOllamaReplicaIsReady() throws Exception {
+    ClusterOperations ops = cluster.ops();
+    try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
+      ollama.hold();
+      ollama.start();
+      Future<?> deploy = cluster.inBackground(() -> {
+        ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(1));
+        return null;
+      });
+
+      Eventually.await("the launcher waits for Ollama",
+          () -> cluster.output().contains("⏳ Ollama (deployment ollama): ready 0/1 | Time: "));
+      assertThat(cluster.mock.applied()).last().isEqualTo("deployments/ollama");
+
+      ollama.release();
+      deploy.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(cluster.output()).contains("✅ Ollama ready: ready 1/1");
+    assertThat(cluster.mock.applied()).endsWith("configmaps/orchestrator-config", "jobs/k8s-worker-1", "jobs/k8s-worker-2");
+  }
+
+  @Test
+  void ollamaThatNeverGetsReadyTimesOutNamingTheStuckPodAndWhy() {
+    client.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata().withName("ollama-7d9f8c-x2kq4").withLabels(TestRuns.labels(RUN, "ollama")).endMetadata()
+        .withNewSpec()
+        .addNewInitContainer().withName("pull-models").withImage("ollama/ollama:0.6.5").endInitContainer()
+        .addNewContainer().withName("ollama").withImage("ollama/ollama:0.6.5").endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+        .addNewInitContainerStatus().withName("pull-models").withReady(false).withRestartCount(4)
+        .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+        .withMessage("back-off 1m20s restarting failed container=pull-models pod=ollama-7d9f8c-x2kq4_honest-run")
+        .endWaiting().endState()
+        .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState()
+        .endInitContainerStatus()
+        .addNewContainerStatus().withName("ollama").withReady(false)
+        .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState()
+        .endContainerStatus()
+        .endStatus()
+        .build()).create();
+
+    assertThatThrownBy(() -> cluster.ops().deploy(TestRuns.resources(RUN, 2, 3), Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+        .hasMessageStartingWith("Ollama (deployment ollama) not ready after ")
+        .hasMessageContaining("ready 0/1: ollama-7d9f8c-x2kq4: init container pull-models: CrashLoopBackOff"
+            + " (back-off 1m20s restarting failed container=pull-models pod=ollama-7d9f8c-x2kq4_honest-run);"
+            + " last exit: Error (exit 1)");
+    assertThat(cluster.mock.applied()).noneMatch(a -> a.startsWith("jobs/") || a.startsWith("configmaps/"));
+  }
+
+  @Test
+  void anOllamaPodNoNodeCanTakeIsReportedWithTheSchedulersWords() {
+    client.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata().withName("ollama-7d9f8c-m4v8n").withLabels(TestRuns.labels(RUN, "ollama")).endMetadata()
+        .withNewSpec().addNewContainer().withName("ollama").withImage("ollama/ollama:0.6.5").endContainer().endSpec()
+        .withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+        .withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition()
+        .endStatus()
+        .build()).create();
+
+    assertThatThrownBy(() -> cluster.ops().deploy(TestRuns.resources(RUN, 1, 1), Duration.ofSeconds(2)))
+        .isInstanceOf(ClusterException.class)
+        .hasMessageContaining("ollama-7d9f8c-m4v8n: Pending: Unschedulable: 0/3 nodes are available: 3 Insufficient memory.");
+  }
+
+  @Test
+  void jobsWithoutTheRunLabelsAreRejectedBeforeAnythingIsApplied() {
+    RunResources rendered = TestRuns.resources(RUN, 2, 3);
+    List<Job> jobs = new ArrayList<>(rendered.jobs());
+    jobs.set(1, new JobBuilder(jobs.get(1)).editSpec().editTemplate().editMetadata()
+        .removeFromLabels(RunLabels.INSTANCE).endMetadata().endTemplate().endSpec().build());
+    RunResources unlabelled = new RunResources(rendered.namespace(), rendered.ollama(), rendered.ollamaService(),
+        rendered.networkPolicies(), rendered.configMaps(), jobs);
+
+    assertThatThrownBy(() -> cluster.ops().deploy(unlabelled, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Job k8s-worker-2 needs the labels");
+    assertThat(cluster.mock.applied()).isEmpty();
+  }
+}

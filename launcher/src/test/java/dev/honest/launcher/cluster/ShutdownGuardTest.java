@@ -1,0 +1,24 @@
+package dev.honest.launcher.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ShutdownGuardTest {
+  @Test
+  void onCtrlCTheWatchIsStoppedAndTheJvmWaitsUntilTheCommandHasFinishedPrinting() throws Exception {
+    CountDownLatch stopped = new CountDownLatch(1);
+    ShutdownGuard guard = ShutdownGuard.install(stopped::countDown);
+    Thread hook = new Thread(guard::onShutdown);
+
+    hook.start();
+    assertThat(stopped.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(hook.isAlive()).isTrue();
+
+    guard.close();
+    hook.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(hook.isAlive()).isFalse();
+  }
+}

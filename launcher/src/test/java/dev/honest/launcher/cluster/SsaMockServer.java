@@ -1,0 +1,135 @@
+package dev.honest.launcher.cluster;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A fabric8 mock API server in CRUD mode (plain HTTP) that also accepts server-side apply, which
+ * the CRUD dispatcher rejects. An apply becomes a create when the object is absent; when it exists,
+ * a replace of everything but its status and server-set metadata, which is what applying a complete
+ * object as its only field manager amounts to. (A JSON merge patch would not do: the mock appends
+ * to lists instead of replacing them.) No field ownership or conflicts, but the launcher's real SSA
+ * calls run. It records every apply, in order, and serves pod logs registered with {@link #expectLog}.
+ */
+final class SsaMockServer implements AutoCloseable {
+  /** The mock logs every request at INFO through java.util.logging; kept here so the level sticks. */
+  private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(Level.WARNING);
+  }
+
+  private final KubernetesMockServer server;
+  private final NamespacedKubernetesClient client;
+  private final List<String> applied = new CopyOnWriteArrayList<>();
+
+  SsaMockServer() {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server = new KubernetesMockServer(
+        new Context(Serialization.jsonMapper()), new MockWebServer(), responses, new SsaDispatcher(responses), false);
+    server.init();
+    client = server.createClient();
+  }
+
+  NamespacedKubernetesClient client() {
+    return client;
+  }
+
+  KubernetesMockServer server() {
+    return server;
+  }
+
+  /** Every server-side apply so far, as {@code plural/name} ({@code jobs/k8s-worker-1}), in order. */
+  List<String> applied() {
+    return List.copyOf(applied);
+  }
+
+  /** Serves {@code log} for the pod's log, read at once or followed. */
+  void expectLog(String namespace, String pod, String log) {
+    String path = logPath(namespace, pod);
+    server.expect().get().withPath(path).andReturn(200, log).always();
+    server.expect().get().withPath(path + "&follow=true").andReturn(200, log).always();
+  }
+
+  /** Serves {@code log} as the log of the pod's container before its last restart. */
+  void expectPreviousLog(String namespace, String pod, String log) {
+    server.expect().get().withPath(logPath(namespace, pod) + "&previous=true").andReturn(200, log).always();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  private static String logPath(String namespace, String pod) {
+    return "/api/v1/namespaces/" + namespace + "/pods/" + pod + "/log?pretty=false";
+  }
+
+  private final class SsaDispatcher extends KubernetesMixedDispatcher {
+    SsaDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
+      super(responses);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String type = request.getHeader("Content-Type");
+      if (request.method() != HttpMethod.PATCH || type == null || !type.startsWith("application/apply-patch")) {
+        return super.dispatch(request);
+      }
+      String path = request.getPath();
+      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      String[] segments = bare.split("/");
+      applied.add(segments[segments.length - 2] + "/" + segments[segments.length - 1]);
+      String body = request.getUtf8Body();
+      MockResponse existing = super.dispatch(request(HttpMethod.GET, bare, null, ""));
+      if (existing.code() == 404) {
+        return super.dispatch(request(HttpMethod.POST, bare.substring(0, bare.lastIndexOf('/')), "application/json", body));
+      }
+      return super.dispatch(request(HttpMethod.PUT, bare, "application/json", replacement(existing, body)));
+    }
+
+    /** The applied object, keeping the stored status and the metadata the server set. */
+    private String replacement(MockResponse existing, String applied) {
+      ObjectMapper json = Serialization.jsonMapper();
+      JsonNode stored = json.readTree(existing.getBody().readUtf8());
+      ObjectNode result = (ObjectNode) json.readTree(applied);
+      ObjectNode metadata = ((ObjectNode) stored.get("metadata")).deepCopy();
+      metadata.setAll((ObjectNode) result.get("metadata"));
+      result.set("metadata", metadata);
+      if (stored.has("status")) {
+        result.set("status", stored.get("status"));
+      }
+      return json.writeValueAsString(result);
+    }
+
+    private RecordedRequest request(HttpMethod method, String path, String contentType, String body) {
+      Headers.Builder headers = Headers.builder();
+      if (contentType != null) {
+        headers.add("Content-Type", contentType);
+      }
+      return new RecordedRequest("HTTP/1.1", method, path, headers.build(), new Buffer().writeUtf8(body));
+    }
+  }
+}

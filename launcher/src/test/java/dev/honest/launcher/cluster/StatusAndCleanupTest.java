@@ -1,0 +1,97 @@
+package dev.honest.launcher.cluster;
+
+import static dev.honest.launcher.cluster.FakeJobController.Attempt;
+import static dev.honest.launcher.cluster.FakeJobController.Script;
+import static dev.honest.launcher.cluster.TestRuns.NS;
+import static dev.honest.launcher.cluster.TestRuns.RUN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.honest.common.exit.ExitCode;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StatusAndCleanupTest {
+  private final TestCluster cluster = new TestCluster();
+  private final KubernetesClient client = cluster.mock.client();
+  private final ClusterOperations ops = cluster.ops();
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  @Test
+  void statusShowsEachJobsStateAndWhetherOllamaIsReady() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> WatchTest.index(job) == 1
+        ? Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 2)))
+        : Script.keepsRunning(Attempt.failed(TestRuns.workerLog(2, List.of(), false), 137, "OOMKilled"),
+            Attempt.running(TestRuns.workerLog(2, List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 2));
+      Eventually.await("both Jobs have a status", () -> client.batch().v1().jobs().inNamespace(NS).list().getItems()
+          .stream().allMatch(j -> j.getStatus() != null && j.getStatus().getStartTime() != null));
+    }
+
+    ClusterStatus status = ops.status();
+
+    assertThat(status.namespaceExists()).isTrue();
+    assertThat(status.deployments()).containsExactly(new ClusterStatus.DeploymentState("ollama", 1, 1, true));
+    assertThat(status.jobs()).extracting(ClusterStatus.JobSummary::name, ClusterStatus.JobSummary::state,
+            ClusterStatus.JobSummary::activePods, ClusterStatus.JobSummary::failedPods)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("k8s-worker-1", "succeeded", 0, 0),
+            org.assertj.core.groups.Tuple.tuple("k8s-worker-2", "running", 1, 1));
+    assertThat(status.jobs().get(0).elapsed()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(status.lines()).startsWith(
+        "Namespace " + NS + ": 2 Jobs | Active: 1 | Succeeded: 1 | Failed: 0",
+        "  Deployment ollama: ready 1/1");
+  }
+
+  @Test
+  void statusOfANamespaceThatDoesNotExistSaysSo() {
+    ClusterStatus status = ops.status();
+
+    assertThat(status.namespaceExists()).isFalse();
+    assertThat(status.lines()).containsExactly("Namespace " + NS + " does not exist: no run to show.");
+  }
+
+  @Test
+  void cleanupDeletesTheNamespaceAndWaitsUntilItIsGone() throws Exception {
+    client.namespaces().resource(TestRuns.namespace()).create();
+
+    ops.cleanup(Duration.ofMinutes(1));
+
+    assertThat(client.namespaces().withName(NS).get()).isNull();
+    assertThat(cluster.output()).contains("🧹 Deleting namespace " + NS, "✅ Namespace " + NS + " deleted | Time: ");
+  }
+
+  @Test
+  void cleanupOfANamespaceThatDoesNotExistChangesNothing() throws Exception {
+    ops.cleanup(Duration.ofMinutes(1));
+
+    assertThat(cluster.output()).isEqualTo("🧹 Namespace " + NS + " does not exist: nothing to clean up\n");
+  }
+
+  @Test
+  void aNamespaceThatDoesNotGoAwayTimesOutSayingWhatHoldsIt() {
+    client.namespaces().resource(new NamespaceBuilder(TestRuns.namespace())
+        .editMetadata().addToFinalizers("kubernetes").endMetadata()
+        .withNewStatus().withPhase("Terminating")
+        .addNewCondition().withType("NamespaceContentRemaining").withStatus("True").withReason("SomeResourcesRemain")
+        .withMessage("Some resources are remaining: pods. has 1 resource instances").endCondition()
+        .endStatus()
+        .build()).create();
+
+    assertThatThrownBy(() -> ops.cleanup(Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+        .hasMessageStartingWith("namespace " + NS + " still exists after ")
+        .hasMessageEndingWith(": SomeResourcesRemain: Some resources are remaining: pods. has 1 resource instances"
+            + " — see `kubectl get namespace " + NS + " -o yaml`");
+    assertThat(cluster.output()).contains("🧹 Namespace " + NS + ": Terminating | Time: ");
+  }
+
+}

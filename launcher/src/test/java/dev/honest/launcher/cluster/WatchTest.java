@@ -1,0 +1,123 @@
+package dev.honest.launcher.cluster;
+
+import static dev.honest.launcher.cluster.FakeJobController.Attempt;
+import static dev.honest.launcher.cluster.FakeJobController.Script;
+import static dev.honest.launcher.cluster.TestRuns.NS;
+import static dev.honest.launcher.cluster.TestRuns.RUN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.launcher.cluster.WatchResult.Ending;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WatchTest {
+  private final TestCluster cluster = new TestCluster();
+  private final ClusterOperations ops = cluster.ops();
+
+  @AfterEach
+  void close() {
+    cluster.close();
+  }
+
+  @Test
+  void theWatchEndsWhenEveryJobHasEndedWithTaskCountsFromTheWorkersResultLines() throws Exception {
+    WatchResult result;
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(index(job), 3))))) {
+      jobs.hold();
+      jobs.start();
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 3));
+      Future<WatchResult> watch = cluster.inBackground(() -> ops.watch(2, 6, Duration.ofMinutes(2)));
+      Eventually.await("the first progress line", () -> cluster.output().contains("📊 Active: 2 | Succeeded: 0"));
+
+      jobs.release();
+      result = watch.get(60, TimeUnit.SECONDS);
+    }
+
+    assertThat(result.ending()).isEqualTo(Ending.FINISHED);
+    assertThat(result).extracting(WatchResult::jobs, WatchResult::active, WatchResult::succeeded, WatchResult::failed,
+        WatchResult::tasksSeen, WatchResult::totalTasks).containsExactly(2, 0, 2, 0, 6, 6);
+    List<String> progress = cluster.lines().stream().filter(l -> l.startsWith("📊")).toList();
+    assertThat(progress.get(0)).matches("📊 Active: 2 \\| Succeeded: 0 \\| Failed: 0 \\| Time: \\d+s \\| Tasks: 0/6");
+    assertThat(progress.get(progress.size() - 1))
+        .matches("📊 Active: 0 \\| Succeeded: 2 \\| Failed: 0 \\| Time: \\d+s \\| Tasks: 6/6");
+    assertThat(cluster.output()).contains("✅ k8s-worker-1 succeeded in 1m00s", "✅ k8s-worker-2 succeeded in 1m00s");
+  }
+
+  @Test
+  void aFailedJobIsCountedAndReportedWithItsReason() throws Exception {
+    WatchResult result = runToTheEnd(job -> index(job) == 1
+        ? Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 2)))
+        : Script.fails("DeadlineExceeded", "Job was active longer than specified deadline",
+            Attempt.pastDeadline(TestRuns.workerLog(2, List.of(TestRuns.completed("T-2-1", 2)), false))));
+
+    assertThat(result).extracting(WatchResult::ending, WatchResult::succeeded, WatchResult::failed, WatchResult::tasksSeen)
+        .containsExactly(Ending.FINISHED, 1, 1, 3);
+    assertThat(cluster.output())
+        .contains("❌ k8s-worker-2 failed after 1m00s: DeadlineExceeded (Job was active longer than specified deadline)");
+  }
+
+  @Test
+  void aWatchThatOutlivesItsTimeoutSaysSoAndLeavesTheJobsRunning() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+
+      WatchResult result = ops.watch(1, 3, Duration.ofSeconds(2));
+
+      assertThat(result).extracting(WatchResult::ending, WatchResult::active).containsExactly(Ending.TIMED_OUT, 1);
+    }
+    assertThat(cluster.mock.client().batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  @Test
+  void stoppingTheWatchEndsItAsInterruptedAndLeavesTheClusterAlone() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(1, List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+      Future<WatchResult> watch = cluster.inBackground(() -> ops.watch(1, 3, Duration.ofHours(1)));
+      Eventually.await("the first progress line", () -> cluster.output().contains("📊 Active: 1"));
+
+      ops.stopWatching();
+
+      assertThat(watch.get(30, TimeUnit.SECONDS).ending()).isEqualTo(Ending.INTERRUPTED);
+    }
+    assertThat(cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1").get()).isNotNull();
+  }
+
+  @Test
+  void interruptingTheWatchingThreadEndsItAsInterruptedAndKeepsTheFlag() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(1, List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+      CompletableFuture<Object[]> seen = new CompletableFuture<>();
+      Future<?> watch = cluster.inBackground(() -> {
+        WatchResult r = ops.watch(1, 3, Duration.ofHours(1));
+        return seen.complete(new Object[] {r.ending(), Thread.currentThread().isInterrupted()});
+      });
+      Eventually.await("the first progress line", () -> cluster.output().contains("📊 Active: 1"));
+
+      watch.cancel(true);
+
+      assertThat(seen.get(30, TimeUnit.SECONDS)).containsExactly(Ending.INTERRUPTED, true);
+    }
+  }
+
+  private WatchResult runToTheEnd(Function<Job, Script> scripts) throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, scripts).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 3));
+      return ops.watch(2, 6, Duration.ofMinutes(2));
+    }
+  }
+
+  static int index(Job job) {
+    return JobState.workerIndex(job.getMetadata().getName());
+  }
+}
