@@ -1,0 +1,34 @@
+package dev.honest.launcher.cli;
+
+import dev.honest.launcher.cluster.ClusterException;
+import dev.honest.launcher.cluster.ClusterOperations;
+import dev.honest.launcher.render.RunSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What {@code status}, {@code collect} and {@code cleanup} share: a namespace on a cluster. */
+abstract class ClusterCommand implements Callable<Integer> {
+  @Mixin ClusterOptions cluster;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--namespace", paramLabel = "NAME", defaultValue = RunSettings.DEFAULT_NAMESPACE,
+      description = "Namespace of the run. Default: ${DEFAULT-VALUE}")
+  String namespace;
+
+  @Override
+  public final Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (KubernetesClient client = cluster.connect()) {
+      return call(client, new ClusterOperations(client, namespace, null, ClusterOperations.FIELD_MANAGER, out), out);
+    } catch (ClusterException e) {
+      throw new LauncherException(e.exitCode(), e.getMessage(), e);
+    }
+  }
+
+  abstract int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception;
+}

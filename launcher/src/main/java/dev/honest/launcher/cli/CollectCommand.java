@@ -1,0 +1,68 @@
+package dev.honest.launcher.cli;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
+import dev.honest.common.json.Json;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.cluster.ClusterOperations;
+import dev.honest.launcher.render.Renderer;
+import dev.honest.launcher.results.CostSettings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * {@code collect}: gather the logs of a run's workers and aggregate the results, from the cluster
+ * alone (the plan and the tasks are read back from the run's {@code orchestrator-config}).
+ */
+@Command(name = "collect", mixinStandardHelpOptions = true,
+    description = {"Write every worker's log to k8s-worker-N-log.txt and aggregate k8s-cluster-results.json,",
+        "for a run that is still going or was left by an interrupted `run`."})
+public final class CollectCommand extends ClusterCommand {
+  @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
+      description = "Where the logs and k8s-cluster-results.json go. Default: ./${DEFAULT-VALUE}")
+  Path output;
+
+  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015",
+      description = "Paid API price per 1,000 tokens. Default: ${DEFAULT-VALUE}")
+  double paidPrice;
+
+  @Option(names = "--local-price-per-1k", paramLabel = "USD", defaultValue = "0.002",
+      description = "Local cost per 1,000 tokens. Default: ${DEFAULT-VALUE}")
+  double localPrice;
+
+  @Override
+  int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception {
+    ConfigMap config = client.configMaps().inNamespace(namespace).withName(Renderer.CONFIG_MAP).get();
+    if (config == null || config.getData() == null) {
+      throw LauncherException.unavailable("no run to collect: ConfigMap " + Renderer.CONFIG_MAP
+          + " is not in namespace " + namespace + " — check --namespace and `kubectl get ns`");
+    }
+    Plan plan = read(config, ConfigLayout.PLAN_FILE, new TypeReference<Plan>() {});
+    List<TaskSpec> tasks = read(config, ConfigLayout.TASKS_FILE, new TypeReference<List<TaskSpec>>() {});
+    TaskOptions.createDirectory(output);
+    Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
+    out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
+    return Outputs.finish(out, plan, tasks, ops.collect(output), start, Instant.now(), output,
+        new CostSettings(paidPrice, localPrice));
+  }
+
+  private <T> T read(ConfigMap config, String key, TypeReference<T> type) {
+    String text = config.getData().get(key);
+    if (text == null) {
+      throw LauncherException.invalidInput(Renderer.CONFIG_MAP + " has no " + key);
+    }
+    try {
+      return Json.mapper().readValue(text, type);
+    } catch (JacksonException e) {
+      throw LauncherException.invalidInput(Renderer.CONFIG_MAP + "/" + key + ": " + e.getOriginalMessage());
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package dev.honest.launcher.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code run}: deploy to the current kube context and see the run through. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Deploy Ollama and the workers to the cluster, watch them live, then collect every",
+        "worker's log and aggregate k8s-cluster-results.json."})
+public final class RunCommand extends DeployingCommand {}

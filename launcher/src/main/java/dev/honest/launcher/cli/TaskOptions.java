@@ -1,0 +1,115 @@
+package dev.honest.launcher.cli;
+
+import dev.honest.common.config.GenerationOptions;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.task.TaskFileException;
+import dev.honest.common.task.TaskFileReader;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.results.CostSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** What every command that runs tasks needs: the tasks, the workspace, the models and the output. */
+public final class TaskOptions {
+  @Option(names = "--tasks", paramLabel = "FILE", defaultValue = "excel-tasks-extracted.json",
+      description = "Task file exported from the spreadsheet (JSON). Default: ./${DEFAULT-VALUE}")
+  Path tasks;
+
+  @Option(names = "--workspace", paramLabel = "DIR", defaultValue = ".",
+      description = "Directory the tasks' file paths are relative to. Default: ${DEFAULT-VALUE}")
+  Path workspace;
+
+  @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
+      description = "Where manifests, plan.json, worker logs and k8s-cluster-results.json go. Default: ./${DEFAULT-VALUE}")
+  Path output;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "12",
+      description = "Parallel workers (Jobs k8s-worker-1..N). Default: ${DEFAULT-VALUE}")
+  int workers;
+
+  @Option(names = "--code-model", paramLabel = "MODEL", defaultValue = WorkerConfig.DEFAULT_CODE_MODEL,
+      description = "Model for tasks that name files. Default: ${DEFAULT-VALUE}")
+  String codeModel;
+
+  @Option(names = "--general-model", paramLabel = "MODEL", defaultValue = WorkerConfig.DEFAULT_GENERAL_MODEL,
+      description = "Model for tasks without files. Default: ${DEFAULT-VALUE}")
+  String generalModel;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "4h", converter = DurationConverter.class,
+      description = "How long the workers may run (e.g. 90m, 2h). Default: ${DEFAULT-VALUE}")
+  Duration timeout;
+
+  @Option(names = "--num-ctx", paramLabel = "TOKENS", defaultValue = "8192",
+      description = "Context window of every request, and Ollama's OLLAMA_CONTEXT_LENGTH. Default: ${DEFAULT-VALUE}")
+  int numCtx;
+
+  @Option(names = "--num-predict", paramLabel = "TOKENS", defaultValue = "2048",
+      description = "Cap on generated tokens per request. Default: ${DEFAULT-VALUE}")
+  int numPredict;
+
+  @Option(names = "--temperature", defaultValue = "0",
+      description = "Sampling temperature, the same on every request. Default: ${DEFAULT-VALUE}")
+  double temperature;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Sampling seed. Default: ${DEFAULT-VALUE}")
+  int seed;
+
+  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015",
+      description = "Paid API price per 1,000 tokens, for the savings estimate. Default: ${DEFAULT-VALUE}")
+  double paidPrice;
+
+  @Option(names = "--local-price-per-1k", paramLabel = "USD", defaultValue = "0.002",
+      description = "Local cost per 1,000 tokens, for the savings estimate. Default: ${DEFAULT-VALUE}")
+  double localPrice;
+
+  /** Reads and validates the task file; every problem becomes one line of an exit-2 error. */
+  List<TaskSpec> loadTasks() {
+    try {
+      return TaskFileReader.read(tasks, workspace);
+    } catch (TaskFileException e) {
+      throw LauncherException.invalidInput(e.getMessage());
+    }
+  }
+
+  GenerationOptions generationOptions() {
+    try {
+      return new GenerationOptions(temperature, seed, numCtx, numPredict, null);
+    } catch (IllegalArgumentException e) {
+      throw LauncherException.invalidInput(e.getMessage().replace("options.", "--").replace("num_ctx", "num-ctx")
+          .replace("num_predict", "num-predict"));
+    }
+  }
+
+  CostSettings prices() {
+    try {
+      return new CostSettings(paidPrice, localPrice);
+    } catch (IllegalArgumentException e) {
+      throw LauncherException.invalidInput(e.getMessage());
+    }
+  }
+
+  void requireWorkers() {
+    if (workers < 1 || workers > 500) {
+      throw LauncherException.invalidInput("--workers must be within 1..500, got " + workers);
+    }
+  }
+
+  /** A fresh run id, usable as a label value: {@code run-20261126-101500}. */
+  static String newRunId() {
+    return "run-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC));
+  }
+
+  static void createDirectory(Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw LauncherException.invalidInput("cannot create output directory " + dir + ": " + e.getMessage());
+    }
+  }
+}

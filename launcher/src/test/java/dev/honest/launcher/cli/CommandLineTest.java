@@ -1,0 +1,149 @@
+package dev.honest.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
+import dev.honest.common.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandLineTest {
+  static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+  static final Path EXAMPLE_TASKS = EXAMPLES.resolve("excel-tasks-extracted.json");
+  static final Path EXAMPLE_WORKSPACE = EXAMPLES.resolve("shop-app");
+
+  @TempDir Path out;
+
+  @Test
+  void theDefaultsAreTheDocumentedOnes() {
+    LauncherCommand cmd = new LauncherCommand();
+    new CommandLine(cmd).parseArgs();
+
+    assertThat(cmd.task.tasks).isEqualTo(Path.of("excel-tasks-extracted.json"));
+    assertThat(cmd.task.workspace).isEqualTo(Path.of("."));
+    assertThat(cmd.task.workers).isEqualTo(12);
+    assertThat(cmd.deploy.namespace).isEqualTo("honest-orchestration");
+    assertThat(cmd.deploy.llmReplicas).isEqualTo(3);
+    assertThat(cmd.task.codeModel).isEqualTo("codellama:7b");
+    assertThat(cmd.task.generalModel).isEqualTo("llama3.1:8b");
+    assertThat(cmd.task.timeout).isEqualTo(Duration.ofHours(4));
+    assertThat(cmd.task.paidPrice).isEqualTo(0.015);
+    assertThat(cmd.task.localPrice).isEqualTo(0.002);
+  }
+
+  @Test
+  void helpNamesEveryCommandAndTheExitCodes() {
+    Cli cli = Cli.run("--help");
+
+    assertThat(cli.exitCode).isZero();
+    assertThat(cli.out()).contains("run", "render", "local", "status", "collect", "cleanup",
+        "--tasks", "--workspace", "--workers", "--namespace", "--llm-replicas", "--image", "--timeout",
+        "3   the cluster or Ollama is unavailable");
+  }
+
+  @Test
+  void aMistypedOptionIsAUsageErrorWithASuggestion() {
+    Cli cli = Cli.run("render", "--worker", "3");
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains("error: Unknown options: '--worker'", "--workers", "launcher render --help");
+  }
+
+  @Test
+  void aBadDurationNamesTheValue() {
+    Cli cli = Cli.run("render", "--timeout", "soon");
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void durationsReadAsPeopleWriteThem() {
+    DurationConverter c = new DurationConverter();
+    assertThat(c.convert("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.convert("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(c.convert("PT2H")).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void anInvalidTaskFileListsEveryProblemAndExits2BeforeAnythingRuns() throws Exception {
+    Path tasks = out.resolve("tasks.json");
+    Files.writeString(tasks, "[{\"Task ID\": \"T-1\", \"Priority\": \"urgent\"}, {\"id\": \"T-1\", \"title\": \"x\","
+        + " \"files\": \"../etc/passwd\"}]");
+
+    Cli cli = Cli.run("render", "--tasks", tasks.toString(), "--workspace", out.toString(),
+        "--output", out.resolve("o").toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains("title", "priority", "urgent", "T-1", "..").doesNotContain("Exception", "\tat ");
+    assertThat(out.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void renderPlansEveryExampleTaskExactlyOnceAndWritesEveryManifest() throws Exception {
+    Cli cli = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", out.toString());
+
+    assertThat(cli.exitCode).as(cli.err()).isZero();
+    List<String> expected = new ArrayList<>(List.of("k8s-namespace.yaml", "ollama-deployment.yaml",
+        "ollama-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml", "plan.json"));
+    IntStream.rangeClosed(1, 12).forEach(i -> expected.add("k8s-worker-" + i + "-job.yaml"));
+    for (String name : expected) {
+      assertThat(out.resolve(name)).isNotEmptyFile();
+    }
+    Plan plan = Json.mapper().readValue(Files.readString(out.resolve("plan.json")), Plan.class);
+    List<String> planned = plan.workers().stream().flatMap(w -> w.tasks().stream()).sorted().toList();
+    List<String> ids = IntStream.rangeClosed(1, 71).mapToObj(i -> String.format("T-%03d", i)).toList();
+    assertThat(planned).containsExactlyElementsOf(ids);
+    assertThat(plan.workers()).hasSize(12);
+    assertThat(cli.out()).contains("k8s-worker-12", "71 tasks");
+    assertThat(ConfigLayout.toJson(plan)).isEqualTo(Files.readString(out.resolve("plan.json")));
+  }
+
+  @Test
+  void runWithDryRunTouchesNoCluster() {
+    Cli cli = Cli.run("run", "--dry-run", "--tasks", EXAMPLE_TASKS.toString(), "--workspace",
+        EXAMPLE_WORKSPACE.toString(), "--output", out.toString(), "--kubeconfig", out.resolve("none").toString());
+
+    assertThat(cli.exitCode).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("Dry run: nothing was applied.");
+  }
+
+  @Test
+  void anUnreachableClusterIsOneLineWithTheFixAndExitCode3() throws Exception {
+    Path kubeconfig = out.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: gone
+          cluster:
+            server: https://127.0.0.1:1
+        contexts:
+        - name: gone
+          context:
+            cluster: gone
+            user: u
+        current-context: gone
+        users:
+        - name: u
+          user:
+            token: not-a-secret
+        """);
+
+    Cli cli = Cli.run("run", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", out.toString(), "--kubeconfig", kubeconfig.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(3);
+    assertThat(cli.err().strip().lines()).hasSize(1);
+    assertThat(cli.err()).contains("127.0.0.1:1").doesNotContain("\tat ");
+  }
+}

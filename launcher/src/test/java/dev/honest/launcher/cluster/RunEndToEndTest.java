@@ -1,0 +1,194 @@
+package dev.honest.launcher.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.exit.ExitCode;
+import dev.honest.common.hash.Hashes;
+import dev.honest.common.json.Json;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.launcher.cli.LauncherCommand;
+import dev.honest.launcher.render.Renderer;
+import dev.honest.launcher.results.ClusterResults;
+import dev.honest.launcher.results.ResultsFiles;
+import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.run.SliceRunner;
+import dev.honest.worker.run.WorkerIdentity;
+import dev.honest.worker.testing.OllamaStandIn;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The whole {@code run} path on a mock cluster: the CLI applies everything, a fake Deployment
+ * controller makes Ollama ready, and a fake Job controller runs the REAL worker on what the pod would
+ * mount (the ConfigMaps, rebuilt into a config directory and a workspace tree) against an Ollama
+ * stand-in, serving its output as the pod log; the CLI watches, collects and aggregates.
+ */
+class RunEndToEndTest {
+  static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+  static final String NS = "honest-orchestration";
+
+  private final SsaMockServer mock = new SsaMockServer();
+  private final OllamaStandIn ollama = new OllamaStandIn();
+  @TempDir Path out;
+  @TempDir Path pods;
+
+  @AfterEach
+  void stop() {
+    ollama.close();
+    mock.close();
+  }
+
+  private Path kubeconfig() throws IOException {
+    Path file = out.resolve("kubeconfig");
+    Files.writeString(file, "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: "
+        + mock.client().getMasterUrl() + "\ncontexts:\n- name: mock\n  context:\n    cluster: mock\n    user: u\n"
+        + "current-context: mock\nusers:\n- name: u\n  user:\n    token: test\n");
+    return file;
+  }
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private Result launch(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    CommandLine cli = LauncherCommand.commandLine();
+    cli.setOut(new PrintWriter(o, true));
+    cli.setErr(new PrintWriter(e, true));
+    int code = cli.execute(args);
+    return new Result(code, o.toString(), e.toString());
+  }
+
+  /** What the kubelet would mount for this Job, rebuilt on disk, then the real worker run on it. */
+  private FakeJobController.Script runWorker(Job job) {
+    try {
+      int index = Integer.parseInt(env(job, "HONEST_WORKER_INDEX"));
+      Path pod = Files.createTempDirectory(pods, job.getMetadata().getName());
+      Path config = pod.resolve("config");
+      Path workspace = pod.resolve("workspace");
+      Files.createDirectories(config);
+      Files.createDirectories(workspace);
+      ConfigMap orchestrator = configMap(Renderer.CONFIG_MAP);
+      for (Map.Entry<String, String> e : orchestrator.getData().entrySet()) {
+        Files.writeString(config.resolve(e.getKey()), e.getValue());
+      }
+      for (Volume v : job.getSpec().getTemplate().getSpec().getVolumes()) {
+        if (v.getProjected() == null) {
+          continue;
+        }
+        for (VolumeProjection p : v.getProjected().getSources()) {
+          ConfigMap files = configMap(p.getConfigMap().getName());
+          for (KeyToPath item : p.getConfigMap().getItems()) {
+            Path target = workspace.resolve(item.getPath());
+            Files.createDirectories(target.getParent());
+            String text = files.getData() == null ? null : files.getData().get(item.getKey());
+            Files.write(target, text != null ? text.getBytes(StandardCharsets.UTF_8)
+                : Base64.getDecoder().decode(files.getBinaryData().get(item.getKey())));
+          }
+        }
+      }
+      // In the pod the Service name resolves to Ollama; here the stand-in plays the Service.
+      WorkerConfig c = ConfigLayout.readConfig(config);
+      WorkerConfig local = new WorkerConfig(c.runId(), List.of(ollama.url()), c.codeModel(), c.generalModel(),
+          c.options(), c.keepAlive(), c.requestTimeoutSeconds(), c.maxAttempts(), c.readyTimeoutSeconds(), true);
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      String podName = FakeJobController.podName(job.getMetadata().getName(), 1);
+      List<String> slice = ConfigLayout.readPlan(config).worker(index).orElseThrow().tasks();
+      ExitCode code = new SliceRunner(local, workspace, OllamaClient.create(local),
+          new WorkerIdentity(index, podName, "node-1"), new PrintStream(log, true, StandardCharsets.UTF_8),
+          Clock.systemUTC()).run(ConfigLayout.readTasks(config).stream()
+              .filter(t -> slice.contains(t.id())).toList());
+      String text = log.toString(StandardCharsets.UTF_8);
+      return code == ExitCode.OK
+          ? FakeJobController.Script.succeeds(FakeJobController.Attempt.completed(text))
+          : FakeJobController.Script.fails("PodFailurePolicy", "exit " + code.code(),
+              FakeJobController.Attempt.failed(text, code.code(), "Error"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ConfigMap configMap(String name) {
+    return mock.client().configMaps().inNamespace(NS).withName(name).get();
+  }
+
+  private static String env(Job job, String name) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElseThrow();
+  }
+
+  @Test
+  void runDeploysWatchesCollectsAndAggregatesEveryTaskOfTheExample() throws Exception {
+    Function<Job, FakeJobController.Script> worker = this::runWorker;
+    Result r;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, worker).start()) {
+      r = launch("run", "--tasks", EXAMPLES.resolve("excel-tasks-extracted.json").toString(),
+          "--workspace", EXAMPLES.resolve("shop-app").toString(), "--output", out.toString(),
+          "--kubeconfig", kubeconfig().toString(), "--workers", "6", "--image", "example.io/worker:1.0");
+    }
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("📊 Active:", "Tasks: 71/71");
+    ClusterResults results = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
+    assertThat(results.totalTasks()).isEqualTo(71);
+    assertThat(results.completedTasks()).isEqualTo(71);
+    assertThat(results.workers()).hasSize(6).allSatisfy(w -> assertThat(w.status()).isEqualTo("succeeded"));
+    for (int i = 1; i <= 6; i++) {
+      assertThat(Files.readString(out.resolve("k8s-worker-" + i + "-log.txt"))).contains("HONEST-SUMMARY");
+    }
+    for (TaskRecord t : results.tasks()) {
+      t.inputs().forEach(in -> assertThat(in.sha256()).isEqualTo(sha256(EXAMPLES.resolve("shop-app").resolve(in.path()))));
+    }
+    assertThat(results.costSavings().apiCallsAvoided()).isEqualTo(ollama.chatRequests().size());
+    assertThat(Json.mapper().readTree(Files.readString(out.resolve("plan.json"))).path("workers").size()).isEqualTo(6);
+  }
+
+  @Test
+  void aSecondRunWithoutReplaceIsRefusedBeforeTouchingAnything() throws Exception {
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result first = launch("run", "--tasks", EXAMPLES.resolve("excel-tasks-extracted.json").toString(),
+          "--workspace", EXAMPLES.resolve("shop-app").toString(), "--output", out.toString(),
+          "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image", "example.io/worker:1.0");
+      assertThat(first.exitCode()).as(first.err()).isZero();
+
+      Result second = launch("run", "--tasks", EXAMPLES.resolve("excel-tasks-extracted.json").toString(),
+          "--workspace", EXAMPLES.resolve("shop-app").toString(), "--output", out.resolve("2").toString(),
+          "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image", "example.io/worker:1.0");
+
+      assertThat(second.exitCode()).isEqualTo(2);
+      assertThat(second.err()).contains("already holds 2 Job(s) of an earlier run", "--replace");
+    }
+  }
+
+  private static String sha256(Path file) {
+    try {
+      return Hashes.sha256Hex(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
