@@ -1,6 +1,7 @@
 package dev.honest.launcher.cluster;
 
 import dev.honest.common.exit.ExitCode;
+import dev.honest.launcher.progress.Progress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -125,15 +126,9 @@ final class Cluster {
 
   /** {@code 45s}, {@code 2m05s}, {@code 1h02m03s}. */
   static String human(Duration d) {
-    long s = Math.max(0, d.toSeconds());
-    if (s < 60) {
-      return s + "s";
-    }
-    if (s < 3600) {
-      return String.format("%dm%02ds", s / 60, s % 60);
-    }
-    return String.format("%dh%02dm%02ds", s / 3600, s % 3600 / 60, s % 60);
+    return Progress.human(d);
   }
+
 
   private static String serverMessage(KubernetesClientException e) {
     if (e.getStatus() != null && e.getStatus().getMessage() != null && !e.getStatus().getMessage().isBlank()) {

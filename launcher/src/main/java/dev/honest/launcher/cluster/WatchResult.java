@@ -1,5 +1,6 @@
 package dev.honest.launcher.cluster;
 
+import dev.honest.launcher.progress.Progress;
 import java.time.Duration;
 
 /**
@@ -28,7 +29,6 @@ public record WatchResult(
 
   /** {@code 📊 Active: 12 | Succeeded: 0 | Failed: 0 | Time: 45s | Tasks: 17/71}. */
   public String progressLine() {
-    return "📊 Active: " + active + " | Succeeded: " + succeeded + " | Failed: " + failed
-        + " | Time: " + Cluster.human(elapsed) + " | Tasks: " + tasksSeen + "/" + totalTasks;
+    return new Progress(active, succeeded, failed, elapsed, tasksSeen, totalTasks).format();
   }
 }

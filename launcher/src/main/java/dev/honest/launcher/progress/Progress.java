@@ -16,8 +16,20 @@ import java.util.Locale;
  */
 public record Progress(int active, int succeeded, int failed, Duration elapsed, int tasksDone, int tasksTotal) {
   public String format() {
-    return String.format(Locale.ROOT, "📊 Active: %d | Succeeded: %d | Failed: %d | Time: %ds | Tasks: %d/%d",
-        active, succeeded, failed, elapsed.toSeconds(), tasksDone, tasksTotal);
+    return String.format(Locale.ROOT, "📊 Active: %d | Succeeded: %d | Failed: %d | Time: %s | Tasks: %d/%d",
+        active, succeeded, failed, human(elapsed), tasksDone, tasksTotal);
+  }
+
+  /** {@code 45s}, {@code 3m05s}, {@code 1h02m03s}. */
+  public static String human(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+    return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s % 3600 / 60, s % 60);
   }
 
   /** Same counts, ignoring time: a change worth printing at once. */
