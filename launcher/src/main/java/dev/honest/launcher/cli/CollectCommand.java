@@ -6,7 +6,6 @@ import dev.honest.common.json.Json;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.render.Renderer;
-import dev.honest.launcher.results.CostSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -30,13 +30,7 @@ public final class CollectCommand extends ClusterCommand {
       description = "Where the logs and k8s-cluster-results.json go. Default: ./${DEFAULT-VALUE}")
   Path output;
 
-  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015",
-      description = "Paid API price per 1,000 tokens. Default: ${DEFAULT-VALUE}")
-  double paidPrice;
-
-  @Option(names = "--local-price-per-1k", paramLabel = "USD", defaultValue = "0.002",
-      description = "Local cost per 1,000 tokens. Default: ${DEFAULT-VALUE}")
-  double localPrice;
+  @Mixin PriceOptions prices;
 
   @Override
   int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception {
@@ -51,7 +45,7 @@ public final class CollectCommand extends ClusterCommand {
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
     return Outputs.finish(out, plan, tasks, ops.collect(output), start, Instant.now(), output,
-        new CostSettings(paidPrice, localPrice));
+        prices.settings());
   }
 
   private <T> T read(ConfigMap config, String key, TypeReference<T> type) {

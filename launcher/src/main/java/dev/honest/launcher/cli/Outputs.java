@@ -19,7 +19,7 @@ final class Outputs {
 
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
       Instant start, Instant end, TaskOptions task) throws IOException {
-    return finish(out, plan, tasks, outcomes, start, end, task.output, task.prices());
+    return finish(out, plan, tasks, outcomes, start, end, task.output, task.prices.settings());
   }
 
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,

@@ -5,7 +5,6 @@ import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.task.TaskFileException;
 import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
-import dev.honest.launcher.results.CostSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What every command that runs tasks needs: the tasks, the workspace, the models and the output. */
@@ -60,13 +60,7 @@ public final class TaskOptions {
   @Option(names = "--seed", defaultValue = "42", description = "Sampling seed. Default: ${DEFAULT-VALUE}")
   int seed;
 
-  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015",
-      description = "Paid API price per 1,000 tokens, for the savings estimate. Default: ${DEFAULT-VALUE}")
-  double paidPrice;
-
-  @Option(names = "--local-price-per-1k", paramLabel = "USD", defaultValue = "0.002",
-      description = "Local cost per 1,000 tokens, for the savings estimate. Default: ${DEFAULT-VALUE}")
-  double localPrice;
+  @Mixin PriceOptions prices;
 
   /** Reads and validates the task file; every problem becomes one line of an exit-2 error. */
   List<TaskSpec> loadTasks() {
@@ -83,14 +77,6 @@ public final class TaskOptions {
     } catch (IllegalArgumentException e) {
       throw LauncherException.invalidInput(e.getMessage().replace("options.", "--").replace("num_ctx", "num-ctx")
           .replace("num_predict", "num-predict"));
-    }
-  }
-
-  CostSettings prices() {
-    try {
-      return new CostSettings(paidPrice, localPrice);
-    } catch (IllegalArgumentException e) {
-      throw LauncherException.invalidInput(e.getMessage());
     }
   }
 

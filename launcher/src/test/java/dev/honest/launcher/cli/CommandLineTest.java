@@ -35,8 +35,8 @@ class CommandLineTest {
     assertThat(cmd.task.codeModel).isEqualTo("codellama:7b");
     assertThat(cmd.task.generalModel).isEqualTo("llama3.1:8b");
     assertThat(cmd.task.timeout).isEqualTo(Duration.ofHours(4));
-    assertThat(cmd.task.paidPrice).isEqualTo(0.015);
-    assertThat(cmd.task.localPrice).isEqualTo(0.002);
+    assertThat(cmd.task.prices.paidPrice).isEqualTo(0.015);
+    assertThat(cmd.task.prices.localPrice).isEqualTo(0.002);
   }
 
   @Test
