@@ -132,10 +132,14 @@ public final class TaskRunner {
         throw new TaskFailure(new TaskError("input_error", problem.get()));
       }
       Path file = workspace.resolve(path);
-      byte[] bytes = Files.readAllBytes(file);
-      FileDigest d = Hashes.digest(bytes);
+      // Hashed as a stream first, so a large binary file is never held in memory.
+      FileDigest d = Hashes.digest(file);
       a.inputs.add(new InputFile(path, d.bytes(), d.md5(), d.sha256(), d.binary()));
       if (!d.binary()) {
+        byte[] bytes = Files.readAllBytes(file);
+        if (!Hashes.sha256Hex(bytes).equals(d.sha256())) {
+          throw new TaskFailure(new TaskError("input_error", path + " changed while it was being read"));
+        }
         texts.put(path, new String(bytes, StandardCharsets.UTF_8));
       }
     }
