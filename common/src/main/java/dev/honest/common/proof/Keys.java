@@ -1,0 +1,146 @@
+package dev.honest.common.proof;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.interfaces.EdECKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.DigestUtils;
+
+/**
+ * Ed25519 public keys: key ids, PEM (RFC 7468 {@code PUBLIC KEY}, an X.509 SubjectPublicKeyInfo),
+ * signature checks. Private keys live in {@link SigningKey}.
+ *
+ * <p>A key id, also the fingerprint shown to people, is the lowercase hex SHA-256 of the public
+ * key's SubjectPublicKeyInfo DER: {@code sha256sum} of {@code openssl pkey -pubin -outform DER}.
+ */
+public final class Keys {
+  /** The only signature algorithm of this package (RFC 8032 pure Ed25519). */
+  public static final String ALGORITHM = "Ed25519";
+
+  static final String PUBLIC_LABEL = "PUBLIC KEY";
+  static final String PRIVATE_LABEL = "PRIVATE KEY";
+
+  private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([^-\\r\\n]*)-----");
+  private static final Base64.Encoder PEM_BASE64 =
+      Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+
+  private Keys() {}
+
+  /** The key id of an Ed25519 public key. */
+  public static String keyId(PublicKey key) {
+    return DigestUtils.sha256Hex(requireEd25519(key).getEncoded());
+  }
+
+  /** PEM text ({@code -----BEGIN PUBLIC KEY-----}) of an Ed25519 public key. */
+  public static String toPem(PublicKey key) {
+    return pem(PUBLIC_LABEL, requireEd25519(key).getEncoded());
+  }
+
+  /** Reads an Ed25519 public key from PEM text; the message of a failure says what is wrong with it. */
+  public static PublicKey publicKeyFromPem(String pem) {
+    return publicKeyFromPem(pem, "PEM text");
+  }
+
+  /** Reads an Ed25519 public key from a PEM file. */
+  public static PublicKey readPublicKey(Path file) throws IOException {
+    return publicKeyFromPem(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+  }
+
+  /** Writes an Ed25519 public key as PEM (public material: ordinary permissions). */
+  public static void writePublicKey(PublicKey key, Path file) throws IOException {
+    Files.writeString(file, toPem(key), StandardCharsets.US_ASCII);
+  }
+
+  /** True when {@code signature} is {@code key}'s Ed25519 signature of {@code message}. */
+  public static boolean verify(PublicKey key, byte[] message, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance(ALGORITHM);
+      verifier.initVerify(requireEd25519(key));
+      verifier.update(message);
+      return verifier.verify(signature);
+    } catch (SignatureException e) {
+      return false; // malformed signature bytes: not a signature of this message
+    } catch (InvalidKeyException e) {
+      throw new IllegalArgumentException("not a usable Ed25519 public key: " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw missing(e);
+    }
+  }
+
+  static PublicKey publicKeyFromPem(String pem, String source) {
+    byte[] der = der(pem, PUBLIC_LABEL, source);
+    try {
+      return keyFactory().generatePublic(new X509EncodedKeySpec(der));
+    } catch (InvalidKeySpecException e) {
+      throw new IllegalArgumentException(source + ": the PUBLIC KEY is not an Ed25519 key: " + e.getMessage(), e);
+    }
+  }
+
+  static <K extends Key> K requireEd25519(K key) {
+    if (key instanceof EdECKey edec && NamedParameterSpec.ED25519.getName().equalsIgnoreCase(edec.getParams().getName())) {
+      return key;
+    }
+    throw new IllegalArgumentException("not an Ed25519 key: " + (key == null ? "null" : key.getAlgorithm()));
+  }
+
+  static KeyFactory keyFactory() {
+    try {
+      return KeyFactory.getInstance(ALGORITHM);
+    } catch (NoSuchAlgorithmException e) {
+      throw missing(e);
+    }
+  }
+
+  static IllegalStateException missing(GeneralSecurityException e) {
+    // Every Java 15+ platform must provide Ed25519.
+    return new IllegalStateException("Ed25519 is not available in this JVM", e);
+  }
+
+  /** PEM text of one DER block: 64-column base64 between the RFC 7468 boundary lines. */
+  static String pem(String label, byte[] der) {
+    return "-----BEGIN " + label + "-----\n"
+        + PEM_BASE64.encodeToString(der)
+        + "\n-----END " + label + "-----\n";
+  }
+
+  /** The DER bytes of the first PEM block, which must carry {@code label}. */
+  static byte[] der(String pem, String label, String source) {
+    Matcher begin = BEGIN.matcher(pem == null ? "" : pem);
+    if (!begin.find()) {
+      throw new IllegalArgumentException(source + ": not PEM, no '-----BEGIN " + label + "-----' line");
+    }
+    if (!begin.group(1).equals(label)) {
+      throw new IllegalArgumentException(
+          source + ": holds a PEM '" + begin.group(1) + "', expected a '" + label + "'");
+    }
+    String end = "-----END " + label + "-----";
+    int endAt = pem.indexOf(end, begin.end());
+    if (endAt < 0) {
+      throw new IllegalArgumentException(source + ": the " + label + " block has no '" + end + "' line");
+    }
+    String body = pem.substring(begin.end(), endAt).replaceAll("\\s", "");
+    if (body.isEmpty()) {
+      throw new IllegalArgumentException(source + ": the " + label + " block is empty");
+    }
+    try {
+      return Base64.getDecoder().decode(body);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": the " + label + " block is not valid base64: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.honest.common.proof;
+
+import dev.honest.common.json.Json;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An in-toto Statement v1: what was attested ({@code subject}) and the claim about it
+ * ({@code predicate}, whose schema {@code predicateType} names).
+ *
+ * <p>JSON shape, exactly these members (anything else is rejected on reading, so that what a
+ * reader sees is all the signature covers):
+ * <pre>{@code
+ * {"_type": "https://in-toto.io/Statement/v1",
+ *  "subject": [{"name": "...", "digest": {"sha256": "<64 lowercase hex>", ...}}, ...],
+ *  "predicateType": "<absolute URI>",
+ *  "predicate": {...}}
+ * }</pre>
+ *
+ * @param subject at least one subject
+ * @param predicateType an absolute URI naming the predicate's schema
+ * @param predicate a JSON object (copied on the way in and out; the record stays immutable)
+ */
+public record Statement(List<Subject> subject, String predicateType, JsonNode predicate) {
+  /** The value of {@code _type}. */
+  public static final String TYPE = "https://in-toto.io/Statement/v1";
+
+  private static final List<String> FIELDS = List.of("_type", "subject", "predicateType", "predicate");
+
+  public Statement {
+    if (subject == null || subject.isEmpty()) {
+      throw new IllegalArgumentException("statement: at least one subject is required");
+    }
+    subject = List.copyOf(subject);
+    requireAbsoluteUri(predicateType);
+    if (predicate == null || !predicate.isObject()) {
+      throw new IllegalArgumentException("statement: predicate must be a JSON object, got " + predicate);
+    }
+    predicate = predicate.deepCopy();
+  }
+
+  /** A copy of the predicate. */
+  @Override
+  public JsonNode predicate() {
+    return predicate.deepCopy();
+  }
+
+  /** The statement as JSON, members named as in-toto names them. */
+  public ObjectNode toJson() {
+    ObjectNode json = Json.mapper().createObjectNode();
+    json.put("_type", TYPE);
+    ArrayNode subjects = json.putArray("subject");
+    for (Subject s : subject) {
+      ObjectNode entry = subjects.addObject();
+      entry.put("name", s.name());
+      ObjectNode digest = entry.putObject("digest");
+      s.digest().forEach(digest::put);
+    }
+    json.put("predicateType", predicateType);
+    json.set("predicate", predicate.deepCopy());
+    return json;
+  }
+
+  /** The RFC 8785 canonical bytes of {@link #toJson()}: the DSSE payload, and what chains and trees hash. */
+  public byte[] canonicalBytes() {
+    return CanonicalJson.canonicalize(toJson());
+  }
+
+  /** Reads a statement, strictly: exactly the in-toto members, each valid. */
+  public static Statement fromJson(JsonNode json) {
+    JsonFields.object(json, "statement", FIELDS);
+    String type = JsonFields.string(json, "_type", "statement");
+    if (!TYPE.equals(type)) {
+      throw new IllegalArgumentException("statement: _type must be " + TYPE + ", got " + type);
+    }
+    JsonNode subjects = JsonFields.array(json, "subject", "statement");
+    List<Subject> subject = new ArrayList<>();
+    for (int i = 0; i < subjects.size(); i++) {
+      subject.add(Subject.fromJson(subjects.get(i), "statement: subject[" + i + "]"));
+    }
+    return new Statement(subject, JsonFields.string(json, "predicateType", "statement"), json.get("predicate"));
+  }
+
+  /**
+   * Reads a statement from signed payload bytes, which must be its canonical form byte for byte
+   * (so duplicate members, extra whitespace or a second encoding of the same statement are
+   * refused rather than silently normalised).
+   */
+  public static Statement fromCanonicalBytes(byte[] payload) {
+    JsonNode json;
+    try {
+      json = Json.mapper().readTree(payload);
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("statement: payload is not JSON: " + e.getOriginalMessage(), e);
+    }
+    Statement statement = fromJson(json);
+    if (!Arrays.equals(statement.canonicalBytes(), payload)) {
+      throw new IllegalArgumentException("statement: payload is not in RFC 8785 canonical form");
+    }
+    return statement;
+  }
+
+  private static void requireAbsoluteUri(String predicateType) {
+    if (predicateType == null || predicateType.isBlank()) {
+      throw new IllegalArgumentException("statement: predicateType must be a URI, got " + predicateType);
+    }
+    try {
+      if (!new URI(predicateType).isAbsolute()) {
+        throw new IllegalArgumentException("statement: predicateType must be an absolute URI, got " + predicateType);
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("statement: predicateType is not a URI: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One attested artifact.
+   *
+   * @param name what the artifact is (a path, a task id, ...)
+   * @param digest algorithm name to lowercase hex digest; must hold {@code sha256} (64 hex digits)
+   */
+  public record Subject(String name, Map<String, String> digest) {
+    public static final String SHA256 = "sha256";
+
+    private static final List<String> FIELDS = List.of("name", "digest");
+
+    public Subject {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("subject: name must not be blank");
+      }
+      if (digest == null || !digest.containsKey(SHA256)) {
+        throw new IllegalArgumentException("subject " + name + ": digest must hold a sha256");
+      }
+      digest.forEach((algorithm, value) -> {
+        if (algorithm == null || algorithm.isBlank() || value == null || !isLowerHex(value)) {
+          throw new IllegalArgumentException(
+              "subject " + name + ": digest " + algorithm + " must be lowercase hex, got " + value);
+        }
+      });
+      String sha256 = digest.get(SHA256);
+      if (sha256.length() != 64) {
+        throw new IllegalArgumentException(
+            "subject " + name + ": sha256 must be 64 lowercase hex digits, got " + sha256);
+      }
+      // Sorted, so that the JSON form does not depend on how the map was built.
+      digest = Collections.unmodifiableMap(new TreeMap<>(digest));
+    }
+
+    /** A subject identified by its SHA-256 alone. */
+    public static Subject sha256(String name, String sha256Hex) {
+      return new Subject(name, Map.of(SHA256, sha256Hex));
+    }
+
+    static Subject fromJson(JsonNode json, String what) {
+      JsonFields.object(json, what, FIELDS);
+      JsonNode digests = json.get("digest");
+      if (!digests.isObject()) {
+        throw new IllegalArgumentException(what + ": 'digest' must be an object of algorithm to hex digest");
+      }
+      Map<String, String> digest = new TreeMap<>();
+      for (String algorithm : digests.propertyNames()) {
+        digest.put(algorithm, JsonFields.string(digests, algorithm, what + ": digest"));
+      }
+      return new Subject(JsonFields.string(json, "name", what), digest);
+    }
+
+    private static boolean isLowerHex(String value) {
+      return !value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    }
+  }
+}
