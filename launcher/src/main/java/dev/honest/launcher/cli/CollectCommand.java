@@ -6,6 +6,7 @@ import dev.honest.common.json.Json;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.render.Renderer;
+import dev.honest.launcher.results.CostSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -27,13 +28,14 @@ import tools.jackson.core.type.TypeReference;
         "for a run that is still going or was left by an interrupted `run`."})
 public final class CollectCommand extends ClusterCommand {
   @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
-      description = "Where the logs and k8s-cluster-results.json go. Default: ./${DEFAULT-VALUE}")
+      description = "Where the logs, k8s-cluster-results.json, the SARIF file and the patches go. Default: ./${DEFAULT-VALUE}")
   Path output;
 
   @Mixin PriceOptions prices;
 
   @Override
   int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception {
+    CostSettings costs = prices.settings();
     ConfigMap config = client.configMaps().inNamespace(namespace).withName(Renderer.CONFIG_MAP).get();
     if (config == null || config.getData() == null) {
       throw LauncherException.unavailable("no run to collect: ConfigMap " + Renderer.CONFIG_MAP
@@ -44,8 +46,7 @@ public final class CollectCommand extends ClusterCommand {
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
-    return Outputs.finish(out, plan, tasks, ops.collect(output), start, Instant.now(), output,
-        prices.settings());
+    return Outputs.finish(out, plan, tasks, ops.collect(output), start, Instant.now(), output, costs);
   }
 
   private <T> T read(ConfigMap config, String key, TypeReference<T> type) {

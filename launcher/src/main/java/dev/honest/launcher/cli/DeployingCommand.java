@@ -6,6 +6,7 @@ import dev.honest.launcher.cluster.RunResources;
 import dev.honest.launcher.cluster.ShutdownGuard;
 import dev.honest.launcher.cluster.WatchResult;
 import dev.honest.launcher.render.RenderedRun;
+import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -44,6 +45,7 @@ abstract class DeployingCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
+    CostSettings prices = task.prices.settings();
     RenderCommand.Prepared prepared = RenderCommand.render(task, deploy, out);
     if (dryRun) {
       out.println("Dry run: nothing was applied.");
@@ -72,7 +74,7 @@ abstract class DeployingCommand implements Callable<Integer> {
         return 1;
       }
       List<WorkerOutcome> outcomes = ops.collect(task.output);
-      return Outputs.finish(out, run.plan(), prepared.tasks(), outcomes, start, Instant.now(), task);
+      return Outputs.finish(out, run.plan(), prepared.tasks(), outcomes, start, Instant.now(), task.output, prices);
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
     }

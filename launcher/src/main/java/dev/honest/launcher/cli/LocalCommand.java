@@ -8,6 +8,7 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.local.LocalRunner;
 import dev.honest.launcher.plan.PlanTable;
 import dev.honest.launcher.plan.Planner;
+import dev.honest.launcher.results.CostSettings;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.ollama.OllamaException;
 import dev.honest.worker.run.TaskRunner;
@@ -40,6 +41,7 @@ public final class LocalCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     task.requireWorkers();
+    CostSettings prices = task.prices.settings();
     List<TaskSpec> tasks = task.loadTasks();
     GenerationOptions options = task.generationOptions();
     String runId = TaskOptions.newRunId();
@@ -64,7 +66,7 @@ public final class LocalCommand implements Callable<Integer> {
     java.nio.file.Files.writeString(task.output.resolve("plan.json"), ConfigLayout.toJson(plan));
     Instant start = Instant.now();
     LocalRunner.Result result = new LocalRunner(configDir, task.workspace, task.output, task.timeout, out).run(plan);
-    return Outputs.finish(out, plan, tasks, result.outcomes(), start, Instant.now(), task);
+    return Outputs.finish(out, plan, tasks, result.outcomes(), start, Instant.now(), task.output, prices);
   }
 
   /** Fails fast, in one line with the fix, when Ollama is not there or lacks a model. */

@@ -1,21 +1,40 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.launcher.results.CostSettings;
+import dev.honest.launcher.results.PriceTable;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The prices behind the savings estimate. */
+/** The prices behind the cost figures: the paid models to compare with and what running locally costs. */
 public final class PriceOptions {
-  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015",
-      description = "Paid API price per 1,000 tokens, for the savings estimate. Default: ${DEFAULT-VALUE}")
-  double paidPrice;
+  @Option(names = "--price-table", paramLabel = "FILE",
+      description = "Paid API prices per 1M input and output tokens, live and batch (JSON, see the README)."
+          + " Default: the built-in table")
+  Path priceTable;
 
-  @Option(names = "--local-price-per-1k", paramLabel = "USD", defaultValue = "0.002",
-      description = "Local cost per 1,000 tokens, for the savings estimate. Default: ${DEFAULT-VALUE}")
-  double localPrice;
+  @Option(names = "--paid-model", paramLabel = "MODEL",
+      description = "Paid model of the table that estimated_savings_usd compares with. Default: the table's default_model")
+  String paidModel;
+
+  @Option(names = "--local-price-per-1k", paramLabel = "USD",
+      description = "Local cost per 1,000 tokens (prompt + completion). Default: "
+          + CostSettings.DEFAULT_LOCAL_USD_PER_1K)
+  Double localPrice;
+
+  @Option(names = "--cluster-cost-per-hour", paramLabel = "USD",
+      description = "What the cluster costs per hour; the local cost is then this x the run's duration"
+          + " (instead of --local-price-per-1k)")
+  Double clusterPerHour;
 
   CostSettings settings() {
+    if (localPrice != null && clusterPerHour != null) {
+      throw LauncherException.invalidInput("--local-price-per-1k and --cluster-cost-per-hour are two ways to"
+          + " price the local run; give one");
+    }
     try {
-      return new CostSettings(paidPrice, localPrice);
+      PriceTable table = priceTable == null ? PriceTable.builtIn() : PriceTable.read(priceTable);
+      return new CostSettings(table, paidModel,
+          localPrice == null ? CostSettings.DEFAULT_LOCAL_USD_PER_1K : localPrice, clusterPerHour);
     } catch (IllegalArgumentException e) {
       throw LauncherException.invalidInput(e.getMessage());
     }

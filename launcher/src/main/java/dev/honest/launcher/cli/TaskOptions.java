@@ -26,7 +26,8 @@ public final class TaskOptions {
   Path workspace;
 
   @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
-      description = "Where manifests, plan.json, worker logs and k8s-cluster-results.json go. Default: ./${DEFAULT-VALUE}")
+      description = "Where manifests, plan.json, worker logs, k8s-cluster-results.json, its SARIF file and patches go."
+          + " Default: ./${DEFAULT-VALUE}")
   Path output;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "12",

@@ -70,7 +70,7 @@ public final class Aggregator {
     int completed = (int) records.stream().filter(TaskRecord::completed).count();
     return new ClusterResults(plan.runId(), start.getEpochSecond(), end.getEpochSecond(),
         Duration.between(start, end).toMillis() / 1000.0, records.size(), completed, records.size() - completed,
-        workers, records, CostSavings.of(records, prices), problems);
+        workers, records, CostSavings.of(records, prices, Duration.between(start, end)), problems);
   }
 
   private static Map<String, TaskRecord> parseLog(WorkerSlice slice, WorkerOutcome outcome, List<String> problems) {

@@ -32,8 +32,8 @@ public final class ResultsFiles {
     return Json.mapper().readValue(Files.readAllBytes(file), ClusterResults.class);
   }
 
-  /** Writes through a temporary file so a crash never leaves half a results file behind. */
-  private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+  /** Writes through a temporary file so a crash never leaves half a file behind. */
+  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.write(tmp, bytes);

@@ -18,10 +18,17 @@ public final class SummaryTable {
     b.append(String.format(Locale.ROOT, "%nTasks: %d | Completed: %d | Failed: %d | Time: %.1fs%n",
         r.totalTasks(), r.completedTasks(), r.failedTasks(), r.totalDuration()));
     CostSavings c = r.costSavings();
-    b.append(String.format(Locale.ROOT,
-        "LLM calls: %d | Tokens: %d prompt + %d completion | Paid API: $%.4f | Local: $%.4f | Saved: $%.4f%n",
-        c.apiCallsAvoided(), c.promptTokens(), c.completionTokens(), c.paidCostUsd(), c.localCostUsd(),
-        c.estimatedSavingsUsd()));
+    CostSavings.LocalCost local = c.local();
+    b.append(String.format(Locale.ROOT, "LLM calls: %d | Tokens: %d prompt + %d completion | Local: $%.4f (%s)%n",
+        c.apiCallsAvoided(), c.promptTokens(), c.completionTokens(), c.localCostUsd(),
+        local.clusterUsdPerHour() != null
+            ? String.format(Locale.ROOT, "$%s/h x %.2f h", local.clusterUsdPerHour(), local.hours())
+            : String.format(Locale.ROOT, "$%s per 1K tokens", local.usdPer1kTokens())));
+    for (CostSavings.PaidCost p : c.paid()) {
+      b.append(String.format(Locale.ROOT, "  %-20s live $%.4f (%s) | batch $%.4f (%s) | prices of %s%n",
+          p.price().model(), p.liveCostUsd(), saving(p.savingsVsLiveUsd()), p.batchCostUsd(),
+          saving(p.savingsVsBatchUsd()), p.price().priceDate()));
+    }
     for (TaskRecord t : r.tasks()) {
       if (!t.completed()) {
         b.append("  failed ").append(t.id()).append(" [").append(t.error().errorClass()).append("] ")
@@ -32,6 +39,11 @@ public final class SummaryTable {
       b.append("  note: ").append(p).append(System.lineSeparator());
     }
     return b.toString();
+  }
+
+  private static String saving(double usd) {
+    return usd >= 0 ? String.format(Locale.ROOT, "local saves $%.4f", usd)
+        : String.format(Locale.ROOT, "local costs $%.4f more", -usd);
   }
 
   private static String truncate(String s, int max) {

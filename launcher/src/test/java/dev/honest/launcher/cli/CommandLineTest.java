@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.json.Json;
+import dev.honest.launcher.results.CostSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,7 @@ class CommandLineTest {
     assertThat(cmd.task.codeModel).isEqualTo("codellama:7b");
     assertThat(cmd.task.generalModel).isEqualTo("llama3.1:8b");
     assertThat(cmd.task.timeout).isEqualTo(Duration.ofHours(4));
-    assertThat(cmd.task.prices.paidPrice).isEqualTo(0.015);
-    assertThat(cmd.task.prices.localPrice).isEqualTo(0.002);
+    assertThat(cmd.task.prices.settings()).isEqualTo(CostSettings.defaults());
   }
 
   @Test
@@ -44,7 +44,7 @@ class CommandLineTest {
     Cli cli = Cli.run("--help");
 
     assertThat(cli.exitCode).isZero();
-    assertThat(cli.out()).contains("run", "render", "local", "status", "collect", "cleanup",
+    assertThat(cli.out()).contains("run", "render", "local", "status", "collect", "cleanup", "apply",
         "--tasks", "--workspace", "--workers", "--namespace", "--llm-replicas", "--image", "--timeout",
         "3   the cluster or Ollama is unavailable");
   }
@@ -85,6 +85,30 @@ class CommandLineTest {
     assertThat(cli.exitCode).isEqualTo(2);
     assertThat(cli.err()).contains("title", "priority", "urgent", "T-1", "..").doesNotContain("Exception", "\tat ");
     assertThat(out.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void aBadPriceTableIsOneLineNamingTheFileAndExits2BeforeAnythingRuns() throws Exception {
+    Path prices = out.resolve("prices.json");
+    Files.writeString(prices, "{\"default_model\": \"x\", \"models\": []}");
+
+    Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--tasks", EXAMPLE_TASKS.toString(),
+        "--workspace", EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString(),
+        "--price-table", prices.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err().strip().lines()).hasSize(1);
+    assertThat(cli.err()).contains(prices.toString(), "no models");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void theLocalCostIsPricedOneWayOnly() {
+    Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--local-price-per-1k", "0.001",
+        "--cluster-cost-per-hour", "2");
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains("--local-price-per-1k and --cluster-cost-per-hour");
   }
 
   @Test

@@ -9,10 +9,14 @@ import static dev.honest.launcher.cli.CommandLineTest.EXAMPLE_WORKSPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.honest.common.json.Json;
 import dev.honest.common.hash.Hashes;
 import dev.honest.common.result.CallRecord;
+import dev.honest.common.result.Change;
 import dev.honest.common.result.InputFile;
 import dev.honest.common.result.TaskRecord;
+import dev.honest.common.task.Action;
+import dev.honest.launcher.export.SarifSchema;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.worker.testing.OllamaStandIn;
@@ -22,9 +26,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** The whole pipeline without a cluster: plan, real worker processes, logs, aggregation. */
 class LocalCommandTest {
@@ -81,6 +87,45 @@ class LocalCommandTest {
     TaskRecord big = r.tasks().stream().filter(t -> t.id().equals("T-033")).findFirst().orElseThrow();
     assertThat(big.calls().size()).as("the 76 KB file is sent in chunks").isGreaterThan(3);
     assertThat(r.tasks().stream().filter(t -> !t.changes().isEmpty()).count()).isPositive();
+    assertSarifAndPatchesAndApply(r);
+  }
+
+  /** The SARIF file holds every finding and is valid; each fix with changes has its patch; apply replays them. */
+  private void assertSarifAndPatchesAndApply(ClusterResults r) throws Exception {
+    JsonNode sarif = Json.mapper().readTree(out.resolve("k8s-cluster-results.sarif").toFile());
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    assertThat(sarif.path("runs").get(0).path("results"))
+        .hasSize(r.tasks().stream().mapToInt(t -> t.findings().size()).sum());
+
+    List<TaskRecord> fixes = r.tasks().stream()
+        .filter(t -> t.completed() && t.action() == Action.FIX && !t.changes().isEmpty()).toList();
+    try (Stream<Path> patches = Files.list(out.resolve("patches"))) {
+      assertThat(patches.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(fixes.stream().map(t -> t.id() + ".patch").toList());
+    }
+
+    Path copy = out.resolve("workspace-copy");
+    try (Stream<Path> files = Files.walk(EXAMPLE_WORKSPACE)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path target = copy.resolve(EXAMPLE_WORKSPACE.relativize(f).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(f, target);
+      }
+    }
+    Cli apply = Cli.run("apply", "--results", out.resolve("k8s-cluster-results.json").toString(), "--workspace",
+        copy.toString());
+    // A file two fix tasks changed is refused for the second: it no longer has its sha256_before.
+    Set<String> touched = new HashSet<>();
+    for (TaskRecord t : fixes) {
+      for (Change c : t.changes()) {
+        if (touched.add(c.path())) {
+          assertThat(apply.out()).contains("applied " + t.id() + " " + c.path() + " ");
+        } else {
+          assertThat(apply.out()).contains("refused " + t.id() + " " + c.path() + ": changed since the run");
+        }
+      }
+    }
+    assertThat(apply.exitCode).isEqualTo(apply.out().lines().anyMatch(l -> l.startsWith("refused ")) ? 1 : 0);
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.hash.Hashes;
 import dev.honest.common.json.Json;
+import dev.honest.common.result.Change;
 import dev.honest.common.result.TaskRecord;
+import dev.honest.common.task.Action;
 import dev.honest.launcher.cli.LauncherCommand;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.ClusterResults;
@@ -35,6 +37,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +167,17 @@ class RunEndToEndTest {
     }
     assertThat(results.costSavings().apiCallsAvoided()).isEqualTo(ollama.chatRequests().size());
     assertThat(Json.mapper().readTree(Files.readString(out.resolve("plan.json"))).path("workers").size()).isEqualTo(6);
+    assertThat(Json.mapper().readTree(out.resolve("k8s-cluster-results.sarif").toFile()).path("runs").get(0)
+        .path("results")).hasSize(results.tasks().stream().mapToInt(t -> t.findings().size()).sum());
+    List<TaskRecord> fixes = results.tasks().stream().filter(t -> !t.changes().isEmpty()).toList();
+    assertThat(fixes).isNotEmpty().allSatisfy(t -> assertThat(t.action()).isEqualTo(Action.FIX));
+    try (Stream<Path> patches = Files.list(out.resolve("patches"))) {
+      assertThat(patches).hasSize(fixes.size());
+    }
+    for (TaskRecord t : fixes) {
+      assertThat(out.resolve("patches").resolve(t.id() + ".patch"))
+          .hasContent(String.join("", t.changes().stream().map(Change::diff).toList()));
+    }
   }
 
   @Test

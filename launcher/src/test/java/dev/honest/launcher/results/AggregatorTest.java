@@ -14,6 +14,7 @@ import dev.honest.common.task.Priority;
 import dev.honest.common.task.TaskSpec;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +65,7 @@ class AggregatorTest {
     WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "failed", "DeadlineExceeded",
         List.of(new PodOutcome("p3", "n2", 137, "DeadlineExceeded", null)), log2, 90_000);
 
-    ClusterResults r = new Aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks, List.of(w1, w2), START, END);
+    ClusterResults r = new Aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2), START, END);
 
     assertThat(r.tasks()).extracting(TaskRecord::id).containsExactly("T-1", "T-2", "T-3", "T-4");
     assertThat(r.tasks()).extracting(TaskRecord::status).containsExactly(
@@ -83,20 +84,25 @@ class AggregatorTest {
   }
 
   @Test
-  void costsComeOnlyFromTokenCountsTheServerReturned() {
+  void costsComeOnlyFromTokenCountsTheServerReturnedOverTheRunsDuration() {
     String log = ResultLines.format(completed("T-1", 1, "p", call(1000, 500, "HTTP 503"), call(1000, 500, null)))
         + "\n" + ResultLines.format(completed("T-2", 1, "p", call(0, 0, null)));
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1);
+    PriceTable table = new PriceTable("paid", List.of(new ModelPrice("paid", "Acme", 3.0, 15.0, 1.5, 7.5,
+        LocalDate.parse("2026-11-26"), "https://acme.example/pricing")));
 
-    ClusterResults r = new Aggregator(new CostSettings(0.015, 0.002)).aggregate(plan, tasks, List.of(w1), START, END);
+    ClusterResults r = new Aggregator(new CostSettings(table, null, 0.002, 1.2)).aggregate(plan, tasks, List.of(w1),
+        START, END);
 
     CostSavings c = r.costSavings();
     assertThat(c.apiCallsAvoided()).isEqualTo(2);
     assertThat(c.promptTokens()).isEqualTo(2000);
     assertThat(c.completionTokens()).isEqualTo(1000);
-    assertThat(c.paidCostUsd()).isEqualTo(0.045);
-    assertThat(c.localCostUsd()).isEqualTo(0.006);
-    assertThat(c.estimatedSavingsUsd()).isEqualTo(0.039);
+    // 2,000 x $3/1M + 1,000 x $15/1M; the run took 5.5 minutes at $1.20 an hour.
+    assertThat(c.paidCostUsd()).isEqualTo(0.021);
+    assertThat(c.localCostUsd()).isEqualTo(0.11);
+    assertThat(c.estimatedSavingsUsd()).isEqualTo(-0.089);
+    assertThat(c.perTask()).extracting(CostSavings.TaskCost::id).containsExactly("T-1");
     assertThat(r.workers().get(1).status()).isEqualTo("missing");
     assertThat(r.tasks().get(2).error().message()).contains("no pod ran");
   }
@@ -106,7 +112,7 @@ class AggregatorTest {
     String log = ResultLines.format(completed("T-3", 1, "p", call(1, 1, null)));
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1);
 
-    ClusterResults r = new Aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks, List.of(w1), START, END);
+    ClusterResults r = new Aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1), START, END);
 
     assertThat(r.problems()).singleElement().asString().contains("task T-3", "did not give this worker");
     assertThat(r.tasks().get(2).completed()).isFalse();
@@ -115,7 +121,7 @@ class AggregatorTest {
   @Test
   void theResultsFileReadsBackIntoTheSameResults(@TempDir Path dir) throws Exception {
     String log = ResultLines.format(completed("T-1", 1, "p", call(10, 2, null)));
-    ClusterResults r = new Aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks,
+    ClusterResults r = new Aggregator(CostSettings.defaults()).aggregate(plan, tasks,
         List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1)), START, END);
 
     Path file = ResultsFiles.writeResults(dir, r);
@@ -123,6 +129,7 @@ class AggregatorTest {
     assertThat(file.getFileName().toString()).isEqualTo("k8s-cluster-results.json");
     assertThat(ResultsFiles.readResults(file)).isEqualTo(r);
     assertThat(java.nio.file.Files.readString(file)).contains("\"start_time\" : 1795687200",
-        "\"estimated_savings_usd\"", "\"api_calls_avoided\" : 1");
+        "\"estimated_savings_usd\"", "\"api_calls_avoided\" : 1", "\"input_usd_per_1m\" : 2.0",
+        "\"price_date\" : \"2026-11-26\"", "\"per_task\"");
   }
 }

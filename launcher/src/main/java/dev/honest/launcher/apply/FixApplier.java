@@ -1,0 +1,133 @@
+package dev.honest.launcher.apply;
+
+import dev.honest.common.hash.Hashes;
+import dev.honest.common.result.Change;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.task.Action;
+import dev.honest.common.task.WorkspacePaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies the changes of completed {@code fix} tasks to a workspace, file by file, and only where
+ * the proof still holds: a file is changed only when its bytes still have the change's
+ * {@code sha256_before}, and only when the patched bytes have its {@code sha256_after}. Anything
+ * else is refused with the reason, and the other files are still applied.
+ *
+ * <p>Changes apply in the order of the results. When two tasks change the same file, the second
+ * finds the file changed by the first and is refused; a dry run predicts exactly that, because it
+ * keeps what it would have written in memory.
+ */
+public final class FixApplier {
+  private final Path workspace;
+  private final boolean dryRun;
+  /** What this run wrote (or, dry, would have written), and which task wrote it. */
+  private final Map<String, byte[]> written = new HashMap<>();
+  private final Map<String, String> writtenBy = new HashMap<>();
+
+  /**
+   * @param workspace the directory the changes' paths are relative to
+   * @param dryRun check and patch in memory only, write nothing
+   */
+  public FixApplier(Path workspace, boolean dryRun) {
+    this.workspace = workspace;
+    this.dryRun = dryRun;
+  }
+
+  /** How one change ended. */
+  public record Outcome(String taskId, String path, boolean applied, String detail) {
+    /** One line for people: {@code applied T-1 src/a.js (...)} or {@code refused T-1 src/a.js: why}. */
+    public String describe(boolean dryRun) {
+      return applied
+          ? (dryRun ? "would apply " : "applied ") + taskId + " " + path + " (" + detail + ")"
+          : "refused " + taskId + " " + path + ": " + detail;
+    }
+  }
+
+  /** Applies every change of every completed fix task, in order. */
+  public List<Outcome> apply(List<TaskRecord> tasks) {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (TaskRecord task : tasks) {
+      if (task.completed() && task.action() == Action.FIX) {
+        for (Change change : task.changes()) {
+          outcomes.add(apply(task.id(), change));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  private Outcome apply(String taskId, Change change) {
+    String path = change.path();
+    Optional<String> problem = WorkspacePaths.problem(workspace, path);
+    if (problem.isPresent()) {
+      return refused(taskId, path, problem.get());
+    }
+    String key = WorkspacePaths.normalize(path);
+    Path file = workspace.resolve(key);
+    byte[] before;
+    try {
+      before = written.containsKey(key) ? written.get(key) : Files.readAllBytes(file);
+    } catch (IOException e) {
+      return refused(taskId, path, "cannot read it: " + e.getMessage());
+    }
+    String actual = Hashes.sha256Hex(before);
+    if (!actual.equals(change.sha256Before())) {
+      String because = writtenBy.containsKey(key)
+          ? "; task " + writtenBy.get(key) + " changed it just before" + (dryRun ? " (in this dry run)" : "")
+          : "";
+      return refused(taskId, path, "changed since the run (expected sha256 " + change.sha256Before()
+          + ", found " + actual + ")" + because);
+    }
+    byte[] after;
+    try {
+      after = UnifiedPatch.apply(before, change.diff());
+    } catch (IllegalArgumentException e) {
+      return refused(taskId, path, "its diff cannot be applied: " + e.getMessage());
+    }
+    String patched = Hashes.sha256Hex(after);
+    if (!patched.equals(change.sha256After())) {
+      return refused(taskId, path, "the patched file would not have the recorded sha256_after (expected "
+          + change.sha256After() + ", got " + patched + "); left as it was");
+    }
+    if (!dryRun) {
+      Optional<String> failure = write(file, before, after, change.sha256After());
+      if (failure.isPresent()) {
+        return refused(taskId, path, failure.get());
+      }
+    }
+    written.put(key, after);
+    writtenBy.put(key, taskId);
+    return new Outcome(taskId, path, true, "sha256 " + change.sha256Before() + " -> " + change.sha256After());
+  }
+
+  /** Writes the new bytes and reads them back; on any failure puts the old bytes back. */
+  private static Optional<String> write(Path file, byte[] before, byte[] after, String expected) {
+    try {
+      Files.write(file, after);
+      String onDisk = Hashes.sha256Hex(Files.readAllBytes(file));
+      if (onDisk.equals(expected)) {
+        return Optional.empty();
+      }
+      Files.write(file, before);
+      return Optional.of("the written file had sha256 " + onDisk + ", not " + expected + "; restored");
+    } catch (IOException e) {
+      try {
+        Files.write(file, before);
+        return Optional.of("cannot write it: " + e.getMessage() + "; restored");
+      } catch (IOException again) {
+        return Optional.of("cannot write it: " + e.getMessage() + ", and restoring failed too: " + again.getMessage());
+      }
+    }
+  }
+
+  private static Outcome refused(String taskId, String path, String why) {
+    return new Outcome(taskId, path, false, why);
+  }
+}
