@@ -16,6 +16,11 @@ public final class PriceOptions {
       description = "Paid model of the table that estimated_savings_usd compares with. Default: the table's default_model")
   String paidModel;
 
+  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015",
+      description = "A flat paid-API reference rate per 1,000 tokens (input and output alike); with the built-in"
+          + " table, estimated_savings_usd compares with it. Default: ${DEFAULT-VALUE}")
+  double paidPer1k;
+
   @Option(names = "--local-price-per-1k", paramLabel = "USD",
       description = "Local cost per 1,000 tokens (prompt + completion). Default: "
           + CostSettings.DEFAULT_LOCAL_USD_PER_1K)
@@ -32,7 +37,9 @@ public final class PriceOptions {
           + " price the local run; give one");
     }
     try {
-      PriceTable table = priceTable == null ? PriceTable.builtIn() : PriceTable.read(priceTable);
+      // The flat reference rate is the headline unless the user brought a table of their own.
+      PriceTable table = priceTable == null ? PriceTable.builtIn().withFlatRate(paidPer1k, true)
+          : PriceTable.read(priceTable).withFlatRate(paidPer1k, false);
       return new CostSettings(table, paidModel,
           localPrice == null ? CostSettings.DEFAULT_LOCAL_USD_PER_1K : localPrice, clusterPerHour);
     } catch (IllegalArgumentException e) {

@@ -32,8 +32,12 @@ public record CostSettings(PriceTable prices, String paidModel, double localUsdP
   }
 
   /** The built-in prices and the default local price per 1,000 tokens. */
+  /** The flat paid reference rate per 1,000 tokens the headline savings compare with by default. */
+  public static final double DEFAULT_PAID_USD_PER_1K = 0.015;
+
   public static CostSettings defaults() {
-    return new CostSettings(PriceTable.builtIn(), null, DEFAULT_LOCAL_USD_PER_1K, null);
+    return new CostSettings(PriceTable.builtIn().withFlatRate(DEFAULT_PAID_USD_PER_1K, true), null,
+        DEFAULT_LOCAL_USD_PER_1K, null);
   }
 
   ModelPrice paidPrice() {

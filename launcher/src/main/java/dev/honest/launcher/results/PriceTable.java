@@ -49,6 +49,24 @@ public record PriceTable(String defaultModel, List<ModelPrice> models) {
     return models.stream().filter(m -> m.model().equals(model)).findFirst();
   }
 
+  /** Name of the flat reference rate added by {@link #withFlatRate}. */
+  public static final String FLAT_RATE = "flat-rate";
+
+  /**
+   * This table plus a flat reference rate: the same price per 1,000 tokens for input and output
+   * ({@code --paid-price-per-1k}, $0.015 by default), half of it through a batch API.
+   *
+   * @param headline whether the flat rate becomes the model the headline savings compare with
+   */
+  public PriceTable withFlatRate(double usdPer1k, boolean headline) {
+    double perMillion = usdPer1k * 1000;
+    List<ModelPrice> all = new java.util.ArrayList<>(models.stream().filter(m -> !m.model().equals(FLAT_RATE)).toList());
+    all.add(0, new ModelPrice(FLAT_RATE, "reference rate (--paid-price-per-1k)", perMillion, perMillion,
+        perMillion / 2, perMillion / 2, java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+        "--paid-price-per-1k=" + usdPer1k));
+    return new PriceTable(headline ? FLAT_RATE : defaultModel, all);
+  }
+
   /** The built-in table. */
   public static PriceTable builtIn() {
     try (InputStream in = PriceTable.class.getResourceAsStream(BUILT_IN)) {
