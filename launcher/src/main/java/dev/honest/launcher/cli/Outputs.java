@@ -1,9 +1,13 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.common.config.Plan;
+import dev.honest.common.proof.Keys;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.results.Aggregator;
 import dev.honest.launcher.results.ClusterResults;
+import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.SummaryTable;
 import dev.honest.launcher.results.WorkerOutcome;
@@ -13,22 +17,28 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
-/** The end of every run, local or on a cluster: results file, summary, exit code. */
+/** The end of every run, local or on a cluster: signed results file, public key, summary, exit code. */
 final class Outputs {
   private Outputs() {}
 
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
-      Instant start, Instant end, TaskOptions task) throws IOException {
-    return finish(out, plan, tasks, outcomes, start, end, task.output, task.prices.settings());
+      Instant start, Instant end, TaskOptions task, RunSigner signer, Carried carried) throws IOException {
+    return finish(out, plan, tasks, outcomes, start, end, task.output, task.prices.settings(), signer, carried);
   }
 
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
-      Instant start, Instant end, Path output, dev.honest.launcher.results.CostSettings prices) throws IOException {
-    ClusterResults results = new Aggregator(prices).aggregate(plan, tasks, outcomes, start, end);
+      Instant start, Instant end, Path output, CostSettings prices, RunSigner signer, Carried carried)
+      throws IOException {
+    ClusterResults results = new Aggregator(prices, signer).aggregate(plan, tasks, outcomes, start, end, carried);
     Path file = ResultsFiles.writeResults(output, results);
+    Path publicKey = output.resolve(ResultsFiles.PUBLIC_KEY_FILE);
+    Keys.writePublicKey(signer.publicKey(), publicKey);
     out.println();
     out.print(SummaryTable.render(results));
     out.println("Results: " + file + " (worker logs: " + output.resolve("k8s-worker-N-log.txt") + ")");
+    out.println("🔏 Signed with the run's Ed25519 key " + signer.keyId() + " (public key: " + publicKey + ")");
+    out.println("   Check offline: java -jar launcher/target/launcher.jar verify --results " + file
+        + " --public-key " + publicKey + " --workspace DIR");
     out.flush();
     return results.allCompleted() ? 0 : 1;
   }
