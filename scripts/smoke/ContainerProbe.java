@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Run inside the worker image by scripts/smoke-test-image, with the worker's hardening, to check
  * from the inside what the outside asked for: a non-root uid and gid, no capabilities,
- * no_new_privs, a read-only root file system and read-only mounts, a writable /tmp. Prints one
- * line per check and exits 1 when any check fails. Compiled on the host: the image has no javac.
+ * no_new_privs, a read-only root file system and read-only mounts, a writable /tmp, a signing key
+ * it can read but not replace. Prints one line per check and exits 1 when any check fails.
+ * Compiled on the host: the image has no javac.
  */
 public final class ContainerProbe {
   private static final List<String> FAILURES = new ArrayList<>();
@@ -27,6 +28,8 @@ public final class ContainerProbe {
     check("write /workspace/probe", writable("/workspace/probe"), "refused");
     check("write /tmp/probe", writable("/tmp/probe"), "written");
     check("read config.json", Files.isReadable(Path.of("/etc/honest/config/config.json")) ? "readable" : "unreadable", "readable");
+    check("read the signing key", readable("/etc/honest/signing/key.pem"), "readable");
+    check("write /etc/honest/signing/probe", writable("/etc/honest/signing/probe"), "refused");
     System.out.println(FAILURES.isEmpty() ? "PROBE-OK" : "PROBE-FAILED " + String.join("; ", FAILURES));
     System.exit(FAILURES.isEmpty() ? 0 : 1);
   }
@@ -34,6 +37,14 @@ public final class ContainerProbe {
   private static String field(List<String> status, String name) {
     return status.stream().filter(l -> l.startsWith(name)).map(l -> l.substring(name.length()).strip())
         .findFirst().orElse("(absent)");
+  }
+
+  private static String readable(String file) {
+    try {
+      return Files.readString(Path.of(file)).startsWith("-----BEGIN PRIVATE KEY-----") ? "readable" : "not a key";
+    } catch (IOException e) {
+      return "unreadable";
+    }
   }
 
   private static String writable(String file) {

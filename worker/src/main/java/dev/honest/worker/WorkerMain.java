@@ -6,12 +6,16 @@ import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.exit.ExitCode;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, version = "honest-orchestration worker",
     description = {
-        "Runs one slice of tasks against Ollama and prints a hash-proven record per task.",
+        "Runs one slice of tasks against Ollama and prints a hash-proven, signed record per task.",
         "Each option falls back to its environment variable, which is how a pod configures it."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -59,6 +63,15 @@ public final class WorkerMain implements Callable<Integer> {
   @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:HONEST_NODE_NAME}",
       description = "Node name recorded in results (env HONEST_NODE_NAME).")
   String node;
+
+  /** Where a pod mounts the Secret {@code honest-signing-key}. */
+  public static final String DEFAULT_SIGNING_KEY = "/etc/honest/signing/key.pem";
+
+  @Option(names = "--signing-key", paramLabel = "FILE",
+      defaultValue = "${env:HONEST_SIGNING_KEY:-" + DEFAULT_SIGNING_KEY + "}",
+      description = {"The run's Ed25519 private key (PEM, PKCS#8), which signs every record (env HONEST_SIGNING_KEY).",
+          "Without it the worker refuses to run. Default: ${DEFAULT-VALUE}"})
+  Path signingKey;
 
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
@@ -89,9 +102,28 @@ public final class WorkerMain implements Callable<Integer> {
       System.err.println("[worker-" + worker + "] invalid configuration: " + e.getMessage());
       return ExitCode.INVALID_INPUT.code();
     }
+    SigningKey key;
+    try {
+      key = SigningKey.read(signingKey);
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("[worker-" + worker + "] no usable signing key at " + signingKey + ": " + describe(e)
+          + " — every record must be signed; the launcher provides the run's key (the Secret honest-signing-key"
+          + " in a pod, env HONEST_SIGNING_KEY or --signing-key otherwise)");
+      return ExitCode.INVALID_INPUT.code();
+    }
     OllamaClient ollama = OllamaClient.create(config);
     WorkerIdentity identity = new WorkerIdentity(worker, blankToNull(pod), blankToNull(node));
-    return new SliceRunner(config, workspace, ollama, identity, out, Clock.systemUTC()).run(tasks).code();
+    return new SliceRunner(config, workspace, ollama, identity, key, out, Clock.systemUTC()).run(tasks).code();
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage();
   }
 
   private List<TaskSpec> sliceTasks(Plan plan, List<TaskSpec> all) throws ConfigException {

@@ -7,6 +7,10 @@ import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.proof.Dsse;
+import dev.honest.common.proof.Keys;
+import dev.honest.common.proof.SigningKey;
+import dev.honest.common.result.AttestationLine;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerMainTest {
   @TempDir Path config;
   @TempDir Path workspace;
+  @TempDir Path secrets;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private PrintStream originalOut;
@@ -58,10 +63,19 @@ class WorkerMainTest {
           new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-2"), 1),
               new WorkerSlice(2, "b", "k8s-worker-2", List.of("T-1"), 1))));
 
-      int code = WorkerMain.execute("--config-dir", config.toString(), "--workspace", workspace.toString(),
-          "--worker", "2", "--pod", "k8s-worker-2-abcde");
+      SigningKey key = SigningKey.generate();
+      key.write(secrets.resolve("key.pem"));
 
-      assertThat(code).isZero();
+      int code = WorkerMain.execute("--config-dir", config.toString(), "--workspace", workspace.toString(),
+          "--worker", "2", "--pod", "k8s-worker-2-abcde", "--signing-key", secrets.resolve("key.pem").toString());
+
+      assertThat(code).as(err.toString(UTF_8)).isZero();
+      List<AttestationLine> attestations = out.toString(UTF_8).lines().map(ResultLines::parseAttestation)
+          .flatMap(Optional::stream).toList();
+      assertThat(attestations).hasSize(2);
+      for (AttestationLine a : attestations) {
+        assertThat(Dsse.verify(Dsse.Envelope.fromJson(a.envelope()), key.publicKey())).isTrue();
+      }
       List<TaskRecord> records = out.toString(UTF_8).lines().map(ResultLines::parseRecord)
           .flatMap(Optional::stream).toList();
       assertThat(records).singleElement().satisfies(r -> {
@@ -71,6 +85,39 @@ class WorkerMainTest {
         assertThat(r.completed()).isTrue();
       });
     }
+  }
+
+  @Test
+  void withoutASigningKeyTheWorkerRefusesToRunAndAsksOllamaNothing() throws Exception {
+    try (OllamaStandIn ollama = new OllamaStandIn()) {
+      ConfigLayout.write(config, WorkerConfig.defaults("run-1", List.of(ollama.url())), TASKS,
+          new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-2"), 1))));
+      Path missing = secrets.resolve("key.pem");
+
+      int code = WorkerMain.execute("--config-dir", config.toString(), "--workspace", workspace.toString(),
+          "--signing-key", missing.toString());
+
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString(UTF_8).strip().lines()).singleElement().asString()
+          .contains("no usable signing key at " + missing + ": no such file", "honest-signing-key");
+      assertThat(out.toString(UTF_8)).doesNotContain("HONEST-RESULT");
+      assertThat(ollama.server().getAllServeEvents()).isEmpty();
+    }
+  }
+
+  @Test
+  void aKeyFileThatHoldsNoPrivateKeyIsRefusedWithoutShowingItsContent() throws Exception {
+    SigningKey key = SigningKey.generate();
+    Path file = secrets.resolve("key.pem");
+    Files.writeString(file, Keys.toPem(key.publicKey()));
+    ConfigLayout.write(config, WorkerConfig.defaults("run-1", List.of("http://localhost:1")), TASKS,
+        new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-2"), 1))));
+
+    int code = WorkerMain.execute("--config-dir", config.toString(), "--signing-key", file.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("holds a PEM 'PUBLIC KEY', expected a 'PRIVATE KEY'")
+        .doesNotContain(Keys.toPem(key.publicKey()).lines().skip(1).findFirst().orElseThrow());
   }
 
   @Test

@@ -13,6 +13,7 @@ import tools.jackson.core.JacksonException;
 public final class ResultLines {
   public static final String RESULT_PREFIX = "HONEST-RESULT ";
   public static final String SUMMARY_PREFIX = "HONEST-SUMMARY ";
+  public static final String ATTESTATION_PREFIX = "HONEST-ATTESTATION ";
 
   private ResultLines() {}
 
@@ -22,6 +23,10 @@ public final class ResultLines {
 
   public static String format(WorkerSummary summary) {
     return SUMMARY_PREFIX + Json.mapper().writeValueAsString(summary);
+  }
+
+  public static String format(AttestationLine attestation) {
+    return ATTESTATION_PREFIX + Json.mapper().writeValueAsString(attestation);
   }
 
   /**
@@ -36,6 +41,10 @@ public final class ResultLines {
 
   public static Optional<WorkerSummary> parseSummary(String line) {
     return parse(line, SUMMARY_PREFIX, WorkerSummary.class);
+  }
+
+  public static Optional<AttestationLine> parseAttestation(String line) {
+    return parse(line, ATTESTATION_PREFIX, AttestationLine.class);
   }
 
   private static <T> Optional<T> parse(String line, String prefix, Class<T> type) {

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param pod the pod (or local process) that ran the task, when known
  * @param node the node it ran on, when known
  * @param attempts HTTP calls made for the task, retries and re-asks included
+ * @param carriedFrom the run this record was carried over from by {@code --resume} (the task was not
+ *     run again), or null for a record of this run. Not covered by the record's digest
+ *     ({@code dev.honest.common.attest.RecordDigest}): the launcher sets it on a record signed in
+ *     that earlier run, and its own signed run statement names the carried tasks.
  */
 public record TaskRecord(
     String id,
@@ -37,7 +41,8 @@ public record TaskRecord(
     List<InputFile> inputs,
     List<CallRecord> calls,
     List<Finding> findings,
-    List<Change> changes) {
+    List<Change> changes,
+    String carriedFrom) {
 
   public TaskRecord {
     if (id == null || id.isBlank()) {
@@ -61,6 +66,21 @@ public record TaskRecord(
     if (startedAt != null && finishedAt != null && finishedAt.isBefore(startedAt)) {
       throw new IllegalArgumentException("task " + id + ": finished before it started");
     }
+  }
+
+  /** A record of this run (not carried over). */
+  public TaskRecord(String id, String title, Priority priority, String category, String area, Action action,
+      int worker, String pod, String node, TaskStatus status, TaskError error, String model, String modelDigest,
+      int attempts, Instant startedAt, Instant finishedAt, List<InputFile> inputs, List<CallRecord> calls,
+      List<Finding> findings, List<Change> changes) {
+    this(id, title, priority, category, area, action, worker, pod, node, status, error, model, modelDigest, attempts,
+        startedAt, finishedAt, inputs, calls, findings, changes, null);
+  }
+
+  /** This record, marked as carried over from run {@code runId}. */
+  public TaskRecord carriedOver(String runId) {
+    return new TaskRecord(id, title, priority, category, area, action, worker, pod, node, status, error, model,
+        modelDigest, attempts, startedAt, finishedAt, inputs, calls, findings, changes, runId);
   }
 
   public boolean completed() {

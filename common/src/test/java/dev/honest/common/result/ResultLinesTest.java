@@ -3,11 +3,13 @@ package dev.honest.common.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.honest.common.json.Json;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 class ResultLinesTest {
   private static final String SHA = "a".repeat(64);
@@ -33,6 +35,22 @@ class ResultLinesTest {
     assertThat(line).contains("\"model_digest\":\"" + "c".repeat(64) + "\"", "\"status\":\"completed\"",
         "\"priority\":\"critical\"", "\"started_at\":\"2026-11-26T10:00:00Z\"", "\"error\":null");
     assertThat(ResultLines.parseRecord("2026-11-26T10:00:03Z " + line)).contains(record);
+  }
+
+  @Test
+  void anAttestationLineKeepsItsEnvelopeAsDsseJson() {
+    ObjectNode envelope = Json.mapper().createObjectNode().put("payload", "e30=").put("payloadType", "t");
+    envelope.putArray("signatures").addObject().put("keyid", "k").put("sig", "AA==");
+    AttestationLine attestation = new AttestationLine(AttestationLine.TASK, "T-001", 3, envelope);
+
+    String line = ResultLines.format(attestation);
+
+    assertThat(line).startsWith("HONEST-ATTESTATION {\"kind\":\"task\",\"task\":\"T-001\",\"worker\":3,")
+        .contains("\"payloadType\":\"t\"").doesNotContain("\n");
+    assertThat(ResultLines.parseAttestation(line)).contains(attestation);
+    assertThat(ResultLines.parseRecord(line)).isEmpty();
+    assertThatThrownBy(() -> ResultLines.parseAttestation(line.replace("\"task\",", "\"other\",")))
+        .hasMessageContaining("malformed HONEST-ATTESTATION line");
   }
 
   @Test

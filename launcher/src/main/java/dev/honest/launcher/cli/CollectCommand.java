@@ -2,8 +2,12 @@ package dev.honest.launcher.cli;
 
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.json.Json;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.CostSettings;
@@ -25,7 +29,8 @@ import tools.jackson.core.type.TypeReference;
  */
 @Command(name = "collect", mixinStandardHelpOptions = true,
     description = {"Write every worker's log to k8s-worker-N-log.txt and aggregate k8s-cluster-results.json,",
-        "for a run that is still going or was left by an interrupted `run`."})
+        "for a run that is still going or was left by an interrupted `run`; signed with the run's key,",
+        "read from its Secret (so before `cleanup`)."})
 public final class CollectCommand extends ClusterCommand {
   @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
       description = "Where the logs, k8s-cluster-results.json, the SARIF file and the patches go. Default: ./${DEFAULT-VALUE}")
@@ -43,10 +48,13 @@ public final class CollectCommand extends ClusterCommand {
     }
     Plan plan = read(config, ConfigLayout.PLAN_FILE, new TypeReference<Plan>() {});
     List<TaskSpec> tasks = read(config, ConfigLayout.TASKS_FILE, new TypeReference<List<TaskSpec>>() {});
+    WorkerConfig workers = read(config, ConfigLayout.CONFIG_FILE, new TypeReference<WorkerConfig>() {});
+    SigningKey key = ops.signingKey();
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
-    return Outputs.finish(out, plan, tasks, ops.collect(output), start, Instant.now(), output, costs);
+    return Outputs.finish(out, plan, tasks, ops.collect(output), start, Instant.now(), output,
+        costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
   }
 
   private <T> T read(ConfigMap config, String key, TypeReference<T> type) {

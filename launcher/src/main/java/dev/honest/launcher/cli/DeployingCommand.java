@@ -1,9 +1,13 @@
 package dev.honest.launcher.cli;
 
+import dev.honest.common.proof.SigningKey;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.cluster.ClusterException;
 import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.cluster.RunResources;
 import dev.honest.launcher.cluster.ShutdownGuard;
+import dev.honest.launcher.cluster.SigningKeySecret;
 import dev.honest.launcher.cluster.WatchResult;
 import dev.honest.launcher.render.RenderedRun;
 import dev.honest.launcher.results.CostSettings;
@@ -53,12 +57,14 @@ abstract class DeployingCommand implements Callable<Integer> {
     }
     RenderedRun run = prepared.run();
     String runId = run.plan().runId();
+    // A fresh key for this run only: it reaches the workers as a Secret and is never written to disk.
+    SigningKey key = SigningKey.generate();
     try (KubernetesClient client = cluster.connect()) {
       ClusterOperations ops = new ClusterOperations(client, deploy.namespace, runId,
           ClusterOperations.FIELD_MANAGER, out);
       ops.checkNoActiveRun(replace);
       ops.deploy(new RunResources(run.namespace(), run.deployment(), run.service(), run.networkPolicies(),
-          run.configMaps(), run.jobs()), ollamaTimeout);
+          run.configMaps(), SigningKeySecret.of(deploy.namespace, runId, key), run.jobs()), ollamaTimeout);
       Instant start = Instant.now();
       WatchResult watched;
       // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
@@ -74,7 +80,8 @@ abstract class DeployingCommand implements Callable<Integer> {
         return 1;
       }
       List<WorkerOutcome> outcomes = ops.collect(task.output);
-      return Outputs.finish(out, run.plan(), prepared.tasks(), outcomes, start, Instant.now(), task.output, prices);
+      return Outputs.finish(out, run.plan(), prepared.tasks(), outcomes, start, Instant.now(), task.output,
+          prices, new RunSigner(key, runId, run.workerConfig().options()), Carried.NONE);
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
     }

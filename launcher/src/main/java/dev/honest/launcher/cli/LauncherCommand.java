@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code launcher [run] | render | local | status | collect | cleanup | apply}. Without a subcommand it
+ * {@code launcher [run] | render | local | status | collect | cleanup | apply | verify}. Without a subcommand it
  * runs on the cluster ({@code run}).
  */
 @Command(name = "launcher", mixinStandardHelpOptions = true, version = "honest-orchestration launcher 0.1.0",
@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
         "Runs a batch of code-review and remediation tasks through local LLMs (Ollama) on Kubernetes,",
         "and proves what it did. Without a subcommand: `run`."},
     subcommands = {RunCommand.class, RenderCommand.class, LocalCommand.class, StatusCommand.class,
-        CollectCommand.class, CleanupCommand.class, ApplyCommand.class},
+        CollectCommand.class, CleanupCommand.class, ApplyCommand.class, VerifyCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:all tasks completed", "1:some tasks failed (see k8s-cluster-results.json), or the run timed out",

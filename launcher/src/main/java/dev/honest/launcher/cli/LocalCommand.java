@@ -4,20 +4,27 @@ import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.local.LocalRunner;
 import dev.honest.launcher.plan.PlanTable;
 import dev.honest.launcher.plan.Planner;
 import dev.honest.launcher.results.CostSettings;
+import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.ollama.OllamaException;
 import dev.honest.worker.run.TaskRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +38,7 @@ import picocli.CommandLine.Spec;
         "Same plan, same configuration layout, same output files as a cluster run."})
 public final class LocalCommand implements Callable<Integer> {
   @Mixin TaskOptions task;
+  @Mixin ResumeOption resume;
   @Spec CommandSpec spec;
 
   @Option(names = "--ollama-url", paramLabel = "URL", required = true, split = ",",
@@ -45,35 +53,52 @@ public final class LocalCommand implements Callable<Integer> {
     List<TaskSpec> tasks = task.loadTasks();
     GenerationOptions options = task.generationOptions();
     String runId = TaskOptions.newRunId();
-    Plan plan;
     WorkerConfig config;
     try {
-      plan = new Planner().plan(runId, tasks, task.workspace, task.workers, options);
       config = new WorkerConfig(runId, ollamaUrls, task.codeModel, task.generalModel, options, "30m",
           1800, 4, 60, true);
     } catch (IllegalArgumentException e) {
       throw LauncherException.invalidInput(e.getMessage());
     }
-    out.println("Run " + runId + ": " + tasks.size() + " tasks on " + plan.workers().size()
+    Map<String, String> digests = checkOllama(config, tasks);
+    Carried carried = resume.select(tasks, task.workspace, config, digests, out);
+    List<TaskSpec> toRun = ResumeOption.toRun(tasks, carried);
+    Plan plan;
+    try {
+      plan = toRun.isEmpty() ? new Plan(runId, List.of())
+          : new Planner().plan(runId, toRun, task.workspace, task.workers, options);
+    } catch (IllegalArgumentException e) {
+      throw LauncherException.invalidInput(e.getMessage());
+    }
+    out.println("Run " + runId + ": " + toRun.size() + " tasks on " + plan.workers().size()
         + " local workers, Ollama at " + String.join(", ", ollamaUrls));
-    out.print(PlanTable.render(plan, tasks, task.workers));
+    out.print(PlanTable.render(plan, toRun, task.workers));
     out.flush();
-    checkOllama(config, tasks);
 
     TaskOptions.createDirectory(task.output);
     Path configDir = task.output.resolve("config");
-    ConfigLayout.write(configDir, config, tasks, plan);
-    java.nio.file.Files.writeString(task.output.resolve("plan.json"), ConfigLayout.toJson(plan));
+    ConfigLayout.write(configDir, config, toRun, plan);
+    Files.writeString(task.output.resolve("plan.json"), ConfigLayout.toJson(plan));
+    // A fresh key for this run only: the workers sign with it, the launcher seals the results with it.
+    SigningKey key = SigningKey.generate();
     Instant start = Instant.now();
-    LocalRunner.Result result = new LocalRunner(configDir, task.workspace, task.output, task.timeout, out).run(plan);
-    return Outputs.finish(out, plan, tasks, result.outcomes(), start, Instant.now(), task.output, prices);
+    List<WorkerOutcome> outcomes = plan.workers().isEmpty() ? List.of()
+        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key, out).run(plan).outcomes();
+    return Outputs.finish(out, plan, tasks, outcomes, start, Instant.now(), task.output, prices,
+        new RunSigner(key, runId, options), carried);
   }
 
-  /** Fails fast, in one line with the fix, when Ollama is not there or lacks a model. */
-  private static void checkOllama(WorkerConfig config, List<TaskSpec> tasks) {
+  /**
+   * Fails fast, in one line with the fix, when Ollama is not there or lacks a model; otherwise
+   * returns each model's digest as {@code /api/tags} lists it.
+   */
+  private static Map<String, String> checkOllama(WorkerConfig config, List<TaskSpec> tasks) {
     List<String> models = tasks.stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
     try {
-      OllamaClient.create(config).awaitModels(models, Duration.ofSeconds(6));
+      Map<String, String> digests = new HashMap<>();
+      OllamaClient.create(config).awaitModels(models, Duration.ofSeconds(6))
+          .forEach((model, info) -> digests.put(model, info.digest()));
+      return digests;
     } catch (OllamaException e) {
       String fix = OllamaException.MODEL_NOT_FOUND.equals(e.errorClass())
           ? "pull them first: " + String.join(" && ", models.stream().map(m -> "ollama pull " + m).toList())

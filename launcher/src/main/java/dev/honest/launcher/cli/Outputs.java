@@ -1,9 +1,12 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.common.config.Plan;
+import dev.honest.common.proof.Keys;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.export.Patches;
 import dev.honest.launcher.export.Sarif;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.results.Aggregator;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.CostSettings;
@@ -16,14 +19,17 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
-/** The end of every run, local or on a cluster: results, SARIF and patch files, summary, exit code. */
+/** The end of every run, local or on a cluster: signed results, SARIF and patch files, public key, summary, exit code. */
 final class Outputs {
   private Outputs() {}
 
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
-      Instant start, Instant end, Path output, CostSettings prices) throws IOException {
-    ClusterResults results = new Aggregator(prices).aggregate(plan, tasks, outcomes, start, end);
+      Instant start, Instant end, Path output, CostSettings prices, RunSigner signer, Carried carried)
+      throws IOException {
+    ClusterResults results = new Aggregator(prices, signer).aggregate(plan, tasks, outcomes, start, end, carried);
     Path file = ResultsFiles.writeResults(output, results);
+    Path publicKey = output.resolve(ResultsFiles.PUBLIC_KEY_FILE);
+    Keys.writePublicKey(signer.publicKey(), publicKey);
     Path sarif = Sarif.write(output, results);
     List<Path> patches = Patches.write(output, results);
     out.println();
@@ -31,6 +37,9 @@ final class Outputs {
     out.println("Results: " + file + " (worker logs: " + output.resolve("k8s-worker-N-log.txt") + ")");
     out.println("SARIF: " + sarif + (patches.isEmpty() ? "" : "; patches of " + patches.size() + " fix task(s) in "
         + output.resolve(Patches.DIRECTORY)));
+    out.println("🔏 Signed with the run's Ed25519 key " + signer.keyId() + " (public key: " + publicKey + ")");
+    out.println("   Check offline: java -jar launcher/target/launcher.jar verify --results " + file
+        + " --public-key " + publicKey + " --workspace DIR");
     out.flush();
     return results.allCompleted() ? 0 : 1;
   }

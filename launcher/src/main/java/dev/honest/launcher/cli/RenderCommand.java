@@ -1,6 +1,7 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.cluster.SigningKeySecret;
 import dev.honest.launcher.plan.PlanTable;
 import dev.honest.launcher.render.RenderException;
 import dev.honest.launcher.render.RenderedRun;
@@ -52,6 +53,10 @@ public final class RenderCommand implements Callable<Integer> {
     out.println("Run " + settings.runId() + ": " + tasks.size() + " tasks, namespace " + settings.namespace());
     out.print(PlanTable.render(run.plan(), tasks, task.workers));
     out.println("Wrote plan.json and " + (run.jobs().size() + 5) + " manifest files to " + task.output);
+    out.println("Not written: the Secret " + SigningKeySecret.NAME + " with the run's private signing key, which the"
+        + " Jobs mount; `run` creates it with a fresh key. To apply these files yourself, create it first:"
+        + " `openssl genpkey -algorithm ed25519 -out key.pem && kubectl -n " + settings.namespace()
+        + " create secret generic " + SigningKeySecret.NAME + " --from-file=" + SigningKeySecret.KEY + "=key.pem`");
     out.flush();
     return new Prepared(tasks, run);
   }

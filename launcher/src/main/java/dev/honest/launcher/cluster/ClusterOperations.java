@@ -1,11 +1,13 @@
 package dev.honest.launcher.cluster;
 
 import dev.honest.common.exit.ExitCode;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
@@ -112,7 +114,8 @@ public final class ClusterOperations {
   /**
    * Server-side applies the run in dependency order: the namespace; the network policies, the
    * Ollama Service and Deployment; then waits until every Ollama replica is ready; then the
-   * ConfigMaps; then the Jobs. Applying the same resources again changes nothing.
+   * ConfigMaps and the signing key Secret; then the Jobs. Applying the same resources again changes
+   * nothing.
    *
    * @throws IllegalArgumentException when the resources are not this run's: the namespace name
    *     differs, or a Job or its pod template lacks the run labels the watch selects by
@@ -136,6 +139,7 @@ public final class ClusterOperations {
     apply("Ollama", ollama);
     new OllamaReadiness(cluster).await(resources.ollama().getMetadata().getName(), ollamaTimeout);
     apply("ConfigMaps", resources.configMaps());
+    apply("Signing key", List.of(resources.signingKey()));
     apply("Jobs", resources.jobs());
   }
 
@@ -206,7 +210,27 @@ public final class ClusterOperations {
   }
 
   /**
+   * The run's signing key, from its Secret: {@code collect} signs with it.
+   *
+   * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) when the Secret is gone or holds no key
+   */
+  public SigningKey signingKey() {
+    Secret secret = cluster.call("get", "secrets",
+        () -> cluster.client.secrets().inNamespace(cluster.namespace).withName(SigningKeySecret.NAME).get());
+    if (secret == null) {
+      throw new ClusterException(ExitCode.INVALID_INPUT, "Secret " + SigningKeySecret.NAME + " is not in namespace "
+          + cluster.namespace + ": without the run's key its results cannot be signed");
+    }
+    try {
+      return SigningKeySecret.read(secret);
+    } catch (IllegalArgumentException e) {
+      throw new ClusterException(ExitCode.INVALID_INPUT, "Secret " + SigningKeySecret.NAME + ": " + e.getMessage());
+    }
+  }
+
+  /**
    * Deletes the run namespace, and with it everything of the run, and waits until it is gone.
+   * The signing key Secret goes first, so that it is gone even if the namespace hangs in Terminating.
    *
    * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when it still exists after {@code timeout},
    *     with what its conditions say is holding it
@@ -217,6 +241,8 @@ public final class ClusterOperations {
       return;
     }
     long start = System.nanoTime();
+    cluster.call("delete", "secrets",
+        () -> cluster.client.secrets().inNamespace(cluster.namespace).withName(SigningKeySecret.NAME).delete());
     cluster.say("🧹 Deleting namespace " + cluster.namespace);
     cluster.call("delete", "namespaces", () -> cluster.client.namespaces().withName(cluster.namespace).delete());
     Namespace left = cluster.poll(this::getNamespace, Objects::isNull,

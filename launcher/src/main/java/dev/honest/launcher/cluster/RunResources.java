@@ -3,6 +3,7 @@ package dev.honest.launcher.cluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param ollamaService the Service the workers reach Ollama through
  * @param networkPolicies every NetworkPolicy of the run (applied before any pod exists)
  * @param configMaps the configuration and workspace ConfigMaps
+ * @param signingKey the Secret with the run's private key, which the Jobs mount
  * @param jobs one Job per worker, each labelled with the run id
  */
 public record RunResources(
@@ -28,18 +30,21 @@ public record RunResources(
     Service ollamaService,
     List<NetworkPolicy> networkPolicies,
     List<ConfigMap> configMaps,
+    Secret signingKey,
     List<Job> jobs) {
 
   public RunResources {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(ollama, "ollama");
     Objects.requireNonNull(ollamaService, "ollamaService");
+    Objects.requireNonNull(signingKey, "signingKey");
     networkPolicies = List.copyOf(networkPolicies);
     configMaps = List.copyOf(configMaps);
     jobs = List.copyOf(jobs);
     List<HasMetadata> all = new ArrayList<>(List.of(namespace, ollama, ollamaService));
     all.addAll(networkPolicies);
     all.addAll(configMaps);
+    all.add(signingKey);
     all.addAll(jobs);
     for (HasMetadata o : all) {
       if (o.getMetadata() == null || o.getMetadata().getName() == null || o.getMetadata().getName().isBlank()) {

@@ -3,6 +3,7 @@ package dev.honest.launcher.local;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.progress.Progress;
@@ -18,6 +19,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,10 @@ import java.util.concurrent.TimeUnit;
  * pod gets ({@link ConfigLayout} in {@code configDir}, task files in {@code workspace}). Each
  * worker's output streams into {@code k8s-worker-N-log.txt} as it is written, and its result lines
  * drive the progress line.
+ *
+ * <p>The run's private key reaches the workers as a file only its owner can read, in a directory
+ * only its owner can enter ({@code HONEST_SIGNING_KEY}); both are deleted when the workers have
+ * ended, and on the launcher's exit should it be interrupted.
  */
 public final class LocalRunner {
   /** The worker's entry point, run from the launcher's own class path. */
@@ -39,13 +45,17 @@ public final class LocalRunner {
   private final Path workspace;
   private final Path outputDir;
   private final Duration timeout;
+  private final SigningKey key;
   private final PrintWriter out;
 
-  public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, PrintWriter out) {
+  /** @param key the run's signing key, handed to the workers */
+  public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, SigningKey key,
+      PrintWriter out) {
     this.configDir = configDir;
     this.workspace = workspace;
     this.outputDir = outputDir;
     this.timeout = timeout;
+    this.key = key;
     this.out = out;
   }
 
@@ -54,6 +64,22 @@ public final class LocalRunner {
 
   public Result run(Plan plan) throws IOException, InterruptedException {
     Files.createDirectories(outputDir);
+    Path keyDir = Files.createTempDirectory("honest-signing-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path keyFile = keyDir.resolve("key.pem");
+    // deleteOnExit removes in reverse order of registration: the file, then its directory.
+    keyDir.toFile().deleteOnExit();
+    keyFile.toFile().deleteOnExit();
+    try {
+      key.write(keyFile);
+      return run(plan, keyFile);
+    } finally {
+      Files.deleteIfExists(keyFile);
+      Files.deleteIfExists(keyDir);
+    }
+  }
+
+  private Result run(Plan plan, Path keyFile) throws IOException, InterruptedException {
     long started = System.nanoTime();
     List<Worker> workers = new ArrayList<>();
     Thread killer = new Thread(() -> workers.forEach(w -> w.process.destroyForcibly()), "local-workers-shutdown");
@@ -61,7 +87,7 @@ public final class LocalRunner {
     Set<String> done = ConcurrentHashMap.newKeySet();
     try {
       for (WorkerSlice slice : plan.workers()) {
-        workers.add(start(slice, done));
+        workers.add(start(slice, keyFile, done));
       }
       boolean timedOut = false;
       try (ProgressPrinter progress = new ProgressPrinter(out,
@@ -121,7 +147,7 @@ public final class LocalRunner {
     return new Progress(active, ok, bad, Duration.ofNanos(System.nanoTime() - started), done.size(), total);
   }
 
-  private Worker start(WorkerSlice slice, Set<String> done) throws IOException {
+  private Worker start(WorkerSlice slice, Path keyFile, Set<String> done) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), WORKER_MAIN);
@@ -130,6 +156,7 @@ public final class LocalRunner {
     pb.environment().put("HONEST_WORKER_INDEX", Integer.toString(slice.index()));
     pb.environment().put("HONEST_POD_NAME", "local-worker-" + slice.index());
     pb.environment().put("HONEST_NODE_NAME", "localhost");
+    pb.environment().put("HONEST_SIGNING_KEY", keyFile.toAbsolutePath().toString());
     pb.redirectErrorStream(true);
     Path logFile = outputDir.resolve(ResultsFiles.logFileName(slice.index()));
     Worker w = new Worker(slice, pb.start(), System.nanoTime());

@@ -2,11 +2,15 @@ package dev.honest.launcher.results;
 
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerSlice;
-import dev.honest.common.result.ResultLines;
+import dev.honest.common.proof.Dsse;
 import dev.honest.common.result.TaskError;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.result.TaskStatus;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunAttestation;
+import dev.honest.launcher.attest.RunAttestation.WorkerChain;
+import dev.honest.launcher.attest.RunSigner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,44 +23,63 @@ import java.util.stream.Collectors;
 
 /**
  * Turns what the workers printed into one {@link ClusterResults}: for each planned task its final
- * record (a later attempt's record replaces an earlier one), and for a task with no record a
- * {@code failed} record that says which worker, which pod and how it ended. Nothing is dropped and
+ * record and the signed statement that followed it (a later attempt's replaces an earlier one),
+ * and for a task with no such pair a {@code failed} record that says which worker, which pod and
+ * how it ended, with a statement the launcher signs; then the records carried over from an earlier
+ * run, and the run's Merkle root and signed run statement over all of them. Nothing is dropped and
  * nothing is invented.
  */
 public final class Aggregator {
   private final CostSettings prices;
+  private final RunSigner signer;
 
-  public Aggregator(CostSettings prices) {
+  /**
+   * @param prices for the savings estimate
+   * @param signer the run's key: checks the workers' statements and signs the launcher's
+   */
+  public Aggregator(CostSettings prices, RunSigner signer) {
     this.prices = prices;
+    this.signer = signer;
   }
 
-  public ClusterResults aggregate(
-      Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes, Instant start, Instant end) {
+  /**
+   * @param tasks every task of the run, the carried ones included
+   * @param carried the records carried over from an earlier run (tasks the plan does not hold)
+   */
+  public ClusterResults aggregate(Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes, Instant start,
+      Instant end, Carried carried) {
     Map<String, TaskSpec> specs = tasks.stream()
         .collect(Collectors.toMap(TaskSpec::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     Map<Integer, WorkerOutcome> byIndex = outcomes.stream()
         .collect(Collectors.toMap(WorkerOutcome::index, Function.identity(), (a, b) -> b));
     List<String> problems = new ArrayList<>();
     List<TaskRecord> records = new ArrayList<>();
+    List<Dsse.Envelope> statements = new ArrayList<>();
+    List<WorkerChain> chains = new ArrayList<>();
     List<WorkerResult> workers = new ArrayList<>();
 
     for (WorkerSlice slice : plan.workers()) {
       WorkerOutcome outcome = Optional.ofNullable(byIndex.get(slice.index()))
           .orElseGet(() -> new WorkerOutcome(slice.index(), slice.job(), "missing", "no outcome collected",
               List.of(), "", 0));
-      Map<String, TaskRecord> reported = parseLog(slice, outcome, problems);
+      WorkerLog log = WorkerLog.read(slice, outcome, signer.publicKey(), problems);
+      chains.addAll(log.chains(plan.runId(), slice.index()));
       int completed = 0;
       for (String id : slice.tasks()) {
         TaskSpec spec = specs.get(id);
         if (spec == null) {
           throw new IllegalArgumentException("plan names task " + id + ", which is not in the task list");
         }
-        TaskRecord record = reported.getOrDefault(id, null);
-        if (record == null) {
-          record = lost(spec, slice, outcome, end);
+        Optional<WorkerLog.Attested> reported = log.attested(id);
+        if (reported.isPresent()) {
+          records.add(reported.get().record());
+          statements.add(reported.get().envelope());
+        } else {
+          TaskRecord lost = lost(spec, slice, outcome, end, log.unattested(id));
+          records.add(lost);
+          statements.add(signer.lost(spec, lost));
         }
-        records.add(record);
-        if (record.completed()) {
+        if (records.get(records.size() - 1).completed()) {
           completed++;
         }
       }
@@ -64,48 +87,33 @@ public final class Aggregator {
           outcome.pods().stream().map(PodOutcome::describe).toList(), outcome.status(), outcome.reason(),
           slice.tasks(), completed, slice.tasks().size() - completed, outcome.durationMs() / 1000.0));
     }
+    List<TaskRecord> ran = List.copyOf(records);
+    records.addAll(carried.records());
+    statements.addAll(carried.statements());
+    chains.addAll(carried.chains());
     if (records.size() != specs.size()) {
-      throw new IllegalArgumentException("plan covers " + records.size() + " of " + specs.size() + " tasks");
+      throw new IllegalArgumentException("plan and carried tasks cover " + records.size() + " of " + specs.size()
+          + " tasks");
     }
+    RunAttestation attestation = signer.seal(records, statements, chains, carried.keys(), carried.records().size());
     int completed = (int) records.stream().filter(TaskRecord::completed).count();
     return new ClusterResults(plan.runId(), start.getEpochSecond(), end.getEpochSecond(),
         Duration.between(start, end).toMillis() / 1000.0, records.size(), completed, records.size() - completed,
-        workers, records, CostSavings.of(records, prices, Duration.between(start, end)), problems);
+        carried.records().size(), workers, records, CostSavings.of(ran, prices, Duration.between(start, end)),
+        problems, attestation);
   }
 
-  private static Map<String, TaskRecord> parseLog(WorkerSlice slice, WorkerOutcome outcome, List<String> problems) {
-    Map<String, TaskRecord> reported = new LinkedHashMap<>();
-    int lineNo = 0;
-    for (String line : outcome.log().split("\n", -1)) {
-      lineNo++;
-      Optional<TaskRecord> parsed;
-      try {
-        parsed = ResultLines.parseRecord(line);
-      } catch (IllegalArgumentException e) {
-        problems.add(slice.job() + " log line " + lineNo + ": " + e.getMessage());
-        continue;
-      }
-      if (parsed.isEmpty()) {
-        continue;
-      }
-      TaskRecord record = parsed.get();
-      if (!slice.tasks().contains(record.id())) {
-        problems.add(slice.job() + " log line " + lineNo + ": record for task " + record.id()
-            + ", which the plan did not give this worker; ignored");
-        continue;
-      }
-      reported.put(record.id(), record);
-    }
-    return reported;
-  }
-
-  private static TaskRecord lost(TaskSpec spec, WorkerSlice slice, WorkerOutcome outcome, Instant end) {
-    StringBuilder why = new StringBuilder("no result from worker ").append(slice.index())
-        .append(" (").append(slice.job()).append(", ").append(outcome.status());
+  private static TaskRecord lost(TaskSpec spec, WorkerSlice slice, WorkerOutcome outcome, Instant end,
+      boolean unattested) {
+    StringBuilder why = new StringBuilder(unattested ? "no signed result from worker " : "no result from worker ")
+        .append(slice.index()).append(" (").append(slice.job()).append(", ").append(outcome.status());
     if (outcome.reason() != null) {
       why.append(": ").append(outcome.reason());
     }
     why.append(')');
+    if (unattested) {
+      why.append("; its record had no valid statement after it");
+    }
     if (outcome.pods().isEmpty()) {
       why.append("; no pod ran");
     } else {

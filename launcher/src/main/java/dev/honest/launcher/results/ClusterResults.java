@@ -1,6 +1,7 @@
 package dev.honest.launcher.results;
 
 import dev.honest.common.result.TaskRecord;
+import dev.honest.launcher.attest.RunAttestation;
 import java.util.List;
 
 /**
@@ -11,8 +12,12 @@ import java.util.List;
  * @param startTime epoch seconds
  * @param endTime epoch seconds
  * @param totalDuration seconds
+ * @param carriedTasks tasks carried over from an earlier run by {@code --resume} (counted in the
+ *     totals; their records say {@code carried_from})
+ * @param costSavings over this run's calls (carried records cost nothing now)
  * @param problems what the aggregation noticed in the logs (cut-off result lines, records for
- *     tasks the plan did not give that worker); empty in a clean run
+ *     tasks the plan did not give that worker, statements that do not verify); empty in a clean run
+ * @param attestation the signed proof of every record, checked by {@code launcher verify}
  */
 public record ClusterResults(
     String runId,
@@ -22,10 +27,12 @@ public record ClusterResults(
     int totalTasks,
     int completedTasks,
     int failedTasks,
+    int carriedTasks,
     List<WorkerResult> workers,
     List<TaskRecord> tasks,
     CostSavings costSavings,
-    List<String> problems) {
+    List<String> problems,
+    RunAttestation attestation) {
 
   public ClusterResults {
     workers = List.copyOf(workers);

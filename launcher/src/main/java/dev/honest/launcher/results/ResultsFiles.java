@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 /** The files a run leaves in its output directory, named once. */
 public final class ResultsFiles {
   public static final String RESULTS_FILE = "k8s-cluster-results.json";
+  /** The run's public key (PEM), also inside the results; the private key is never written here. */
+  public static final String PUBLIC_KEY_FILE = "run-signing-key.pub";
 
   private ResultsFiles() {}
 

@@ -44,7 +44,7 @@ class CommandLineTest {
     Cli cli = Cli.run("--help");
 
     assertThat(cli.exitCode).isZero();
-    assertThat(cli.out()).contains("run", "render", "local", "status", "collect", "cleanup", "apply",
+    assertThat(cli.out()).contains("run", "render", "local", "status", "collect", "cleanup", "apply", "verify",
         "--tasks", "--workspace", "--workers", "--namespace", "--llm-replicas", "--image", "--timeout",
         "3   the cluster or Ollama is unavailable");
   }
@@ -128,8 +128,14 @@ class CommandLineTest {
     List<String> ids = IntStream.rangeClosed(1, 71).mapToObj(i -> String.format("T-%03d", i)).toList();
     assertThat(planned).containsExactlyElementsOf(ids);
     assertThat(plan.workers()).hasSize(12);
-    assertThat(cli.out()).contains("k8s-worker-12", "71 tasks");
+    assertThat(cli.out()).contains("k8s-worker-12", "71 tasks",
+        "Not written: the Secret honest-signing-key with the run's private signing key");
     assertThat(ConfigLayout.toJson(plan)).isEqualTo(Files.readString(out.resolve("plan.json")));
+    try (var files = Files.list(out)) {
+      for (Path f : files.toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain("kind: Secret", "PRIVATE KEY");
+      }
+    }
   }
 
   @Test

@@ -51,8 +51,15 @@ class LocalCommandTest {
     return Cli.run(args.toArray(String[]::new));
   }
 
+  private static List<Path> signingKeyDirs() throws Exception {
+    try (var dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith("honest-signing-")).toList();
+    }
+  }
+
   @Test
   void everyExampleTaskEndsCompletedWithProofThatMatchesWhatTheServerSent() throws Exception {
+    List<Path> keyDirsBefore = signingKeyDirs();
     Cli cli = local("--workers", "4");
 
     assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
@@ -87,6 +94,22 @@ class LocalCommandTest {
     TaskRecord big = r.tasks().stream().filter(t -> t.id().equals("T-033")).findFirst().orElseThrow();
     assertThat(big.calls().size()).as("the 76 KB file is sent in chunks").isGreaterThan(3);
     assertThat(r.tasks().stream().filter(t -> !t.changes().isEmpty()).count()).isPositive();
+
+    // Signed, checkable offline, and the private key gone with the workers.
+    assertThat(r.attestation().treeSize()).isEqualTo(71);
+    assertThat(r.attestation().chains()).hasSize(4);
+    assertThat(cli.out()).contains("🔏 Signed with the run's Ed25519 key " + r.attestation().keyId());
+    Cli verify = Cli.run("verify", "--results", out.resolve("k8s-cluster-results.json").toString(),
+        "--workspace", EXAMPLE_WORKSPACE.toString(), "--public-key", out.resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode).as(verify.out()).isZero();
+    assertThat(signingKeyDirs()).isEqualTo(keyDirsBefore);
+    try (var files = Files.walk(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain("PRIVATE KEY");
+      }
+    }
+    assertThat(cli.out() + cli.err()).doesNotContain("PRIVATE KEY");
+
     assertSarifAndPatchesAndApply(r);
   }
 

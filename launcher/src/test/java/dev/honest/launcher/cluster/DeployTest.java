@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
+import dev.honest.launcher.SignedLogs;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,6 +46,7 @@ class DeployTest {
         "services/ollama",
         "deployments/ollama",
         "configmaps/orchestrator-config",
+        "secrets/" + SigningKeySecret.NAME,
         "jobs/k8s-worker-1",
         "jobs/k8s-worker-2");
     assertThat(cluster.mock.applied()).hasSize(2 * first.size()).endsWith(first.toArray(String[]::new));
@@ -57,6 +60,18 @@ class DeployTest {
         "📦 Namespace applied: Namespace/" + NS,
         "📦 Ollama applied: NetworkPolicy/default-deny, NetworkPolicy/workers-to-ollama, Service/ollama, Deployment/ollama",
         "📦 Jobs applied: Job/k8s-worker-1, Job/k8s-worker-2");
+  }
+
+  @Test
+  void theSigningKeySecretHoldsTheRunsKeyAndIsNeverPrinted() throws Exception {
+    cluster.deploy(cluster.ops(), TestRuns.resources(RUN, 1, 1));
+
+    Secret secret = client.secrets().inNamespace(NS).withName(SigningKeySecret.NAME).get();
+    assertThat(SigningKeySecret.read(secret).keyId()).isEqualTo(SignedLogs.KEY.keyId());
+    assertThat(secret.getMetadata().getLabels()).containsEntry(RunLabels.INSTANCE, RUN);
+    assertThat(cluster.output()).contains("📦 Signing key applied: Secret/" + SigningKeySecret.NAME)
+        .doesNotContain("PRIVATE KEY", secret.getData().get(SigningKeySecret.KEY));
+    assertThat(cluster.ops().signingKey().keyId()).isEqualTo(SignedLogs.KEY.keyId());
   }
 
   @Test
@@ -78,7 +93,8 @@ class DeployTest {
       deploy.get(30, TimeUnit.SECONDS);
     }
     assertThat(cluster.output()).contains("✅ Ollama ready: ready 1/1");
-    assertThat(cluster.mock.applied()).endsWith("configmaps/orchestrator-config", "jobs/k8s-worker-1", "jobs/k8s-worker-2");
+    assertThat(cluster.mock.applied()).endsWith("configmaps/orchestrator-config", "secrets/" + SigningKeySecret.NAME,
+        "jobs/k8s-worker-1", "jobs/k8s-worker-2");
   }
 
   @Test
@@ -109,7 +125,8 @@ class DeployTest {
         .hasMessageContaining("ready 0/1: ollama-7d9f8c-x2kq4: init container pull-models: CrashLoopBackOff"
             + " (back-off 1m20s restarting failed container=pull-models pod=ollama-7d9f8c-x2kq4_honest-run);"
             + " last exit: Error (exit 1)");
-    assertThat(cluster.mock.applied()).noneMatch(a -> a.startsWith("jobs/") || a.startsWith("configmaps/"));
+    assertThat(cluster.mock.applied())
+        .noneMatch(a -> a.startsWith("jobs/") || a.startsWith("configmaps/") || a.startsWith("secrets/"));
   }
 
   @Test
@@ -135,7 +152,7 @@ class DeployTest {
     jobs.set(1, new JobBuilder(jobs.get(1)).editSpec().editTemplate().editMetadata()
         .removeFromLabels(RunLabels.INSTANCE).endMetadata().endTemplate().endSpec().build());
     RunResources unlabelled = new RunResources(rendered.namespace(), rendered.ollama(), rendered.ollamaService(),
-        rendered.networkPolicies(), rendered.configMaps(), jobs);
+        rendered.networkPolicies(), rendered.configMaps(), rendered.signingKey(), jobs);
 
     assertThatThrownBy(() -> cluster.ops().deploy(unlabelled, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)

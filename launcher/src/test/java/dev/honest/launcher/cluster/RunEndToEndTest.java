@@ -8,6 +8,7 @@ import dev.honest.common.exit.ExitCode;
 import dev.honest.common.hash.Hashes;
 import dev.honest.common.json.Json;
 import dev.honest.common.result.Change;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
 import dev.honest.launcher.cli.LauncherCommand;
@@ -21,6 +22,7 @@ import dev.honest.worker.testing.OllamaStandIn;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -112,6 +114,13 @@ class RunEndToEndTest {
           }
         }
       }
+      // The Secret the Job mounts, as the kubelet writes it: the key file the worker reads.
+      Volume signing = job.getSpec().getTemplate().getSpec().getVolumes().stream()
+          .filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+      Secret secret = mock.client().secrets().inNamespace(NS).withName(signing.getSecret().getSecretName()).get();
+      Path keyFile = pod.resolve("signing").resolve(SigningKeySecret.KEY);
+      Files.createDirectories(keyFile.getParent());
+      Files.write(keyFile, Base64.getDecoder().decode(secret.getData().get(SigningKeySecret.KEY)));
       // In the pod the Service name resolves to Ollama; here the stand-in plays the Service.
       WorkerConfig c = ConfigLayout.readConfig(config);
       WorkerConfig local = new WorkerConfig(c.runId(), List.of(ollama.url()), c.codeModel(), c.generalModel(),
@@ -120,7 +129,8 @@ class RunEndToEndTest {
       String podName = FakeJobController.podName(job.getMetadata().getName(), 1);
       List<String> slice = ConfigLayout.readPlan(config).worker(index).orElseThrow().tasks();
       ExitCode code = new SliceRunner(local, workspace, OllamaClient.create(local),
-          new WorkerIdentity(index, podName, "node-1"), new PrintStream(log, true, StandardCharsets.UTF_8),
+          new WorkerIdentity(index, podName, "node-1"), SigningKey.read(keyFile),
+          new PrintStream(log, true, StandardCharsets.UTF_8),
           Clock.systemUTC()).run(ConfigLayout.readTasks(config).stream()
               .filter(t -> slice.contains(t.id())).toList());
       String text = log.toString(StandardCharsets.UTF_8);
@@ -177,6 +187,20 @@ class RunEndToEndTest {
     for (TaskRecord t : fixes) {
       assertThat(out.resolve("patches").resolve(t.id() + ".patch"))
           .hasContent(String.join("", t.changes().stream().map(Change::diff).toList()));
+    }
+
+    // The proof: signed with the run's key, whose fingerprint is printed, and the key itself never on disk.
+    assertThat(results.attestation().chains()).hasSize(6);
+    assertThat(results.problems()).isEmpty();
+    assertThat(r.out()).contains("🔏 Signed with the run's Ed25519 key " + results.attestation().keyId());
+    Result verify = launch("verify", "--results", out.resolve("k8s-cluster-results.json").toString(),
+        "--workspace", EXAMPLES.resolve("shop-app").toString(),
+        "--public-key", out.resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
+    try (var files = Files.list(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain("PRIVATE KEY", "kind: Secret");
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
+import dev.honest.launcher.SignedLogs;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -67,6 +68,17 @@ class StatusAndCleanupTest {
 
     assertThat(client.namespaces().withName(NS).get()).isNull();
     assertThat(cluster.output()).contains("🧹 Deleting namespace " + NS, "✅ Namespace " + NS + " deleted | Time: ");
+  }
+
+  @Test
+  void cleanupDeletesTheSigningKeySecretEvenWhenTheNamespaceHangs() {
+    client.namespaces().resource(new NamespaceBuilder(TestRuns.namespace())
+        .editMetadata().addToFinalizers("kubernetes").endMetadata().build()).create();
+    client.secrets().inNamespace(NS).resource(SigningKeySecret.of(NS, TestRuns.RUN, SignedLogs.KEY)).create();
+
+    assertThatThrownBy(() -> ops.cleanup(Duration.ofSeconds(2))).isInstanceOf(ClusterException.class);
+
+    assertThat(client.secrets().inNamespace(NS).withName(SigningKeySecret.NAME).get()).isNull();
   }
 
   @Test

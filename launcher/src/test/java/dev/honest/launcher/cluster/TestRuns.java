@@ -6,13 +6,12 @@ import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.result.CallRecord;
 import dev.honest.common.result.Finding;
 import dev.honest.common.result.InputFile;
-import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskError;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.result.TaskStatus;
-import dev.honest.common.result.WorkerSummary;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
+import dev.honest.launcher.SignedLogs;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -29,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +65,7 @@ final class TestRuns {
                 .withPolicyTypes("Egress").endSpec()
                 .build()),
         List.of(planConfigMap(plan(runId, workers, tasksEach))),
+        SigningKeySecret.of(NS, runId, SignedLogs.KEY),
         jobs);
   }
 
@@ -160,17 +159,13 @@ final class TestRuns {
         List.of(), List.of());
   }
 
-  /** A worker's stdout: a start line, one result line per record, then (if it got there) its summary. */
+  /**
+   * A worker's stdout: a start line, one result line per record, each followed by its signed
+   * statement, then (if it got there) its summary and the statement that ends its chain.
+   */
   static String workerLog(int worker, List<TaskRecord> records, boolean finished) {
-    List<String> lines = new ArrayList<>();
-    lines.add("2026-01-01T10:00:00Z INFO worker " + worker + " starting: model " + MODEL + " at " + OLLAMA_URL);
-    records.forEach(r -> lines.add(ResultLines.format(r)));
-    if (finished) {
-      int done = (int) records.stream().filter(TaskRecord::completed).count();
-      lines.add(ResultLines.format(new WorkerSummary(worker, records.size(), done, records.size() - done,
-          done == records.size() ? 0 : 1, 9_000)));
-    }
-    return String.join("\n", lines) + "\n";
+    return "2026-01-01T10:00:00Z INFO worker " + worker + " starting: model " + MODEL + " at " + OLLAMA_URL + "\n"
+        + SignedLogs.attempt(RUN, worker, null, records, finished);
   }
 
   /** Worker {@code worker}'s log with every task of {@link #plan} completed. */

@@ -143,11 +143,19 @@ class RendererTest {
       assertThat(values(worker)).contains(
           Map.entry("HONEST_WORKER_INDEX", String.valueOf(n)),
           Map.entry("HONEST_CONFIG_DIR", "/etc/honest/config"),
-          Map.entry("HONEST_WORKSPACE", "/workspace"));
+          Map.entry("HONEST_WORKSPACE", "/workspace"),
+          Map.entry("HONEST_SIGNING_KEY", "/etc/honest/signing/key.pem"));
       assertThat(fieldRef(worker, "HONEST_POD_NAME")).isEqualTo("metadata.name");
       assertThat(fieldRef(worker, "HONEST_NODE_NAME")).isEqualTo("spec.nodeName");
       assertThat(worker.getVolumeMounts()).extracting(m -> m.getName() + "=" + m.getMountPath())
-          .contains("config=/etc/honest/config", "workspace=/workspace", "tmp=/tmp");
+          .contains("config=/etc/honest/config", "workspace=/workspace", "tmp=/tmp", "signing-key=/etc/honest/signing");
+      assertThat(worker.getVolumeMounts()).filteredOn(m -> m.getName().equals("signing-key"))
+          .singleElement().satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+      Volume signing = volume(job, "signing-key");
+      assertThat(signing.getSecret().getSecretName()).isEqualTo("honest-signing-key");
+      assertThat(signing.getSecret().getDefaultMode()).as("0400").isEqualTo(0400);
+      assertThat(signing.getSecret().getItems()).extracting(i -> i.getKey() + "=" + i.getPath())
+          .containsExactly("key.pem=key.pem");
       Volume config = volume(job, "config");
       assertThat(config.getConfigMap().getName()).isEqualTo("orchestrator-config");
       assertThat(volume(job, "workspace").getProjected().getSources())

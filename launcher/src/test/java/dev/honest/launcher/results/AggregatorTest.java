@@ -11,7 +11,18 @@ import dev.honest.common.result.TaskRecord;
 import dev.honest.common.result.TaskStatus;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
+import dev.honest.common.attest.TaskPredicate;
+import dev.honest.common.json.Json;
+import dev.honest.common.proof.Dsse;
+import dev.honest.common.proof.SigningKey;
+import dev.honest.common.proof.Statement;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.SignedLogs;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunAttestation;
+import dev.honest.launcher.attest.Verifier;
+import dev.honest.worker.run.Attestor;
+import dev.honest.worker.run.WorkerIdentity;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,23 +60,28 @@ class AggregatorTest {
         START, START.plusSeconds(5), List.of(), List.of(call(50, 5, null), call(50, 5, null)), List.of(), List.of());
   }
 
+  private static Aggregator aggregator(CostSettings prices) {
+    return new Aggregator(prices, SignedLogs.signer("run-1"));
+  }
+
+  private static String attempt(int worker, String pod, TaskRecord... records) {
+    return SignedLogs.attempt("run-1", worker, pod, List.of(records), false);
+  }
+
   @Test
   void everyPlannedTaskEndsWithExactlyOneRecordAndALaterAttemptWins() {
-    String log1 = String.join("\n",
-        "[worker-1] starting",
-        ResultLines.format(failed("T-1", 1, "p1")),
-        ResultLines.format(completed("T-1", 1, "p2", call(100, 20, null))),
-        ResultLines.format(completed("T-2", 1, "p2", call(200, 30, "HTTP 503"), call(200, 30, null))),
-        "");
+    String log1 = "[worker-1] starting\n" + attempt(1, "p1", failed("T-1", 1, "p1"))
+        + attempt(1, "p2", completed("T-1", 1, "p2", call(100, 20, null)),
+            completed("T-2", 1, "p2", call(200, 30, "HTTP 503"), call(200, 30, null)));
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null,
         List.of(new PodOutcome("p1", "n1", 137, "OOMKilled", null), new PodOutcome("p2", "n1", 0, "Completed", null)),
         log1, 60_000);
-    String line = ResultLines.format(completed("T-3", 2, "p3", call(10, 1, null)));
-    String log2 = line + "\n" + line.substring(0, 40);
+    String log2 = attempt(2, "p3", completed("T-3", 2, "p3", call(10, 1, null)))
+        + ResultLines.format(completed("T-4", 2, "p3", call(10, 1, null))).substring(0, 40);
     WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "failed", "DeadlineExceeded",
         List.of(new PodOutcome("p3", "n2", 137, "DeadlineExceeded", null)), log2, 90_000);
 
-    ClusterResults r = new Aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2), START, END);
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2), START, END, Carried.NONE);
 
     assertThat(r.tasks()).extracting(TaskRecord::id).containsExactly("T-1", "T-2", "T-3", "T-4");
     assertThat(r.tasks()).extracting(TaskRecord::status).containsExactly(
@@ -78,21 +94,21 @@ class AggregatorTest {
     assertThat(r.completedTasks()).isEqualTo(3);
     assertThat(r.failedTasks()).isEqualTo(1);
     assertThat(r.totalDuration()).isEqualTo(330.0);
-    assertThat(r.problems()).singleElement().asString().contains("k8s-worker-2 log line 2", "malformed");
+    assertThat(r.problems()).singleElement().asString().contains("k8s-worker-2 log line 3", "malformed");
     assertThat(r.workers()).extracting(WorkerResult::completed).containsExactly(2, 1);
     assertThat(r.workers().get(1).pods()).containsExactly("pod p3 on n2: DeadlineExceeded (exit 137)");
   }
 
   @Test
   void costsComeOnlyFromTokenCountsTheServerReturnedOverTheRunsDuration() {
-    String log = ResultLines.format(completed("T-1", 1, "p", call(1000, 500, "HTTP 503"), call(1000, 500, null)))
-        + "\n" + ResultLines.format(completed("T-2", 1, "p", call(0, 0, null)));
+    String log = attempt(1, "p", completed("T-1", 1, "p", call(1000, 500, "HTTP 503"), call(1000, 500, null)),
+        completed("T-2", 1, "p", call(0, 0, null)));
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1);
     PriceTable table = new PriceTable("paid", List.of(new ModelPrice("paid", "Acme", 3.0, 15.0, 1.5, 7.5,
         LocalDate.parse("2026-11-26"), "https://acme.example/pricing")));
 
-    ClusterResults r = new Aggregator(new CostSettings(table, null, 0.002, 1.2)).aggregate(plan, tasks, List.of(w1),
-        START, END);
+    ClusterResults r = aggregator(new CostSettings(table, null, 0.002, 1.2)).aggregate(plan, tasks, List.of(w1),
+        START, END, Carried.NONE);
 
     CostSavings c = r.costSavings();
     assertThat(c.apiCallsAvoided()).isEqualTo(2);
@@ -109,10 +125,10 @@ class AggregatorTest {
 
   @Test
   void aRecordForATaskOfAnotherWorkerIsNotedAndIgnored() {
-    String log = ResultLines.format(completed("T-3", 1, "p", call(1, 1, null)));
+    String log = attempt(1, "p", completed("T-3", 1, "p", call(1, 1, null)));
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1);
 
-    ClusterResults r = new Aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1), START, END);
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1), START, END, Carried.NONE);
 
     assertThat(r.problems()).singleElement().asString().contains("task T-3", "did not give this worker");
     assertThat(r.tasks().get(2).completed()).isFalse();
@@ -120,9 +136,9 @@ class AggregatorTest {
 
   @Test
   void theResultsFileReadsBackIntoTheSameResults(@TempDir Path dir) throws Exception {
-    String log = ResultLines.format(completed("T-1", 1, "p", call(10, 2, null)));
-    ClusterResults r = new Aggregator(CostSettings.defaults()).aggregate(plan, tasks,
-        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1)), START, END);
+    String log = attempt(1, "p", completed("T-1", 1, "p", call(10, 2, null)));
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1)), START, END, Carried.NONE);
 
     Path file = ResultsFiles.writeResults(dir, r);
 
@@ -131,5 +147,59 @@ class AggregatorTest {
     assertThat(java.nio.file.Files.readString(file)).contains("\"start_time\" : 1795687200",
         "\"estimated_savings_usd\"", "\"api_calls_avoided\" : 1", "\"input_usd_per_1m\" : 2.0",
         "\"price_date\" : \"2026-11-26\"", "\"per_task\"");
+  }
+
+  @Test
+  void theResultsVerifyAndEachPodOfAWorkerIsItsOwnChain() {
+    String log1 = attempt(1, "p1", failed("T-1", 1, "p1"))
+        + attempt(1, "p2", completed("T-1", 1, "p2", call(100, 20, null)), completed("T-2", 1, "p2", call(1, 1, null)));
+    String log2 = SignedLogs.attempt("run-1", 2, "p3",
+        List.of(completed("T-3", 2, "p3", call(1, 1, null)), completed("T-4", 2, "p3", call(1, 1, null))), true);
+
+    ClusterResults r = aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks, List.of(
+        new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log1, 1),
+        new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(), log2, 1)), START, END, Carried.NONE);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.attestation().chains()).extracting(c -> c.worker() + "/" + c.attempt() + "/" + c.pod() + "/"
+        + c.envelopes().size()).containsExactly("1/1/p1/1", "1/2/p2/2", "2/1/p3/3");
+    assertThat(r.attestation().treeSize()).isEqualTo(4);
+    assertThat(r.attestation().tasks()).extracting(RunAttestation.TaskProof::id).containsExactly("T-1", "T-2", "T-3", "T-4");
+    Verifier.Verification v = Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null);
+    assertThat(v.problems()).isEmpty();
+  }
+
+  @Test
+  void aRecordWithoutItsSignedStatementIsNotTakenAndTheLauncherSignsItsLoss() throws Exception {
+    String log = ResultLines.format(completed("T-1", 1, "p", call(10, 2, null))) + "\n";
+
+    ClusterResults r = aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "failed", "Error", List.of(), log, 1)), START, END, Carried.NONE);
+
+    TaskRecord t1 = r.tasks().get(0);
+    assertThat(t1.completed()).isFalse();
+    assertThat(t1.error().errorClass()).isEqualTo("worker_lost");
+    assertThat(t1.error().message()).contains("no signed result from worker 1", "no valid statement");
+    Statement statement = Dsse.verifiedStatement(Dsse.Envelope.fromJson(r.attestation().tasks().get(0).envelope()),
+        SignedLogs.KEY.publicKey());
+    TaskPredicate p = TaskPredicate.from(statement);
+    assertThat(p.attestedBy()).isEqualTo("launcher");
+    assertThat(p.error().errorClass()).isEqualTo("worker_lost");
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
+  }
+
+  @Test
+  void aStatementSignedWithAnotherKeyIsNotedAndItsRecordNotTaken() {
+    SigningKey other = SigningKey.generate();
+    TaskRecord record = completed("T-1", 1, "p", call(10, 2, null));
+    String log = ResultLines.format(record) + "\n" + ResultLines.format(new Attestor(other,
+        SignedLogs.config("run-1"), new WorkerIdentity(1, "p", null)).task(SignedLogs.spec(record), record)) + "\n";
+
+    ClusterResults r = aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "failed", "Error", List.of(), log, 1)), START, END, Carried.NONE);
+
+    assertThat(r.problems()).singleElement().asString().contains("k8s-worker-1 log line 2",
+        "does not verify with the run's key", "wrong keyid");
+    assertThat(r.tasks().get(0).error().errorClass()).isEqualTo("worker_lost");
   }
 }

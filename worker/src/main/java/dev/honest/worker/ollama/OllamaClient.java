@@ -44,8 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Ollama's native API ({@code POST /api/chat}, {@code GET /api/tags}) over {@code java.net.http}.
  *
- * <p>Every HTTP attempt of a chat becomes a {@link CallRecord} with the hashes of the exact bytes received,
- * whether it succeeded or not. Transient failures (no connection, timeout, 5xx, 429, a body that is not
+ * <p>Every HTTP attempt of a chat becomes a {@link CallRecord} with the hashes of the exact bytes sent and
+ * received, whether it succeeded or not. Transient failures (no connection, timeout, 5xx, 429, a body that is not
  * Ollama's JSON, a broken stream) are retried with exponential backoff and full jitter up to
  * {@link WorkerConfig#maxAttempts()}; 400 and 404 never are. Each attempt goes to the next base URL
  * (round-robin), so a retry also moves away from a failing server.
@@ -118,11 +118,13 @@ public final class OllamaClient {
    */
   public ChatReply chat(ChatRequest request) throws OllamaException {
     byte[] body = Json.mapper().writeValueAsBytes(requestBody(request));
+    // Every attempt sends these very bytes: their hash proves the prompt, options and schema asked.
+    String requestSha256 = Hashes.sha256Hex(body);
     List<CallRecord> calls = new ArrayList<>();
     try {
       for (int attempt = 1; ; attempt++) {
         String url = baseUrls.get(Math.floorMod(nextUrl.getAndIncrement(), baseUrls.size()));
-        Attempt outcome = attempt(request, url, body);
+        Attempt outcome = attempt(request, url, body, requestSha256);
         calls.add(outcome.call());
         if (outcome.reply() != null) {
           ParsedReply reply = outcome.reply();
@@ -235,7 +237,8 @@ public final class OllamaClient {
         : Json.mapper().getNodeFactory().stringNode(keepAlive);
   }
 
-  private Attempt attempt(ChatRequest request, String url, byte[] body) throws InterruptedException {
+  private Attempt attempt(ChatRequest request, String url, byte[] body, String requestSha256)
+      throws InterruptedException {
     long start = System.nanoTime();
     HttpRequest httpRequest = HttpRequest.newBuilder(URI.create(url + "/api/chat"))
         .header("Content-Type", "application/json")
@@ -246,7 +249,7 @@ public final class OllamaClient {
       response = send(httpRequest, requestTimeout);
     } catch (IOException e) {
       Failure failure = new Failure(OLLAMA_UNAVAILABLE, describe(e), true);
-      return new Attempt(record(request, url, 0, start, null, null, failure.message()), null, failure);
+      return new Attempt(record(request, url, requestSha256, 0, start, null, null, failure.message()), null, failure);
     }
     int status = response.statusCode();
     byte[] bytes = response.body();
@@ -254,14 +257,14 @@ public final class OllamaClient {
     if (status == 200) {
       try {
         ParsedReply reply = ResponseParser.chat(bytes, request.stream());
-        return new Attempt(record(request, url, status, start, bytes, reply, null), reply, null);
+        return new Attempt(record(request, url, requestSha256, status, start, bytes, reply, null), reply, null);
       } catch (BadBody e) {
         failure = new Failure(e.errorClass(), "HTTP 200 but " + e.getMessage(), true);
       }
     } else {
       failure = statusFailure(status, bytes);
     }
-    return new Attempt(record(request, url, status, start, bytes, null, failure.message()), null, failure);
+    return new Attempt(record(request, url, requestSha256, status, start, bytes, null, failure.message()), null, failure);
   }
 
   private static Failure statusFailure(int status, byte[] body) {
@@ -309,8 +312,8 @@ public final class OllamaClient {
     return "no response: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
-  private static CallRecord record(
-      ChatRequest request, String url, int status, long startNanos, byte[] body, ParsedReply reply, String error) {
+  private static CallRecord record(ChatRequest request, String url, String requestSha256, int status, long startNanos,
+      byte[] body, ParsedReply reply, String error) {
     boolean hasBody = body != null && body.length > 0;
     return new CallRecord(
         request.model(),
@@ -325,7 +328,8 @@ public final class OllamaClient {
         hasBody ? Hashes.sha256Hex(body) : null,
         hasBody ? Hashes.md5Hex(body) : null,
         reply == null ? null : Hashes.sha256Hex(reply.content().getBytes(UTF_8)),
-        error);
+        error,
+        requestSha256);
   }
 
   private Listing listing(String url) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.honest.worker.run;
 
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskError;
 import dev.honest.common.result.TaskRecord;
@@ -22,23 +23,27 @@ import java.util.Map;
 
 /**
  * Runs a worker's slice: checks that Ollama has every model the slice needs, runs each task in
- * order and prints, as soon as it ends, a line for people and its record as a result line, then the
- * summary line. Every task of the slice gets a record, even when Ollama never answers.
+ * order and prints, as soon as it ends, a line for people, its record as a result line and the
+ * record's signed statement as an attestation line; then the summary line and the signed summary
+ * that ends the chain. Every task of the slice gets a record, even when Ollama never answers.
  */
 public final class SliceRunner {
   private final WorkerConfig config;
   private final Path workspace;
   private final OllamaClient ollama;
   private final WorkerIdentity identity;
+  private final Attestor attestor;
   private final PrintStream out;
   private final Clock clock;
 
+  /** @param key the run's signing key: every record and the summary are signed, as one chain */
   public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
-      PrintStream out, Clock clock) {
+      SigningKey key, PrintStream out, Clock clock) {
     this.config = config;
     this.workspace = workspace;
     this.ollama = ollama;
     this.identity = identity;
+    this.attestor = new Attestor(key, config, identity);
     this.out = out;
     this.clock = clock;
   }
@@ -58,7 +63,7 @@ public final class SliceRunner {
       Instant now = clock.instant();
       int n = 0;
       for (TaskSpec t : tasks) {
-        report(new TaskRecord(t.id(), t.title(), t.priority(), t.category(), t.area(), t.action(), identity.index(),
+        report(t, new TaskRecord(t.id(), t.title(), t.priority(), t.category(), t.area(), t.action(), identity.index(),
             identity.pod(), identity.node(), TaskStatus.FAILED, new TaskError(e.errorClass(), e.getMessage()),
             TaskRunner.modelFor(t, config), null, 0, now, now, List.of(), List.of(), List.of(), List.of()));
         n++;
@@ -71,7 +76,7 @@ public final class SliceRunner {
     boolean unavailable = false;
     for (TaskSpec task : tasks) {
       TaskRecord record = runner.run(task);
-      report(record);
+      report(task, record);
       if (record.completed()) {
         completed++;
       } else if (OllamaException.OLLAMA_UNAVAILABLE.equals(record.error().errorClass())) {
@@ -88,12 +93,14 @@ public final class SliceRunner {
     long ms = (System.nanoTime() - started) / 1_000_000;
     say(String.format(Locale.ROOT, "done: %d completed, %d failed of %d in %.1fs (exit %d: %s)",
         completed, failed, assigned, ms / 1000.0, code.code(), code.meaning()));
-    out.println(ResultLines.format(new WorkerSummary(identity.index(), assigned, completed, failed, code.code(), ms)));
+    WorkerSummary summary = new WorkerSummary(identity.index(), assigned, completed, failed, code.code(), ms);
+    out.println(ResultLines.format(summary));
+    out.println(ResultLines.format(attestor.summary(summary)));
     out.flush();
     return code;
   }
 
-  private void report(TaskRecord r) {
+  private void report(TaskSpec task, TaskRecord r) {
     if (r.completed()) {
       say(String.format(Locale.ROOT, "✅ %s completed: %d finding(s), %d change(s), %d call(s), %d+%d tokens, %s",
           r.id(), r.findings().size(), r.changes().size(), r.calls().size(), r.promptTokens(), r.completionTokens(),
@@ -102,6 +109,7 @@ public final class SliceRunner {
       say(String.format(Locale.ROOT, "❌ %s failed [%s]: %s", r.id(), r.error().errorClass(), r.error().message()));
     }
     out.println(ResultLines.format(r));
+    out.println(ResultLines.format(attestor.task(task, r)));
     out.flush();
   }
 

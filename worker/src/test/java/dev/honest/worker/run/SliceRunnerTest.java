@@ -10,18 +10,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.honest.common.attest.RecordDigest;
+import dev.honest.common.attest.TaskPredicate;
+import dev.honest.common.attest.WorkerSummaryPredicate;
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.json.Json;
+import dev.honest.common.proof.Dsse;
+import dev.honest.common.proof.HashChain;
+import dev.honest.common.proof.SigningKey;
+import dev.honest.common.proof.Statement;
+import dev.honest.common.result.AttestationLine;
 import dev.honest.common.result.CallRecord;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
+import dev.honest.common.result.TaskStatus;
 import dev.honest.common.result.WorkerSummary;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.prompt.Prompts;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -41,6 +53,7 @@ import tools.jackson.databind.JsonNode;
 class SliceRunnerTest {
   private final OllamaStandIn ollama = new OllamaStandIn();
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final SigningKey key = SigningKey.generate();
   @TempDir Path workspace;
   private GenerationOptions options = new GenerationOptions(0.0, 42, 4096, 512, null);
 
@@ -52,7 +65,17 @@ class SliceRunnerTest {
   private ExitCode run(TaskSpec... tasks) {
     WorkerConfig config = new WorkerConfig("run-1", List.of(ollama.url()), null, null, options, "30m", 10, 2, 0, true);
     return new SliceRunner(config, workspace, OllamaClient.create(config), new WorkerIdentity(3, "pod-a", "node-1"),
-        new PrintStream(bytes, true, UTF_8), Clock.systemUTC()).run(List.of(tasks));
+        key, new PrintStream(bytes, true, UTF_8), Clock.systemUTC()).run(List.of(tasks));
+  }
+
+  /** The attestation lines printed, in order. */
+  private List<AttestationLine> attestations() {
+    return bytes.toString(UTF_8).lines().map(ResultLines::parseAttestation).flatMap(Optional::stream).toList();
+  }
+
+  /** The statement of an attestation line, once its signature by the run's key verifies. */
+  private Statement verified(AttestationLine line) throws Exception {
+    return Dsse.verifiedStatement(Dsse.Envelope.fromJson(line.envelope()), key.publicKey());
   }
 
   private List<TaskRecord> records() {
@@ -103,6 +126,7 @@ class SliceRunnerTest {
     ServeEvent chat = ollama.server().getAllServeEvents().stream()
         .filter(e -> e.getRequest().getUrl().equals("/api/chat")).findFirst().orElseThrow();
     CallRecord call = r.calls().get(0);
+    assertThat(call.requestSha256()).isEqualTo(Hashes.sha256Hex(chat.getRequest().getBody()));
     assertThat(call.responseSha256()).isEqualTo(Hashes.sha256Hex(chat.getResponse().getBody()));
     assertThat(call.responseMd5()).isEqualTo(Hashes.md5Hex(chat.getResponse().getBody()));
     assertThat(call.promptTokens()).isPositive();
@@ -112,6 +136,66 @@ class SliceRunnerTest {
     });
     assertThat(summary()).isEqualTo(new WorkerSummary(3, 1, 1, 0, 0, summary().durationMs()));
     assertThat(bytes.toString(UTF_8)).contains("[worker-3] ✅ T-1 completed");
+  }
+
+  @Test
+  void everyRecordIsFollowedByItsSignedStatementAndTheChainEndsWithTheSignedSummary() throws Exception {
+    write("api/users.js", "const q = 'SELECT * FROM users WHERE id=' + id;\n");
+    TaskSpec withFile = task("T-1", Action.ANALYZE, "api/users.js");
+    TaskSpec general = task("T-2", Action.ANALYZE);
+
+    run(withFile, general);
+
+    List<AttestationLine> lines = attestations();
+    assertThat(lines).extracting(AttestationLine::kind)
+        .containsExactly(AttestationLine.TASK, AttestationLine.TASK, AttestationLine.WORKER_SUMMARY);
+    assertThat(lines).extracting(AttestationLine::task).containsExactly("T-1", "T-2", null);
+    List<Statement> statements = new ArrayList<>();
+    for (AttestationLine line : lines) {
+      statements.add(verified(line));
+    }
+    List<TaskRecord> records = records();
+    for (int i = 0; i < 2; i++) {
+      TaskRecord record = records.get(i);
+      Statement statement = statements.get(i);
+      assertThat(statement.subject()).first().isEqualTo(
+          Statement.Subject.sha256("task-record/" + record.id(), RecordDigest.sha256(record)));
+      TaskPredicate p = TaskPredicate.from(statement);
+      assertThat(p.runId()).isEqualTo("run-1");
+      assertThat(p.attestedBy()).isEqualTo("worker");
+      assertThat(p.task()).isEqualTo(i == 0 ? withFile : general);
+      assertThat(p.inputs()).isEqualTo(record.inputs());
+      assertThat(p.model()).isEqualTo(record.model());
+      assertThat(p.modelDigest()).isEqualTo(record.modelDigest()).isNotNull();
+      assertThat(p.options()).isEqualTo(options);
+      assertThat(p.promptVersion()).isEqualTo(Prompts.PROMPT_VERSION);
+      assertThat(p.calls()).isEqualTo(record.calls()).allSatisfy(c -> assertThat(c.requestSha256()).isNotNull());
+      assertThat(List.of(p.worker(), p.pod(), p.node())).containsExactly(3, "pod-a", "node-1");
+      assertThat(List.of(p.startedAt(), p.finishedAt())).containsExactly(record.startedAt(), record.finishedAt());
+      assertThat(p.status()).isEqualTo(TaskStatus.COMPLETED);
+      assertThat(p.chain().sequence()).isEqualTo(i);
+    }
+    List<byte[]> payloads = statements.stream().map(Statement::canonicalBytes).toList();
+    assertThat(HashChain.verify(payloads, payload -> Json.mapper().readTree(payload)
+        .path("predicate").path("chain").path("previous").asString())).isEmpty();
+    WorkerSummaryPredicate end = WorkerSummaryPredicate.from(statements.get(2));
+    assertThat(List.of(end.taskStatements(), end.assigned(), end.completed(), end.failed(), end.exitCode()))
+        .containsExactly(2L, 2, 2, 0, 0);
+    assertThat(end.chain().previous()).isEqualTo(HashChain.hash(payloads.get(1)));
+  }
+
+  @Test
+  void tasksThatFailBecauseOllamaLacksTheirModelAreSignedToo() throws Exception {
+    ollama.server().stubFor(get(urlEqualTo("/api/tags")).atPriority(1).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json; charset=utf-8").withBody("{\"models\":[]}")));
+
+    run(task("T-13", Action.ANALYZE));
+
+    assertThat(attestations()).hasSize(2);
+    TaskPredicate p = TaskPredicate.from(verified(attestations().get(0)));
+    assertThat(p.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(p.error().errorClass()).isEqualTo("model_not_found");
+    assertThat(WorkerSummaryPredicate.from(verified(attestations().get(1))).failed()).isEqualTo(1);
   }
 
   @Test
@@ -145,6 +229,9 @@ class SliceRunnerTest {
       assertThat(c.diff()).contains("--- a/api/db.js", "+++ b/api/db.js", "+function find(id) { // reviewed");
     });
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    Statement statement = verified(attestations().get(0));
+    assertThat(statement.subject()).hasSize(2).last().isEqualTo(new Statement.Subject("api/db.js",
+        Map.of("sha256", r.changes().get(0).sha256After(), "md5", r.changes().get(0).md5After())));
   }
 
   @Test

@@ -1,0 +1,56 @@
+package dev.honest.launcher.cli;
+
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.Resume;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** {@code --resume PREVIOUS_RESULTS} of {@code run} and {@code local}. */
+final class ResumeOption {
+  @Option(names = "--resume", paramLabel = "PREVIOUS_RESULTS",
+      description = {"Results file of an earlier run: its completed tasks whose task, input files, model and model",
+          "digest, generation options and prompt templates are unchanged are carried over with their",
+          "signed proof (marked carried_from); only the rest run. The file must verify."})
+  Path previous;
+
+  /** What to carry over; {@link Carried#NONE} without {@code --resume}. Prints what it decided. */
+  Carried select(List<TaskSpec> tasks, Path workspace, WorkerConfig config, Map<String, String> modelDigests,
+      PrintWriter out) {
+    if (previous == null) {
+      return Carried.NONE;
+    }
+    Resume.Selection selection;
+    try {
+      selection = Resume.select(previous, tasks, workspace, config, modelDigests);
+    } catch (NoSuchFileException e) {
+      throw LauncherException.invalidInput("--resume " + previous + ": no such file");
+    } catch (IOException e) {
+      throw LauncherException.invalidInput("--resume " + previous + ": cannot read it: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw LauncherException.invalidInput(e.getMessage());
+    }
+    if (selection.fromRun().equals(config.runId())) {
+      // Run ids have a resolution of one second; two runs with one id could not be told apart.
+      throw LauncherException.invalidInput("--resume " + previous + " is of run " + config.runId()
+          + ", the id this run got too (it started within the same second): start it again");
+    }
+    out.println("↩️ Resuming run " + selection.fromRun() + ": " + selection.carried().records().size()
+        + " task(s) carried over, " + selection.rerun().size() + " to run");
+    selection.rerun().forEach((id, why) -> out.println("   " + id + ": " + why));
+    out.flush();
+    return selection.carried();
+  }
+
+  /** The tasks that still have to run. */
+  static List<TaskSpec> toRun(List<TaskSpec> tasks, Carried carried) {
+    List<String> done = carried.taskIds();
+    return tasks.stream().filter(t -> !done.contains(t.id())).toList();
+  }
+}

@@ -1,0 +1,149 @@
+package dev.honest.launcher.results;
+
+import dev.honest.common.attest.Attestations;
+import dev.honest.common.attest.ChainLink;
+import dev.honest.common.attest.RecordDigest;
+import dev.honest.common.attest.TaskPredicate;
+import dev.honest.common.attest.WorkerSummaryPredicate;
+import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.proof.Dsse;
+import dev.honest.common.proof.HashChain;
+import dev.honest.common.proof.Statement;
+import dev.honest.common.proof.VerificationException;
+import dev.honest.common.result.AttestationLine;
+import dev.honest.common.result.ResultLines;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.launcher.attest.RunAttestation.WorkerChain;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What one worker printed over all its attempts: the last record of each of its tasks, paired with
+ * the signed statement that followed it, and its chains of statements (a statement at sequence 0
+ * starts a new chain: a new process). A record without a valid statement of its own is not
+ * reported: its task counts as lost.
+ */
+final class WorkerLog {
+  /** A record and its verified statement. */
+  record Attested(TaskRecord record, Dsse.Envelope envelope) {}
+
+  private final Map<String, TaskRecord> records = new HashMap<>();
+  private final Map<String, Attested> attested = new HashMap<>();
+  private final List<List<Dsse.Envelope>> chains = new ArrayList<>();
+  private final List<String> chainPods = new ArrayList<>();
+
+  private WorkerLog() {}
+
+  /**
+   * Reads the log of {@code slice}'s worker; every oddity (a malformed line, a record for a task of
+   * another worker, a statement that does not verify or does not match its record, a broken chain)
+   * becomes a line in {@code problems}.
+   */
+  static WorkerLog read(WorkerSlice slice, WorkerOutcome outcome, PublicKey key, List<String> problems) {
+    WorkerLog log = new WorkerLog();
+    int lineNo = 0;
+    for (String line : outcome.log().split("\n", -1)) {
+      lineNo++;
+      String where = slice.job() + " log line " + lineNo + ": ";
+      try {
+        Optional<TaskRecord> record = ResultLines.parseRecord(line);
+        if (record.isPresent()) {
+          log.record(slice, record.get(), where, problems);
+          continue;
+        }
+        Optional<AttestationLine> attestation = ResultLines.parseAttestation(line);
+        if (attestation.isPresent()) {
+          log.attestation(slice, attestation.get(), key, where, problems);
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(where + e.getMessage());
+      }
+    }
+    for (int i = 0; i < log.chains.size(); i++) {
+      List<byte[]> payloads = log.chains.get(i).stream().map(Dsse.Envelope::payload).toList();
+      OptionalInt broken = HashChain.verify(payloads,
+          payload -> Attestations.chainLink(Statement.fromCanonicalBytes(payload)).previous());
+      if (broken.isPresent()) {
+        problems.add(slice.job() + " chain " + (i + 1) + ": statement " + broken.getAsInt()
+            + " does not follow the one before it");
+      }
+    }
+    return log;
+  }
+
+  /** The record of a task and its statement, when the worker reported both. */
+  Optional<Attested> attested(String taskId) {
+    return Optional.ofNullable(attested.get(taskId));
+  }
+
+  /** True when the worker printed a record for the task but no valid statement of it. */
+  boolean unattested(String taskId) {
+    return records.containsKey(taskId) && !attested.containsKey(taskId);
+  }
+
+  /** The worker's chains, oldest process first. */
+  List<WorkerChain> chains(String runId, int worker) {
+    List<WorkerChain> out = new ArrayList<>();
+    for (int i = 0; i < chains.size(); i++) {
+      List<JsonNode> envelopes = chains.get(i).stream().map(e -> (JsonNode) e.toJson()).toList();
+      out.add(new WorkerChain(runId, worker, i + 1, chainPods.get(i), envelopes));
+    }
+    return out;
+  }
+
+  private void record(WorkerSlice slice, TaskRecord record, String where, List<String> problems) {
+    if (!slice.tasks().contains(record.id())) {
+      problems.add(where + "record for task " + record.id() + ", which the plan did not give this worker; ignored");
+      return;
+    }
+    // A later attempt's record replaces an earlier one, and only the statement after it counts.
+    records.put(record.id(), record);
+    attested.remove(record.id());
+  }
+
+  private void attestation(WorkerSlice slice, AttestationLine line, PublicKey key, String where,
+      List<String> problems) {
+    Dsse.Envelope envelope = Dsse.Envelope.fromJson(line.envelope());
+    Statement statement;
+    try {
+      statement = Dsse.verifiedStatement(envelope, key);
+    } catch (VerificationException e) {
+      problems.add(where + "the statement does not verify with the run's key: " + e.getMessage() + "; ignored");
+      return;
+    }
+    ChainLink link = Attestations.chainLink(statement);
+    if (link == null) {
+      problems.add(where + "a worker's statement without a chain link; ignored");
+      return;
+    }
+    if (link.sequence() == 0 || chains.isEmpty()) {
+      chains.add(new ArrayList<>());
+      chainPods.add(pod(statement));
+    }
+    chains.get(chains.size() - 1).add(envelope);
+    if (!AttestationLine.TASK.equals(line.kind()) || !slice.tasks().contains(line.task())) {
+      return; // a record of another worker's task was reported (and ignored) already
+    }
+    TaskRecord record = records.get(line.task());
+    TaskPredicate predicate = TaskPredicate.from(statement);
+    if (record == null || !predicate.task().id().equals(record.id())
+        || !statement.subject().get(0).equals(Statement.Subject.sha256(Attestations.recordSubject(record.id()),
+            RecordDigest.sha256(record)))) {
+      problems.add(where + "the statement of task " + line.task() + " does not match the record printed before it");
+      return;
+    }
+    attested.put(record.id(), new Attested(record, envelope));
+  }
+
+  private static String pod(Statement statement) {
+    return Attestations.WORKER_SUMMARY.equals(statement.predicateType())
+        ? WorkerSummaryPredicate.from(statement).pod()
+        : TaskPredicate.from(statement).pod();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.honest.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.json.Json;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.launcher.results.ClusterResults;
+import dev.honest.launcher.results.ResultsFiles;
+import dev.honest.worker.testing.OllamaStandIn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code local --resume}: unchanged completed tasks are carried over with their proof, the rest run again. */
+class ResumeTest {
+  private final OllamaStandIn ollama = new OllamaStandIn();
+  @TempDir Path dir;
+
+  @AfterEach
+  void stop() {
+    ollama.close();
+  }
+
+  private static Map<String, TaskRecord> byId(ClusterResults r) {
+    return r.tasks().stream().collect(Collectors.toMap(TaskRecord::id, Function.identity()));
+  }
+
+  /** The titles of the tasks the stand-in was asked about. */
+  private List<String> asked() {
+    return ollama.chatRequests().stream()
+        .map(b -> b.path("messages").get(1).path("content").asString().lines().findFirst().orElseThrow())
+        .distinct().toList();
+  }
+
+  @Test
+  void onlyTasksWhoseInputChangedRunAgainAndTheCarriedOnesKeepTheirProof() throws Exception {
+    Path workspace = dir.resolve("project");
+    Path tasks = SmallRun.write(workspace);
+    Cli first = SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url());
+    assertThat(first.exitCode).as(first.out() + first.err()).isZero();
+    Path firstResults = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    ClusterResults before = ResultsFiles.readResults(firstResults);
+    Files.writeString(workspace.resolve(SmallRun.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
+    ollama.server().resetRequests();
+
+    Cli second = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(),
+        "--resume", firstResults.toString());
+
+    assertThat(second.exitCode).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("↩️ Resuming run " + before.runId() + ": 2 task(s) carried over, 2 to run",
+        "A-2: input src/db.js changed", "A-4: input src/db.js changed");
+    assertThat(asked()).containsExactlyInAnyOrder("Task: Parameterise the user query",
+        "Task: Trace user input to the database");
+    Path secondResults = dir.resolve("second").resolve(ResultsFiles.RESULTS_FILE);
+    ClusterResults after = ResultsFiles.readResults(secondResults);
+    Map<String, TaskRecord> old = byId(before);
+    Map<String, TaskRecord> now = byId(after);
+    assertThat(after.totalTasks()).isEqualTo(4);
+    assertThat(after.carriedTasks()).isEqualTo(2);
+    for (String carried : List.of("A-1", "A-3")) {
+      assertThat(now.get(carried).carriedFrom()).isEqualTo(before.runId());
+      assertThat(now.get(carried)).isEqualTo(old.get(carried).carriedOver(before.runId()));
+      assertThat(proof(after, carried)).isEqualTo(proof(before, carried));
+    }
+    for (String rerun : List.of("A-2", "A-4")) {
+      assertThat(now.get(rerun).carriedFrom()).isNull();
+      assertThat(now.get(rerun).startedAt()).isAfter(old.get(rerun).finishedAt());
+    }
+    assertThat(after.attestation().publicKeys()).extracting(k -> k.runId())
+        .containsExactly(after.runId(), before.runId());
+    assertThat(after.costSavings().apiCallsAvoided()).isEqualTo(ollama.chatRequests().size());
+    Cli verify = Cli.run("verify", "--results", secondResults.toString(), "--workspace", workspace.toString(),
+        "--public-key", dir.resolve("second").resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode).as(verify.out()).isZero();
+
+    // Nothing changed since: everything is carried, nothing is asked, and the oldest origin is kept.
+    ollama.server().resetRequests();
+    Cli third = SmallRun.local(tasks, workspace, dir.resolve("third"), ollama.url(), "--resume", secondResults.toString());
+
+    assertThat(third.exitCode).as(third.out() + third.err()).isZero();
+    assertThat(ollama.chatRequests()).isEmpty();
+    ClusterResults last = ResultsFiles.readResults(dir.resolve("third").resolve(ResultsFiles.RESULTS_FILE));
+    assertThat(byId(last).get("A-1").carriedFrom()).isEqualTo(before.runId());
+    assertThat(byId(last).get("A-2").carriedFrom()).isEqualTo(after.runId());
+    assertThat(last.attestation().publicKeys()).hasSize(3);
+    Cli verifyLast = Cli.run("verify", "--results", dir.resolve("third").resolve(ResultsFiles.RESULTS_FILE).toString(),
+        "--workspace", workspace.toString());
+    assertThat(verifyLast.exitCode).as(verifyLast.out()).isZero();
+  }
+
+  @Test
+  void resultsThatDoNotVerifyAreNotResumedFrom() throws Exception {
+    Path workspace = dir.resolve("project");
+    Path tasks = SmallRun.write(workspace);
+    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
+    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    ObjectNode json = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(results));
+    ((ObjectNode) json.path("tasks").get(0)).put("status", "completed").put("title", "Something else");
+    Files.write(results, Json.pretty().writeValueAsBytes(json));
+    ollama.server().resetRequests();
+
+    Cli cli = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(), "--resume", results.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains("does not verify, so nothing can be carried over", "record differs");
+    assertThat(ollama.chatRequests()).isEmpty();
+  }
+
+  private static Object proof(ClusterResults r, String id) {
+    return r.attestation().tasks().stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().envelope();
+  }
+}

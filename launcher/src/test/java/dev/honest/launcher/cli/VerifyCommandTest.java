@@ -1,0 +1,230 @@
+package dev.honest.launcher.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.json.Json;
+import dev.honest.common.proof.Dsse;
+import dev.honest.common.proof.Keys;
+import dev.honest.common.proof.SigningKey;
+import dev.honest.common.proof.Statement;
+import dev.honest.launcher.attest.RunPredicate;
+import dev.honest.worker.testing.OllamaStandIn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code verify} on the results of a real local run (worker processes against the Ollama stand-in),
+ * untouched and tampered with in each way it must catch.
+ */
+class VerifyCommandTest {
+  @TempDir static Path dir;
+  static Path workspace;
+  static Path output;
+  static Path publicKey;
+  static JsonNode results;
+  private static OllamaStandIn ollama;
+
+  @TempDir Path scratch;
+
+  @BeforeAll
+  static void runOnce() throws Exception {
+    ollama = new OllamaStandIn();
+    workspace = dir.resolve("project");
+    output = dir.resolve("out");
+    Cli cli = SmallRun.local(SmallRun.write(workspace), workspace, output, ollama.url());
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    results = Json.mapper().readTree(Files.readAllBytes(output.resolve("k8s-cluster-results.json")));
+    publicKey = output.resolve("run-signing-key.pub");
+  }
+
+  @AfterAll
+  static void stop() {
+    ollama.close();
+  }
+
+  private Cli verify(JsonNode tampered, String... extra) throws Exception {
+    Path file = scratch.resolve("results.json");
+    Files.write(file, Json.pretty().writeValueAsBytes(tampered));
+    List<String> args = new ArrayList<>(List.of("verify", "--results", file.toString()));
+    args.addAll(List.of(extra));
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  private static ObjectNode copy() {
+    return (ObjectNode) results.deepCopy();
+  }
+
+  private static int indexOf(JsonNode tasks, String id) {
+    for (int i = 0; i < tasks.size(); i++) {
+      if (tasks.get(i).path("id").asString().equals(id)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(id);
+  }
+
+  private static List<String> problems(Cli cli) {
+    return cli.out().lines().filter(l -> l.startsWith("❌ ") && !l.contains(" problem(s) in ")).toList();
+  }
+
+  @Test
+  void theResultsOfARunHoldAgainstTheKeyPrintedAtTheEndAndTheWorkspace() throws Exception {
+    Cli cli = verify(results, "--public-key", publicKey.toString(), "--workspace", workspace.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    assertThat(cli.out()).contains("✅ ", "4 task(s)", results.path("attestation").path("merkle_root").asString(),
+        "every input file unchanged").doesNotContain("note:");
+    assertThat(results.path("tasks")).allSatisfy(t -> assertThat(t.path("calls")).allSatisfy(
+        c -> assertThat(c.path("request_sha256").asString()).hasSize(64)));
+  }
+
+  @Test
+  void withoutAPublicKeyTheKeyInTheFileIsUsedAndTheOutputSaysSo() throws Exception {
+    Cli cli = verify(results);
+
+    assertThat(cli.exitCode).isZero();
+    assertThat(cli.out()).contains("note: checked against the public key inside the results",
+        "input files not checked (no --workspace)");
+  }
+
+  @Test
+  void anEditedFindingIsCaughtNamingItsTask() throws Exception {
+    ObjectNode tampered = copy();
+    JsonNode task = tampered.path("tasks").get(indexOf(tampered.path("tasks"), "A-1"));
+    ((ObjectNode) task.path("findings").get(0)).put("severity", "info");
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).singleElement().asString()
+        .startsWith("❌ task A-1: the record differs from the one its statement signed");
+  }
+
+  @Test
+  void aDroppedTaskIsCaughtNamingItEvenWithTheCountsAdjusted() throws Exception {
+    ObjectNode tampered = copy();
+    int at = indexOf(tampered.path("tasks"), "A-3");
+    ((ArrayNode) tampered.path("tasks")).remove(at);
+    ((ArrayNode) tampered.path("attestation").path("tasks")).remove(at);
+    tampered.put("total_tasks", 3).put("completed_tasks", 3);
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).contains(
+        "❌ task A-3: in the signed run statement but missing from the results (dropped)");
+    assertThat(cli.out()).contains("the signed run statement says");
+  }
+
+  @Test
+  void aChangedInputFileIsCaughtNamingTheFileAndTheTasksThatRead() throws Exception {
+    Path changed = scratch.resolve("project");
+    try (Stream<Path> files = Files.walk(workspace)) {
+      for (Path f : files.toList()) {
+        Path target = changed.resolve(workspace.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    Files.writeString(changed.resolve(SmallRun.APP), "el.textContent = location.hash.slice(1);\n");
+
+    Cli cli = verify(results, "--public-key", publicKey.toString(), "--workspace", changed.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).singleElement().asString()
+        .startsWith("❌ input src/app.js changed: sha256 now ")
+        .endsWith("by task A-1, A-4");
+  }
+
+  @Test
+  void twoStatementsOfAChainSwappedAreCaught() throws Exception {
+    ObjectNode tampered = copy();
+    ArrayNode envelopes = (ArrayNode) tampered.path("attestation").path("chains").get(0).path("envelopes");
+    JsonNode first = envelopes.get(0);
+    envelopes.set(0, envelopes.get(1));
+    envelopes.set(1, first);
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).anySatisfy(p -> assertThat(p).startsWith("❌ chain of worker 1 attempt 1")
+        .contains("statement 0 (task ", "does not follow the start of the chain", "reordered"));
+  }
+
+  @Test
+  void anotherKeySwappedInWithoutSigningAgainBreaksEveryStatement() throws Exception {
+    SigningKey other = SigningKey.generate();
+    ObjectNode tampered = copy();
+    ObjectNode attestation = (ObjectNode) tampered.path("attestation");
+    attestation.put("key_id", other.keyId());
+    ((ObjectNode) attestation.path("public_keys").get(0)).put("key_id", other.keyId())
+        .put("pem", Keys.toPem(other.publicKey()));
+
+    Cli cli = verify(tampered);
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).contains("❌ task A-1: its statement: signed by key "
+        + results.path("attestation").path("key_id").asString() + ", not by an accepted key (" + other.keyId() + ")");
+  }
+
+  @Test
+  void resultsSignedAgainWithAnotherKeyHoldOnTheirOwnButNotAgainstTheRunsKey() throws Exception {
+    SigningKey forger = SigningKey.generate();
+    ObjectNode forged = copy();
+    ObjectNode attestation = (ObjectNode) forged.path("attestation");
+    for (JsonNode proof : attestation.path("tasks")) {
+      ((ObjectNode) proof).set("envelope", resign(proof.path("envelope"), forger));
+    }
+    for (JsonNode chain : attestation.path("chains")) {
+      ArrayNode envelopes = (ArrayNode) chain.path("envelopes");
+      for (int i = 0; i < envelopes.size(); i++) {
+        envelopes.set(i, resign(envelopes.get(i), forger));
+      }
+    }
+    RunPredicate run = RunPredicate.from(Statement.fromCanonicalBytes(
+        Dsse.Envelope.fromJson(attestation.path("run_statement")).payload()));
+    RunPredicate forgedRun = new RunPredicate(run.runId(), forger.keyId(), run.merkleRoot(), run.treeSize(),
+        run.totalTasks(), run.completedTasks(), run.failedTasks(), run.carriedTasks(), run.tasks(), run.chains(),
+        List.of(new RunPredicate.KeyRef(forger.keyId(), run.runId())));
+    attestation.set("run_statement", Dsse.sign(forgedRun.statement(), forger).toJson());
+    attestation.put("key_id", forger.keyId());
+    ((ObjectNode) attestation.path("public_keys").get(0)).put("key_id", forger.keyId())
+        .put("pem", Keys.toPem(forger.publicKey()));
+
+    assertThat(verify(forged).exitCode).isZero();
+    Cli cli = verify(forged, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).first().isEqualTo("❌ the results say they are signed with key " + forger.keyId()
+        + ", not with the given key " + results.path("attestation").path("key_id").asString());
+  }
+
+  @Test
+  void aFileThatIsNotJsonIsInvalidInput() throws Exception {
+    Path file = scratch.resolve("results.json");
+    Files.writeString(file, "{\"tasks\": [");
+
+    Cli cli = Cli.run("verify", "--results", file.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains("is not JSON");
+  }
+
+  private static JsonNode resign(JsonNode envelope, SigningKey key) {
+    Dsse.Envelope e = Dsse.Envelope.fromJson(envelope);
+    return Dsse.sign(e.payloadType(), e.payload(), key).toJson();
+  }
+}
