@@ -40,6 +40,9 @@ import java.util.concurrent.TimeUnit;
 public final class LocalRunner {
   /** The worker's entry point, run from the launcher's own class path. */
   public static final String WORKER_MAIN = "dev.honest.worker.WorkerMain";
+  /** The JVM options of each worker process: small, quick to start, like the image's. */
+  public static final List<String> WORKER_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1");
 
   private final Path configDir;
   private final Path workspace;
@@ -149,8 +152,10 @@ public final class LocalRunner {
 
   private Worker start(WorkerSlice slice, Path keyFile, Set<String> done) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), WORKER_MAIN);
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(WORKER_JVM_OPTIONS);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), WORKER_MAIN));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("HONEST_CONFIG_DIR", configDir.toAbsolutePath().toString());
     pb.environment().put("HONEST_WORKSPACE", workspace.toAbsolutePath().toString());
     pb.environment().put("HONEST_WORKER_INDEX", Integer.toString(slice.index()));

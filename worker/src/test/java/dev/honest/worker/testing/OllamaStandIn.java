@@ -146,6 +146,21 @@ public final class OllamaStandIn implements AutoCloseable {
     return Json.mapper().writeValueAsString(answer);
   }
 
+  /** The prompt tokens the stand-in reports for a chat request: 4 characters a token, capped at {@code num_ctx}. */
+  public static long promptTokens(JsonNode request) {
+    int numCtx = request.path("options").path("num_ctx").asInt(4096);
+    long promptChars = 0;
+    for (JsonNode m : request.path("messages")) {
+      promptChars += m.path("content").asString().length();
+    }
+    return Math.min(numCtx, promptChars / 4 + 10);
+  }
+
+  /** The completion tokens the stand-in reports for an answer: 4 characters a token. */
+  public static long completionTokens(String content) {
+    return content.length() / 4 + 1;
+  }
+
   /** Answers a chat request with {@link #answerFor}, streamed unless the request says otherwise. */
   private static final class Answerer implements ResponseDefinitionTransformerV2 {
     static final String NAME = "ollama-answer";
@@ -155,13 +170,8 @@ public final class OllamaStandIn implements AutoCloseable {
       JsonNode request = Json.mapper().readTree(event.getRequest().getBodyAsString());
       String model = request.path("model").asString();
       String content = answerFor(request);
-      int numCtx = request.path("options").path("num_ctx").asInt(4096);
-      long promptChars = 0;
-      for (JsonNode m : request.path("messages")) {
-        promptChars += m.path("content").asString().length();
-      }
-      long prompt = Math.min(numCtx, promptChars / 4 + 10);
-      long eval = content.length() / 4 + 1;
+      long prompt = promptTokens(request);
+      long eval = completionTokens(content);
       if (request.path("stream").asBoolean(true)) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
             .withBody(stream(model, content, prompt, eval, "stop").getBytes(UTF_8)).build();

@@ -1,0 +1,202 @@
+package dev.honest.bench.makespan;
+
+import dev.honest.bench.standin.LatencyModel;
+import dev.honest.bench.standin.Replica;
+import dev.honest.bench.standin.StandIn;
+import dev.honest.common.json.Json;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The makespan benchmark: runs the real {@code local} command ({@code java -jar
+ * launcher/target/launcher.jar local}) against a {@link StandIn} and compares its wall time with
+ * the capacity lower bound, for each {@link Mode} in the same run. Run it with {@code
+ * scripts/bench-makespan}; it is never part of {@code mvn verify}.
+ */
+@Command(name = "bench-makespan", mixinStandardHelpOptions = true,
+    description = "Measures the local command's makespan against a timed Ollama stand-in (see README, Performance).")
+public final class MakespanBench implements Callable<Integer> {
+  /** Benchmark sizes: tasks, workers, replicas, and a latency that keeps each run to tens of seconds or minutes. */
+  enum Size {
+    SMALL(71, 12, 3, 3),
+    LARGE(1000, 50, 10, 1);
+
+    final int tasks;
+    final int workers;
+    final int replicas;
+    /** Runs of each mode: the sticky proxy's draw of replicas decides much, so the small size runs it thrice. */
+    final int repeats;
+
+    Size(int tasks, int workers, int replicas, int repeats) {
+      this.tasks = tasks;
+      this.workers = workers;
+      this.replicas = replicas;
+      this.repeats = repeats;
+    }
+  }
+
+  /** How the workers reach the replicas. */
+  enum Mode {
+    /** The baseline: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
+    STICKY("fixed slices, one Service URL (connection-sticky)"),
+    /** Fixed slices, every replica's own URL: each worker takes them in turn, request by request. */
+    SPREAD("fixed slices, the replicas' URLs (round-robin per request)");
+
+    final String description;
+
+    Mode(String description) {
+      this.description = description;
+    }
+
+    List<String> urls(StandIn standIn) {
+      return this == STICKY ? List.of(standIn.proxyUrl()) : standIn.replicaUrls();
+    }
+  }
+
+  @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".",
+      description = "Repository root: launcher/target/launcher.jar and examples/. Default: ${DEFAULT-VALUE}")
+  Path repo;
+
+  @Option(names = "--size", split = ",", paramLabel = "SIZE", defaultValue = "SMALL,LARGE",
+      description = "Sizes to run: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+  List<Size> sizes;
+
+  @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "STICKY,SPREAD",
+      description = "Modes to run, each on a fresh stand-in: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+  List<Mode> modes;
+
+  @Option(names = "--parallel", paramLabel = "P", defaultValue = "1",
+      description = "Chats each replica serves at once (OLLAMA_NUM_PARALLEL). Default: ${DEFAULT-VALUE}")
+  int parallel;
+
+  @Option(names = "--prompt-us", paramLabel = "µs", defaultValue = "250",
+      description = "A slot's time per prompt token, in microseconds. Default: ${DEFAULT-VALUE}")
+  double promptMicros;
+
+  @Option(names = "--completion-us", paramLabel = "µs", defaultValue = "1250",
+      description = "A slot's time per completion token, in microseconds. Default: ${DEFAULT-VALUE}")
+  double completionMicros;
+
+  @Option(names = "--repeat", paramLabel = "N",
+      description = "Runs of each mode, with seeds --seed, --seed+1, ... Default: 3 for SMALL, 1 for LARGE")
+  Integer repeat;
+
+  @Option(names = "--probe-rounds", paramLabel = "N", defaultValue = "3",
+      description = "Rounds of the worker process probe; 0 skips it. Default: ${DEFAULT-VALUE}")
+  int probeRounds;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where task sets, launcher outputs and logs go. Default: a new temporary directory")
+  Path workDir;
+
+  @Option(names = "--seed", defaultValue = "1",
+      description = "Seeds the proxy's choice of replica (the first run). Default: ${DEFAULT-VALUE}")
+  long seed;
+
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new MakespanBench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path jar = repo.resolve("launcher/target/launcher.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException(jar + " not found: build it with mvn -B package -DskipTests");
+    }
+    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("bench-makespan-");
+    out.println("Work directory: " + work);
+    out.printf(Locale.ROOT, "Machine: %d CPUs, Java %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    LatencyModel latency = new LatencyModel(promptMicros, completionMicros);
+    boolean allCompleted = true;
+    for (Size size : sizes) {
+      Path sizeDir = work.resolve(size.name().toLowerCase(Locale.ROOT));
+      TaskSets.TaskSet set = TaskSets.replicate(repo.resolve("examples/excel-tasks-extracted.json"),
+          repo.resolve("examples/shop-app"), size.tasks, sizeDir.resolve("input"));
+      if (probeRounds > 0 && size == sizes.get(0)) {
+        out.printf(Locale.ROOT, "%n== One worker process against a replica that answers at once (%d rounds) ==%n",
+            probeRounds);
+        WorkerProbe.run(jar, set, work.resolve("probe"), probeRounds).forEach(s -> out.println(s.line()));
+      }
+      out.printf(Locale.ROOT, "%n== %d tasks, %d workers, %d replicas x %d slot(s); %.0f µs per prompt token, "
+              + "%.0f µs per completion token ==%n", size.tasks, size.workers, size.replicas, parallel,
+          latency.promptMicrosPerToken(), latency.completionMicrosPerToken());
+      out.println(Report.HEADER);
+      int runs = repeat != null ? repeat : size.repeats;
+      for (Mode mode : modes) {
+        for (int run = 0; run < runs; run++) {
+          String name = mode.name().toLowerCase(Locale.ROOT) + (runs > 1 ? "#" + (run + 1) : "");
+          Report.Row row = runOnce(jar, set, size, mode, latency, seed + run, name, sizeDir.resolve(name));
+          out.println(row.line());
+          allCompleted &= row.allCompleted();
+        }
+      }
+      out.println(Report.legend(modes.stream().map(m -> m.name().toLowerCase(Locale.ROOT) + ": " + m.description)
+          .collect(Collectors.toList())));
+    }
+    return allCompleted ? 0 : 1;
+  }
+
+  private Report.Row runOnce(Path jar, TaskSets.TaskSet set, Size size, Mode mode, LatencyModel latency,
+      long runSeed, String name, Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path output = dir.resolve("out");
+    try (StandIn standIn = StandIn.start(size.replicas, parallel, latency, runSeed, Duration.ofHours(2))) {
+      List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar.toString(), "local",
+          "--ollama-url", String.join(",", mode.urls(standIn)),
+          "--tasks", set.tasksFile().toString(), "--workspace", set.workspace().toString(),
+          "--output", output.toString(), "--workers", Integer.toString(size.workers), "--timeout", "90m"));
+      long cpuBefore = ownCpuNanos();
+      ChildProcess.Measured run = ChildProcess.run(command, dir.resolve("launcher.log"), Duration.ofMinutes(100));
+      double standInCpu = (ownCpuNanos() - cpuBefore) / 1e9;
+      Figures figures = Figures.of(run, standIn.replicas(), parallel, standIn.proxy().connectionsPerBackend());
+      writeChats(dir.resolve("chats.csv"), standIn, run.startedAt());
+      int completed = -1;
+      Path results = output.resolve("k8s-cluster-results.json");
+      if (Files.isRegularFile(results)) {
+        JsonNode json = Json.mapper().readTree(results.toFile());
+        completed = json.path("completed_tasks").asInt(-1);
+      }
+      return new Report.Row(name, run.exitCode(), completed, set.tasks(), figures, standInCpu);
+    }
+  }
+
+  /** Every chat, times in seconds from the launcher's start, for a closer look at a run. */
+  private static void writeChats(Path file, StandIn standIn, long origin) throws IOException {
+    StringBuilder csv = new StringBuilder("replica,arrival,arrived_s,started_s,ended_s,prompt_tokens,completion_tokens\n");
+    for (Replica r : standIn.replicas()) {
+      for (Replica.Chat c : r.chats()) {
+        csv.append(String.format(Locale.ROOT, "%d,%d,%.4f,%.4f,%.4f,%d,%d%n", r.index(), c.arrival(),
+            (c.arrivedAt() - origin) / 1e9, (c.startedAt() - origin) / 1e9, (c.endedAt() - origin) / 1e9,
+            c.promptTokens(), c.completionTokens()));
+      }
+    }
+    Files.writeString(file, csv);
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** CPU of this JVM: the stand-in's replicas and proxy. */
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.honest.bench.makespan;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The benchmark's printed table: one row per mode, then each replica's figures. */
+final class Report {
+  static final String HEADER = String.format(Locale.ROOT, "%-9s %9s %8s %8s %6s %8s %8s %8s %10s %8s %8s",
+      "mode", "done", "wall", "bound", "ratio", "1st-chat", "window", "w-ratio", "client-cpu", "cpu/task",
+      "stand-in");
+
+  private Report() {}
+
+  /**
+   * One mode's result.
+   *
+   * @param completed tasks completed according to the results file, -1 when there is none
+   * @param standInCpu CPU seconds of the stand-in (replicas and proxy) during the run
+   */
+  record Row(String mode, int exitCode, int completed, int tasks, Figures figures, double standInCpu) {
+    boolean allCompleted() {
+      return exitCode == 0 && completed == tasks;
+    }
+
+    String line() {
+      Figures f = figures;
+      String done = completed + "/" + tasks + (exitCode == 0 ? "" : " exit " + exitCode);
+      return String.format(Locale.ROOT, "%-9s %9s %7.1fs %7.1fs %6.2f %7.1fs %7.1fs %8.2f %9.1fs %6.0fms %7.1fs%n",
+              mode, done, f.wall(), f.bound(), f.ratio(), f.toFirstChat(), f.llmWindow(), f.windowRatio(),
+              f.clientCpu(), 1000 * f.clientCpu() / tasks, standInCpu)
+          + "          busy s: " + each(f, r -> String.format(Locale.ROOT, "%.1f", r.busy()))
+          + " | chats: " + each(f, r -> Long.toString(r.chats()))
+          + " | connections: " + each(f, r -> Integer.toString(r.connections()))
+          + String.format(Locale.ROOT, " | total service %.1fs, longest chat %.1fs, tail %.1fs", f.totalService(),
+              f.longestChat(), f.afterLastChat());
+    }
+
+    private static String each(Figures f, Function<Figures.ReplicaFigures, String> value) {
+      return f.replicas().stream().map(value).collect(Collectors.joining(" "));
+    }
+  }
+
+  /** What the columns mean, and the modes. */
+  static String legend(List<String> modes) {
+    return String.join("\n  ", List.of("",
+        "done: tasks completed/total; wall: launcher start to exit;",
+        "bound: max(total service / (replicas x slots), longest chat); ratio: wall / bound;",
+        "1st-chat: launcher start to the first chat at a replica; window: first chat's arrival to last chat's end;",
+        "w-ratio: window / bound (scheduling alone, without start-up and wind-down); tail: last chat's end to exit;",
+        "client-cpu: CPU of launcher + workers (cpu/task: per task); stand-in: CPU of replicas + proxy."))
+        + "\n  " + String.join("\n  ", modes);
+  }
+}
