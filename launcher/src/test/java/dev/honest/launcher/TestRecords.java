@@ -92,7 +92,7 @@ public final class TestRecords {
     WorkerResult worker = new WorkerResult(1, "all", "k8s-worker-1", List.of(), "succeeded", null, ids, completed,
         tasks.size() - completed, 300);
     return new ClusterResults("run-20261126-100000", START.getEpochSecond(), START.getEpochSecond() + 300, 300,
-        tasks.size(), completed, tasks.size() - completed, List.of(worker), tasks,
-        CostSavings.of(tasks, CostSettings.defaults(), Duration.ofMinutes(5)), List.of());
+        tasks.size(), completed, tasks.size() - completed, 0, List.of(worker), tasks,
+        CostSavings.of(tasks, CostSettings.defaults(), Duration.ofMinutes(5)), List.of(), null);
   }
 }

@@ -67,5 +67,65 @@
  * two smaller than n. The leaves are the statements' canonical bytes, in the order the run's
  * results publish them. Inclusion proofs are the audit paths of RFC 9162 §2.1.3.1, verified by
  * the algorithm of §2.1.3.2.
+ *
+ * <h2>7. What this project signs with them</h2>
+ * <p><b>Keys.</b> The launcher makes a fresh Ed25519 key pair per run. On a cluster the private
+ * key reaches the workers as the Secret {@code honest-signing-key} (created at deploy time, never
+ * written into the rendered manifests, deleted by {@code cleanup}), mounted read-only at
+ * {@code /etc/honest/signing/key.pem}; locally it is an owner-only file in an owner-only temporary
+ * directory, deleted when the workers end. The worker reads it from {@code HONEST_SIGNING_KEY} and
+ * refuses to run without it (exit 2). The public key and its key id go into the results; the key id
+ * is printed at the end of the run, and {@code run-signing-key.pub} is written beside the results.
+ *
+ * <p><b>Task statements</b> ({@code predicateType https://honest.dev/attestation/task/v1}). One per
+ * finished task, completed or failed. Subjects: first {@code task-record/<id>} with the
+ * <em>record digest</em>: the SHA-256 of the canonical JSON (section 1) of the task record exactly as
+ * it stands in {@code tasks[]} of the results (and on the worker's {@code HONEST-RESULT} line),
+ * without its {@code carried_from} member; then, for a fix task, each changed file by its path with
+ * the {@code sha256} and {@code md5} of its new content. The predicate (snake_case): {@code run_id},
+ * {@code attested_by} ({@code worker}, or {@code launcher} for a task no worker reported on, whose
+ * error class is then {@code worker_lost}), {@code task} (the task spec as given), {@code inputs}
+ * (path, bytes, md5, sha256, binary of every input file), {@code model}, {@code model_digest} (from
+ * Ollama's {@code /api/tags}), {@code options} (the generation options of every request),
+ * {@code prompt_version} (the prompt templates' version), {@code calls} (every HTTP call with
+ * {@code request_sha256} of the exact request body sent, which holds the prompt, options and
+ * schema, {@code response_sha256} of the exact bytes received, {@code content_sha256} of the
+ * answer, and the server's token counts), {@code worker}, {@code pod}, {@code node},
+ * {@code started_at}, {@code finished_at}, {@code status}, {@code error}, and {@code chain}
+ * ({@code {"sequence", "previous"}}; null for the launcher's statements).
+ *
+ * <p><b>Chains</b> (section 5). Every worker process (a pod; a retried pod starts anew) chains its
+ * statements: {@code chain.sequence} counts from 0, {@code chain.previous} is the hash of the
+ * previous statement's canonical bytes, 64 zeros for the first. After the last task it signs a
+ * <em>worker summary</em> ({@code https://honest.dev/attestation/worker-summary/v1}: {@code run_id},
+ * {@code worker}, {@code pod}, {@code node}, {@code assigned}, {@code completed}, {@code failed},
+ * {@code exit_code}, {@code task_statements}, {@code chain}; subject {@code worker-chain/<index>}
+ * with the chain head as digest), so a chain cut at its end no longer ends in a summary. The worker
+ * prints each statement right after the line it attests: {@code HONEST-ATTESTATION {"kind": "task"
+ * | "worker_summary", "task", "worker", "envelope"}}.
+ *
+ * <p><b>The run</b> ({@code https://honest.dev/attestation/run/v1}), signed by the launcher with the
+ * run's key: {@code run_id}, {@code key_id}, {@code merkle_root} and {@code tree_size} (section 6,
+ * the leaves being the payloads of the final task statements in the order of {@code tasks[]}),
+ * {@code total_tasks}, {@code completed_tasks}, {@code failed_tasks}, {@code carried_tasks},
+ * {@code tasks} (every id, in order), {@code chains} ({@code run_id}, {@code worker},
+ * {@code attempt}, {@code statements}, {@code head}, {@code complete} of every chain in the
+ * results), {@code keys} ({@code key_id}, {@code run_id} of every key accepted in the results).
+ * Subject {@code task-statements} with the Merkle root as digest.
+ *
+ * <p><b>Carried records.</b> {@code --resume} carries a completed task of an earlier run over when
+ * its task, model and model digest, options, prompt version and input digests are unchanged: its
+ * record gets {@code carried_from} (the run whose statement it keeps), its statement and the chain
+ * holding it are kept as signed then, and that run's public key is listed (and named in the new run
+ * statement).
+ *
+ * <p><b>Verifying</b> ({@code launcher verify}): trust the run's key (given, or the one the results
+ * name); verify the run statement with it and accept the keys it lists; verify every envelope with
+ * the accepted key of the run it belongs to; walk every chain (links, sequence numbers, summary
+ * last) and compare its length and head with the run statement; for each task, compare the record
+ * digest of {@code tasks[i]} with the statement in {@code attestation.tasks[i]}, check that a
+ * worker's statement is in one of that worker's chains and that only {@code worker_lost} statements
+ * come from the launcher; recompute the Merkle root; recount; and, given a workspace, hash every
+ * input file the statements name.
  */
 package dev.honest.common.proof;

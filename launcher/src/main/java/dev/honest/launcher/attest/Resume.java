@@ -47,28 +47,47 @@ public final class Resume {
   public record Selection(String fromRun, Carried carried, Map<String, String> rerun) {}
 
   /**
-   * Chooses the tasks to carry over from the results file {@code previous}.
+   * Earlier results that verify, ready to be resumed from.
+   *
+   * @param file where they were read from
+   * @param results their JSON
+   * @param verified what {@link Verifier} found: nothing wrong
+   */
+  public record Previous(Path file, JsonNode results, Verifier.Verification verified) {}
+
+  /**
+   * Reads and verifies the results file {@code file}.
+   *
+   * @throws IllegalArgumentException when it is not JSON or does not verify (nothing is carried
+   *     from results that do not hold)
+   */
+  public static Previous read(Path file) throws IOException {
+    JsonNode results;
+    try {
+      results = Json.mapper().readTree(Files.readAllBytes(file));
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("--resume " + file + " is not JSON: " + e.getOriginalMessage());
+    }
+    Verifier.Verification verified = Verifier.verify(results, null, null);
+    if (!verified.holds()) {
+      throw new IllegalArgumentException("--resume " + file + " does not verify, so nothing can be carried"
+          + " over from it (" + verified.problems().size() + " problem(s), the first: " + verified.problems().get(0)
+          + "); see `launcher verify --results " + file + "`");
+    }
+    return new Previous(file, results, verified);
+  }
+
+  /**
+   * Chooses the tasks to carry over from {@code previous}.
    *
    * @param tasks every task of the new run
    * @param config the new run's models and generation options
    * @param modelDigests each model's digest as the new run's Ollama lists it
-   * @throws IllegalArgumentException when the file cannot be read or does not verify (nothing is
-   *     carried from results that do not hold)
    */
-  public static Selection select(Path previous, List<TaskSpec> tasks, Path workspace, WorkerConfig config,
+  public static Selection select(Previous previous, List<TaskSpec> tasks, Path workspace, WorkerConfig config,
       Map<String, String> modelDigests) throws IOException {
-    JsonNode results;
-    try {
-      results = Json.mapper().readTree(Files.readAllBytes(previous));
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException("--resume " + previous + " is not JSON: " + e.getOriginalMessage());
-    }
-    Verifier.Verification verified = Verifier.verify(results, null, null);
-    if (!verified.holds()) {
-      throw new IllegalArgumentException("--resume " + previous + " does not verify, so nothing can be carried"
-          + " over from it (" + verified.problems().size() + " problem(s), the first: " + verified.problems().get(0)
-          + "); see `launcher verify --results " + previous + "`");
-    }
+    JsonNode results = previous.results();
+    Verifier.Verification verified = previous.verified();
     JsonNode records = results.path("tasks");
     JsonNode proofs = results.path("attestation").path("tasks");
     Map<String, Integer> index = new LinkedHashMap<>();

@@ -1,7 +1,12 @@
 package dev.honest.launcher.cli;
 
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.proof.SigningKey;
+import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.Resume;
 import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.cluster.ClusterException;
 import dev.honest.launcher.cluster.ClusterOperations;
@@ -12,12 +17,15 @@ import dev.honest.launcher.cluster.WatchResult;
 import dev.honest.launcher.render.RenderedRun;
 import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.WorkerOutcome;
+import dev.honest.worker.run.TaskRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,44 +54,79 @@ abstract class DeployingCommand implements Callable<Integer> {
       description = "How long Ollama may take to be ready with both models on every replica. Default: ${DEFAULT-VALUE}")
   Duration ollamaTimeout;
 
+  @Mixin ResumeOption resume;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     CostSettings prices = task.prices.settings();
-    RenderCommand.Prepared prepared = RenderCommand.render(task, deploy, out);
+    RenderCommand.Prepared full = RenderCommand.prepare(task, deploy);
+    Resume.Previous earlier = resume.read();
+    if (dryRun || earlier == null) {
+      RenderCommand.write(full, task, out);
+    }
     if (dryRun) {
-      out.println("Dry run: nothing was applied.");
+      out.println("Dry run: nothing was applied." + (earlier == null ? ""
+          : " (--resume is decided against the models on the cluster's Ollama: this plan holds every task.)"));
       return 0;
     }
-    RenderedRun run = prepared.run();
-    String runId = run.plan().runId();
+    String runId = full.settings().runId();
+    WorkerConfig config = full.run().workerConfig();
     // A fresh key for this run only: it reaches the workers as a Secret and is never written to disk.
     SigningKey key = SigningKey.generate();
     try (KubernetesClient client = cluster.connect()) {
       ClusterOperations ops = new ClusterOperations(client, deploy.namespace, runId,
           ClusterOperations.FIELD_MANAGER, out);
       ops.checkNoActiveRun(replace);
-      ops.deploy(new RunResources(run.namespace(), run.deployment(), run.service(), run.networkPolicies(),
-          run.configMaps(), SigningKeySecret.of(deploy.namespace, runId, key), run.jobs()), ollamaTimeout);
+      ops.deployOllama(resources(full.run(), key), ollamaTimeout);
+      RenderCommand.Prepared prepared = full;
+      Carried carried = Carried.NONE;
+      if (earlier != null) {
+        // What to carry over depends on the models' digests, which only the run's Ollama can tell.
+        List<String> models = full.tasks().stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
+        Map<String, String> digests = ops.modelDigests(full.run().deployment(), models, Duration.ofMinutes(1));
+        carried = ResumeOption.select(earlier, full.tasks(), task.workspace, config, digests, out);
+        List<TaskSpec> toRun = ResumeOption.toRun(full.tasks(), carried);
+        prepared = toRun.isEmpty() ? null
+            : carried.records().isEmpty() ? full : RenderCommand.narrow(full, toRun, task.workspace);
+        if (prepared != null) {
+          RenderCommand.write(prepared, task, out);
+        }
+      }
       Instant start = Instant.now();
-      WatchResult watched;
-      // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
-      try (ShutdownGuard guard = ShutdownGuard.install(ops::stopWatching)) {
-        watched = ops.watch(run.jobs().size(), run.plan().taskCount(), task.timeout.plus(Duration.ofMinutes(2)));
+      Plan plan = new Plan(runId, List.of());
+      List<WorkerOutcome> outcomes = List.of();
+      if (prepared == null) {
+        out.println("Nothing to run: every task is carried over.");
+        Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
+      } else {
+        RenderedRun run = prepared.run();
+        plan = run.plan();
+        ops.deployWorkers(resources(run, key));
+        WatchResult watched;
+        // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
+        try (ShutdownGuard guard = ShutdownGuard.install(ops::stopWatching)) {
+          watched = ops.watch(run.jobs().size(), plan.taskCount(), task.timeout.plus(Duration.ofMinutes(2)));
+        }
+        if (watched.ending() != WatchResult.Ending.FINISHED) {
+          out.println((watched.ending() == WatchResult.Ending.TIMED_OUT ? "⏱ Stopped watching after --timeout"
+              : "⏹ Stopped watching") + "; the run goes on in namespace " + deploy.namespace + ".");
+          out.println("Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
+              + deploy.namespace + " --output " + task.output);
+          out.flush();
+          return 1;
+        }
+        outcomes = ops.collect(task.output);
       }
-      if (watched.ending() != WatchResult.Ending.FINISHED) {
-        out.println((watched.ending() == WatchResult.Ending.TIMED_OUT ? "⏱ Stopped watching after --timeout"
-            : "⏹ Stopped watching") + "; the run goes on in namespace " + deploy.namespace + ".");
-        out.println("Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
-            + deploy.namespace + " --output " + task.output);
-        out.flush();
-        return 1;
-      }
-      List<WorkerOutcome> outcomes = ops.collect(task.output);
-      return Outputs.finish(out, run.plan(), prepared.tasks(), outcomes, start, Instant.now(), task.output,
-          prices, new RunSigner(key, runId, run.workerConfig().options()), Carried.NONE);
+      return Outputs.finish(out, plan, full.tasks(), outcomes, start, Instant.now(), task.output, prices,
+          new RunSigner(key, runId, config.options()), carried);
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
     }
+  }
+
+  private RunResources resources(RenderedRun run, SigningKey key) {
+    return new RunResources(run.namespace(), run.deployment(), run.service(), run.networkPolicies(), run.configMaps(),
+        SigningKeySecret.of(deploy.namespace, run.plan().runId(), key), run.jobs());
   }
 }

@@ -7,6 +7,7 @@ import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.Resume;
 import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.local.LocalRunner;
 import dev.honest.launcher.plan.PlanTable;
@@ -60,8 +61,9 @@ public final class LocalCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw LauncherException.invalidInput(e.getMessage());
     }
+    Resume.Previous earlier = resume.read();
     Map<String, String> digests = checkOllama(config, tasks);
-    Carried carried = resume.select(tasks, task.workspace, config, digests, out);
+    Carried carried = ResumeOption.select(earlier, tasks, task.workspace, config, digests, out);
     List<TaskSpec> toRun = ResumeOption.toRun(tasks, carried);
     Plan plan;
     try {

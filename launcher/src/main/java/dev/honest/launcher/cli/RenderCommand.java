@@ -9,6 +9,7 @@ import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.render.RunSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,34 +31,60 @@ public final class RenderCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The validated tasks and everything rendered from them. */
-  record Prepared(List<TaskSpec> tasks, RenderedRun run) {}
+  /** The run's settings, its validated tasks and everything rendered from them. */
+  record Prepared(RunSettings settings, List<TaskSpec> tasks, RenderedRun run) {}
 
   /** Loads, plans, renders and writes; shared by {@code render} and {@code run}. */
   static Prepared render(TaskOptions task, DeployOptions deploy, PrintWriter out) {
+    Prepared prepared = prepare(task, deploy);
+    write(prepared, task, out);
+    return prepared;
+  }
+
+  /** Loads the tasks and renders a new run of them, writing nothing. */
+  static Prepared prepare(TaskOptions task, DeployOptions deploy) {
     task.requireWorkers();
     List<TaskSpec> tasks = task.loadTasks();
     RunSettings settings = deploy.settings(TaskOptions.newRunId(), task, task.generationOptions());
-    RenderedRun run;
-    try {
-      run = new Renderer().render(settings, tasks, task.workspace);
-    } catch (RenderException | IllegalArgumentException e) {
-      throw LauncherException.invalidInput(e.getMessage());
-    }
+    return new Prepared(settings, tasks, render(settings, tasks, task.workspace));
+  }
+
+  /**
+   * The same run (same id and settings) narrowed to {@code toRun}, for {@code run --resume}. The
+   * Ollama Deployment stays the one rendered for every task, which is already applied.
+   */
+  static Prepared narrow(Prepared full, List<TaskSpec> toRun, Path workspace) {
+    RenderedRun r = render(full.settings(), toRun, workspace);
+    return new Prepared(full.settings(), toRun, new RenderedRun(r.namespace(), full.run().deployment(), r.service(),
+        r.configMaps(), r.jobs(), r.networkPolicies(), r.plan(), r.workerConfig()));
+  }
+
+  /** Writes the plan and the manifests into {@code --output} and says so. */
+  static void write(Prepared prepared, TaskOptions task, PrintWriter out) {
+    RunSettings settings = prepared.settings();
+    RenderedRun run = prepared.run();
     TaskOptions.createDirectory(task.output);
     try {
       run.writeTo(task.output);
     } catch (IOException e) {
       throw LauncherException.invalidInput("cannot write to " + task.output + ": " + e.getMessage());
     }
-    out.println("Run " + settings.runId() + ": " + tasks.size() + " tasks, namespace " + settings.namespace());
-    out.print(PlanTable.render(run.plan(), tasks, task.workers));
+    out.println("Run " + settings.runId() + ": " + prepared.tasks().size() + " tasks, namespace "
+        + settings.namespace());
+    out.print(PlanTable.render(run.plan(), prepared.tasks(), task.workers));
     out.println("Wrote plan.json and " + (run.jobs().size() + 5) + " manifest files to " + task.output);
     out.println("Not written: the Secret " + SigningKeySecret.NAME + " with the run's private signing key, which the"
         + " Jobs mount; `run` creates it with a fresh key. To apply these files yourself, create it first:"
         + " `openssl genpkey -algorithm ed25519 -out key.pem && kubectl -n " + settings.namespace()
         + " create secret generic " + SigningKeySecret.NAME + " --from-file=" + SigningKeySecret.KEY + "=key.pem`");
     out.flush();
-    return new Prepared(tasks, run);
+  }
+
+  private static RenderedRun render(RunSettings settings, List<TaskSpec> tasks, Path workspace) {
+    try {
+      return new Renderer().render(settings, tasks, workspace);
+    } catch (RenderException | IllegalArgumentException e) {
+      throw LauncherException.invalidInput(e.getMessage());
+    }
   }
 }

@@ -16,19 +16,21 @@ import picocli.CommandLine.Option;
 final class ResumeOption {
   @Option(names = "--resume", paramLabel = "PREVIOUS_RESULTS",
       description = {"Results file of an earlier run: its completed tasks whose task, input files, model and model",
-          "digest, generation options and prompt templates are unchanged are carried over with their",
-          "signed proof (marked carried_from); only the rest run. The file must verify."})
+          "digest (as the run's Ollama lists it now), generation options and prompt templates are unchanged",
+          "are carried over with their signed proof (marked carried_from); only the rest run. The file must",
+          "verify."})
   Path previous;
 
-  /** What to carry over; {@link Carried#NONE} without {@code --resume}. Prints what it decided. */
-  Carried select(List<TaskSpec> tasks, Path workspace, WorkerConfig config, Map<String, String> modelDigests,
-      PrintWriter out) {
+  /**
+   * Reads and verifies the earlier results at once, before anything is deployed or run; null
+   * without {@code --resume}.
+   */
+  Resume.Previous read() {
     if (previous == null) {
-      return Carried.NONE;
+      return null;
     }
-    Resume.Selection selection;
     try {
-      selection = Resume.select(previous, tasks, workspace, config, modelDigests);
+      return Resume.read(previous);
     } catch (NoSuchFileException e) {
       throw LauncherException.invalidInput("--resume " + previous + ": no such file");
     } catch (IOException e) {
@@ -36,9 +38,18 @@ final class ResumeOption {
     } catch (IllegalArgumentException e) {
       throw LauncherException.invalidInput(e.getMessage());
     }
+  }
+
+  /** What to carry over from {@code earlier} ({@link Carried#NONE} when null), printing what it decided. */
+  static Carried select(Resume.Previous earlier, List<TaskSpec> tasks, Path workspace, WorkerConfig config,
+      Map<String, String> modelDigests, PrintWriter out) throws IOException {
+    if (earlier == null) {
+      return Carried.NONE;
+    }
+    Resume.Selection selection = Resume.select(earlier, tasks, workspace, config, modelDigests);
     if (selection.fromRun().equals(config.runId())) {
       // Run ids have a resolution of one second; two runs with one id could not be told apart.
-      throw LauncherException.invalidInput("--resume " + previous + " is of run " + config.runId()
+      throw LauncherException.invalidInput("--resume " + earlier.file() + " is of run " + config.runId()
           + ", the id this run got too (it started within the same second): start it again");
     }
     out.println("↩️ Resuming run " + selection.fromRun() + ": " + selection.carried().records().size()

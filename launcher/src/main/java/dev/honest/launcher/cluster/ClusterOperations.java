@@ -1,17 +1,22 @@
 package dev.honest.launcher.cluster;
 
+import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.launcher.results.WorkerOutcome;
+import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.ollama.OllamaException;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,11 +25,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What the launcher does to a cluster: refuse to trample an earlier run, apply a run in dependency
@@ -123,6 +131,16 @@ public final class ClusterOperations {
    *     {@code ollamaTimeout}, naming the stuck pod and why
    */
   public void deploy(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
+    resources.jobs().forEach(this::requireRunLabels);
+    deployOllama(resources, ollamaTimeout);
+    deployWorkers(resources);
+  }
+
+  /**
+   * The first half of {@link #deploy}: the namespace, the network policies, the Ollama Service and
+   * Deployment, then waits until every Ollama replica is ready.
+   */
+  public void deployOllama(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
     if (runId == null) {
       throw new IllegalStateException("deploy needs the run id");
     }
@@ -130,17 +148,65 @@ public final class ClusterOperations {
     if (!cluster.namespace.equals(namespaceName)) {
       throw new IllegalArgumentException("namespace " + namespaceName + " is not the run namespace " + cluster.namespace);
     }
-    resources.jobs().forEach(this::requireRunLabels);
-
     apply("Namespace", List.of(resources.namespace()));
     List<HasMetadata> ollama = new ArrayList<>(resources.networkPolicies());
     ollama.add(resources.ollamaService());
     ollama.add(resources.ollama());
     apply("Ollama", ollama);
     new OllamaReadiness(cluster).await(resources.ollama().getMetadata().getName(), ollamaTimeout);
+  }
+
+  /** The second half of {@link #deploy}, once Ollama is ready: the ConfigMaps, the signing key Secret, the Jobs. */
+  public void deployWorkers(RunResources resources) {
+    resources.jobs().forEach(this::requireRunLabels);
     apply("ConfigMaps", resources.configMaps());
     apply("Signing key", List.of(resources.signingKey()));
     apply("Jobs", resources.jobs());
+  }
+
+  /**
+   * Each model's digest as every ready replica of the Ollama Deployment lists it in
+   * {@code /api/tags}, asked through a port-forward to each pod (which no NetworkPolicy stands in
+   * the way of). A model that replicas list with different digests, or that one lacks, maps to null.
+   *
+   * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when no replica is ready or one does not answer
+   */
+  public Map<String, String> modelDigests(Deployment ollama, List<String> models, Duration timeout)
+      throws InterruptedException {
+    List<Pod> pods = cluster.call("list", "pods", () -> cluster.client.pods().inNamespace(cluster.namespace)
+            .withLabels(ollama.getSpec().getSelector().getMatchLabels()).list().getItems())
+        .stream().filter(Pods::isReady).sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    if (pods.isEmpty()) {
+      throw new ClusterException(ExitCode.UNAVAILABLE, "no ready pod of deployment " + ollama.getMetadata().getName()
+          + " to ask for the models' digests");
+    }
+    int port = ollama.getSpec().getTemplate().getSpec().getContainers().stream()
+        .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("the Ollama container exposes no port"))
+        .getContainerPort();
+    Map<String, Set<String>> listed = new LinkedHashMap<>();
+    for (Pod pod : pods) {
+      String name = pod.getMetadata().getName();
+      try (LocalPortForward forward = cluster.call("create", "pods/portforward",
+          () -> cluster.client.pods().inNamespace(cluster.namespace).withName(name).portForward(port))) {
+        WorkerConfig config = WorkerConfig.defaults(runId, List.of("http://127.0.0.1:" + forward.getLocalPort()));
+        OllamaClient.create(config).awaitModels(models, timeout).forEach((model, info) ->
+            listed.computeIfAbsent(model, m -> new TreeSet<>()).add(info.digest()));
+      } catch (OllamaException e) {
+        throw new ClusterException(ExitCode.UNAVAILABLE, "Ollama pod " + name + " did not list the models through a"
+            + " port-forward: " + e.getMessage());
+      } catch (IOException e) {
+        throw new ClusterException(ExitCode.UNAVAILABLE, "port-forward to Ollama pod " + name + ": " + e.getMessage());
+      }
+    }
+    cluster.say("🔎 Model digests on " + pods.size() + " Ollama replica(s): " + listed);
+    Map<String, String> digests = new LinkedHashMap<>();
+    listed.forEach((model, seen) -> {
+      if (seen.size() == 1) {
+        digests.put(model, seen.iterator().next());
+      }
+    });
+    return digests;
   }
 
   /**

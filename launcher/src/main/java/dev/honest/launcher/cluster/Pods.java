@@ -160,6 +160,12 @@ final class Pods {
     return list == null ? List.of() : list;
   }
 
+  /** Ready (its Ready condition is True) and not being deleted. */
+  static boolean isReady(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+        && condition(pod.getStatus(), "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
   private static Optional<PodCondition> condition(PodStatus status, String type) {
     return status.getConditions() == null ? Optional.empty()
         : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();

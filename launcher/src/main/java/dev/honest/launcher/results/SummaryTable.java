@@ -15,8 +15,9 @@ public final class SummaryTable {
       b.append(String.format(Locale.ROOT, "%-4d %-16s %-34s %-10s %5d %5d %8.1fs%n",
           w.index(), w.job(), truncate(w.name(), 34), w.status(), w.completed(), w.failed(), w.duration()));
     }
-    b.append(String.format(Locale.ROOT, "%nTasks: %d | Completed: %d | Failed: %d | Time: %.1fs%n",
-        r.totalTasks(), r.completedTasks(), r.failedTasks(), r.totalDuration()));
+    b.append(String.format(Locale.ROOT, "%nTasks: %d | Completed: %d | Failed: %d%s | Time: %.1fs%n",
+        r.totalTasks(), r.completedTasks(), r.failedTasks(),
+        r.carriedTasks() == 0 ? "" : " | Carried over: " + r.carriedTasks(), r.totalDuration()));
     CostSavings c = r.costSavings();
     CostSavings.LocalCost local = c.local();
     b.append(String.format(Locale.ROOT, "LLM calls: %d | Tokens: %d prompt + %d completion | Local: $%.4f (%s)%n",

@@ -3,6 +3,7 @@ package dev.honest.launcher.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.common.json.Json;
+import dev.honest.launcher.SmallProject;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
@@ -42,12 +43,12 @@ class ResumeTest {
   @Test
   void onlyTasksWhoseInputChangedRunAgainAndTheCarriedOnesKeepTheirProof() throws Exception {
     Path workspace = dir.resolve("project");
-    Path tasks = SmallRun.write(workspace);
+    Path tasks = SmallProject.write(workspace);
     Cli first = SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url());
     assertThat(first.exitCode).as(first.out() + first.err()).isZero();
     Path firstResults = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
     ClusterResults before = ResultsFiles.readResults(firstResults);
-    Files.writeString(workspace.resolve(SmallRun.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
+    Files.writeString(workspace.resolve(SmallProject.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
     ollama.server().resetRequests();
 
     Cli second = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(),
@@ -55,7 +56,7 @@ class ResumeTest {
 
     assertThat(second.exitCode).as(second.out() + second.err()).isZero();
     assertThat(second.out()).contains("↩️ Resuming run " + before.runId() + ": 2 task(s) carried over, 2 to run",
-        "A-2: input src/db.js changed", "A-4: input src/db.js changed");
+        "A-2: input src/db.js changed", "A-4: input src/db.js changed", "| Carried over: 2 |");
     assertThat(asked()).containsExactlyInAnyOrder("Task: Parameterise the user query",
         "Task: Trace user input to the database");
     Path secondResults = dir.resolve("second").resolve(ResultsFiles.RESULTS_FILE);
@@ -98,7 +99,7 @@ class ResumeTest {
   @Test
   void resultsThatDoNotVerifyAreNotResumedFrom() throws Exception {
     Path workspace = dir.resolve("project");
-    Path tasks = SmallRun.write(workspace);
+    Path tasks = SmallProject.write(workspace);
     assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
     Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
     ObjectNode json = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(results));

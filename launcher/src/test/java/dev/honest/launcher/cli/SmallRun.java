@@ -1,40 +1,13 @@
 package dev.honest.launcher.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A small project with four tasks (one a fix, one without files), run with {@code local}. */
+/** {@code local} on {@link dev.honest.launcher.SmallProject} with two workers. */
 final class SmallRun {
-  static final String APP = "src/app.js";
-  static final String DB = "src/db.js";
-
   private SmallRun() {}
 
-  /** Writes the workspace's files and returns the task file, written next to it. */
-  static Path write(Path workspace) throws IOException {
-    Files.createDirectories(workspace.resolve("src"));
-    Files.writeString(workspace.resolve(APP), "const el = document.getElementById('name');\n"
-        + "el.innerHTML = location.hash.slice(1);\n");
-    Files.writeString(workspace.resolve(DB), "function find(id) {\n"
-        + "  return db.query('SELECT * FROM users WHERE id=' + id);\n}\n");
-    Path tasks = workspace.resolveSibling(workspace.getFileName() + "-tasks.json");
-    Files.writeString(tasks, """
-        [
-          {"Task ID": "A-1", "Title": "Check the page for XSS", "Priority": "critical", "Files": "src/app.js"},
-          {"Task ID": "A-2", "Title": "Parameterise the user query", "Priority": "high", "Files": "src/db.js",
-           "Action": "fix"},
-          {"Task ID": "A-3", "Title": "Write a release checklist", "Priority": "low"},
-          {"Task ID": "A-4", "Title": "Trace user input to the database", "Priority": "medium",
-           "Files": "src/app.js, src/db.js"}
-        ]
-        """);
-    return tasks;
-  }
-
-  /** {@code local} on that project with two workers. */
   static Cli local(Path tasks, Path workspace, Path output, String ollamaUrl, String... extra) {
     List<String> args = new ArrayList<>(List.of("local", "--tasks", tasks.toString(), "--workspace",
         workspace.toString(), "--output", output.toString(), "--ollama-url", ollamaUrl, "--workers", "2"));

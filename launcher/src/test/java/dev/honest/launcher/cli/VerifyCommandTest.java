@@ -3,6 +3,7 @@ package dev.honest.launcher.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.common.json.Json;
+import dev.honest.launcher.SmallProject;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.Keys;
 import dev.honest.common.proof.SigningKey;
@@ -41,7 +42,7 @@ class VerifyCommandTest {
     ollama = new OllamaStandIn();
     workspace = dir.resolve("project");
     output = dir.resolve("out");
-    Cli cli = SmallRun.local(SmallRun.write(workspace), workspace, output, ollama.url());
+    Cli cli = SmallRun.local(SmallProject.write(workspace), workspace, output, ollama.url());
     assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
     results = Json.mapper().readTree(Files.readAllBytes(output.resolve("k8s-cluster-results.json")));
     publicKey = output.resolve("run-signing-key.pub");
@@ -139,7 +140,7 @@ class VerifyCommandTest {
         }
       }
     }
-    Files.writeString(changed.resolve(SmallRun.APP), "el.textContent = location.hash.slice(1);\n");
+    Files.writeString(changed.resolve(SmallProject.APP), "el.textContent = location.hash.slice(1);\n");
 
     Cli cli = verify(results, "--public-key", publicKey.toString(), "--workspace", changed.toString());
 

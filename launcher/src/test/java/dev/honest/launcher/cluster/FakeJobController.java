@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -82,6 +83,8 @@ final class FakeJobController extends FakeController<Job> {
   private final String namespace;
   private final Function<Job, Script> scripts;
   private final Set<String> handled = ConcurrentHashMap.newKeySet();
+  /** How many Jobs of each name were seen: a later Job of the same name (a second run) gets its own pod names. */
+  private final Map<String, Integer> generations = new ConcurrentHashMap<>();
 
   FakeJobController(SsaMockServer mock, String namespace, Function<Job, Script> scripts) {
     this.mock = mock;
@@ -107,12 +110,14 @@ final class FakeJobController extends FakeController<Job> {
   @Override
   void react(Job job) {
     Script script = scripts.apply(job);
+    int generation = generations.merge(job.getMetadata().getName(), 1, Integer::sum);
+    String podPrefix = job.getMetadata().getName() + (generation == 1 ? "" : "-g" + generation);
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60L * script.attempts().size());
     Instant clock = start;
     int failed = 0;
     for (int i = 0; i < script.attempts().size(); i++) {
       Attempt attempt = script.attempts().get(i);
-      String pod = podName(job.getMetadata().getName(), i + 1);
+      String pod = podName(podPrefix, i + 1);
       mock.expectLog(namespace, pod, attempt.log());
       if (attempt.previousLog() != null) {
         mock.expectPreviousLog(namespace, pod, attempt.previousLog());

@@ -11,6 +11,7 @@ import dev.honest.common.result.Change;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
+import dev.honest.launcher.SmallProject;
 import dev.honest.launcher.cli.LauncherCommand;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.ClusterResults;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,6 +204,43 @@ class RunEndToEndTest {
         assertThat(Files.readString(f)).as(f.toString()).doesNotContain("PRIVATE KEY", "kind: Secret");
       }
     }
+  }
+
+  @Test
+  void aResumedRunAsksTheClustersOllamaForItsModelsAndRunsOnlyWhatChanged() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    mock.forwardPortsTo(URI.create(ollama.url()).getPort());
+    Path firstResults = out.resolve("first").resolve("k8s-cluster-results.json");
+    Result second;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).withReadyPods().start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result first = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("first").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0");
+      assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+      Files.writeString(workspace.resolve(SmallProject.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
+      ollama.server().resetRequests();
+
+      second = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("second").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0", "--replace", "--resume", firstResults.toString());
+    }
+
+    assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("🔎 Model digests on 3 Ollama replica(s): {" + OllamaStandIn.CODE_MODEL + "=["
+        + OllamaStandIn.CODE_DIGEST, "2 task(s) carried over, 2 to run", "A-2: input src/db.js changed");
+    ClusterResults results = ResultsFiles.readResults(out.resolve("second").resolve("k8s-cluster-results.json"));
+    ClusterResults before = ResultsFiles.readResults(firstResults);
+    assertThat(results.tasks()).filteredOn(t -> t.carriedFrom() != null).extracting(TaskRecord::id)
+        .containsExactlyInAnyOrder("A-1", "A-3");
+    assertThat(results.tasks()).filteredOn(t -> t.carriedFrom() != null)
+        .allSatisfy(t -> assertThat(t.carriedFrom()).isEqualTo(before.runId()));
+    assertThat(ollama.chatRequests()).allSatisfy(body -> assertThat(body.toString())
+        .doesNotContain("Check the page for XSS", "Write a release checklist"));
+    Result verify = launch("verify", "--results", out.resolve("second").resolve("k8s-cluster-results.json").toString(),
+        "--workspace", workspace.toString(), "--public-key", out.resolve("second").resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
   }
 
   @Test

@@ -10,9 +10,16 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +50,7 @@ final class SsaMockServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final NamespacedKubernetesClient client;
   private final List<String> applied = new CopyOnWriteArrayList<>();
+  private volatile int forwardTo;
 
   SsaMockServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -63,6 +71,15 @@ final class SsaMockServer implements AutoCloseable {
   /** Every server-side apply so far, as {@code plural/name} ({@code jobs/k8s-worker-1}), in order. */
   List<String> applied() {
     return List.copyOf(applied);
+  }
+
+  /**
+   * Answers every pod port-forward by relaying the stream to {@code port} on this machine, as the
+   * kubelet relays it into the pod (Kubernetes' port-forward WebSocket protocol: channel 0 data,
+   * channel 1 errors, each announced by its port number first).
+   */
+  void forwardPortsTo(int port) {
+    forwardTo = port;
   }
 
   /** Serves {@code log} for the pod's log, read at once or followed. */
@@ -94,6 +111,9 @@ final class SsaMockServer implements AutoCloseable {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      if (forwardTo > 0 && request.getPath().contains("/portforward?")) {
+        return new MockResponse().withWebSocketUpgrade(new PortForwardRelay(forwardTo));
+      }
       String type = request.getHeader("Content-Type");
       if (request.method() != HttpMethod.PATCH || type == null || !type.startsWith("application/apply-patch")) {
         return super.dispatch(request);
@@ -130,6 +150,74 @@ final class SsaMockServer implements AutoCloseable {
         headers.add("Content-Type", contentType);
       }
       return new RecordedRequest("HTTP/1.1", method, path, headers.build(), new Buffer().writeUtf8(body));
+    }
+  }
+
+  /** One port-forward connection, relayed to a local port. */
+  private static final class PortForwardRelay extends WebSocketListener {
+    private final int port;
+    private volatile Socket socket;
+
+    PortForwardRelay(int port) {
+      this.port = port;
+    }
+
+    @Override
+    public void onOpen(WebSocket ws, Response response) {
+      try {
+        socket = new Socket("127.0.0.1", port);
+      } catch (IOException e) {
+        ws.send(new byte[] {1, (byte) port, (byte) (port >> 8)});
+        ws.close(1011, e.getMessage());
+        return;
+      }
+      ws.send(new byte[] {0, (byte) port, (byte) (port >> 8)});
+      ws.send(new byte[] {1, (byte) port, (byte) (port >> 8)});
+      Thread pump = new Thread(() -> {
+        byte[] buffer = new byte[8192];
+        try (InputStream in = socket.getInputStream()) {
+          int n;
+          while ((n = in.read(buffer)) >= 0) {
+            byte[] frame = new byte[n + 1];
+            System.arraycopy(buffer, 0, frame, 1, n);
+            ws.send(frame);
+          }
+        } catch (IOException closed) {
+          // the client went away first
+        }
+        ws.close(1000, "");
+      }, "port-forward-relay");
+      pump.setDaemon(true);
+      pump.start();
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, byte[] bytes) {
+      if (bytes.length > 1 && bytes[0] == 0) {
+        try {
+          socket.getOutputStream().write(bytes, 1, bytes.length - 1);
+          socket.getOutputStream().flush();
+        } catch (IOException e) {
+          ws.close(1011, e.getMessage());
+        }
+      }
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, ByteString bytes) {
+      onMessage(ws, bytes.toByteArray());
+    }
+
+    @Override
+    public void onClosed(WebSocket ws, int code, String reason) {
+      if (socket == null) {
+        return;
+      }
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // already gone
+      }
     }
   }
 }

@@ -156,7 +156,7 @@ class AggregatorTest {
     String log2 = SignedLogs.attempt("run-1", 2, "p3",
         List.of(completed("T-3", 2, "p3", call(1, 1, null)), completed("T-4", 2, "p3", call(1, 1, null))), true);
 
-    ClusterResults r = aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks, List.of(
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(
         new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log1, 1),
         new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(), log2, 1)), START, END, Carried.NONE);
 
@@ -173,7 +173,7 @@ class AggregatorTest {
   void aRecordWithoutItsSignedStatementIsNotTakenAndTheLauncherSignsItsLoss() throws Exception {
     String log = ResultLines.format(completed("T-1", 1, "p", call(10, 2, null))) + "\n";
 
-    ClusterResults r = aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks,
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
         List.of(new WorkerOutcome(1, "k8s-worker-1", "failed", "Error", List.of(), log, 1)), START, END, Carried.NONE);
 
     TaskRecord t1 = r.tasks().get(0);
@@ -195,7 +195,7 @@ class AggregatorTest {
     String log = ResultLines.format(record) + "\n" + ResultLines.format(new Attestor(other,
         SignedLogs.config("run-1"), new WorkerIdentity(1, "p", null)).task(SignedLogs.spec(record), record)) + "\n";
 
-    ClusterResults r = aggregator(CostSettings.DEFAULTS).aggregate(plan, tasks,
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
         List.of(new WorkerOutcome(1, "k8s-worker-1", "failed", "Error", List.of(), log, 1)), START, END, Carried.NONE);
 
     assertThat(r.problems()).singleElement().asString().contains("k8s-worker-1 log line 2",

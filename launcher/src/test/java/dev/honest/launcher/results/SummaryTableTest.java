@@ -21,8 +21,8 @@ class SummaryTableTest {
     ClusterResults r = TestRecords.results(List.of(
         completed("T-1", Action.ANALYZE, "security", List.of(), List.of(), List.of(), call(100_000, 20_000))));
     ClusterResults priced = new ClusterResults(r.runId(), r.startTime(), r.endTime(), r.totalDuration(),
-        r.totalTasks(), r.completedTasks(), r.failedTasks(), r.workers(), r.tasks(),
-        CostSavings.of(r.tasks(), new CostSettings(TABLE, null, 0.001, null), Duration.ofMinutes(5)), List.of());
+        r.totalTasks(), r.completedTasks(), r.failedTasks(), 0, r.workers(), r.tasks(),
+        CostSavings.of(r.tasks(), new CostSettings(TABLE, null, 0.001, null), Duration.ofMinutes(5)), List.of(), null);
 
     String summary = SummaryTable.render(priced);
 
