@@ -36,6 +36,12 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Ollama base URL(s), e.g. http://localhost:11434; several are used in turn.")
   List<String> ollamaUrls;
 
+  @Option(names = "--in-process",
+      description = {"Run the workers as threads of the launcher's JVM instead of one process each: one JVM start"
+          + " instead of one per worker, and one Ollama client that sends each request to the URL with the fewest"
+          + " requests in flight. Default: a process per worker, as a pod runs it."})
+  boolean inProcess;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -63,7 +69,7 @@ public final class LocalCommand implements Callable<Integer> {
     ConfigLayout.write(configDir, config, tasks, plan);
     java.nio.file.Files.writeString(task.output.resolve("plan.json"), ConfigLayout.toJson(plan));
     Instant start = Instant.now();
-    LocalRunner.Result result = new LocalRunner(configDir, task.workspace, task.output, task.timeout, out).run(plan);
+    LocalRunner.Result result = new LocalRunner(configDir, task.workspace, task.output, task.timeout, inProcess, out).run(plan);
     return Outputs.finish(out, plan, tasks, result.outcomes(), start, Instant.now(), task);
   }
 
