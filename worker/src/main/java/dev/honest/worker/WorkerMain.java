@@ -97,7 +97,7 @@ public final class WorkerMain implements Callable<Integer> {
     List<TaskSpec> tasks;
     try {
       config = ConfigLayout.readConfig(configDir);
-      tasks = sliceTasks(ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir));
+      tasks = sliceTasks(ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir), worker);
     } catch (ConfigException e) {
       System.err.println("[worker-" + worker + "] invalid configuration: " + e.getMessage());
       return ExitCode.INVALID_INPUT.code();
@@ -126,7 +126,12 @@ public final class WorkerMain implements Callable<Integer> {
     return e.getMessage();
   }
 
-  private List<TaskSpec> sliceTasks(Plan plan, List<TaskSpec> all) throws ConfigException {
+  /**
+   * The tasks of worker {@code worker}'s slice, in the plan's order.
+   *
+   * @throws ConfigException when the plan has no such slice or names a task that {@code all} lacks
+   */
+  public static List<TaskSpec> sliceTasks(Plan plan, List<TaskSpec> all, int worker) throws ConfigException {
     WorkerSlice slice = plan.worker(worker).orElseThrow(() -> new ConfigException(
         ConfigLayout.PLAN_FILE + ": no slice for worker " + worker + " (the plan has "
             + plan.workers().size() + " workers)"));

@@ -40,18 +40,30 @@ final class ChildProcess {
     long cpuBefore = reapedChildrenCpuNanos();
     long startedAt = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Thread stopper = new Thread(() -> stop(process), "stop-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(stopper);
     try {
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IOException("still running after " + limit.toSeconds() + " s, stopped: " + String.join(" ", command)
             + " (output in " + log + ")");
       }
     } finally {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      stop(process);
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs already
+      }
     }
     long endedAt = System.nanoTime();
     process.waitFor();
     return new Measured(process.exitValue(), startedAt, endedAt, reapedChildrenCpuNanos() - cpuBefore);
+  }
+
+  /** Ends the process and what it started, if still running (a timeout, or the benchmark is stopped). */
+  private static void stop(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   /** {@code cutime + cstime} of this process. */

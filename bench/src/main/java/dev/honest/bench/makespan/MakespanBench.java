@@ -1,6 +1,7 @@
 package dev.honest.bench.makespan;
 
 import dev.honest.bench.standin.LatencyModel;
+import dev.honest.bench.standin.LatencyOptions;
 import dev.honest.bench.standin.Replica;
 import dev.honest.bench.standin.StandIn;
 import dev.honest.common.json.Json;
@@ -10,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
@@ -30,7 +33,7 @@ import tools.jackson.databind.JsonNode;
 @Command(name = "bench-makespan", mixinStandardHelpOptions = true,
     description = "Measures the local command's makespan against a timed Ollama stand-in (see README, Performance).")
 public final class MakespanBench implements Callable<Integer> {
-  /** Benchmark sizes: tasks, workers, replicas, and a latency that keeps each run to tens of seconds or minutes. */
+  /** Benchmark sizes; with the default latency a small run takes about a minute, a large one a few. */
   enum Size {
     SMALL(71, 12, 3, 3),
     LARGE(1000, 50, 10, 1);
@@ -49,12 +52,14 @@ public final class MakespanBench implements Callable<Integer> {
     }
   }
 
-  /** How the workers reach the replicas. */
+  /** How the workers run and reach the replicas. */
   enum Mode {
     /** The baseline: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
-    STICKY("fixed slices, one Service URL (connection-sticky)"),
-    /** Fixed slices, every replica's own URL: each worker takes them in turn, request by request. */
-    SPREAD("fixed slices, the replicas' URLs (round-robin per request)");
+    STICKY("fixed slices, a process per worker, one Service URL (connection-sticky)"),
+    /** Every replica's own URL: each worker takes them in turn, request by request. */
+    SPREAD("fixed slices, a process per worker, the replicas' URLs (round-robin per request)"),
+    /** Workers as threads of the launcher sharing one client: one JVM, each request to the least busy replica. */
+    INPROC("fixed slices, workers as threads in one JVM (--in-process), the replicas' URLs (least busy first)");
 
     final String description;
 
@@ -62,8 +67,9 @@ public final class MakespanBench implements Callable<Integer> {
       this.description = description;
     }
 
-    List<String> urls(StandIn standIn) {
-      return this == STICKY ? List.of(standIn.proxyUrl()) : standIn.replicaUrls();
+    List<String> arguments(StandIn standIn) {
+      String urls = String.join(",", this == STICKY ? List.of(standIn.proxyUrl()) : standIn.replicaUrls());
+      return this == INPROC ? List.of("--ollama-url", urls, "--in-process") : List.of("--ollama-url", urls);
     }
   }
 
@@ -75,7 +81,7 @@ public final class MakespanBench implements Callable<Integer> {
       description = "Sizes to run: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
   List<Size> sizes;
 
-  @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "STICKY,SPREAD",
+  @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "STICKY,SPREAD,INPROC",
       description = "Modes to run, each on a fresh stand-in: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
   List<Mode> modes;
 
@@ -83,13 +89,7 @@ public final class MakespanBench implements Callable<Integer> {
       description = "Chats each replica serves at once (OLLAMA_NUM_PARALLEL). Default: ${DEFAULT-VALUE}")
   int parallel;
 
-  @Option(names = "--prompt-us", paramLabel = "µs", defaultValue = "250",
-      description = "A slot's time per prompt token, in microseconds. Default: ${DEFAULT-VALUE}")
-  double promptMicros;
-
-  @Option(names = "--completion-us", paramLabel = "µs", defaultValue = "1250",
-      description = "A slot's time per completion token, in microseconds. Default: ${DEFAULT-VALUE}")
-  double completionMicros;
+  @Mixin LatencyOptions latencyOptions;
 
   @Option(names = "--repeat", paramLabel = "N",
       description = "Runs of each mode, with seeds --seed, --seed+1, ... Default: 3 for SMALL, 1 for LARGE")
@@ -121,9 +121,11 @@ public final class MakespanBench implements Callable<Integer> {
     }
     Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("bench-makespan-");
     out.println("Work directory: " + work);
+    // A copy, so that rebuilding the repository during a long benchmark does not change what it runs.
+    jar = Files.copy(jar, work.resolve("launcher.jar"), StandardCopyOption.REPLACE_EXISTING);
     out.printf(Locale.ROOT, "Machine: %d CPUs, Java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    LatencyModel latency = new LatencyModel(promptMicros, completionMicros);
+    LatencyModel latency = latencyOptions.model();
     boolean allCompleted = true;
     for (Size size : sizes) {
       Path sizeDir = work.resolve(size.name().toLowerCase(Locale.ROOT));
@@ -159,9 +161,9 @@ public final class MakespanBench implements Callable<Integer> {
     Path output = dir.resolve("out");
     try (StandIn standIn = StandIn.start(size.replicas, parallel, latency, runSeed, Duration.ofHours(2))) {
       List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar.toString(), "local",
-          "--ollama-url", String.join(",", mode.urls(standIn)),
           "--tasks", set.tasksFile().toString(), "--workspace", set.workspace().toString(),
           "--output", output.toString(), "--workers", Integer.toString(size.workers), "--timeout", "90m"));
+      command.addAll(mode.arguments(standIn));
       long cpuBefore = ownCpuNanos();
       ChildProcess.Measured run = ChildProcess.run(command, dir.resolve("launcher.log"), Duration.ofMinutes(100));
       double standInCpu = (ownCpuNanos() - cpuBefore) / 1e9;

@@ -45,28 +45,27 @@ final class WorkerProbe {
     List<String> ids = tasks.stream().map(TaskSpec::id).toList();
     List<Sample> samples = new ArrayList<>();
     try (Replica replica = new Replica(1, 64, new LatencyModel(0, 0), Replica.Service.SLEEP)) {
-      Path config = dir.resolve("config");
-      Plan plan = new Plan("probe", List.of(new WorkerSlice(1, "one", "k8s-worker-1", ids.subList(0, 1), 0),
-          new WorkerSlice(2, "all", "k8s-worker-2", ids, 0)));
-      ConfigLayout.write(config, WorkerConfig.defaults("probe", List.of(replica.url())), tasks, plan);
+      WorkerConfig config = WorkerConfig.defaults("probe", List.of(replica.url()));
       for (int round = 1; round <= rounds; round++) {
-        for (WorkerSlice slice : plan.workers()) {
+        for (List<String> slice : List.of(ids.subList(0, 1), ids)) {
+          // One plan per slice: a plan gives every task to one worker only.
+          Path configDir = dir.resolve("config-" + slice.size());
+          ConfigLayout.write(configDir, config, tasks,
+              new Plan("probe", List.of(new WorkerSlice(1, "probe", "k8s-worker-1", slice, 0))));
           List<String> command = new ArrayList<>(List.of(
               Path.of(System.getProperty("java.home"), "bin", "java").toString()));
           command.addAll(LocalRunner.WORKER_JVM_OPTIONS);
           command.addAll(List.of("-cp", launcherJar.toString(), LocalRunner.WORKER_MAIN, "--config-dir",
-              config.toString(), "--workspace", set.workspace().toString(), "--worker",
-              Integer.toString(slice.index())));
+              configDir.toString(), "--workspace", set.workspace().toString(), "--worker", "1"));
+          Path log = dir.resolve("worker-" + slice.size() + ".log");
           int before = replica.chats().size();
-          ChildProcess.Measured m = ChildProcess.run(command, dir.resolve("worker-" + slice.index() + ".log"),
-              Duration.ofMinutes(10));
+          ChildProcess.Measured m = ChildProcess.run(command, log, Duration.ofMinutes(10));
           if (m.exitCode() != 0) {
-            throw new IllegalStateException("probe worker " + slice.index() + " exited " + m.exitCode()
-                + "; see " + dir.resolve("worker-" + slice.index() + ".log"));
+            throw new IllegalStateException("probe worker exited " + m.exitCode() + "; see " + log);
           }
           List<Replica.Chat> chats = replica.chats().subList(before, replica.chats().size());
           long first = chats.stream().mapToLong(Replica.Chat::arrivedAt).min().orElseThrow();
-          samples.add(new Sample(slice.tasks().size(), chats.size(), (first - m.startedAt()) / 1e9,
+          samples.add(new Sample(slice.size(), chats.size(), (first - m.startedAt()) / 1e9,
               m.wallNanos() / 1e9, m.cpuNanos() / 1e9));
         }
       }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,13 +24,7 @@ public final class StandInMain implements Callable<Integer> {
   @Option(names = "--parallel", defaultValue = "1", description = "Slots per replica. Default: ${DEFAULT-VALUE}")
   int parallel;
 
-  @Option(names = "--prompt-us", defaultValue = "250",
-      description = "Slot time per prompt token, µs. Default: ${DEFAULT-VALUE}")
-  double promptMicros;
-
-  @Option(names = "--completion-us", defaultValue = "1250",
-      description = "Slot time per completion token, µs. Default: ${DEFAULT-VALUE}")
-  double completionMicros;
+  @Mixin LatencyOptions latency;
 
   @Option(names = "--lifetime-seconds", defaultValue = "600",
       description = "Stops serving after this long. Default: ${DEFAULT-VALUE}")
@@ -45,7 +40,7 @@ public final class StandInMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (StandIn standIn = StandIn.start(replicas, parallel, new LatencyModel(promptMicros, completionMicros), seed,
+    try (StandIn standIn = StandIn.start(replicas, parallel, latency.model(), seed,
         Duration.ofSeconds(lifetimeSeconds))) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> print(out, standIn)));
       out.println("proxy (sticky): " + standIn.proxyUrl());

@@ -85,6 +85,9 @@ public final class StickyProxy implements AutoCloseable {
       connections.incrementAndGet(chosen);
       Socket backend = new Socket();
       try {
+        // kube-proxy forwards packets in the kernel; these sockets must not add Nagle's delay.
+        client.setTcpNoDelay(true);
+        backend.setTcpNoDelay(true);
         backend.connect(backends.get(chosen), CONNECT_TIMEOUT_MS);
       } catch (IOException e) {
         closeQuietly(client);

@@ -46,6 +46,12 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Ollama base URL(s), e.g. http://localhost:11434; several are used in turn.")
   List<String> ollamaUrls;
 
+  @Option(names = "--in-process",
+      description = {"Run the workers as threads of the launcher's JVM instead of one process each: one JVM start"
+          + " instead of one per worker, and one Ollama client that sends each request to the URL with the fewest"
+          + " requests in flight. Default: a process per worker, as a pod runs it."})
+  boolean inProcess;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -85,7 +91,8 @@ public final class LocalCommand implements Callable<Integer> {
     SigningKey key = SigningKey.generate();
     Instant start = Instant.now();
     List<WorkerOutcome> outcomes = plan.workers().isEmpty() ? List.of()
-        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key, out).run(plan).outcomes();
+        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key, inProcess, out).run(plan)
+            .outcomes();
     return Outputs.finish(out, plan, tasks, outcomes, start, Instant.now(), task.output, prices,
         new RunSigner(key, runId, options), carried);
   }

@@ -1,25 +1,38 @@
 package dev.honest.launcher.local;
 
+import dev.honest.common.config.ConfigException;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.proof.SigningKey;
+import dev.honest.common.exit.ExitCode;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
+import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.progress.Progress;
 import dev.honest.launcher.progress.ProgressPrinter;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
+import dev.honest.worker.WorkerMain;
+import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.run.SliceRunner;
+import dev.honest.worker.run.WorkerIdentity;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +41,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a plan's workers as local processes: the real worker, with the same configuration layout a
- * pod gets ({@link ConfigLayout} in {@code configDir}, task files in {@code workspace}). Each
- * worker's output streams into {@code k8s-worker-N-log.txt} as it is written, and its result lines
- * drive the progress line.
+ * Runs a plan's workers on this machine: the real worker, with the same configuration layout a pod
+ * gets ({@link ConfigLayout} in {@code configDir}, task files in {@code workspace}). Each worker's
+ * output streams into {@code k8s-worker-N-log.txt} as it is written, and its result lines drive the
+ * progress line.
+ *
+ * <p>By default each worker is a process of its own, as in a pod. In process mode ({@code
+ * inProcess}) each is a thread of this JVM running the same {@link SliceRunner} on the same files,
+ * and all share one {@link OllamaClient}: one JVM start instead of one per worker (each costs
+ * seconds of CPU), and each request goes to the Ollama URL with the fewest requests in flight.
  *
  * <p>The run's private key reaches the workers as a file only its owner can read, in a directory
  * only its owner can enter ({@code HONEST_SIGNING_KEY}); both are deleted when the workers have
- * ended, and on the launcher's exit should it be interrupted.
+ * ended, and on the launcher's exit should it be interrupted. Threads are handed the key itself.
  */
 public final class LocalRunner {
   /** The worker's entry point, run from the launcher's own class path. */
@@ -43,22 +61,29 @@ public final class LocalRunner {
   /** The JVM options of each worker process: small, quick to start, like the image's. */
   public static final List<String> WORKER_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1");
+  private static final String NODE = "localhost";
 
   private final Path configDir;
   private final Path workspace;
   private final Path outputDir;
   private final Duration timeout;
   private final SigningKey key;
+  private final boolean inProcess;
   private final PrintWriter out;
 
-  /** @param key the run's signing key, handed to the workers */
+  /**
+   * @param key the run's signing key, handed to the workers
+   * @param inProcess run the workers as threads of this JVM instead of processes
+   */
   public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, SigningKey key,
+      boolean inProcess,
       PrintWriter out) {
     this.configDir = configDir;
     this.workspace = workspace;
     this.outputDir = outputDir;
     this.timeout = timeout;
     this.key = key;
+    this.inProcess = inProcess;
     this.out = out;
   }
 
@@ -85,12 +110,13 @@ public final class LocalRunner {
   private Result run(Plan plan, Path keyFile) throws IOException, InterruptedException {
     long started = System.nanoTime();
     List<Worker> workers = new ArrayList<>();
-    Thread killer = new Thread(() -> workers.forEach(w -> w.process.destroyForcibly()), "local-workers-shutdown");
+    Thread killer = new Thread(() -> workers.forEach(Worker::kill), "local-workers-shutdown");
     Runtime.getRuntime().addShutdownHook(killer);
     Set<String> done = ConcurrentHashMap.newKeySet();
     try {
+      InProcess shared = inProcess ? InProcess.read(configDir) : null;
       for (WorkerSlice slice : plan.workers()) {
-        workers.add(start(slice, keyFile, done));
+        workers.add(shared == null ? startProcess(slice, keyFile, done) : startThread(slice, shared, done));
       }
       boolean timedOut = false;
       try (ProgressPrinter progress = new ProgressPrinter(out,
@@ -98,7 +124,7 @@ public final class LocalRunner {
         long deadline = started + timeout.toNanos();
         for (Worker w : workers) {
           long left = deadline - System.nanoTime();
-          if (!w.process.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+          if (!w.waitFor(Math.max(0, left))) {
             timedOut = true;
             break;
           }
@@ -106,26 +132,30 @@ public final class LocalRunner {
         if (timedOut) {
           out.println("⏱ Timeout of " + timeout.toSeconds() + "s reached: stopping the workers still running.");
           for (Worker w : workers) {
-            if (w.process.isAlive()) {
+            if (w.isAlive()) {
               w.killedByTimeout = true;
-              w.process.destroy();
+              w.stop();
             }
           }
           for (Worker w : workers) {
-            if (!w.process.waitFor(10, TimeUnit.SECONDS)) {
-              w.process.destroyForcibly().waitFor();
+            if (!w.waitFor(TimeUnit.SECONDS.toNanos(10))) {
+              w.kill();
+              w.waitFor(TimeUnit.SECONDS.toNanos(10));
             }
           }
+        }
+        // Every line read before the last progress line: a worker can end before its last lines are read.
+        for (Worker w : workers) {
+          w.reader.join();
         }
       }
       List<WorkerOutcome> outcomes = new ArrayList<>();
       for (Worker w : workers) {
-        w.reader.join();
         outcomes.add(w.outcome());
       }
       return new Result(outcomes, timedOut);
     } finally {
-      workers.forEach(w -> w.process.destroyForcibly());
+      workers.forEach(Worker::kill);
       try {
         Runtime.getRuntime().removeShutdownHook(killer);
       } catch (IllegalStateException shuttingDown) {
@@ -139,9 +169,9 @@ public final class LocalRunner {
     int ok = 0;
     int bad = 0;
     for (Worker w : workers) {
-      if (w.process.isAlive()) {
+      if (w.isAlive()) {
         active++;
-      } else if (w.process.exitValue() == 0) {
+      } else if (w.exitCode() == 0) {
         ok++;
       } else {
         bad++;
@@ -150,7 +180,7 @@ public final class LocalRunner {
     return new Progress(active, ok, bad, Duration.ofNanos(System.nanoTime() - started), done.size(), total);
   }
 
-  private Worker start(WorkerSlice slice, Path keyFile, Set<String> done) throws IOException {
+  private Worker startProcess(WorkerSlice slice, Path keyFile, Set<String> done) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(WORKER_JVM_OPTIONS);
@@ -159,37 +189,98 @@ public final class LocalRunner {
     pb.environment().put("HONEST_CONFIG_DIR", configDir.toAbsolutePath().toString());
     pb.environment().put("HONEST_WORKSPACE", workspace.toAbsolutePath().toString());
     pb.environment().put("HONEST_WORKER_INDEX", Integer.toString(slice.index()));
-    pb.environment().put("HONEST_POD_NAME", "local-worker-" + slice.index());
-    pb.environment().put("HONEST_NODE_NAME", "localhost");
+    pb.environment().put("HONEST_POD_NAME", podName(slice));
+    pb.environment().put("HONEST_NODE_NAME", NODE);
     pb.environment().put("HONEST_SIGNING_KEY", keyFile.toAbsolutePath().toString());
     pb.redirectErrorStream(true);
-    Path logFile = outputDir.resolve(ResultsFiles.logFileName(slice.index()));
-    Worker w = new Worker(slice, pb.start(), System.nanoTime());
-    w.reader = new Thread(() -> w.pump(logFile, done), "worker-" + slice.index() + "-log");
-    w.reader.start();
+    ProcessWorker w = new ProcessWorker(slice, pb.start());
+    w.startReading(w.process.getInputStream(), outputDir.resolve(ResultsFiles.logFileName(slice.index())), done);
     return w;
   }
 
-  private static final class Worker {
+  private Worker startThread(WorkerSlice slice, InProcess shared, Set<String> done) throws IOException {
+    List<TaskSpec> tasks;
+    try {
+      tasks = WorkerMain.sliceTasks(shared.plan, shared.tasks, slice.index());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("the run's own configuration is inconsistent: " + e.getMessage(), e);
+    }
+    PipedInputStream output = new PipedInputStream(64 * 1024);
+    PrintStream print = new PrintStream(new PipedOutputStream(output), true, StandardCharsets.UTF_8);
+    ThreadWorker w = new ThreadWorker(slice, print);
+    w.thread = new Thread(() -> {
+      try (print) {
+        WorkerIdentity identity = new WorkerIdentity(slice.index(), podName(slice), NODE);
+        w.exit = new SliceRunner(shared.config, workspace, shared.ollama, identity, key, print, Clock.systemUTC())
+            .run(tasks).code();
+      } catch (RuntimeException | Error e) {
+        // What WorkerMain does with an unexpected failure: report it, exit 4.
+        print.println("[worker-" + slice.index() + "] internal error: " + e);
+        e.printStackTrace(print);
+        w.exit = ExitCode.INTERNAL.code();
+      }
+    }, podName(slice));
+    w.thread.setDaemon(true);
+    w.startReading(output, outputDir.resolve(ResultsFiles.logFileName(slice.index())), done);
+    w.thread.start();
+    return w;
+  }
+
+  private static String podName(WorkerSlice slice) {
+    return "local-worker-" + slice.index();
+  }
+
+  /** What the worker threads share: the configuration as a worker reads it, and one Ollama client. */
+  private record InProcess(WorkerConfig config, Plan plan, List<TaskSpec> tasks, OllamaClient ollama) {
+    static InProcess read(Path configDir) {
+      try {
+        WorkerConfig config = ConfigLayout.readConfig(configDir);
+        return new InProcess(config, ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir),
+            OllamaClient.create(config));
+      } catch (ConfigException e) {
+        throw new IllegalStateException("cannot read back the run's configuration: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** One local worker: a process or a thread, its output and how it ended. */
+  private abstract static class Worker {
     final WorkerSlice slice;
-    final Process process;
-    final long startedAt;
+    final long startedAt = System.nanoTime();
     final StringBuilder log = new StringBuilder();
     volatile boolean killedByTimeout;
     volatile long endedAt;
     volatile String readError;
     Thread reader;
 
-    Worker(WorkerSlice slice, Process process, long startedAt) {
+    Worker(WorkerSlice slice) {
       this.slice = slice;
-      this.process = process;
-      this.startedAt = startedAt;
+    }
+
+    abstract boolean isAlive();
+
+    /** Waits up to {@code nanos}; true when the worker has ended. */
+    abstract boolean waitFor(long nanos) throws InterruptedException;
+
+    /** Asks the worker to stop. */
+    abstract void stop();
+
+    /** Stops the worker at once, if it still runs. */
+    abstract void kill();
+
+    /** Its exit code; null while it runs. */
+    abstract Integer exitCode();
+
+    abstract String pod();
+
+    void startReading(InputStream output, Path logFile, Set<String> done) {
+      reader = new Thread(() -> pump(output, logFile, done), "worker-" + slice.index() + "-log");
+      reader.start();
     }
 
     /** Copies the worker's output, line by line, to its log file and notes each finished task. */
-    void pump(Path logFile, Set<String> done) {
-      try (BufferedReader in = new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    private void pump(InputStream output, Path logFile, Set<String> done) {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
           Writer file = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
         String line;
         while ((line = in.readLine()) != null) {
@@ -215,17 +306,104 @@ public final class LocalRunner {
     }
 
     WorkerOutcome outcome() {
-      int exit = process.exitValue();
-      String reason = killedByTimeout ? "DeadlineExceeded" : exit == 0 ? "Completed" : "Error";
+      Integer exit = exitCode();
+      boolean ok = exit != null && exit == 0;
+      String reason = killedByTimeout ? "DeadlineExceeded" : ok ? "Completed" : "Error";
       String message = readError == null ? null : "log read failed: " + readError;
-      PodOutcome pod = new PodOutcome("local-worker-" + slice.index() + "-" + process.pid(), "localhost", exit,
-          reason, message);
+      PodOutcome pod = new PodOutcome(pod(), NODE, exit, reason, message);
       String text;
       synchronized (log) {
         text = log.toString();
       }
-      return new WorkerOutcome(slice.index(), slice.job(), exit == 0 ? "succeeded" : "failed",
-          exit == 0 ? null : reason, List.of(pod), text, (endedAt - startedAt) / 1_000_000);
+      return new WorkerOutcome(slice.index(), slice.job(), ok ? "succeeded" : "failed",
+          ok ? null : reason, List.of(pod), text, (endedAt - startedAt) / 1_000_000);
+    }
+  }
+
+  private static final class ProcessWorker extends Worker {
+    final Process process;
+
+    ProcessWorker(WorkerSlice slice, Process process) {
+      super(slice);
+      this.process = process;
+    }
+
+    @Override
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    @Override
+    boolean waitFor(long nanos) throws InterruptedException {
+      return process.waitFor(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    void stop() {
+      process.destroy();
+    }
+
+    @Override
+    void kill() {
+      process.destroyForcibly();
+    }
+
+    @Override
+    Integer exitCode() {
+      return process.isAlive() ? null : process.exitValue();
+    }
+
+    @Override
+    String pod() {
+      return podName(slice) + "-" + process.pid();
+    }
+  }
+
+  private static final class ThreadWorker extends Worker {
+    final PrintStream output;
+    Thread thread;
+    volatile Integer exit;
+
+    ThreadWorker(WorkerSlice slice, PrintStream output) {
+      super(slice);
+      this.output = output;
+    }
+
+    @Override
+    boolean isAlive() {
+      return thread.isAlive();
+    }
+
+    @Override
+    boolean waitFor(long nanos) throws InterruptedException {
+      TimeUnit.NANOSECONDS.timedJoin(thread, nanos);
+      return !thread.isAlive();
+    }
+
+    /**
+     * A thread cannot be killed. Its output is closed first, so its log ends there and its unfinished
+     * tasks get no record (worker_lost, as for a killed process), then it is interrupted so that it
+     * stops sending requests; it is a daemon, so it does not keep the JVM alive either way.
+     */
+    @Override
+    void stop() {
+      output.close();
+      thread.interrupt();
+    }
+
+    @Override
+    void kill() {
+      stop();
+    }
+
+    @Override
+    Integer exitCode() {
+      return thread.isAlive() ? null : exit;
+    }
+
+    @Override
+    String pod() {
+      return podName(slice);
     }
   }
 }

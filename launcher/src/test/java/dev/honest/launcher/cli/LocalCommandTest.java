@@ -31,8 +31,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The whole pipeline without a cluster: plan, real worker processes, logs, aggregation. */
+/** The whole pipeline without a cluster: plan, real workers (processes or threads), logs, aggregation. */
 class LocalCommandTest {
   private final OllamaStandIn ollama = new OllamaStandIn();
   @TempDir Path out;
@@ -57,10 +59,20 @@ class LocalCommandTest {
     }
   }
 
-  @Test
-  void everyExampleTaskEndsCompletedWithProofThatMatchesWhatTheServerSent() throws Exception {
+  /** The same arguments, with {@code --in-process} added when {@code inProcess}. */
+  private Cli local(boolean inProcess, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of(extra));
+    if (inProcess) {
+      args.add("--in-process");
+    }
+    return local(args.toArray(String[]::new));
+  }
+
+  @ParameterizedTest(name = "in process: {0}")
+  @ValueSource(booleans = {false, true})
+  void everyExampleTaskEndsCompletedWithProofThatMatchesWhatTheServerSent(boolean inProcess) throws Exception {
     List<Path> keyDirsBefore = signingKeyDirs();
-    Cli cli = local("--workers", "4");
+    Cli cli = local(inProcess, "--workers", "4");
 
     assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
     ClusterResults r = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
@@ -94,6 +106,7 @@ class LocalCommandTest {
     TaskRecord big = r.tasks().stream().filter(t -> t.id().equals("T-033")).findFirst().orElseThrow();
     assertThat(big.calls().size()).as("the 76 KB file is sent in chunks").isGreaterThan(3);
     assertThat(r.tasks().stream().filter(t -> !t.changes().isEmpty()).count()).isPositive();
+    assertThat(r.tasks()).allSatisfy(t -> assertThat(t.pod()).startsWith("local-worker-" + t.worker()));
 
     // Signed, checkable offline, and the private key gone with the workers.
     assertThat(r.attestation().treeSize()).isEqualTo(71);
@@ -151,13 +164,14 @@ class LocalCommandTest {
     assertThat(apply.exitCode).isEqualTo(apply.out().lines().anyMatch(l -> l.startsWith("refused ")) ? 1 : 0);
   }
 
-  @Test
-  void aTaskOllamaRefusesIsFailedWithTheReasonAndTheRunExits1() throws Exception {
+  @ParameterizedTest(name = "in process: {0}")
+  @ValueSource(booleans = {false, true})
+  void aTaskOllamaRefusesIsFailedWithTheReasonAndTheRunExits1(boolean inProcess) throws Exception {
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("Draft a secure coding checklist for the team"))
         .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json; charset=utf-8")
             .withBody("{\"error\":\"invalid options\"}")));
 
-    Cli cli = local("--workers", "3");
+    Cli cli = local(inProcess, "--workers", "3");
 
     assertThat(cli.exitCode).as(cli.err()).isEqualTo(1);
     ClusterResults r = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
@@ -166,6 +180,24 @@ class LocalCommandTest {
     assertThat(failed.id()).isEqualTo("T-060");
     assertThat(failed.error().errorClass()).isEqualTo("bad_request");
     assertThat(cli.out()).contains("failed T-060 [bad_request]");
+  }
+
+  @Test
+  void inProcessWorkersStoppedByTheTimeoutLeaveTheirUnfinishedTasksLost() throws Exception {
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
+        .willReturn(aResponse().withFixedDelay(60_000).withStatus(500)));
+
+    Cli cli = local(true, "--workers", "2", "--timeout", "3s");
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(1);
+    assertThat(cli.out()).contains("Timeout of 3s reached");
+    ClusterResults r = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
+    assertThat(r.completedTasks()).isZero();
+    assertThat(r.tasks()).allSatisfy(t -> {
+      assertThat(t.error().errorClass()).isEqualTo("worker_lost");
+      assertThat(t.error().message()).contains("DeadlineExceeded");
+    });
+    assertThat(r.workers()).allSatisfy(w -> assertThat(w.reason()).isEqualTo("DeadlineExceeded"));
   }
 
   @Test

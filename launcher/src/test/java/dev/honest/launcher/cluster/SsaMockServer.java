@@ -97,7 +97,13 @@ final class SsaMockServer implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // Under heavy load the mock's Vert.x server can take longer than its fixed 10 s to close a
+      // followed log stream; the test's assertions have all run by then, so only say so.
+      System.err.println("SsaMockServer: " + e.getMessage() + " (ignored at teardown)");
+    }
   }
 
   private static String logPath(String namespace, String pod) {

@@ -35,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -47,8 +46,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Every HTTP attempt of a chat becomes a {@link CallRecord} with the hashes of the exact bytes sent and
  * received, whether it succeeded or not. Transient failures (no connection, timeout, 5xx, 429, a body that is not
  * Ollama's JSON, a broken stream) are retried with exponential backoff and full jitter up to
- * {@link WorkerConfig#maxAttempts()}; 400 and 404 never are. Each attempt goes to the next base URL
- * (round-robin), so a retry also moves away from a failing server.
+ * {@link WorkerConfig#maxAttempts()}; 400 and 404 never are. Each attempt goes to the base URL with the
+ * fewest of this client's chats in flight, in turn among equals ({@link ServerChoice}: round-robin for one
+ * chat at a time, from a random first URL), and a retry always moves away from the server that just failed.
  *
  * <p>Thread-safe: one instance serves concurrent chats, provided the injected {@link RandomGenerator} is
  * safe for concurrent use ({@link java.util.Random} is).
@@ -71,7 +71,7 @@ public final class OllamaClient {
   private final HttpClient http;
   private final Sleeper sleeper;
   private final RandomGenerator random;
-  private final AtomicInteger nextUrl = new AtomicInteger();
+  private final ServerChoice servers;
   private final Map<String, ModelInfo> checkedModels = new ConcurrentHashMap<>();
 
   /**
@@ -88,6 +88,7 @@ public final class OllamaClient {
   OllamaClient(
       WorkerConfig config, Duration requestTimeout, HttpClient http, Sleeper sleeper, RandomGenerator random) {
     this.baseUrls = config.llmUrls().stream().map(url -> url.replaceAll("/+$", "")).toList();
+    this.servers = new ServerChoice(baseUrls.size(), baseUrls.size() == 1 ? 0 : (int) random.nextLong(baseUrls.size()));
     this.options = optionsNode(config.options());
     this.keepAlive = keepAliveNode(config.keepAlive());
     this.requestTimeout = requestTimeout;
@@ -122,9 +123,16 @@ public final class OllamaClient {
     String requestSha256 = Hashes.sha256Hex(body);
     List<CallRecord> calls = new ArrayList<>();
     try {
+      int server = -1;
       for (int attempt = 1; ; attempt++) {
-        String url = baseUrls.get(Math.floorMod(nextUrl.getAndIncrement(), baseUrls.size()));
-        Attempt outcome = attempt(request, url, body, requestSha256);
+        server = servers.acquire(server);
+        String url = baseUrls.get(server);
+        Attempt outcome;
+        try {
+          outcome = attempt(request, url, body, requestSha256);
+        } finally {
+          servers.release(server);
+        }
         calls.add(outcome.call());
         if (outcome.reply() != null) {
           ParsedReply reply = outcome.reply();
