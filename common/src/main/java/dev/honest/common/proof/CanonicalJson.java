@@ -137,6 +137,10 @@ public final class CanonicalJson {
     if (node.isInt() || node.isShort()) {
       return Integer.toString(node.intValue());
     }
+    // A long within ±2^53 is its own shortest double form (durations, sizes): skip the exact check below.
+    if (node.isLong() && node.longValue() >= -MAX_SAFE_INTEGER && node.longValue() <= MAX_SAFE_INTEGER) {
+      return Long.toString(node.longValue());
+    }
     // Long, BigInteger and BigDecimal: written as the double they denote, so only when that is exact.
     BigDecimal value = node.decimalValue();
     double asDouble = value.doubleValue();

@@ -57,6 +57,16 @@ public record Statement(List<Subject> subject, String predicateType, JsonNode pr
 
   /** The statement as JSON, members named as in-toto names them. */
   public ObjectNode toJson() {
+    return json(predicate.deepCopy());
+  }
+
+  /** The RFC 8785 canonical bytes of {@link #toJson()}: the DSSE payload, and what chains and trees hash. */
+  public byte[] canonicalBytes() {
+    // Only read here, so the predicate needs no copy.
+    return CanonicalJson.canonicalize(json(predicate));
+  }
+
+  private ObjectNode json(JsonNode predicateNode) {
     ObjectNode json = Json.mapper().createObjectNode();
     json.put("_type", TYPE);
     ArrayNode subjects = json.putArray("subject");
@@ -67,13 +77,8 @@ public record Statement(List<Subject> subject, String predicateType, JsonNode pr
       s.digest().forEach(digest::put);
     }
     json.put("predicateType", predicateType);
-    json.set("predicate", predicate.deepCopy());
+    json.set("predicate", predicateNode);
     return json;
-  }
-
-  /** The RFC 8785 canonical bytes of {@link #toJson()}: the DSSE payload, and what chains and trees hash. */
-  public byte[] canonicalBytes() {
-    return CanonicalJson.canonicalize(toJson());
   }
 
   /** Reads a statement, strictly: exactly the in-toto members, each valid. */

@@ -209,6 +209,8 @@ class CanonicalJsonTest {
         .hasMessageContaining("2^53");
     assertThatThrownBy(() -> CanonicalJson.canonicalize(NODES.numberNode(Long.MAX_VALUE)))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CanonicalJson.canonicalize(NODES.numberNode(Long.MIN_VALUE)))
+        .hasMessageContaining("would be written as -9223372036854776000");
     assertThatThrownBy(() -> CanonicalJson.canonicalize(NODES.numberNode(BigInteger.TWO.pow(68))))
         .hasMessageContaining("295147905179352825856");
   }

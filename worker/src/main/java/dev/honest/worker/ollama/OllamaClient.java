@@ -98,17 +98,24 @@ public final class OllamaClient {
     this.random = random;
   }
 
-  /** A client with a real HTTP client, real sleeps and a thread-safe random jitter. */
+  /**
+   * A client with a real HTTP client (without TLS when every URL is plain http, see {@link NoTls}),
+   * real sleeps and a thread-safe random jitter.
+   */
   public static OllamaClient create(WorkerConfig config) {
-    return new OllamaClient(config, defaultHttpClient(), Sleeper.SYSTEM, new Random());
+    return new OllamaClient(config, NoTls.whenAllPlainHttp(config.llmUrls(), httpClientBuilder()).build(),
+        Sleeper.SYSTEM, new Random());
+  }
+
+  static HttpClient defaultHttpClient() {
+    return httpClientBuilder().build();
   }
 
   /** HTTP/1.1 only: Ollama serves plain HTTP/1.1, so the JDK's default h2c upgrade attempt is pointless. */
-  static HttpClient defaultHttpClient() {
+  private static HttpClient.Builder httpClientBuilder() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .build();
+        .connectTimeout(CONNECT_TIMEOUT);
   }
 
   /**

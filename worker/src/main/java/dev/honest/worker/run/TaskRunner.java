@@ -53,6 +53,8 @@ import tools.jackson.databind.JsonNode;
 public final class TaskRunner {
   /** How often a file's chunk budget is halved when Ollama reports the prompt filled the context. */
   static final int MAX_RESPLITS = 2;
+  /** Input files up to this size are read once and hashed in memory; larger ones are streamed first. */
+  static final long READ_ONCE_BYTES = 16L << 20;
 
   private final WorkerConfig config;
   private final Path workspace;
@@ -132,13 +134,23 @@ public final class TaskRunner {
         throw new TaskFailure(new TaskError("input_error", problem.get()));
       }
       Path file = workspace.resolve(path);
-      // Hashed as a stream first, so a large binary file is never held in memory.
-      FileDigest d = Hashes.digest(file);
+      byte[] bytes = null;
+      FileDigest d;
+      if (Files.size(file) <= READ_ONCE_BYTES) {
+        // One read: the hashes are those of the very bytes the prompts are made of.
+        bytes = Files.readAllBytes(file);
+        d = Hashes.digest(bytes);
+      } else {
+        // Hashed as a stream first, so a large binary file is never held in memory.
+        d = Hashes.digest(file);
+      }
       a.inputs.add(new InputFile(path, d.bytes(), d.md5(), d.sha256(), d.binary()));
       if (!d.binary()) {
-        byte[] bytes = Files.readAllBytes(file);
-        if (!Hashes.sha256Hex(bytes).equals(d.sha256())) {
-          throw new TaskFailure(new TaskError("input_error", path + " changed while it was being read"));
+        if (bytes == null) {
+          bytes = Files.readAllBytes(file);
+          if (!Hashes.sha256Hex(bytes).equals(d.sha256())) {
+            throw new TaskFailure(new TaskError("input_error", path + " changed while it was being read"));
+          }
         }
         texts.put(path, new String(bytes, StandardCharsets.UTF_8));
       }

@@ -1,0 +1,344 @@
+package dev.honest.bench.worker;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.honest.bench.worker.TaskCosts.Spread;
+import dev.honest.bench.worker.TaskCosts.TaskCost;
+import dev.honest.common.task.TaskSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The worker's own costs against issue 6's targets, each printed beside its target with {@code ok}
+ * or {@code MISSED}: the time per task outside the LLM calls (the real worker over the examples'
+ * tasks, against a stand-in that answers at once), hashing against {@code sha256sum}, and the time
+ * from a worker's start to its first request, as a host process and as the container image. Run it
+ * with {@code scripts/bench-worker}; it is never part of {@code mvn verify}.
+ */
+@Command(name = "bench-worker", mixinStandardHelpOptions = true,
+    description = "Measures the worker's per-task overhead, hashing and start-up (see README, Performance).")
+public final class WorkerBench implements Callable<Integer> {
+  static final double OVERHEAD_TARGET_MS = 5;
+  static final double HASH_TARGET_RATIO = 0.80;
+  static final double START_TARGET_S = 1.0;
+
+  enum Section { OVERHEAD, HASHING, START }
+
+  @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".",
+      description = "Repository root: worker/target/worker.jar, worker/pom.xml and examples/. Default: ${DEFAULT-VALUE}")
+  Path repo;
+
+  @Option(names = "--section", split = ",", paramLabel = "SECTION", defaultValue = "OVERHEAD,HASHING,START",
+      description = "What to measure: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+  List<Section> sections;
+
+  @Option(names = "--flags", paramLabel = "FLAGS",
+      description = "The worker's JVM flags, space-separated. Default: the image's, from worker/pom.xml")
+  String flags;
+
+  @Option(names = "--also-flags", paramLabel = "FLAGS",
+      description = "Another set of JVM flags to measure beside the worker's (repeatable), e.g. to compare options")
+  List<String> alsoFlags = new ArrayList<>();
+
+  @Option(names = "--max-file-kib", defaultValue = "64",
+      description = "Only tasks whose files are all this small. Default: ${DEFAULT-VALUE}")
+  int maxFileKib;
+
+  @Option(names = "--cold-runs", defaultValue = "3", description = "Fresh worker processes. Default: ${DEFAULT-VALUE}")
+  int coldRuns;
+
+  @Option(names = "--warm-runs", defaultValue = "10",
+      description = "Runs of the slice in one JVM; the last is measured. Default: ${DEFAULT-VALUE}")
+  int warmRuns;
+
+  @Option(names = "--hash-mib", defaultValue = "256", description = "Size of the hashed file. Default: ${DEFAULT-VALUE}")
+  int hashMib;
+
+  @Option(names = "--hash-passes", defaultValue = "4",
+      description = "Passes of Hashes.digest in one fresh JVM (the first is cold). Default: ${DEFAULT-VALUE}")
+  int hashPasses;
+
+  @Option(names = "--starts", defaultValue = "5", description = "Worker starts per variant. Default: ${DEFAULT-VALUE}")
+  int starts;
+
+  @Option(names = "--image", paramLabel = "NAME",
+      description = "Also start this worker image (in podman's storage) under podman, e.g. localhost/honest-worker:ci")
+  String image;
+
+  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where fixtures and logs go. Default: a new temporary directory")
+  Path workDir;
+
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+  private boolean allMet = true;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WorkerBench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path workerJar = repo.resolve("worker/target/worker.jar").toAbsolutePath();
+    if (!Files.isRegularFile(workerJar)) {
+      throw new IllegalArgumentException(workerJar + " not found: build it with mvn -B package -DskipTests");
+    }
+    Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("bench-worker-");
+    List<List<String>> flagSets = new ArrayList<>();
+    flagSets.add(flags != null ? split(flags) : imageFlags(repo.resolve("worker/pom.xml")));
+    alsoFlags.forEach(f -> flagSets.add(split(f)));
+    out.printf(Locale.ROOT, "bench-worker on %d CPUs (%s), Java %s, %s; work directory %s%n",
+        Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS), work);
+    out.println("Worker JVM flags: " + String.join(" ", flagSets.get(0))
+        + (flags == null ? " (the image's, from worker/pom.xml)" : ""));
+    try (RecordingOllama ollama = new RecordingOllama()) {
+      Fixture fixture = Fixture.write(repo.resolve("examples/excel-tasks-extracted.json"),
+          repo.resolve("examples/shop-app"), maxFileKib * 1024L, work.resolve("fixture"), ollama.url());
+      out.printf(Locale.ROOT, "Tasks: %d of the %d in examples/ have every file <= %d KiB (%d left out)%n",
+          fixture.tasks().size(), fixture.tasks().size() + fixture.skipped(), maxFileKib, fixture.skipped());
+      Path logs = Files.createDirectories(work.resolve("logs"));
+      if (sections.contains(Section.OVERHEAD)) {
+        overhead(new OverheadProbe(ollama, logs), fixture, flagSets, workerJar);
+      }
+      if (sections.contains(Section.HASHING)) {
+        hashing(work, flagSets);
+      }
+      if (sections.contains(Section.START)) {
+        start(new StartProbe(ollama, logs), fixture, flagSets, workerJar);
+      }
+    }
+    out.println(allMet ? "All targets met." : "Some targets MISSED (see above).");
+    return allMet ? 0 : 1;
+  }
+
+  private void overhead(OverheadProbe probe, Fixture fixture, List<List<String>> flagSets, Path workerJar)
+      throws Exception {
+    List<TaskSpec> tasks = fixture.tasks();
+    Path configDir = fixture.configDir("all", tasks);
+    out.printf(Locale.ROOT, "%n== Per-task overhead outside the LLM calls, %d tasks (target: median <= %.0f ms) ==%n",
+        tasks.size(), OVERHEAD_TARGET_MS);
+    out.println("  window: from the previous task's signed statement (or Ollama's model list) to this task's;"
+        + " minus the time the stand-in held its chats");
+    for (int i = 0; i < flagSets.size(); i++) {
+      List<String> java = java(flagSets.get(i));
+      out.println(" flags: " + String.join(" ", flagSets.get(i)) + "   load " + load());
+      List<Long> cold = new ArrayList<>();
+      List<Long> coldCpu = new ArrayList<>();
+      List<String> firsts = new ArrayList<>();
+      for (int run = 1; run <= coldRuns; run++) {
+        List<String> command = new ArrayList<>(java);
+        command.addAll(List.of("-jar", workerJar.toString()));
+        command.addAll(fixture.workerArguments(configDir));
+        List<TaskCost> costs = probe.cold(command, tasks.size(), "overhead-" + i + "-cold-" + run);
+        costs.forEach(c -> cold.add(c.overheadNanos()));
+        costs.stream().filter(c -> c.cpuNanos() >= 0).forEach(c -> coldCpu.add(c.cpuNanos()));
+        firsts.add(String.format(Locale.ROOT, "%.0f", costs.get(0).overheadNanos() / 1e6));
+      }
+      Spread c = Spread.ofNanos(cold);
+      out.printf(Locale.ROOT, "  cold, %d fresh processes: median %.1f ms, p90 %.1f ms, max %.0f ms (the first task"
+              + " of each process: %s ms)  %s; CPU per task: median %.1f ms%n", coldRuns, c.medianMs(), c.p90Ms(),
+          c.maxMs(), String.join(", ", firsts), verdict(c.medianMs() <= OVERHEAD_TARGET_MS),
+          Spread.ofNanos(coldCpu).medianMs());
+      List<TaskCost> warm = probe.warm(java, benchJar(), fixture.workerArguments(configDir), warmRuns, tasks.size(),
+          "overhead-" + i + "-warm");
+      Spread w = Spread.ofNanos(warm.stream().map(TaskCost::overheadNanos).toList());
+      out.printf(Locale.ROOT, "  warm, the last of %d runs in one JVM: median %.1f ms, p90 %.1f ms, max %.1f ms  %s;"
+              + " CPU per task: median %.1f ms%n", warmRuns, w.medianMs(), w.p90Ms(), w.maxMs(),
+          verdict(w.medianMs() <= OVERHEAD_TARGET_MS),
+          // The first task's CPU window would reach back into the run before it.
+          Spread.ofNanos(warm.subList(1, warm.size()).stream().map(TaskCost::cpuNanos).toList()).medianMs());
+    }
+  }
+
+  private void hashing(Path work, List<List<String>> flagSets) throws Exception {
+    Path file = work.resolve("hash-input.bin");
+    byte[] block = new byte[1 << 20];
+    new Random(1).nextBytes(block);
+    try (var stream = Files.newOutputStream(file)) {
+      for (int i = 0; i < hashMib; i++) {
+        stream.write(block);
+      }
+    }
+    out.printf(Locale.ROOT, "%n== Hashing a %d MiB file, page-cached (target: Hashes.digest >= %.2f x sha256sum's"
+        + " throughput) ==%n", hashMib, HASH_TARGET_RATIO);
+    out.printf(Locale.ROOT, "  CPU SHA extensions (sha_ni): %s; JVM UseSHA=%s (its SHA-256 intrinsic serves"
+        + " C2-compiled code only)   load %s%n", cpuHasShaNi() ? "yes" : "no", vmOption("UseSHA"), load());
+    List<Double> tool = new ArrayList<>();
+    String toolSha = null;
+    for (int i = 0; i < 3; i++) {
+      long t = System.nanoTime();
+      toolSha = run(List.of("sha256sum", file.toString())).split(" ")[0];
+      tool.add((System.nanoTime() - t) / 1e9);
+    }
+    double toolSeconds = median(tool);
+    out.printf(Locale.ROOT, "  sha256sum: %s s, median %.0f MiB/s%n", seconds(tool), hashMib / toolSeconds);
+    for (List<String> set : flagSets) {
+      List<String> command = new ArrayList<>(java(set));
+      command.addAll(List.of("-cp", benchJar().toString(), HashTiming.class.getName(), file.toString(),
+          Integer.toString(hashPasses)));
+      List<Double> passes = new ArrayList<>();
+      for (String line : run(command).split("\n")) {
+        String[] fields = line.split(" ");
+        if (line.startsWith(HashTiming.PREFIX)) {
+          if (!fields[3].equals(toolSha)) {
+            throw new IllegalStateException("Hashes.digest gave SHA-256 " + fields[3] + ", sha256sum " + toolSha);
+          }
+          passes.add(Double.parseDouble(fields[2]));
+        }
+      }
+      double first = passes.get(0);
+      double later = median(passes.subList(1, passes.size()));
+      out.printf(Locale.ROOT, "  Hashes.digest (MD5 + SHA-256 + UTF-8 check, one pass), flags %s: first pass in a fresh"
+              + " JVM %.2f s = %.0f MiB/s, %.2f x sha256sum  %s; later passes %s s, %.2f x%n", String.join(" ", set),
+          first, hashMib / first, toolSeconds / first, verdict(toolSeconds / first >= HASH_TARGET_RATIO),
+          seconds(passes.subList(1, passes.size())), toolSeconds / later);
+    }
+    Files.delete(file);
+  }
+
+  private void start(StartProbe probe, Fixture fixture, List<List<String>> flagSets, Path workerJar)
+      throws Exception {
+    Path configDir = fixture.configDir("one", fixture.tasks().subList(0, 1));
+    out.printf(Locale.ROOT, "%n== Worker start to its first request, GET /api/tags (target: <= %.0f s) ==%n",
+        START_TARGET_S);
+    for (int i = 0; i < flagSets.size(); i++) {
+      List<String> command = new ArrayList<>(java(flagSets.get(i)));
+      command.addAll(List.of("-jar", workerJar.toString()));
+      command.addAll(fixture.workerArguments(configDir));
+      List<Double> times = new ArrayList<>();
+      List<Double> cpu = new ArrayList<>();
+      String loadBefore = load();
+      for (int n = 1; n <= starts; n++) {
+        StartProbe.HostStart start = probe.host(command, "start-" + i + "-" + n);
+        times.add(start.seconds());
+        cpu.add(start.cpuSeconds());
+      }
+      out.printf(Locale.ROOT, "  java -jar worker.jar %s: %s s, median %.2f s  %s (CPU used by then: median %.2f s)"
+              + "   load %s%n", String.join(" ", flagSets.get(i)), seconds(times), median(times),
+          verdict(median(times) <= START_TARGET_S), median(cpu), loadBefore);
+    }
+    if (image != null) {
+      List<String> run = podmanRun();
+      List<Double> fromRun = new ArrayList<>();
+      List<Double> fromStart = new ArrayList<>();
+      String loadBefore = load();
+      for (int n = 1; n <= starts; n++) {
+        double[] t = probe.image(run, image, fixture, configDir, "image-" + n);
+        fromRun.add(t[0]);
+        fromStart.add(t[1]);
+      }
+      out.printf(Locale.ROOT, "  image %s under podman (its own JVM flags), from podman run: %s s, median %.2f s%n",
+          image, seconds(fromRun), median(fromRun));
+      out.printf(Locale.ROOT, "  image, from the container's start (podman's StartedAt): %s s, median %.2f s  %s"
+          + "   load %s%n", seconds(fromStart), median(fromStart), verdict(median(fromStart) <= START_TARGET_S), loadBefore);
+    }
+  }
+
+  /**
+   * How a Job runs the worker (as scripts/smoke-test-image does, with the default worker limits of 1
+   * CPU and 512 MiB), on the host's network for the stand-in.
+   */
+  private static List<String> podmanRun() throws IOException, InterruptedException {
+    String[] limits = run(List.of("bash", "-c", "ulimit -Hn; ulimit -Hu; cat /proc/sys/kernel/pid_max")).split("\n");
+    String nproc = limits[1].equals("unlimited") || Long.parseLong(limits[2]) < Long.parseLong(limits[1])
+        ? limits[2] : limits[1];
+    return List.of("podman", "run", "--network=host", "--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,mode=1777",
+        "--user", "10001:10001", "--cap-drop=ALL", "--security-opt", "no-new-privileges",
+        "--ulimit", "nofile=" + limits[0] + ":" + limits[0], "--ulimit", "nproc=" + nproc + ":" + nproc,
+        "--cpus", "1", "--memory", "512m");
+  }
+
+  private String verdict(boolean met) {
+    allMet &= met;
+    return met ? "ok" : "MISSED";
+  }
+
+  /** The {@code <jvmFlag>}s of the Jib configuration: what the image's entrypoint passes to java. */
+  static List<String> imageFlags(Path pom) throws IOException {
+    Matcher m = Pattern.compile("<jvmFlag>([^<]+)</jvmFlag>").matcher(Files.readString(pom));
+    List<String> found = new ArrayList<>();
+    while (m.find()) {
+      found.add(m.group(1).strip());
+    }
+    if (found.isEmpty()) {
+      throw new IllegalStateException(pom + " names no <jvmFlag>");
+    }
+    return found;
+  }
+
+  private static List<String> java(List<String> flags) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(flags);
+    return command;
+  }
+
+  private static Path benchJar() throws Exception {
+    return Path.of(WorkerBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  private static List<String> split(String flags) {
+    return Arrays.stream(flags.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
+    return output;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static String seconds(List<Double> values) {
+    return values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(", "));
+  }
+
+  /** The 1, 5 and 15 minute load averages. */
+  private static String load() throws IOException {
+    String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return fields[0] + " " + fields[1] + " " + fields[2];
+  }
+
+  private static String cpuModel() throws IOException {
+    return cpuInfo("model name").orElse("unknown CPU");
+  }
+
+  private static boolean cpuHasShaNi() throws IOException {
+    return cpuInfo("flags").map(f -> Arrays.asList(f.split(" ")).contains("sha_ni")).orElse(false);
+  }
+
+  private static java.util.Optional<String> cpuInfo(String field) throws IOException {
+    return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith(field))
+        .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
+  }
+
+  private static String vmOption(String name) {
+    try {
+      return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
+    } catch (IllegalArgumentException e) {
+      return "unknown";
+    }
+  }
+}
