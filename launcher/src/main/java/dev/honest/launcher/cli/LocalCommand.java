@@ -52,6 +52,11 @@ public final class LocalCommand implements Callable<Integer> {
           + " requests in flight. Default: a process per worker, as a pod runs it."})
   boolean inProcess;
 
+  @Option(names = "--fixed-slices",
+      description = {"Each worker runs exactly its slice of the plan, as in a cluster. Default: the workers share"
+          + " claims on the tasks, and one whose slice is done takes over unclaimed tasks of the others."})
+  boolean fixedSlices;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -90,11 +95,11 @@ public final class LocalCommand implements Callable<Integer> {
     // A fresh key for this run only: the workers sign with it, the launcher seals the results with it.
     SigningKey key = SigningKey.generate();
     Instant start = Instant.now();
-    List<WorkerOutcome> outcomes = plan.workers().isEmpty() ? List.of()
-        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key, inProcess, out).run(plan)
-            .outcomes();
-    return Outputs.finish(out, plan, tasks, outcomes, start, Instant.now(), task.output, prices,
-        new RunSigner(key, runId, options), carried);
+    LocalRunner.Result ran = plan.workers().isEmpty() ? new LocalRunner.Result(List.of(), false, Map.of())
+        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key, inProcess, fixedSlices, out)
+            .run(plan);
+    return Outputs.finish(out, plan, tasks, ran.outcomes(), ran.claimedBy(), start, Instant.now(), task.output,
+        prices, new RunSigner(key, runId, options), carried);
   }
 
   /**

@@ -6,16 +6,18 @@ import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.proof.SigningKey;
+import dev.honest.common.task.TaskSpec;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
-import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.progress.Progress;
 import dev.honest.launcher.progress.ProgressPrinter;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.WorkerMain;
+import dev.honest.worker.claim.DirectoryClaims;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
@@ -36,9 +38,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs a plan's workers on this machine: the real worker, with the same configuration layout a pod
@@ -50,6 +54,12 @@ import java.util.concurrent.TimeUnit;
  * inProcess}) each is a thread of this JVM running the same {@link SliceRunner} on the same files,
  * and all share one {@link OllamaClient}: one JVM start instead of one per worker (each costs
  * seconds of CPU), and each request goes to the Ollama URL with the fewest requests in flight.
+ *
+ * <p>Unless the slices are fixed ({@code fixedSlices}), the workers share a claims directory (a
+ * private temporary directory, {@code HONEST_CLAIMS_DIR}): each claims a task before it starts it,
+ * and one whose slice is done takes over unclaimed tasks of the others ({@link TaskSource#claiming}),
+ * so the run does not wait on the longest slice. Which worker claimed what is read back for the
+ * results ({@link Result#claimedBy}) before the directory is deleted.
  *
  * <p>The run's private key reaches the workers as a file only its owner can read, in a directory
  * only its owner can enter ({@code HONEST_SIGNING_KEY}); both are deleted when the workers have
@@ -69,45 +79,77 @@ public final class LocalRunner {
   private final Duration timeout;
   private final SigningKey key;
   private final boolean inProcess;
+  private final boolean fixedSlices;
   private final PrintWriter out;
 
   /**
    * @param key the run's signing key, handed to the workers
    * @param inProcess run the workers as threads of this JVM instead of processes
+   * @param fixedSlices each worker runs exactly its slice, as in a cluster, instead of sharing claims
    */
   public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, SigningKey key,
-      boolean inProcess,
-      PrintWriter out) {
+      boolean inProcess, boolean fixedSlices, PrintWriter out) {
     this.configDir = configDir;
     this.workspace = workspace;
     this.outputDir = outputDir;
     this.timeout = timeout;
     this.key = key;
     this.inProcess = inProcess;
+    this.fixedSlices = fixedSlices;
     this.out = out;
   }
 
-  /** What the run produced, and whether it hit the timeout. */
-  public record Result(List<WorkerOutcome> outcomes, boolean timedOut) {}
+  /**
+   * What the run produced, and whether it hit the timeout.
+   *
+   * @param claimedBy which worker claimed each task (empty with fixed slices)
+   */
+  public record Result(List<WorkerOutcome> outcomes, boolean timedOut, Map<String, Integer> claimedBy) {}
 
   public Result run(Plan plan) throws IOException, InterruptedException {
     Files.createDirectories(outputDir);
-    Path keyDir = Files.createTempDirectory("honest-signing-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path keyDir = privateTempDirectory("honest-signing-");
     Path keyFile = keyDir.resolve("key.pem");
-    // deleteOnExit removes in reverse order of registration: the file, then its directory.
-    keyDir.toFile().deleteOnExit();
     keyFile.toFile().deleteOnExit();
+    Path claimsDir = fixedSlices ? null : privateTempDirectory("honest-claims-");
     try {
       key.write(keyFile);
-      return run(plan, keyFile);
+      List<WorkerOutcome> outcomes = new ArrayList<>();
+      boolean timedOut = run(plan, keyFile, claimsDir, outcomes);
+      Map<String, Integer> claimedBy = claimsDir == null ? Map.of()
+          : DirectoryClaims.ledger(claimsDir, plan.workers().stream().flatMap(w -> w.tasks().stream()).toList());
+      return new Result(outcomes, timedOut, claimedBy);
     } finally {
       Files.deleteIfExists(keyFile);
+      deleteTree(claimsDir);
       Files.deleteIfExists(keyDir);
     }
   }
 
-  private Result run(Plan plan, Path keyFile) throws IOException, InterruptedException {
+  /** A new temporary directory only its owner can enter, removed on exit should the run be interrupted. */
+  private static Path privateTempDirectory(String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(prefix,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // deleteOnExit removes in reverse order of registration: a file registered later goes first.
+    dir.toFile().deleteOnExit();
+    return dir;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+    }
+    Files.deleteIfExists(dir);
+  }
+
+  /** Runs the workers, adds their outcomes to {@code outcomes}, and returns true when the timeout stopped them. */
+  private boolean run(Plan plan, Path keyFile, Path claimsDir, List<WorkerOutcome> outcomes)
+      throws IOException, InterruptedException {
     long started = System.nanoTime();
     List<Worker> workers = new ArrayList<>();
     Thread killer = new Thread(() -> workers.forEach(Worker::kill), "local-workers-shutdown");
@@ -116,7 +158,8 @@ public final class LocalRunner {
     try {
       InProcess shared = inProcess ? InProcess.read(configDir) : null;
       for (WorkerSlice slice : plan.workers()) {
-        workers.add(shared == null ? startProcess(slice, keyFile, done) : startThread(slice, shared, done));
+        workers.add(shared == null ? startProcess(slice, keyFile, claimsDir, done)
+            : startThread(slice, shared, claimsDir, done));
       }
       boolean timedOut = false;
       try (ProgressPrinter progress = new ProgressPrinter(out,
@@ -149,11 +192,10 @@ public final class LocalRunner {
           w.reader.join();
         }
       }
-      List<WorkerOutcome> outcomes = new ArrayList<>();
       for (Worker w : workers) {
         outcomes.add(w.outcome());
       }
-      return new Result(outcomes, timedOut);
+      return timedOut;
     } finally {
       workers.forEach(Worker::kill);
       try {
@@ -180,7 +222,8 @@ public final class LocalRunner {
     return new Progress(active, ok, bad, Duration.ofNanos(System.nanoTime() - started), done.size(), total);
   }
 
-  private Worker startProcess(WorkerSlice slice, Path keyFile, Set<String> done) throws IOException {
+  private Worker startProcess(WorkerSlice slice, Path keyFile, Path claimsDir, Set<String> done)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(WORKER_JVM_OPTIONS);
@@ -192,16 +235,22 @@ public final class LocalRunner {
     pb.environment().put("HONEST_POD_NAME", podName(slice));
     pb.environment().put("HONEST_NODE_NAME", NODE);
     pb.environment().put("HONEST_SIGNING_KEY", keyFile.toAbsolutePath().toString());
+    if (claimsDir != null) {
+      pb.environment().put("HONEST_CLAIMS_DIR", claimsDir.toAbsolutePath().toString());
+    } else {
+      pb.environment().remove("HONEST_CLAIMS_DIR");
+    }
     pb.redirectErrorStream(true);
     ProcessWorker w = new ProcessWorker(slice, pb.start());
     w.startReading(w.process.getInputStream(), outputDir.resolve(ResultsFiles.logFileName(slice.index())), done);
     return w;
   }
 
-  private Worker startThread(WorkerSlice slice, InProcess shared, Set<String> done) throws IOException {
-    List<TaskSpec> tasks;
+  private Worker startThread(WorkerSlice slice, InProcess shared, Path claimsDir, Set<String> done)
+      throws IOException {
+    TaskSource tasks;
     try {
-      tasks = WorkerMain.sliceTasks(shared.plan, shared.tasks, slice.index());
+      tasks = WorkerMain.taskSource(shared.plan, shared.tasks, slice.index(), claimsDir);
     } catch (ConfigException e) {
       throw new IllegalStateException("the run's own configuration is inconsistent: " + e.getMessage(), e);
     }
