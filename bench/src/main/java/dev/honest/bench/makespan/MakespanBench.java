@@ -54,22 +54,36 @@ public final class MakespanBench implements Callable<Integer> {
 
   /** How the workers run and reach the replicas. */
   enum Mode {
-    /** The baseline: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
-    STICKY("fixed slices, a process per worker, one Service URL (connection-sticky)"),
-    /** Every replica's own URL: each worker takes them in turn, request by request. */
-    SPREAD("fixed slices, a process per worker, the replicas' URLs (round-robin per request)"),
+    /** The baseline, what a cluster run does: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
+    STICKY("fixed slices, a process per worker, one Service URL (connection-sticky)", false, true),
+    /** Fixed slices with every replica's own URL: each worker takes them in turn, request by request. */
+    SPREAD("fixed slices, a process per worker, the replicas' URLs (round-robin per request)", false, true),
+    /** Shared claims: a worker whose slice is done takes over unclaimed tasks of the others. */
+    CLAIMS("shared claims, a process per worker, the replicas' URLs (round-robin per request)", false, false),
     /** Workers as threads of the launcher sharing one client: one JVM, each request to the least busy replica. */
-    INPROC("fixed slices, workers as threads in one JVM (--in-process), the replicas' URLs (least busy first)");
+    INPROC("shared claims, workers as threads in one JVM (--in-process), the replicas' URLs (least busy first,"
+        + " at most --parallel in flight on each)", true, false);
 
     final String description;
+    final boolean inProcess;
+    final boolean fixedSlices;
 
-    Mode(String description) {
+    Mode(String description, boolean inProcess, boolean fixedSlices) {
       this.description = description;
+      this.inProcess = inProcess;
+      this.fixedSlices = fixedSlices;
     }
 
-    List<String> arguments(StandIn standIn) {
-      String urls = String.join(",", this == STICKY ? List.of(standIn.proxyUrl()) : standIn.replicaUrls());
-      return this == INPROC ? List.of("--ollama-url", urls, "--in-process") : List.of("--ollama-url", urls);
+    List<String> arguments(StandIn standIn, int parallel) {
+      List<String> args = new ArrayList<>(List.of("--ollama-url",
+          String.join(",", this == STICKY ? List.of(standIn.proxyUrl()) : standIn.replicaUrls())));
+      if (inProcess) {
+        args.addAll(List.of("--in-process", "--ollama-parallel", Integer.toString(parallel)));
+      }
+      if (fixedSlices) {
+        args.add("--fixed-slices");
+      }
+      return args;
     }
   }
 
@@ -81,7 +95,14 @@ public final class MakespanBench implements Callable<Integer> {
       description = "Sizes to run: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
   List<Size> sizes;
 
-  @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "STICKY,SPREAD,INPROC",
+  @Option(names = "--tasks", paramLabel = "FILE", description = "Task file the sets are made of (repeated to"
+      + " each size). Default: examples/excel-tasks-extracted.json")
+  Path tasksFile;
+
+  @Option(names = "--workspace", paramLabel = "DIR", description = "Workspace of --tasks. Default: examples/shop-app")
+  Path workspace;
+
+  @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "STICKY,CLAIMS,INPROC",
       description = "Modes to run, each on a fresh stand-in: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
   List<Mode> modes;
 
@@ -129,8 +150,9 @@ public final class MakespanBench implements Callable<Integer> {
     boolean allCompleted = true;
     for (Size size : sizes) {
       Path sizeDir = work.resolve(size.name().toLowerCase(Locale.ROOT));
-      TaskSets.TaskSet set = TaskSets.replicate(repo.resolve("examples/excel-tasks-extracted.json"),
-          repo.resolve("examples/shop-app"), size.tasks, sizeDir.resolve("input"));
+      TaskSets.TaskSet set = TaskSets.replicate(
+          tasksFile != null ? tasksFile : repo.resolve("examples/excel-tasks-extracted.json"),
+          workspace != null ? workspace : repo.resolve("examples/shop-app"), size.tasks, sizeDir.resolve("input"));
       if (probeRounds > 0 && size == sizes.get(0)) {
         out.printf(Locale.ROOT, "%n== One worker process against a replica that answers at once (%d rounds) ==%n",
             probeRounds);
@@ -163,7 +185,7 @@ public final class MakespanBench implements Callable<Integer> {
       List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar.toString(), "local",
           "--tasks", set.tasksFile().toString(), "--workspace", set.workspace().toString(),
           "--output", output.toString(), "--workers", Integer.toString(size.workers), "--timeout", "90m"));
-      command.addAll(mode.arguments(standIn));
+      command.addAll(mode.arguments(standIn, parallel));
       long cpuBefore = ownCpuNanos();
       ChildProcess.Measured run = ChildProcess.run(command, dir.resolve("launcher.log"), Duration.ofMinutes(100));
       double standInCpu = (ownCpuNanos() - cpuBefore) / 1e9;

@@ -41,6 +41,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -53,7 +55,8 @@ import java.util.stream.Stream;
  * <p>By default each worker is a process of its own, as in a pod. In process mode ({@code
  * inProcess}) each is a thread of this JVM running the same {@link SliceRunner} on the same files,
  * and all share one {@link OllamaClient}: one JVM start instead of one per worker (each costs
- * seconds of CPU), and each request goes to the Ollama URL with the fewest requests in flight.
+ * seconds of CPU), and each request goes to the Ollama URL with the fewest requests in flight, at
+ * most {@link Mode#ollamaParallel} at a time on each (the others wait for the first free slot).
  *
  * <p>Unless the slices are fixed ({@code fixedSlices}), the workers share a claims directory (a
  * private temporary directory, {@code HONEST_CLAIMS_DIR}): each claims a task before it starts it,
@@ -78,25 +81,38 @@ public final class LocalRunner {
   private final Path outputDir;
   private final Duration timeout;
   private final SigningKey key;
-  private final boolean inProcess;
-  private final boolean fixedSlices;
+  private final Mode mode;
   private final PrintWriter out;
 
   /**
    * @param key the run's signing key, handed to the workers
-   * @param inProcess run the workers as threads of this JVM instead of processes
-   * @param fixedSlices each worker runs exactly its slice, as in a cluster, instead of sharing claims
+   * @param mode how the workers run
    */
-  public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, SigningKey key,
-      boolean inProcess, boolean fixedSlices, PrintWriter out) {
+  public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, SigningKey key, Mode mode,
+      PrintWriter out) {
     this.configDir = configDir;
     this.workspace = workspace;
     this.outputDir = outputDir;
     this.timeout = timeout;
     this.key = key;
-    this.inProcess = inProcess;
-    this.fixedSlices = fixedSlices;
+    this.mode = mode;
     this.out = out;
+  }
+
+  /**
+   * How the workers run.
+   *
+   * @param inProcess as threads of this JVM sharing one Ollama client, instead of a process each
+   * @param fixedSlices each worker runs exactly its slice, as in a cluster, instead of sharing claims
+   * @param ollamaParallel in process, chats in flight per Ollama URL at most (its {@code
+   *     OLLAMA_NUM_PARALLEL}); the rest wait in the client for the first free slot
+   */
+  public record Mode(boolean inProcess, boolean fixedSlices, int ollamaParallel) {
+    public Mode {
+      if (ollamaParallel < 1) {
+        throw new IllegalArgumentException("--ollama-parallel must be at least 1, got " + ollamaParallel);
+      }
+    }
   }
 
   /**
@@ -111,7 +127,7 @@ public final class LocalRunner {
     Path keyDir = privateTempDirectory("honest-signing-");
     Path keyFile = keyDir.resolve("key.pem");
     keyFile.toFile().deleteOnExit();
-    Path claimsDir = fixedSlices ? null : privateTempDirectory("honest-claims-");
+    Path claimsDir = mode.fixedSlices() ? null : privateTempDirectory("honest-claims-");
     try {
       key.write(keyFile);
       List<WorkerOutcome> outcomes = new ArrayList<>();
@@ -155,8 +171,8 @@ public final class LocalRunner {
     Thread killer = new Thread(() -> workers.forEach(Worker::kill), "local-workers-shutdown");
     Runtime.getRuntime().addShutdownHook(killer);
     Set<String> done = ConcurrentHashMap.newKeySet();
+    InProcess shared = mode.inProcess() ? InProcess.read(configDir, mode.ollamaParallel()) : null;
     try {
-      InProcess shared = inProcess ? InProcess.read(configDir) : null;
       for (WorkerSlice slice : plan.workers()) {
         workers.add(shared == null ? startProcess(slice, keyFile, claimsDir, done)
             : startThread(slice, shared, claimsDir, done));
@@ -198,6 +214,9 @@ public final class LocalRunner {
       return timedOut;
     } finally {
       workers.forEach(Worker::kill);
+      if (shared != null) {
+        shared.chunkPool.shutdownNow();
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(killer);
       } catch (IllegalStateException shuttingDown) {
@@ -260,7 +279,8 @@ public final class LocalRunner {
     w.thread = new Thread(() -> {
       try (print) {
         WorkerIdentity identity = new WorkerIdentity(slice.index(), podName(slice), NODE);
-        w.exit = new SliceRunner(shared.config, workspace, shared.ollama, identity, key, print, Clock.systemUTC())
+        w.exit = new SliceRunner(shared.config, workspace, shared.ollama, identity, key, print, Clock.systemUTC(),
+            shared.chunkPool)
             .run(tasks).code();
       } catch (RuntimeException | Error e) {
         // What WorkerMain does with an unexpected failure: report it, exit 4.
@@ -279,13 +299,21 @@ public final class LocalRunner {
     return "local-worker-" + slice.index();
   }
 
-  /** What the worker threads share: the configuration as a worker reads it, and one Ollama client. */
-  private record InProcess(WorkerConfig config, Plan plan, List<TaskSpec> tasks, OllamaClient ollama) {
-    static InProcess read(Path configDir) {
+  /**
+   * What the worker threads share: the configuration as a worker reads it, one Ollama client, and
+   * the threads that ask about the chunks of a file at once (daemons, idle ones end after a minute).
+   */
+  private record InProcess(WorkerConfig config, Plan plan, List<TaskSpec> tasks, OllamaClient ollama,
+      ExecutorService chunkPool) {
+    static InProcess read(Path configDir, int ollamaParallel) {
       try {
         WorkerConfig config = ConfigLayout.readConfig(configDir);
         return new InProcess(config, ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir),
-            OllamaClient.create(config));
+            OllamaClient.shared(config, ollamaParallel), Executors.newCachedThreadPool(r -> {
+              Thread t = new Thread(r, "local-chunks");
+              t.setDaemon(true);
+              return t;
+            }));
       } catch (ConfigException e) {
         throw new IllegalStateException("cannot read back the run's configuration: " + e.getMessage(), e);
       }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Runs a worker's tasks, as its {@link TaskSource} hands them out (its slice, and with shared claims
@@ -36,10 +37,23 @@ public final class SliceRunner {
   private final Attestor attestor;
   private final PrintStream out;
   private final Clock clock;
+  private final ExecutorService chunkPool;
 
   /** @param key the run's signing key: every record and the summary are signed, as one chain */
   public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
       SigningKey key, PrintStream out, Clock clock) {
+    this(config, workspace, ollama, identity, key, out, clock, null);
+  }
+
+  /**
+   * @param key the run's signing key: every record and the summary are signed, as one chain
+   * @param chunkPool where the chunks of a file are asked about at once, or null for one after another
+   *     (see {@link TaskRunner#TaskRunner(WorkerConfig, Path, OllamaClient, Map, WorkerIdentity, Clock,
+   *     ExecutorService)})
+   */
+  public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
+      SigningKey key, PrintStream out, Clock clock, ExecutorService chunkPool) {
+    this.chunkPool = chunkPool;
     this.config = config;
     this.workspace = workspace;
     this.ollama = ollama;
@@ -80,7 +94,7 @@ public final class SliceRunner {
       return finish(n, 0, n, ExitCode.UNAVAILABLE, started);
     }
 
-    TaskRunner runner = new TaskRunner(config, workspace, ollama, digests, identity, clock);
+    TaskRunner runner = new TaskRunner(config, workspace, ollama, digests, identity, clock, chunkPool);
     int ran = 0;
     int completed = 0;
     boolean unavailable = false;

@@ -46,6 +46,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -70,9 +72,13 @@ class SliceRunnerTest {
   }
 
   private ExitCode run(TaskSource source) {
+    return run(source, null);
+  }
+
+  private ExitCode run(TaskSource source, ExecutorService chunkPool) {
     WorkerConfig config = new WorkerConfig("run-1", List.of(ollama.url()), null, null, options, "30m", 10, 2, 0, true);
     return new SliceRunner(config, workspace, OllamaClient.create(config), new WorkerIdentity(3, "pod-a", "node-1"),
-        key, new PrintStream(bytes, true, UTF_8), Clock.systemUTC()).run(source);
+        key, new PrintStream(bytes, true, UTF_8), Clock.systemUTC(), chunkPool).run(source);
   }
 
   /** Worker 3 of a plan whose worker 1 holds T-31 and T-32, sharing claims in {@code claims}. */
@@ -322,6 +328,34 @@ class SliceRunnerTest {
     assertThat(r.calls()).extracting(CallRecord::part).allMatch(p -> p.startsWith("big.js#"));
     assertThat(r.calls()).allMatch(c -> c.promptTokens() < options.numCtx());
     assertThat(r.findings()).extracting(f -> f.line()).doesNotHaveDuplicates().contains(1);
+  }
+
+  @Test
+  void withAChunkPoolTheChunksOfAFileAreAskedAtOnceAndRecordedInChunkOrder() throws Exception {
+    String big = IntStream.rangeClosed(1, 600).mapToObj(i -> "const value" + i + " = compute(" + i + ");")
+        .collect(Collectors.joining("\n", "", "\n"));
+    write("big.js", big);
+    int delay = 2_000;
+    ollama.slowDown("big.js", delay);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      run(TaskSource.fixed(List.of(task("T-8", Action.ANALYZE, "big.js"))), pool);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    int n = r.calls().size();
+    assertThat(n).isGreaterThan(1);
+    assertThat(r.calls()).extracting(CallRecord::part)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, n).mapToObj(i -> "big.js#" + i + "/" + n).toList());
+    // Asked at once: every chunk reached the server before the first answer (held for 2 s) could leave it.
+    List<Long> arrivals = ollama.server().getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getUrl().equals("/api/chat"))
+        .map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+    assertThat(arrivals).hasSize(n);
+    assertThat(arrivals.get(n - 1) - arrivals.get(0)).isLessThan(delay);
   }
 
   @Test
