@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -128,6 +130,9 @@ public final class MakespanBench implements Callable<Integer> {
       description = "Seeds the proxy's choice of replica (the first run). Default: ${DEFAULT-VALUE}")
   long seed;
 
+  /** Issue 6's target for wall time over the capacity lower bound. */
+  static final double TARGET_RATIO = 1.10;
+
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   public static void main(String[] args) {
@@ -148,6 +153,7 @@ public final class MakespanBench implements Callable<Integer> {
         System.getProperty("java.version"));
     LatencyModel latency = latencyOptions.model();
     boolean allCompleted = true;
+    List<String> verdicts = new ArrayList<>();
     for (Size size : sizes) {
       Path sizeDir = work.resolve(size.name().toLowerCase(Locale.ROOT));
       TaskSets.TaskSet set = TaskSets.replicate(
@@ -163,17 +169,27 @@ public final class MakespanBench implements Callable<Integer> {
           latency.promptMicrosPerToken(), latency.completionMicrosPerToken());
       out.println(Report.HEADER);
       int runs = repeat != null ? repeat : size.repeats;
+      Map<Mode, List<Report.Row>> rows = new EnumMap<>(Mode.class);
       for (Mode mode : modes) {
         for (int run = 0; run < runs; run++) {
           String name = mode.name().toLowerCase(Locale.ROOT) + (runs > 1 ? "#" + (run + 1) : "");
           Report.Row row = runOnce(jar, set, size, mode, latency, seed + run, name, sizeDir.resolve(name));
           out.println(row.line());
           allCompleted &= row.allCompleted();
+          rows.computeIfAbsent(mode, m -> new ArrayList<>()).add(row);
         }
       }
       out.println(Report.legend(modes.stream().map(m -> m.name().toLowerCase(Locale.ROOT) + ": " + m.description)
           .collect(Collectors.toList())));
+      String verdict = Report.verdict(size.tasks + " tasks, " + size.workers + " workers, " + size.replicas
+          + " replicas", rows, TARGET_RATIO);
+      out.println();
+      out.println(verdict);
+      verdicts.add(verdict);
     }
+    out.println();
+    out.println("== Makespan against the target (wall / bound <= " + TARGET_RATIO + ", every run of a mode) ==");
+    verdicts.forEach(out::println);
     return allCompleted ? 0 : 1;
   }
 
