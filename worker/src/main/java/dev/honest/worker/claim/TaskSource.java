@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Hands a worker its tasks one at a time. Not shared between threads: each worker has its own. */
 public abstract class TaskSource {
@@ -37,7 +38,10 @@ public abstract class TaskSource {
    * the slice with the most unclaimed tasks (the lowest worker index on a tie), until every task of
    * the plan is claimed.
    *
-   * @param tasks every task of the plan, by id
+   * @param tasks the tasks this worker has the specification of, by id: its whole slice, and the
+   *     tasks of others it may take over (all of them, unless the run was too large to give every
+   *     worker every task)
+   * @throws IllegalArgumentException when a task of the worker's own slice is missing
    */
   public static TaskSource claiming(Plan plan, Map<String, TaskSpec> tasks, int worker, Claims claims) {
     return new Claiming(plan, tasks, worker, claims);
@@ -82,16 +86,18 @@ public abstract class TaskSource {
       this.claims = claims;
       Deque<String> mine = null;
       for (WorkerSlice slice : plan.workers()) {
-        for (String id : slice.tasks()) {
-          if (!tasks.containsKey(id)) {
-            throw new IllegalArgumentException("the plan gives worker " + slice.index() + " task " + id
-                + ", which is not among the run's tasks");
-          }
-        }
         if (slice.index() == worker) {
+          for (String id : slice.tasks()) {
+            if (!tasks.containsKey(id)) {
+              throw new IllegalArgumentException("the plan gives worker " + worker + " task " + id
+                  + ", which is not among the tasks it was given");
+            }
+          }
           mine = new ArrayDeque<>(slice.tasks());
         } else {
-          others.add(new ArrayDeque<>(slice.tasks()));
+          // Only what this worker has the specification of: a large run gives each its own tasks only.
+          others.add(slice.tasks().stream().filter(tasks::containsKey)
+              .collect(Collectors.toCollection(ArrayDeque::new)));
         }
       }
       if (mine == null) {

@@ -113,11 +113,20 @@ class TaskSourceTest {
   }
 
   @Test
-  void aPlanNamingAnUnknownTaskIsRefusedWithTheWorkerAndTheTask() {
+  void aWorkerTakesOverOnlyTheTasksItHasTheSpecificationOf() {
     Plan plan = new Plan("run", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("A1"), 1),
-        new WorkerSlice(2, "b", "k8s-worker-2", List.of("X9"), 1)));
+        new WorkerSlice(2, "b", "k8s-worker-2", List.of("B1", "X9"), 2)));
+
+    TaskSource source = TaskSource.claiming(plan, TASKS, 1, new DirectoryClaims(claims, 1));
+
+    assertThat(drain(source, 10)).containsExactly("A1", "B1");
+  }
+
+  @Test
+  void aTaskOfTheWorkersOwnSliceThatItWasNotGivenIsRefusedNamingIt() {
+    Plan plan = new Plan("run", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("A1", "X9"), 2)));
 
     assertThatThrownBy(() -> TaskSource.claiming(plan, TASKS, 1, new DirectoryClaims(claims, 1)))
-        .hasMessageContaining("worker 2").hasMessageContaining("X9");
+        .hasMessageContaining("worker 1").hasMessageContaining("X9");
   }
 }
