@@ -8,6 +8,8 @@ import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.claim.DirectoryClaims;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
@@ -15,10 +17,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,6 +68,12 @@ public final class WorkerMain implements Callable<Integer> {
       description = "Node name recorded in results (env HONEST_NODE_NAME).")
   String node;
 
+  @Option(names = "--claims-dir", paramLabel = "DIR", defaultValue = "${env:HONEST_CLAIMS_DIR}",
+      description = {"A directory all workers of the run share (env HONEST_CLAIMS_DIR). With it, every task is claimed",
+          "there before it starts, and a worker whose slice is done takes over unclaimed tasks of the others.",
+          "Without it the worker runs exactly its slice."})
+  Path claimsDir;
+
   /** Where a pod mounts the Secret {@code honest-signing-key}. */
   public static final String DEFAULT_SIGNING_KEY = "/etc/honest/signing/key.pem";
 
@@ -94,10 +104,10 @@ public final class WorkerMain implements Callable<Integer> {
   @Override
   public Integer call() {
     WorkerConfig config;
-    List<TaskSpec> tasks;
+    TaskSource tasks;
     try {
       config = ConfigLayout.readConfig(configDir);
-      tasks = sliceTasks(ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir), worker);
+      tasks = taskSource(ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir), worker, claimsDir);
     } catch (ConfigException e) {
       System.err.println("[worker-" + worker + "] invalid configuration: " + e.getMessage());
       return ExitCode.INVALID_INPUT.code();
@@ -124,6 +134,31 @@ public final class WorkerMain implements Callable<Integer> {
       return "permission denied";
     }
     return e.getMessage();
+  }
+
+  /**
+   * Where worker {@code worker} gets its tasks: its slice of {@code plan}, and with a claims
+   * directory the unclaimed tasks of the other slices after it.
+   *
+   * @param claimsDir the run's shared claims directory, or null
+   * @throws ConfigException when the plan has no such slice or names a task that {@code all} lacks
+   */
+  public static TaskSource taskSource(Plan plan, List<TaskSpec> all, int worker, Path claimsDir)
+      throws ConfigException {
+    List<TaskSpec> slice = sliceTasks(plan, all, worker);
+    if (claimsDir == null) {
+      return TaskSource.fixed(slice);
+    }
+    Map<String, TaskSpec> byId = new LinkedHashMap<>();
+    all.forEach(t -> byId.putIfAbsent(t.id(), t));
+    if (!Files.isDirectory(claimsDir)) {
+      throw new ConfigException("--claims-dir " + claimsDir + ": not a directory");
+    }
+    try {
+      return TaskSource.claiming(plan, byId, worker, new DirectoryClaims(claimsDir, worker));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigLayout.PLAN_FILE + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -54,22 +56,36 @@ public final class MakespanBench implements Callable<Integer> {
 
   /** How the workers run and reach the replicas. */
   enum Mode {
-    /** The baseline: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
-    STICKY("fixed slices, a process per worker, one Service URL (connection-sticky)"),
-    /** Every replica's own URL: each worker takes them in turn, request by request. */
-    SPREAD("fixed slices, a process per worker, the replicas' URLs (round-robin per request)"),
+    /** The baseline, what a cluster run does: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
+    STICKY("fixed slices, a process per worker, one Service URL (connection-sticky)", false, true),
+    /** Fixed slices with every replica's own URL: each worker takes them in turn, request by request. */
+    SPREAD("fixed slices, a process per worker, the replicas' URLs (round-robin per request)", false, true),
+    /** Shared claims: a worker whose slice is done takes over unclaimed tasks of the others. */
+    CLAIMS("shared claims, a process per worker, the replicas' URLs (round-robin per request)", false, false),
     /** Workers as threads of the launcher sharing one client: one JVM, each request to the least busy replica. */
-    INPROC("fixed slices, workers as threads in one JVM (--in-process), the replicas' URLs (least busy first)");
+    INPROC("shared claims, workers as threads in one JVM (--in-process), the replicas' URLs (least busy first,"
+        + " at most --parallel in flight on each)", true, false);
 
     final String description;
+    final boolean inProcess;
+    final boolean fixedSlices;
 
-    Mode(String description) {
+    Mode(String description, boolean inProcess, boolean fixedSlices) {
       this.description = description;
+      this.inProcess = inProcess;
+      this.fixedSlices = fixedSlices;
     }
 
-    List<String> arguments(StandIn standIn) {
-      String urls = String.join(",", this == STICKY ? List.of(standIn.proxyUrl()) : standIn.replicaUrls());
-      return this == INPROC ? List.of("--ollama-url", urls, "--in-process") : List.of("--ollama-url", urls);
+    List<String> arguments(StandIn standIn, int parallel) {
+      List<String> args = new ArrayList<>(List.of("--ollama-url",
+          String.join(",", this == STICKY ? List.of(standIn.proxyUrl()) : standIn.replicaUrls())));
+      if (inProcess) {
+        args.addAll(List.of("--in-process", "--ollama-parallel", Integer.toString(parallel)));
+      }
+      if (fixedSlices) {
+        args.add("--fixed-slices");
+      }
+      return args;
     }
   }
 
@@ -81,7 +97,14 @@ public final class MakespanBench implements Callable<Integer> {
       description = "Sizes to run: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
   List<Size> sizes;
 
-  @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "STICKY,SPREAD,INPROC",
+  @Option(names = "--tasks", paramLabel = "FILE", description = "Task file the sets are made of (repeated to"
+      + " each size). Default: examples/excel-tasks-extracted.json")
+  Path tasksFile;
+
+  @Option(names = "--workspace", paramLabel = "DIR", description = "Workspace of --tasks. Default: examples/shop-app")
+  Path workspace;
+
+  @Option(names = "--mode", split = ",", paramLabel = "MODE", defaultValue = "STICKY,CLAIMS,INPROC",
       description = "Modes to run, each on a fresh stand-in: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
   List<Mode> modes;
 
@@ -107,6 +130,9 @@ public final class MakespanBench implements Callable<Integer> {
       description = "Seeds the proxy's choice of replica (the first run). Default: ${DEFAULT-VALUE}")
   long seed;
 
+  /** Issue 6's target for wall time over the capacity lower bound. */
+  static final double TARGET_RATIO = 1.10;
+
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   public static void main(String[] args) {
@@ -127,10 +153,12 @@ public final class MakespanBench implements Callable<Integer> {
         System.getProperty("java.version"));
     LatencyModel latency = latencyOptions.model();
     boolean allCompleted = true;
+    List<String> verdicts = new ArrayList<>();
     for (Size size : sizes) {
       Path sizeDir = work.resolve(size.name().toLowerCase(Locale.ROOT));
-      TaskSets.TaskSet set = TaskSets.replicate(repo.resolve("examples/excel-tasks-extracted.json"),
-          repo.resolve("examples/shop-app"), size.tasks, sizeDir.resolve("input"));
+      TaskSets.TaskSet set = TaskSets.replicate(
+          tasksFile != null ? tasksFile : repo.resolve("examples/excel-tasks-extracted.json"),
+          workspace != null ? workspace : repo.resolve("examples/shop-app"), size.tasks, sizeDir.resolve("input"));
       if (probeRounds > 0 && size == sizes.get(0)) {
         out.printf(Locale.ROOT, "%n== One worker process against a replica that answers at once (%d rounds) ==%n",
             probeRounds);
@@ -141,17 +169,27 @@ public final class MakespanBench implements Callable<Integer> {
           latency.promptMicrosPerToken(), latency.completionMicrosPerToken());
       out.println(Report.HEADER);
       int runs = repeat != null ? repeat : size.repeats;
+      Map<Mode, List<Report.Row>> rows = new EnumMap<>(Mode.class);
       for (Mode mode : modes) {
         for (int run = 0; run < runs; run++) {
           String name = mode.name().toLowerCase(Locale.ROOT) + (runs > 1 ? "#" + (run + 1) : "");
           Report.Row row = runOnce(jar, set, size, mode, latency, seed + run, name, sizeDir.resolve(name));
           out.println(row.line());
           allCompleted &= row.allCompleted();
+          rows.computeIfAbsent(mode, m -> new ArrayList<>()).add(row);
         }
       }
       out.println(Report.legend(modes.stream().map(m -> m.name().toLowerCase(Locale.ROOT) + ": " + m.description)
           .collect(Collectors.toList())));
+      String verdict = Report.verdict(size.tasks + " tasks, " + size.workers + " workers, " + size.replicas
+          + " replicas", rows, TARGET_RATIO);
+      out.println();
+      out.println(verdict);
+      verdicts.add(verdict);
     }
+    out.println();
+    out.println("== Makespan against the target (wall / bound <= " + TARGET_RATIO + ", every run of a mode) ==");
+    verdicts.forEach(out::println);
     return allCompleted ? 0 : 1;
   }
 
@@ -163,7 +201,7 @@ public final class MakespanBench implements Callable<Integer> {
       List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", jar.toString(), "local",
           "--tasks", set.tasksFile().toString(), "--workspace", set.workspace().toString(),
           "--output", output.toString(), "--workers", Integer.toString(size.workers), "--timeout", "90m"));
-      command.addAll(mode.arguments(standIn));
+      command.addAll(mode.arguments(standIn, parallel));
       long cpuBefore = ownCpuNanos();
       ChildProcess.Measured run = ChildProcess.run(command, dir.resolve("launcher.log"), Duration.ofMinutes(100));
       double standInCpu = (ownCpuNanos() - cpuBefore) / 1e9;

@@ -1,6 +1,7 @@
 package dev.honest.bench.makespan;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -51,5 +52,21 @@ final class Report {
         "w-ratio: window / bound (scheduling alone, without start-up and wind-down); tail: last chat's end to exit;",
         "client-cpu: CPU of launcher + workers (cpu/task: per task); stand-in: CPU of replicas + proxy."))
         + "\n  " + String.join("\n  ", modes);
+  }
+
+  /**
+   * One line per mode: each run's wall / bound, and whether every run is at or under {@code target};
+   * the modes with fixed slices are the baseline printed beside the others.
+   */
+  static String verdict(String size, Map<MakespanBench.Mode, List<Row>> rows, double target) {
+    StringBuilder text = new StringBuilder(size + ":");
+    rows.forEach((mode, runs) -> {
+      boolean met = runs.stream().allMatch(r -> r.allCompleted() && r.figures().ratio() <= target);
+      text.append(String.format(Locale.ROOT, "%n  %-7s %-26s %s", mode.name().toLowerCase(Locale.ROOT),
+          runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.figures().ratio()))
+              .collect(Collectors.joining(", ")),
+          mode.fixedSlices ? "(baseline: fixed slices)" : met ? "ok" : "MISSED"));
+    });
+    return text.toString();
   }
 }

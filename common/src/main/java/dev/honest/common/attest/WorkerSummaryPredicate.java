@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param worker 1-based worker index
  * @param pod the pod (or local process), or null
  * @param node the node, or null
- * @param assigned tasks in the worker's slice
+ * @param assigned tasks the worker took: its slice, less what others took over, plus what it took over
  * @param completed tasks completed
  * @param failed tasks failed
  * @param exitCode the worker's exit code

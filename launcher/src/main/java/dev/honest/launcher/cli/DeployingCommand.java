@@ -118,7 +118,7 @@ abstract class DeployingCommand implements Callable<Integer> {
         }
         outcomes = ops.collect(task.output);
       }
-      return Outputs.finish(out, plan, full.tasks(), outcomes, start, Instant.now(), task.output, prices,
+      return Outputs.finish(out, plan, full.tasks(), outcomes, Map.of(), start, Instant.now(), task.output, prices,
           new RunSigner(key, runId, config.options()), carried);
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);

@@ -52,10 +52,23 @@ public final class LocalCommand implements Callable<Integer> {
           + " requests in flight. Default: a process per worker, as a pod runs it."})
   boolean inProcess;
 
+  @Option(names = "--ollama-parallel", paramLabel = "N", defaultValue = "1",
+      description = {"With --in-process: chats in flight on each Ollama URL at most, its OLLAMA_NUM_PARALLEL;"
+          + " the others wait in the launcher and go to the first URL with a free slot. Default: ${DEFAULT-VALUE}"})
+  int ollamaParallel;
+
+  @Option(names = "--fixed-slices",
+      description = {"Each worker runs exactly its slice of the plan, as in a cluster. Default: the workers share"
+          + " claims on the tasks, and one whose slice is done takes over unclaimed tasks of the others."})
+  boolean fixedSlices;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     task.requireWorkers();
+    if (ollamaParallel < 1 || ollamaParallel > 64) {
+      throw LauncherException.invalidInput("--ollama-parallel must be within 1..64, got " + ollamaParallel);
+    }
     CostSettings prices = task.prices.settings();
     List<TaskSpec> tasks = task.loadTasks();
     GenerationOptions options = task.generationOptions();
@@ -90,11 +103,12 @@ public final class LocalCommand implements Callable<Integer> {
     // A fresh key for this run only: the workers sign with it, the launcher seals the results with it.
     SigningKey key = SigningKey.generate();
     Instant start = Instant.now();
-    List<WorkerOutcome> outcomes = plan.workers().isEmpty() ? List.of()
-        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key, inProcess, out).run(plan)
-            .outcomes();
-    return Outputs.finish(out, plan, tasks, outcomes, start, Instant.now(), task.output, prices,
-        new RunSigner(key, runId, options), carried);
+    LocalRunner.Result ran = plan.workers().isEmpty() ? new LocalRunner.Result(List.of(), false, Map.of())
+        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key,
+            new LocalRunner.Mode(inProcess, fixedSlices, ollamaParallel), out)
+            .run(plan);
+    return Outputs.finish(out, plan, tasks, ran.outcomes(), ran.claimedBy(), start, Instant.now(), task.output,
+        prices, new RunSigner(key, runId, options), carried);
   }
 
   /**

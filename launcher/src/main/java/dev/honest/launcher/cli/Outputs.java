@@ -18,15 +18,18 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The end of every run, local or on a cluster: signed results, SARIF and patch files, public key, summary, exit code. */
 final class Outputs {
   private Outputs() {}
 
+  /** @param claimedBy which worker claimed each task, when the workers shared claims (else empty) */
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
-      Instant start, Instant end, Path output, CostSettings prices, RunSigner signer, Carried carried)
-      throws IOException {
-    ClusterResults results = new Aggregator(prices, signer).aggregate(plan, tasks, outcomes, start, end, carried);
+      Map<String, Integer> claimedBy, Instant start, Instant end, Path output, CostSettings prices, RunSigner signer,
+      Carried carried) throws IOException {
+    ClusterResults results = new Aggregator(prices, signer)
+        .aggregate(plan, tasks, outcomes, claimedBy, start, end, carried);
     Path file = ResultsFiles.writeResults(output, results);
     Path publicKey = output.resolve(ResultsFiles.PUBLIC_KEY_FILE);
     Keys.writePublicKey(signer.publicKey(), publicKey);

@@ -6,16 +6,18 @@ import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.proof.SigningKey;
+import dev.honest.common.task.TaskSpec;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
-import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.progress.Progress;
 import dev.honest.launcher.progress.ProgressPrinter;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.WorkerMain;
+import dev.honest.worker.claim.DirectoryClaims;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
@@ -36,9 +38,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs a plan's workers on this machine: the real worker, with the same configuration layout a pod
@@ -49,7 +55,14 @@ import java.util.concurrent.TimeUnit;
  * <p>By default each worker is a process of its own, as in a pod. In process mode ({@code
  * inProcess}) each is a thread of this JVM running the same {@link SliceRunner} on the same files,
  * and all share one {@link OllamaClient}: one JVM start instead of one per worker (each costs
- * seconds of CPU), and each request goes to the Ollama URL with the fewest requests in flight.
+ * seconds of CPU), and each request goes to the Ollama URL with the fewest requests in flight, at
+ * most {@link Mode#ollamaParallel} at a time on each (the others wait for the first free slot).
+ *
+ * <p>Unless the slices are fixed ({@code fixedSlices}), the workers share a claims directory (a
+ * private temporary directory, {@code HONEST_CLAIMS_DIR}): each claims a task before it starts it,
+ * and one whose slice is done takes over unclaimed tasks of the others ({@link TaskSource#claiming}),
+ * so the run does not wait on the longest slice. Which worker claimed what is read back for the
+ * results ({@link Result#claimedBy}) before the directory is deleted.
  *
  * <p>The run's private key reaches the workers as a file only its owner can read, in a directory
  * only its owner can enter ({@code HONEST_SIGNING_KEY}); both are deleted when the workers have
@@ -68,55 +81,101 @@ public final class LocalRunner {
   private final Path outputDir;
   private final Duration timeout;
   private final SigningKey key;
-  private final boolean inProcess;
+  private final Mode mode;
   private final PrintWriter out;
 
   /**
    * @param key the run's signing key, handed to the workers
-   * @param inProcess run the workers as threads of this JVM instead of processes
+   * @param mode how the workers run
    */
-  public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, SigningKey key,
-      boolean inProcess,
+  public LocalRunner(Path configDir, Path workspace, Path outputDir, Duration timeout, SigningKey key, Mode mode,
       PrintWriter out) {
     this.configDir = configDir;
     this.workspace = workspace;
     this.outputDir = outputDir;
     this.timeout = timeout;
     this.key = key;
-    this.inProcess = inProcess;
+    this.mode = mode;
     this.out = out;
   }
 
-  /** What the run produced, and whether it hit the timeout. */
-  public record Result(List<WorkerOutcome> outcomes, boolean timedOut) {}
+  /**
+   * How the workers run.
+   *
+   * @param inProcess as threads of this JVM sharing one Ollama client, instead of a process each
+   * @param fixedSlices each worker runs exactly its slice, as in a cluster, instead of sharing claims
+   * @param ollamaParallel in process, chats in flight per Ollama URL at most (its {@code
+   *     OLLAMA_NUM_PARALLEL}); the rest wait in the client for the first free slot
+   */
+  public record Mode(boolean inProcess, boolean fixedSlices, int ollamaParallel) {
+    public Mode {
+      if (ollamaParallel < 1) {
+        throw new IllegalArgumentException("--ollama-parallel must be at least 1, got " + ollamaParallel);
+      }
+    }
+  }
+
+  /**
+   * What the run produced, and whether it hit the timeout.
+   *
+   * @param claimedBy which worker claimed each task (empty with fixed slices)
+   */
+  public record Result(List<WorkerOutcome> outcomes, boolean timedOut, Map<String, Integer> claimedBy) {}
 
   public Result run(Plan plan) throws IOException, InterruptedException {
     Files.createDirectories(outputDir);
-    Path keyDir = Files.createTempDirectory("honest-signing-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path keyDir = privateTempDirectory("honest-signing-");
     Path keyFile = keyDir.resolve("key.pem");
-    // deleteOnExit removes in reverse order of registration: the file, then its directory.
-    keyDir.toFile().deleteOnExit();
     keyFile.toFile().deleteOnExit();
+    Path claimsDir = mode.fixedSlices() ? null : privateTempDirectory("honest-claims-");
     try {
       key.write(keyFile);
-      return run(plan, keyFile);
+      List<WorkerOutcome> outcomes = new ArrayList<>();
+      boolean timedOut = run(plan, keyFile, claimsDir, outcomes);
+      Map<String, Integer> claimedBy = claimsDir == null ? Map.of()
+          : DirectoryClaims.ledger(claimsDir, plan.workers().stream().flatMap(w -> w.tasks().stream()).toList());
+      return new Result(outcomes, timedOut, claimedBy);
     } finally {
       Files.deleteIfExists(keyFile);
+      deleteTree(claimsDir);
       Files.deleteIfExists(keyDir);
     }
   }
 
-  private Result run(Plan plan, Path keyFile) throws IOException, InterruptedException {
+  /** A new temporary directory only its owner can enter, removed on exit should the run be interrupted. */
+  private static Path privateTempDirectory(String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(prefix,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // deleteOnExit removes in reverse order of registration: a file registered later goes first.
+    dir.toFile().deleteOnExit();
+    return dir;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(f);
+      }
+    }
+    Files.deleteIfExists(dir);
+  }
+
+  /** Runs the workers, adds their outcomes to {@code outcomes}, and returns true when the timeout stopped them. */
+  private boolean run(Plan plan, Path keyFile, Path claimsDir, List<WorkerOutcome> outcomes)
+      throws IOException, InterruptedException {
     long started = System.nanoTime();
     List<Worker> workers = new ArrayList<>();
     Thread killer = new Thread(() -> workers.forEach(Worker::kill), "local-workers-shutdown");
     Runtime.getRuntime().addShutdownHook(killer);
     Set<String> done = ConcurrentHashMap.newKeySet();
+    InProcess shared = mode.inProcess() ? InProcess.read(configDir, mode.ollamaParallel()) : null;
     try {
-      InProcess shared = inProcess ? InProcess.read(configDir) : null;
       for (WorkerSlice slice : plan.workers()) {
-        workers.add(shared == null ? startProcess(slice, keyFile, done) : startThread(slice, shared, done));
+        workers.add(shared == null ? startProcess(slice, keyFile, claimsDir, done)
+            : startThread(slice, shared, claimsDir, done));
       }
       boolean timedOut = false;
       try (ProgressPrinter progress = new ProgressPrinter(out,
@@ -149,13 +208,15 @@ public final class LocalRunner {
           w.reader.join();
         }
       }
-      List<WorkerOutcome> outcomes = new ArrayList<>();
       for (Worker w : workers) {
         outcomes.add(w.outcome());
       }
-      return new Result(outcomes, timedOut);
+      return timedOut;
     } finally {
       workers.forEach(Worker::kill);
+      if (shared != null) {
+        shared.chunkPool.shutdownNow();
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(killer);
       } catch (IllegalStateException shuttingDown) {
@@ -180,7 +241,8 @@ public final class LocalRunner {
     return new Progress(active, ok, bad, Duration.ofNanos(System.nanoTime() - started), done.size(), total);
   }
 
-  private Worker startProcess(WorkerSlice slice, Path keyFile, Set<String> done) throws IOException {
+  private Worker startProcess(WorkerSlice slice, Path keyFile, Path claimsDir, Set<String> done)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(WORKER_JVM_OPTIONS);
@@ -192,16 +254,22 @@ public final class LocalRunner {
     pb.environment().put("HONEST_POD_NAME", podName(slice));
     pb.environment().put("HONEST_NODE_NAME", NODE);
     pb.environment().put("HONEST_SIGNING_KEY", keyFile.toAbsolutePath().toString());
+    if (claimsDir != null) {
+      pb.environment().put("HONEST_CLAIMS_DIR", claimsDir.toAbsolutePath().toString());
+    } else {
+      pb.environment().remove("HONEST_CLAIMS_DIR");
+    }
     pb.redirectErrorStream(true);
     ProcessWorker w = new ProcessWorker(slice, pb.start());
     w.startReading(w.process.getInputStream(), outputDir.resolve(ResultsFiles.logFileName(slice.index())), done);
     return w;
   }
 
-  private Worker startThread(WorkerSlice slice, InProcess shared, Set<String> done) throws IOException {
-    List<TaskSpec> tasks;
+  private Worker startThread(WorkerSlice slice, InProcess shared, Path claimsDir, Set<String> done)
+      throws IOException {
+    TaskSource tasks;
     try {
-      tasks = WorkerMain.sliceTasks(shared.plan, shared.tasks, slice.index());
+      tasks = WorkerMain.taskSource(shared.plan, shared.tasks, slice.index(), claimsDir);
     } catch (ConfigException e) {
       throw new IllegalStateException("the run's own configuration is inconsistent: " + e.getMessage(), e);
     }
@@ -211,7 +279,8 @@ public final class LocalRunner {
     w.thread = new Thread(() -> {
       try (print) {
         WorkerIdentity identity = new WorkerIdentity(slice.index(), podName(slice), NODE);
-        w.exit = new SliceRunner(shared.config, workspace, shared.ollama, identity, key, print, Clock.systemUTC())
+        w.exit = new SliceRunner(shared.config, workspace, shared.ollama, identity, key, print, Clock.systemUTC(),
+            shared.chunkPool)
             .run(tasks).code();
       } catch (RuntimeException | Error e) {
         // What WorkerMain does with an unexpected failure: report it, exit 4.
@@ -230,13 +299,21 @@ public final class LocalRunner {
     return "local-worker-" + slice.index();
   }
 
-  /** What the worker threads share: the configuration as a worker reads it, and one Ollama client. */
-  private record InProcess(WorkerConfig config, Plan plan, List<TaskSpec> tasks, OllamaClient ollama) {
-    static InProcess read(Path configDir) {
+  /**
+   * What the worker threads share: the configuration as a worker reads it, one Ollama client, and
+   * the threads that ask about the chunks of a file at once (daemons, idle ones end after a minute).
+   */
+  private record InProcess(WorkerConfig config, Plan plan, List<TaskSpec> tasks, OllamaClient ollama,
+      ExecutorService chunkPool) {
+    static InProcess read(Path configDir, int ollamaParallel) {
       try {
         WorkerConfig config = ConfigLayout.readConfig(configDir);
         return new InProcess(config, ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir),
-            OllamaClient.create(config));
+            OllamaClient.shared(config, ollamaParallel), Executors.newCachedThreadPool(r -> {
+              Thread t = new Thread(r, "local-chunks");
+              t.setDaemon(true);
+              return t;
+            }));
       } catch (ConfigException e) {
         throw new IllegalStateException("cannot read back the run's configuration: " + e.getMessage(), e);
       }

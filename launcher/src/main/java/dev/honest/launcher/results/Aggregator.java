@@ -14,6 +14,7 @@ import dev.honest.launcher.attest.RunSigner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,17 @@ public final class Aggregator {
    */
   public ClusterResults aggregate(Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes, Instant start,
       Instant end, Carried carried) {
+    return aggregate(plan, tasks, outcomes, Map.of(), start, end, carried);
+  }
+
+  /**
+   * @param tasks every task of the run, the carried ones included
+   * @param claimedBy which worker claimed each task, when the workers shared claims and took over
+   *     each other's tasks (empty otherwise): a task without a result is laid at its claimant's door
+   * @param carried the records carried over from an earlier run (tasks the plan does not hold)
+   */
+  public ClusterResults aggregate(Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
+      Map<String, Integer> claimedBy, Instant start, Instant end, Carried carried) {
     Map<String, TaskSpec> specs = tasks.stream()
         .collect(Collectors.toMap(TaskSpec::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     Map<Integer, WorkerOutcome> byIndex = outcomes.stream()
@@ -56,36 +68,62 @@ public final class Aggregator {
     List<TaskRecord> records = new ArrayList<>();
     List<Dsse.Envelope> statements = new ArrayList<>();
     List<WorkerChain> chains = new ArrayList<>();
-    List<WorkerResult> workers = new ArrayList<>();
 
+    Map<Integer, WorkerSlice> slices = new LinkedHashMap<>();
+    Map<String, Integer> owner = new HashMap<>();
     for (WorkerSlice slice : plan.workers()) {
+      slices.put(slice.index(), slice);
+      for (String id : slice.tasks()) {
+        if (!specs.containsKey(id)) {
+          throw new IllegalArgumentException("plan names task " + id + ", which is not in the task list");
+        }
+        owner.put(id, slice.index());
+      }
+    }
+    Map<Integer, WorkerOutcome> outcomeOf = new HashMap<>();
+    Map<Integer, WorkerLog> logs = new LinkedHashMap<>();
+    for (WorkerSlice slice : slices.values()) {
       WorkerOutcome outcome = Optional.ofNullable(byIndex.get(slice.index()))
           .orElseGet(() -> new WorkerOutcome(slice.index(), slice.job(), "missing", "no outcome collected",
               List.of(), "", 0));
-      WorkerLog log = WorkerLog.read(slice, outcome, signer.publicKey(), problems);
+      outcomeOf.put(slice.index(), outcome);
+      WorkerLog log = WorkerLog.read(slice, outcome, owner.keySet(), signer.publicKey(), problems);
+      logs.put(slice.index(), log);
       chains.addAll(log.chains(plan.runId(), slice.index()));
-      int completed = 0;
+    }
+    Map<String, Integer> reportedBy = reporters(logs, owner, problems);
+
+    Map<Integer, List<String>> tasksOf = new HashMap<>();
+    Map<Integer, Integer> completedBy = new HashMap<>();
+    for (WorkerSlice slice : slices.values()) {
       for (String id : slice.tasks()) {
-        TaskSpec spec = specs.get(id);
-        if (spec == null) {
-          throw new IllegalArgumentException("plan names task " + id + ", which is not in the task list");
-        }
-        Optional<WorkerLog.Attested> reported = log.attested(id);
-        if (reported.isPresent()) {
-          records.add(reported.get().record());
-          statements.add(reported.get().envelope());
+        Integer worker = reportedBy.get(id);
+        if (worker != null) {
+          WorkerLog.Attested reported = logs.get(worker).attested(id).orElseThrow();
+          records.add(reported.record());
+          statements.add(reported.envelope());
         } else {
-          TaskRecord lost = lost(spec, slice, outcome, end, log.unattested(id));
+          Integer claimant = claimedBy.get(id);
+          worker = claimant != null && slices.containsKey(claimant) ? claimant : slice.index();
+          TaskRecord lost = lost(specs.get(id), slices.get(worker), outcomeOf.get(worker), end,
+              logs.get(worker).unattested(id), worker == slice.index() ? null : slice);
           records.add(lost);
-          statements.add(signer.lost(spec, lost));
+          statements.add(signer.lost(specs.get(id), lost));
         }
+        tasksOf.computeIfAbsent(worker, k -> new ArrayList<>()).add(id);
         if (records.get(records.size() - 1).completed()) {
-          completed++;
+          completedBy.merge(worker, 1, Integer::sum);
         }
       }
+    }
+    List<WorkerResult> workers = new ArrayList<>();
+    for (WorkerSlice slice : slices.values()) {
+      WorkerOutcome outcome = outcomeOf.get(slice.index());
+      List<String> its = tasksOf.getOrDefault(slice.index(), List.of());
+      int completed = completedBy.getOrDefault(slice.index(), 0);
       workers.add(new WorkerResult(slice.index(), slice.name(), slice.job(),
           outcome.pods().stream().map(PodOutcome::describe).toList(), outcome.status(), outcome.reason(),
-          slice.tasks(), completed, slice.tasks().size() - completed, outcome.durationMs() / 1000.0));
+          its, completed, its.size() - completed, outcome.durationMs() / 1000.0));
     }
     List<TaskRecord> ran = List.copyOf(records);
     records.addAll(carried.records());
@@ -103,14 +141,42 @@ public final class Aggregator {
         problems, attestation);
   }
 
+  /**
+   * Which worker's log reports each task: the worker it was planned for when several do (which
+   * shared claims rule out, so it is a problem worth a line), else the first in plan order.
+   */
+  private static Map<String, Integer> reporters(Map<Integer, WorkerLog> logs, Map<String, Integer> owner,
+      List<String> problems) {
+    Map<String, Integer> reportedBy = new HashMap<>();
+    for (Map.Entry<Integer, WorkerLog> e : logs.entrySet()) {
+      for (String id : e.getValue().attestedTasks()) {
+        Integer first = reportedBy.putIfAbsent(id, e.getKey());
+        if (first != null) {
+          int kept = owner.get(id).equals(e.getKey()) ? e.getKey() : first;
+          reportedBy.put(id, kept);
+          problems.add("task " + id + " was reported by worker " + first + " and by worker " + e.getKey()
+              + "; the result of worker " + kept + " is kept");
+        }
+      }
+    }
+    return reportedBy;
+  }
+
+  /**
+   * @param slice the worker that claimed the task and did not report it
+   * @param plannedFor the worker whose slice held the task, when another took it over; else null
+   */
   private static TaskRecord lost(TaskSpec spec, WorkerSlice slice, WorkerOutcome outcome, Instant end,
-      boolean unattested) {
+      boolean unattested, WorkerSlice plannedFor) {
     StringBuilder why = new StringBuilder(unattested ? "no signed result from worker " : "no result from worker ")
         .append(slice.index()).append(" (").append(slice.job()).append(", ").append(outcome.status());
     if (outcome.reason() != null) {
       why.append(": ").append(outcome.reason());
     }
     why.append(')');
+    if (plannedFor != null) {
+      why.append(", which took it over from worker ").append(plannedFor.index());
+    }
     if (unattested) {
       why.append("; its record had no valid statement after it");
     }

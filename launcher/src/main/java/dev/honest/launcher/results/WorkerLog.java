@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,11 +42,16 @@ final class WorkerLog {
   private WorkerLog() {}
 
   /**
-   * Reads the log of {@code slice}'s worker; every oddity (a malformed line, a record for a task of
-   * another worker, a statement that does not verify or does not match its record, a broken chain)
+   * Reads the log of {@code slice}'s worker; every oddity (a malformed line, a record for a task the
+   * plan does not hold, a statement that does not verify or does not match its record, a broken chain)
    * becomes a line in {@code problems}.
    */
-  static WorkerLog read(WorkerSlice slice, WorkerOutcome outcome, PublicKey key, List<String> problems) {
+  /**
+   * @param planned every task id of the plan: a worker may report any of them, as workers that share
+   *     claims take over each other's tasks
+   */
+  static WorkerLog read(WorkerSlice slice, WorkerOutcome outcome, Set<String> planned, PublicKey key,
+      List<String> problems) {
     WorkerLog log = new WorkerLog();
     int lineNo = 0;
     for (String line : outcome.log().split("\n", -1)) {
@@ -54,12 +60,12 @@ final class WorkerLog {
       try {
         Optional<TaskRecord> record = ResultLines.parseRecord(line);
         if (record.isPresent()) {
-          log.record(slice, record.get(), where, problems);
+          log.record(planned, record.get(), where, problems);
           continue;
         }
         Optional<AttestationLine> attestation = ResultLines.parseAttestation(line);
         if (attestation.isPresent()) {
-          log.attestation(slice, attestation.get(), key, where, problems);
+          log.attestation(planned, attestation.get(), key, where, problems);
         }
       } catch (IllegalArgumentException e) {
         problems.add(where + e.getMessage());
@@ -75,6 +81,11 @@ final class WorkerLog {
       }
     }
     return log;
+  }
+
+  /** The ids of the tasks whose record and statement the worker reported, in no particular order. */
+  Set<String> attestedTasks() {
+    return attested.keySet();
   }
 
   /** The record of a task and its statement, when the worker reported both. */
@@ -97,9 +108,9 @@ final class WorkerLog {
     return out;
   }
 
-  private void record(WorkerSlice slice, TaskRecord record, String where, List<String> problems) {
-    if (!slice.tasks().contains(record.id())) {
-      problems.add(where + "record for task " + record.id() + ", which the plan did not give this worker; ignored");
+  private void record(Set<String> planned, TaskRecord record, String where, List<String> problems) {
+    if (!planned.contains(record.id())) {
+      problems.add(where + "record for task " + record.id() + ", which is not in the plan; ignored");
       return;
     }
     // A later attempt's record replaces an earlier one, and only the statement after it counts.
@@ -107,7 +118,7 @@ final class WorkerLog {
     attested.remove(record.id());
   }
 
-  private void attestation(WorkerSlice slice, AttestationLine line, PublicKey key, String where,
+  private void attestation(Set<String> planned, AttestationLine line, PublicKey key, String where,
       List<String> problems) {
     Dsse.Envelope envelope = Dsse.Envelope.fromJson(line.envelope());
     Statement statement;
@@ -127,8 +138,8 @@ final class WorkerLog {
       chainPods.add(pod(statement));
     }
     chains.get(chains.size() - 1).add(envelope);
-    if (!AttestationLine.TASK.equals(line.kind()) || !slice.tasks().contains(line.task())) {
-      return; // a record of another worker's task was reported (and ignored) already
+    if (!AttestationLine.TASK.equals(line.kind()) || !planned.contains(line.task())) {
+      return; // a record of a task outside the plan was reported (and ignored) already
     }
     TaskRecord record = records.get(line.task());
     TaskPredicate predicate = TaskPredicate.from(statement);

@@ -6,7 +6,8 @@ import java.util.List;
  * One worker's line in {@code k8s-cluster-results.json}.
  *
  * @param pods every attempt (pod or process), oldest first, described for people
- * @param tasks the task ids the plan gave it
+ * @param tasks the task ids it ran (or that were lost with it), in plan order: its slice, less what
+ *     other workers took over, plus what it took over from them
  */
 public record WorkerResult(
     int index,

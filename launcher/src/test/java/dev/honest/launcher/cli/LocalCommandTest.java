@@ -22,6 +22,14 @@ import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.honest.common.task.TaskSpec;
+import java.util.HashMap;
+import java.util.Map;
+import dev.honest.launcher.results.WorkerResult;
+import dev.honest.launcher.plan.Planner;
+import dev.honest.common.task.TaskFileReader;
+import dev.honest.common.config.GenerationOptions;
+import dev.honest.common.config.Plan;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -198,6 +206,64 @@ class LocalCommandTest {
       assertThat(t.error().message()).contains("DeadlineExceeded");
     });
     assertThat(r.workers()).allSatisfy(w -> assertThat(w.reason()).isEqualTo("DeadlineExceeded"));
+  }
+
+  /** Which worker the run's own plan ({@code plan.json} in the output) gave each task. */
+  private Map<String, Integer> plannedWorkers() throws Exception {
+    Plan plan = Json.mapper().readValue(out.resolve("plan.json").toFile(), Plan.class);
+    Map<String, Integer> planned = new HashMap<>();
+    plan.workers().forEach(w -> w.tasks().forEach(id -> planned.put(id, w.index())));
+    return planned;
+  }
+
+  @ParameterizedTest(name = "in process: {0}")
+  @ValueSource(booleans = {false, true})
+  void workersThatFinishTheirSliceTakeOverTheUnstartedTasksOfASlowOne(boolean inProcess) throws Exception {
+    List<TaskSpec> specs = TaskFileReader.read(EXAMPLE_TASKS, EXAMPLE_WORKSPACE);
+    Plan expected = new Planner().plan("any", specs, EXAMPLE_WORKSPACE, 4, GenerationOptions.DEFAULTS);
+    List<String> slow = expected.worker(1).orElseThrow().tasks();
+    for (TaskSpec t : specs) {
+      if (slow.contains(t.id())) {
+        // The prompt's "Task: <title>" line, as it appears inside the JSON request body.
+        String line = Json.mapper().writeValueAsString("Task: " + t.title() + "\n");
+        ollama.slowDown(line.substring(1, line.length() - 1), 400);
+      }
+    }
+
+    Cli cli = local(inProcess, "--workers", "4");
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    Map<String, Integer> planned = plannedWorkers();
+    assertThat(planned.entrySet().stream().filter(e -> e.getValue() == 1).map(Map.Entry::getKey))
+        .as("the run planned as the test did").containsExactlyInAnyOrderElementsOf(slow);
+    ClusterResults r = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
+    assertThat(r.completedTasks()).isEqualTo(71);
+    assertThat(r.tasks()).extracting(TaskRecord::id).doesNotHaveDuplicates();
+    List<TaskRecord> takenOver = r.tasks().stream().filter(t -> t.worker() != planned.get(t.id())).toList();
+    assertThat(takenOver).as("tasks of the slow slice run by another worker")
+        .anySatisfy(t -> assertThat(planned.get(t.id())).isEqualTo(1));
+    WorkerResult first = r.workers().get(0);
+    assertThat(first.tasks()).hasSizeLessThan(slow.size());
+    assertThat(r.workers()).allSatisfy(w -> assertThat(w.tasks())
+        .containsExactlyInAnyOrderElementsOf(r.tasks().stream().filter(t -> t.worker() == w.index())
+            .map(TaskRecord::id).toList()));
+    Cli verify = Cli.run("verify", "--results", out.resolve("k8s-cluster-results.json").toString(),
+        "--workspace", EXAMPLE_WORKSPACE.toString());
+    assertThat(verify.exitCode).as(verify.out()).isZero();
+    try (var dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertThat(dirs.map(d -> d.getFileName().toString())).noneMatch(n -> n.startsWith("honest-claims-"));
+    }
+  }
+
+  @Test
+  void withFixedSlicesEveryTaskRunsOnTheWorkerThePlanGaveItToAsInACluster() throws Exception {
+    Cli cli = local(false, "--workers", "3", "--fixed-slices");
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    Map<String, Integer> planned = plannedWorkers();
+    ClusterResults r = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
+    assertThat(r.completedTasks()).isEqualTo(71);
+    assertThat(r.tasks()).allSatisfy(t -> assertThat(t.worker()).as(t.id()).isEqualTo(planned.get(t.id())));
   }
 
   @Test

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,14 +125,70 @@ class AggregatorTest {
   }
 
   @Test
-  void aRecordForATaskOfAnotherWorkerIsNotedAndIgnored() {
-    String log = attempt(1, "p", completed("T-3", 1, "p", call(1, 1, null)));
+  void aRecordForATaskOutsideThePlanIsNotedAndIgnored() {
+    String log = attempt(1, "p", completed("T-9", 1, "p", call(1, 1, null)));
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log, 1);
 
     ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1), START, END, Carried.NONE);
 
-    assertThat(r.problems()).singleElement().asString().contains("task T-3", "did not give this worker");
+    assertThat(r.problems()).singleElement().asString().contains("task T-9", "not in the plan");
+    assertThat(r.tasks()).extracting(TaskRecord::id).containsExactly("T-1", "T-2", "T-3", "T-4");
+  }
+
+  @Test
+  void aTaskAnotherWorkerTookOverCountsForTheWorkerThatRanIt() {
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), attempt(1, "p1",
+        completed("T-1", 1, "p1", call(10, 2, null)), completed("T-2", 1, "p1", call(10, 2, null)), completed("T-3", 1, "p1", call(10, 2, null))), 1);
+    WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(),
+        attempt(2, "p2", completed("T-4", 2, "p2", call(10, 2, null))), 1);
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2), START, END,
+        Carried.NONE);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.completedTasks()).isEqualTo(4);
+    assertThat(r.tasks().get(2).worker()).isEqualTo(1);
+    assertThat(r.workers().get(0).tasks()).containsExactly("T-1", "T-2", "T-3");
+    assertThat(r.workers().get(0).completed()).isEqualTo(3);
+    assertThat(r.workers().get(1).tasks()).containsExactly("T-4");
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
+  }
+
+  @Test
+  void aTaskLostByTheWorkerThatTookItOverIsLaidAtItsDoor() {
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "failed", "BackoffLimitExceeded",
+        List.of(new PodOutcome("p1", "n1", 137, "OOMKilled", null)),
+        attempt(1, "p1", completed("T-1", 1, "p1", call(10, 2, null)), completed("T-2", 1, "p1", call(10, 2, null))), 1);
+    WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(),
+        attempt(2, "p2", completed("T-4", 2, "p2", call(10, 2, null))), 1);
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2),
+        Map.of("T-1", 1, "T-2", 1, "T-3", 1, "T-4", 2), START, END, Carried.NONE);
+
+    TaskRecord lost = r.tasks().get(2);
+    assertThat(lost.error().errorClass()).isEqualTo("worker_lost");
+    assertThat(lost.worker()).isEqualTo(1);
+    assertThat(lost.error().message()).contains("worker 1 (k8s-worker-1, failed: BackoffLimitExceeded)",
+        "took it over from worker 2", "pod p1 on n1");
+    assertThat(r.workers().get(0).tasks()).containsExactly("T-1", "T-2", "T-3");
+    assertThat(r.workers().get(0).failed()).isEqualTo(1);
+    assertThat(r.workers().get(1).tasks()).containsExactly("T-4");
+  }
+
+  @Test
+  void aTaskReportedByTwoWorkersKeepsThePlannedWorkersResultAndSaysSo() {
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(),
+        attempt(1, "p1", completed("T-3", 1, "p1", call(10, 2, null))), 1);
+    WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(),
+        attempt(2, "p2", failed("T-3", 2, "p2")), 1);
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2), START, END,
+        Carried.NONE);
+
+    assertThat(r.tasks().get(2).worker()).isEqualTo(2);
     assertThat(r.tasks().get(2).completed()).isFalse();
+    assertThat(r.problems()).singleElement().asString()
+        .contains("task T-3", "worker 1", "worker 2", "the result of worker 2 is kept");
   }
 
   @Test

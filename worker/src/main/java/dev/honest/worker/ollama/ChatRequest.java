@@ -12,8 +12,13 @@ import tools.jackson.databind.JsonNode;
  * @param format the JSON Schema the answer must follow (Ollama structured outputs), or null for free text;
  *     the caller must not change it while a chat uses it
  * @param stream true to read the answer as NDJSON chunks (Ollama's default), false for one JSON object
+ * @param order when chats of a shared client wait for a free slot, the lowest order goes first (equal
+ *     orders in turn of arrival); a worker passes its task's start time, so that tasks already under
+ *     way get their next chat before new tasks get their first, and a task of many chats is not
+ *     stretched by everyone else's queueing. Not sent to Ollama
  */
-public record ChatRequest(String model, String part, List<ChatMessage> messages, JsonNode format, boolean stream) {
+public record ChatRequest(
+    String model, String part, List<ChatMessage> messages, JsonNode format, boolean stream, long order) {
 
   public ChatRequest {
     if (model == null || model.isBlank()) {
@@ -31,6 +36,11 @@ public record ChatRequest(String model, String part, List<ChatMessage> messages,
       // Ollama rejects any other format with a 500, which would look like a server failure.
       throw new IllegalArgumentException("format must be a JSON Schema object, got " + format.getNodeType());
     }
+  }
+
+  /** A chat that waits in turn of arrival. */
+  public ChatRequest(String model, String part, List<ChatMessage> messages, JsonNode format, boolean stream) {
+    this(model, part, messages, format, stream, 0);
   }
 
   /** A streamed chat, the way Ollama answers by default. */

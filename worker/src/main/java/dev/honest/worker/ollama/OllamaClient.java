@@ -81,14 +81,18 @@ public final class OllamaClient {
    * @param random jitter of the backoff; must be safe for concurrent use when the client is shared
    */
   public OllamaClient(WorkerConfig config, HttpClient http, Sleeper sleeper, RandomGenerator random) {
-    this(config, Duration.ofSeconds(config.requestTimeoutSeconds()), http, sleeper, random);
+    this(config, Duration.ofSeconds(config.requestTimeoutSeconds()), http, sleeper, random, 0);
   }
 
-  /** Same, with a request timeout that {@link WorkerConfig} cannot express (below one second, for tests). */
-  OllamaClient(
-      WorkerConfig config, Duration requestTimeout, HttpClient http, Sleeper sleeper, RandomGenerator random) {
+  /**
+   * Same, with a request timeout that {@link WorkerConfig} cannot express (below one second, for
+   * tests) and a cap on chats in flight per server (0: none).
+   */
+  OllamaClient(WorkerConfig config, Duration requestTimeout, HttpClient http, Sleeper sleeper,
+      RandomGenerator random, int perServerCap) {
     this.baseUrls = config.llmUrls().stream().map(url -> url.replaceAll("/+$", "")).toList();
-    this.servers = new ServerChoice(baseUrls.size(), baseUrls.size() == 1 ? 0 : (int) random.nextLong(baseUrls.size()));
+    this.servers = new ServerChoice(baseUrls.size(),
+        baseUrls.size() == 1 ? 0 : (int) random.nextLong(baseUrls.size()), perServerCap);
     this.options = optionsNode(config.options());
     this.keepAlive = keepAliveNode(config.keepAlive());
     this.requestTimeout = requestTimeout;
@@ -109,6 +113,19 @@ public final class OllamaClient {
 
   static HttpClient defaultHttpClient() {
     return httpClientBuilder().build();
+  }
+
+  /**
+   * A client for many threads at once (workers in one JVM): at most {@code perServerCap} of its
+   * chats in flight on each server, set to the servers' {@code OLLAMA_NUM_PARALLEL}, so that chats
+   * wait here for the first free slot rather than in one server's queue while another idles.
+   */
+  public static OllamaClient shared(WorkerConfig config, int perServerCap) {
+    if (perServerCap < 1) {
+      throw new IllegalArgumentException("chats in flight per server must be at least 1, got " + perServerCap);
+    }
+    return new OllamaClient(config, Duration.ofSeconds(config.requestTimeoutSeconds()), defaultHttpClient(),
+        Sleeper.SYSTEM, new Random(), perServerCap);
   }
 
   /** HTTP/1.1 only: Ollama serves plain HTTP/1.1, so the JDK's default h2c upgrade attempt is pointless. */
@@ -132,7 +149,7 @@ public final class OllamaClient {
     try {
       int server = -1;
       for (int attempt = 1; ; attempt++) {
-        server = servers.acquire(server);
+        server = servers.acquire(server, request.order());
         String url = baseUrls.get(server);
         Attempt outcome;
         try {

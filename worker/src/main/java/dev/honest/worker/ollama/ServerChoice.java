@@ -1,51 +1,102 @@
 package dev.honest.worker.ollama;
 
+import java.util.Comparator;
+import java.util.PriorityQueue;
+
 /**
  * Which server an attempt goes to: the one with the fewest of this client's chats in flight, ties
  * broken round-robin, and never the server of the previous attempt when there is another. A worker
  * process has one chat in flight at a time, so for it this is plain round-robin; when many threads
  * share one client (local runs in one JVM) each request joins the shortest queue, so no server
  * idles while another holds a backlog of this client's requests.
+ *
+ * <p>With a cap (a server's {@code OLLAMA_NUM_PARALLEL}), a chat waits here, in this client,
+ * until some server has fewer than that many of its chats in flight, instead of queueing inside one
+ * server: the waiting chats go to whichever server frees a slot first, as from one queue, lowest
+ * {@code order} first and in turn of arrival among equals (never by chance, so none starves).
  */
 final class ServerChoice {
   private final int[] inFlight;
+  private final int cap;
+  private final PriorityQueue<Waiter> waiting =
+      new PriorityQueue<>(Comparator.comparingLong(Waiter::order).thenComparingLong(Waiter::arrival));
+  private long arrivals;
   private int next;
+
+  private record Waiter(long order, long arrival) {}
 
   /**
    * @param first the server that comes first in turn; workers that start at different servers do not
    *     all send their first chats to the same one
+   * @param cap chats in flight per server at most, or 0 for no limit
    */
-  ServerChoice(int servers, int first) {
+  ServerChoice(int servers, int first, int cap) {
     if (servers < 1 || first < 0 || first >= servers) {
       throw new IllegalArgumentException("need 0 <= first < servers, got first " + first + " of " + servers);
     }
+    if (cap < 0) {
+      throw new IllegalArgumentException("cap must be 0 (no limit) or more, got " + cap);
+    }
     inFlight = new int[servers];
+    this.cap = cap;
     next = first;
   }
 
+  ServerChoice(int servers, int first) {
+    this(servers, first, 0);
+  }
+
+  /** {@link #acquire(int, long)} in turn of arrival. */
+  int acquire(int avoid) throws InterruptedException {
+    return acquire(avoid, 0);
+  }
+
   /**
-   * Picks a server and counts a chat in flight there until {@link #release}.
+   * Picks a server and counts a chat in flight there until {@link #release}, waiting while every
+   * server it may pick is at the cap or chats of a lower order (or equal and earlier) wait.
    *
    * @param avoid the previous attempt's server, or -1
+   * @param order waiting chats go lowest order first
    */
-  synchronized int acquire(int avoid) {
-    int start = next;
-    next = (next + 1) % inFlight.length;
+  synchronized int acquire(int avoid, long order) throws InterruptedException {
+    Waiter me = new Waiter(order, arrivals++);
+    waiting.add(me);
+    try {
+      int best;
+      while (waiting.peek() != me || (best = pick(avoid)) < 0) {
+        wait();
+      }
+      next = (next + 1) % inFlight.length;
+      inFlight[best]++;
+      return best;
+    } finally {
+      waiting.remove(me);
+      notifyAll(); // the next in line may take another free slot, or its turn after an interrupt
+    }
+  }
+
+  /** The least busy server below the cap, from {@code next} on, skipping {@code avoid} if there are others; -1 if none. */
+  private int pick(int avoid) {
     int best = -1;
     for (int k = 0; k < inFlight.length; k++) {
-      int i = (start + k) % inFlight.length;
+      int i = (next + k) % inFlight.length;
       if (i == avoid && inFlight.length > 1) {
         continue;
       }
-      if (best < 0 || inFlight[i] < inFlight[best]) {
+      if ((cap == 0 || inFlight[i] < cap) && (best < 0 || inFlight[i] < inFlight[best])) {
         best = i;
       }
     }
-    inFlight[best]++;
     return best;
+  }
+
+  /** Chats waiting for a slot now. */
+  synchronized int waiting() {
+    return waiting.size();
   }
 
   synchronized void release(int server) {
     inFlight[server]--;
+    notifyAll();
   }
 }

@@ -9,6 +9,7 @@ import dev.honest.common.result.TaskRecord;
 import dev.honest.common.result.TaskStatus;
 import dev.honest.common.result.WorkerSummary;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.ollama.OllamaException;
 import java.io.PrintStream;
@@ -20,12 +21,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
- * Runs a worker's slice: checks that Ollama has every model the slice needs, runs each task in
- * order and prints, as soon as it ends, a line for people, its record as a result line and the
+ * Runs a worker's tasks, as its {@link TaskSource} hands them out (its slice, and with shared claims
+ * the tasks it takes over from others): checks that Ollama has every model they need, runs each task and prints, as soon as it ends, a line for people, its record as a result line and the
  * record's signed statement as an attestation line; then the summary line and the signed summary
- * that ends the chain. Every task of the slice gets a record, even when Ollama never answers.
+ * that ends the chain. Every task it takes gets a record, even when Ollama never answers.
  */
 public final class SliceRunner {
   private final WorkerConfig config;
@@ -35,10 +37,23 @@ public final class SliceRunner {
   private final Attestor attestor;
   private final PrintStream out;
   private final Clock clock;
+  private final ExecutorService chunkPool;
 
   /** @param key the run's signing key: every record and the summary are signed, as one chain */
   public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
       SigningKey key, PrintStream out, Clock clock) {
+    this(config, workspace, ollama, identity, key, out, clock, null);
+  }
+
+  /**
+   * @param key the run's signing key: every record and the summary are signed, as one chain
+   * @param chunkPool where the chunks of a file are asked about at once, or null for one after another
+   *     (see {@link TaskRunner#TaskRunner(WorkerConfig, Path, OllamaClient, Map, WorkerIdentity, Clock,
+   *     ExecutorService)})
+   */
+  public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
+      SigningKey key, PrintStream out, Clock clock, ExecutorService chunkPool) {
+    this.chunkPool = chunkPool;
     this.config = config;
     this.workspace = workspace;
     this.ollama = ollama;
@@ -48,11 +63,18 @@ public final class SliceRunner {
     this.clock = clock;
   }
 
-  /** Runs the tasks and returns the worker's exit code. */
+  /** Runs {@code tasks}, exactly, and returns the worker's exit code. */
   public ExitCode run(List<TaskSpec> tasks) {
+    return run(TaskSource.fixed(tasks));
+  }
+
+  /** Runs the tasks {@code source} hands out and returns the worker's exit code. */
+  public ExitCode run(TaskSource source) {
     long started = System.nanoTime();
-    say("starting: " + tasks.size() + " task(s), Ollama at " + String.join(", ", config.llmUrls()));
-    List<String> models = tasks.stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
+    List<TaskSpec> candidates = source.candidates();
+    say("starting: " + candidates.size() + " task(s) " + (candidates.size() == 1 ? "is" : "are")
+        + " for this worker to run, Ollama at " + String.join(", ", config.llmUrls()));
+    List<String> models = candidates.stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
     Map<String, String> digests = new HashMap<>();
     try {
       ollama.awaitModels(models, Duration.ofSeconds(config.readyTimeoutSeconds()))
@@ -60,33 +82,37 @@ public final class SliceRunner {
       say("models ready: " + digests);
     } catch (OllamaException e) {
       say("Ollama is not usable: " + e.getMessage());
+      source.ownSliceOnly();
       Instant now = clock.instant();
       int n = 0;
-      for (TaskSpec t : tasks) {
+      for (TaskSpec t = source.next().orElse(null); t != null; t = source.next().orElse(null)) {
         report(t, new TaskRecord(t.id(), t.title(), t.priority(), t.category(), t.area(), t.action(), identity.index(),
             identity.pod(), identity.node(), TaskStatus.FAILED, new TaskError(e.errorClass(), e.getMessage()),
             TaskRunner.modelFor(t, config), null, 0, now, now, List.of(), List.of(), List.of(), List.of()));
         n++;
       }
-      return finish(tasks.size(), 0, n, ExitCode.UNAVAILABLE, started);
+      return finish(n, 0, n, ExitCode.UNAVAILABLE, started);
     }
 
-    TaskRunner runner = new TaskRunner(config, workspace, ollama, digests, identity, clock);
+    TaskRunner runner = new TaskRunner(config, workspace, ollama, digests, identity, clock, chunkPool);
+    int ran = 0;
     int completed = 0;
     boolean unavailable = false;
-    for (TaskSpec task : tasks) {
+    for (TaskSpec task = source.next().orElse(null); task != null; task = source.next().orElse(null)) {
       TaskRecord record = runner.run(task);
       report(task, record);
+      ran++;
       if (record.completed()) {
         completed++;
       } else if (OllamaException.OLLAMA_UNAVAILABLE.equals(record.error().errorClass())) {
         unavailable = true;
+        source.ownSliceOnly();
       }
     }
-    int failed = tasks.size() - completed;
+    int failed = ran - completed;
     // Ollama going away mid-run is worth a retry of the pod (exit 3); other failures are final (exit 1).
     ExitCode code = failed == 0 ? ExitCode.OK : unavailable ? ExitCode.UNAVAILABLE : ExitCode.TASKS_FAILED;
-    return finish(tasks.size(), completed, failed, code, started);
+    return finish(ran, completed, failed, code, started);
   }
 
   private ExitCode finish(int assigned, int completed, int failed, ExitCode code, long started) {

@@ -42,6 +42,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,6 +65,7 @@ public final class TaskRunner {
   private final Map<String, String> modelDigests;
   private final WorkerIdentity identity;
   private final Clock clock;
+  private final ExecutorService chunkPool;
 
   /**
    * @param modelDigests digest of each model, from Ollama's {@code /api/tags} at start-up
@@ -69,12 +73,24 @@ public final class TaskRunner {
    */
   public TaskRunner(WorkerConfig config, Path workspace, OllamaClient ollama, Map<String, String> modelDigests,
       WorkerIdentity identity, Clock clock) {
+    this(config, workspace, ollama, modelDigests, identity, clock, null);
+  }
+
+  /**
+   * @param chunkPool where the chunks of a file are asked about all at once, or null to ask one after
+   *     another. Meant for a client shared by workers in one JVM, which queues chats in task order
+   *     ({@link ChatRequest#order}): a file of many chunks then takes about as long as its longest
+   *     chunk. A worker process asks one chunk at a time, so a pod has one chat in flight.
+   */
+  public TaskRunner(WorkerConfig config, Path workspace, OllamaClient ollama, Map<String, String> modelDigests,
+      WorkerIdentity identity, Clock clock, ExecutorService chunkPool) {
     this.config = config;
     this.workspace = workspace;
     this.ollama = ollama;
     this.modelDigests = Map.copyOf(modelDigests);
     this.identity = identity;
     this.clock = clock;
+    this.chunkPool = chunkPool;
   }
 
   /** The model a task goes to: its own, else the code model for tasks with files, else the general one. */
@@ -95,7 +111,7 @@ public final class TaskRunner {
       }
       List<Edit> edits = new ArrayList<>();
       if (texts.isEmpty()) {
-        Answer answer = ask(a, Prompts.forQuestion(task), "task");
+        Answer answer = ask(a, a.calls, Prompts.forQuestion(task), "task");
         a.findings.addAll(answer.findings());
       } else {
         int budget = Chunker.budgetTokens(config.options(), Prompts.overheadTokens(task));
@@ -161,22 +177,26 @@ public final class TaskRunner {
   /**
    * Asks about every chunk of one file. When Ollama says a prompt filled the context (it would have
    * silently dropped its start), the findings of that pass are discarded and the file is split
-   * again with half the budget.
+   * again with half the budget. Every call made is recorded, in chunk order, whatever the outcome.
    */
-  private List<Edit> analyzeFile(Attempt a, String path, String content, int budget) throws OllamaException {
+  private List<Edit> analyzeFile(Attempt a, String path, String content, int budget) {
     int chunkBudget = budget;
     for (int pass = 0; pass <= MAX_RESPLITS; pass++) {
+      List<ChunkResult> results = askAll(a, Chunker.split(path, content, chunkBudget));
+      results.forEach(r -> a.calls.addAll(r.calls));
       List<Finding> findings = new ArrayList<>();
       List<Edit> edits = new ArrayList<>();
       boolean overflow = false;
-      for (Chunk chunk : Chunker.split(path, content, chunkBudget)) {
-        Optional<Answer> answer = askWithinContext(a, Prompts.forChunk(a.task, chunk), chunk.part());
-        if (answer.isEmpty()) {
+      for (ChunkResult r : results) {
+        if (r.failure != null) {
+          throw r.failure;
+        }
+        if (r.answer.isEmpty()) {
           overflow = true;
           break;
         }
-        findings.addAll(answer.get().findings());
-        edits.addAll(answer.get().edits());
+        findings.addAll(r.answer.get().findings());
+        edits.addAll(r.answer.get().edits());
       }
       if (!overflow) {
         a.findings.addAll(findings);
@@ -188,8 +208,66 @@ public final class TaskRunner {
         + config.options().numCtx() + " after splitting the file " + MAX_RESPLITS + " more times"));
   }
 
-  private Answer ask(Attempt a, Prompt prompt, String part) throws OllamaException {
-    return askWithinContext(a, prompt, part).orElseThrow(() -> new TaskFailure(new TaskError("context_overflow",
+  /**
+   * One chunk's answer (empty when its prompt filled the context) or failure, and the calls it took;
+   * a failure's calls are in {@code calls} already.
+   */
+  private record ChunkResult(List<CallRecord> calls, Optional<Answer> answer, RuntimeException failure) {
+    boolean ends() {
+      return failure != null || answer.isEmpty();
+    }
+  }
+
+  /**
+   * The results of the chunks, in order: one after another, up to the first that fails or fills the
+   * context; or, with a chunk pool, all of them at once.
+   */
+  private List<ChunkResult> askAll(Attempt a, List<Chunk> chunks) {
+    List<ChunkResult> results = new ArrayList<>();
+    if (chunkPool == null || chunks.size() == 1) {
+      for (Chunk chunk : chunks) {
+        ChunkResult r = askChunk(a, chunk);
+        results.add(r);
+        if (r.ends()) {
+          break;
+        }
+      }
+      return results;
+    }
+    List<Future<ChunkResult>> futures = new ArrayList<>();
+    for (Chunk chunk : chunks) {
+      futures.add(chunkPool.submit(() -> askChunk(a, chunk)));
+    }
+    try {
+      for (Future<ChunkResult> f : futures) {
+        results.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new TaskFailure(new TaskError(OllamaException.INTERRUPTED, "interrupted while asking about "
+          + chunks.get(0).path()));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a chunk's question failed unexpectedly", e.getCause());
+    }
+    return results;
+  }
+
+  private ChunkResult askChunk(Attempt a, Chunk chunk) {
+    List<CallRecord> calls = new ArrayList<>();
+    try {
+      return new ChunkResult(calls, askWithinContext(a, calls, Prompts.forChunk(a.task, chunk), chunk.part()), null);
+    } catch (OllamaException e) {
+      calls.addAll(e.calls());
+      return new ChunkResult(calls, Optional.empty(), new TaskFailure(new TaskError(e.errorClass(), e.getMessage())));
+    } catch (RuntimeException e) {
+      // A task failure, or a bug: either way the calls made so far stay in the record.
+      return new ChunkResult(calls, Optional.empty(), e);
+    }
+  }
+
+  private Answer ask(Attempt a, List<CallRecord> calls, Prompt prompt, String part) throws OllamaException {
+    return askWithinContext(a, calls, prompt, part).orElseThrow(() -> new TaskFailure(new TaskError("context_overflow",
         "the task's prompt reached num_ctx=" + config.options().numCtx() + "; shorten its description")));
   }
 
@@ -197,13 +275,14 @@ public final class TaskRunner {
    * One validated answer for one prompt, re-asking once when the answer is invalid or cut off.
    * Empty when the prompt filled the context window.
    */
-  private Optional<Answer> askWithinContext(Attempt a, Prompt prompt, String part) throws OllamaException {
+  private Optional<Answer> askWithinContext(Attempt a, List<CallRecord> calls, Prompt prompt, String part)
+      throws OllamaException {
     String rejection = null;
     for (int ask = 1; ask <= 2; ask++) {
       String user = rejection == null ? prompt.user()
           : prompt.user() + "\nYour previous answer was rejected: " + rejection
               + "\nAnswer again with only JSON that matches the schema; keep it short (at most 10 findings).\n";
-      ChatReply reply = chat(a, List.of(ChatMessage.system(prompt.system()), ChatMessage.user(user)), part);
+      ChatReply reply = chat(a, calls, List.of(ChatMessage.system(prompt.system()), ChatMessage.user(user)), part);
       if (reply.atContextLimit(config.options().numCtx()) && !reply.truncated()) {
         return Optional.empty();
       }
@@ -227,10 +306,12 @@ public final class TaskRunner {
     throw new IllegalStateException("unreachable");
   }
 
-  private ChatReply chat(Attempt a, List<ChatMessage> messages, String part) throws OllamaException {
+  private ChatReply chat(Attempt a, List<CallRecord> calls, List<ChatMessage> messages, String part)
+      throws OllamaException {
     JsonNode schema = ResponseSchema.forAction(a.task.action());
-    ChatReply reply = ollama.chat(new ChatRequest(a.model, part, messages, schema));
-    a.calls.addAll(reply.calls());
+    long order = a.startedAt.getEpochSecond() * 1_000_000_000L + a.startedAt.getNano();
+    ChatReply reply = ollama.chat(new ChatRequest(a.model, part, messages, schema, true, order));
+    calls.addAll(reply.calls());
     return reply;
   }
 

@@ -1,14 +1,17 @@
 package dev.honest.worker.ollama;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ServerChoiceTest {
   @Test
-  void oneChatAtATimeTakesTheServersInTurn() {
+  void oneChatAtATimeTakesTheServersInTurn() throws Exception {
     ServerChoice choice = new ServerChoice(3, 0);
     List<Integer> picked = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -20,7 +23,7 @@ class ServerChoiceTest {
   }
 
   @Test
-  void theTurnStartsAtTheGivenServer() {
+  void theTurnStartsAtTheGivenServer() throws Exception {
     ServerChoice choice = new ServerChoice(3, 2);
 
     assertThat(choice.acquire(-1)).isEqualTo(2);
@@ -28,7 +31,7 @@ class ServerChoiceTest {
   }
 
   @Test
-  void aChatGoesToTheServerWithTheFewestChatsInFlight() {
+  void aChatGoesToTheServerWithTheFewestChatsInFlight() throws Exception {
     ServerChoice choice = new ServerChoice(3, 0);
     int first = choice.acquire(-1);
     int second = choice.acquire(-1);
@@ -40,7 +43,7 @@ class ServerChoiceTest {
   }
 
   @Test
-  void aRetryAvoidsTheServerThatJustFailedEvenWhenItIsTheLeastBusy() {
+  void aRetryAvoidsTheServerThatJustFailedEvenWhenItIsTheLeastBusy() throws Exception {
     ServerChoice choice = new ServerChoice(3, 0);
     choice.acquire(-1);
     choice.acquire(-1);
@@ -51,11 +54,80 @@ class ServerChoiceTest {
   }
 
   @Test
-  void withOneServerARetryGoesBackToIt() {
+  void withOneServerARetryGoesBackToIt() throws Exception {
     ServerChoice choice = new ServerChoice(1, 0);
     int failed = choice.acquire(-1);
     choice.release(failed);
 
     assertThat(choice.acquire(failed)).isZero();
+  }
+
+  @Test
+  void withACapAChatWaitsForAFreeSlotAndTakesTheServerThatFreedIt() throws Exception {
+    ServerChoice choice = new ServerChoice(2, 0, 1);
+    assertThat(choice.acquire(-1)).isZero();
+    assertThat(choice.acquire(-1)).isEqualTo(1);
+    CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
+      try {
+        return choice.acquire(-1);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    while (choice.waiting() == 0) {
+      Thread.sleep(5);
+    }
+    assertThat(waiting).as("both servers hold a chat: the third waits").isNotDone();
+
+    choice.release(1);
+
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+  }
+
+  @Test
+  void withACapEveryServerFillsToItBeforeAnyChatWaits() throws Exception {
+    ServerChoice choice = new ServerChoice(3, 0, 2);
+    int[] perServer = new int[3];
+    for (int i = 0; i < 6; i++) {
+      perServer[choice.acquire(-1)]++;
+    }
+
+    assertThat(perServer).containsExactly(2, 2, 2);
+  }
+
+  @Test
+  void aNegativeCapIsRefused() {
+    assertThatThrownBy(() -> new ServerChoice(2, 0, -1)).hasMessageContaining("cap");
+  }
+
+  @Test
+  void waitingChatsGetFreedSlotsLowestOrderFirstWhateverTheirArrival() throws Exception {
+    ServerChoice choice = new ServerChoice(1, 0, 1);
+    choice.acquire(-1, 0);
+    List<Long> served = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    for (long order : new long[] {30, 10, 20}) {
+      Thread t = new Thread(() -> {
+        try {
+          choice.acquire(-1, order);
+          served.add(order);
+          choice.release(0);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.start();
+      threads.add(t);
+      while (choice.waiting() < threads.size()) { // arrivals 30, 10, 20, in that order, while the slot is held
+        Thread.sleep(5);
+      }
+    }
+
+    choice.release(0);
+    for (Thread t : threads) {
+      t.join(10_000);
+    }
+
+    assertThat(served).containsExactly(10L, 20L, 30L);
   }
 }

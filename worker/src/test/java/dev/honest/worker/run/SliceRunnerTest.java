@@ -7,14 +7,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.attest.TaskPredicate;
 import dev.honest.common.attest.WorkerSummaryPredicate;
 import dev.honest.common.config.GenerationOptions;
+import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.hash.Hashes;
 import dev.honest.common.json.Json;
@@ -31,6 +32,8 @@ import dev.honest.common.result.WorkerSummary;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.claim.DirectoryClaims;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.prompt.Prompts;
 import dev.honest.worker.testing.OllamaStandIn;
@@ -40,8 +43,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -49,7 +55,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-
 class SliceRunnerTest {
   private final OllamaStandIn ollama = new OllamaStandIn();
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -63,9 +68,28 @@ class SliceRunnerTest {
   }
 
   private ExitCode run(TaskSpec... tasks) {
+    return run(TaskSource.fixed(List.of(tasks)));
+  }
+
+  private ExitCode run(TaskSource source) {
+    return run(source, null);
+  }
+
+  private ExitCode run(TaskSource source, ExecutorService chunkPool) {
     WorkerConfig config = new WorkerConfig("run-1", List.of(ollama.url()), null, null, options, "30m", 10, 2, 0, true);
     return new SliceRunner(config, workspace, OllamaClient.create(config), new WorkerIdentity(3, "pod-a", "node-1"),
-        key, new PrintStream(bytes, true, UTF_8), Clock.systemUTC()).run(List.of(tasks));
+        key, new PrintStream(bytes, true, UTF_8), Clock.systemUTC(), chunkPool).run(source);
+  }
+
+  /** Worker 3 of a plan whose worker 1 holds T-31 and T-32, sharing claims in {@code claims}. */
+  private TaskSource claimingWorker3(Path claims) {
+    Map<String, TaskSpec> tasks = new LinkedHashMap<>();
+    for (String id : List.of("T-31", "T-32", "T-33")) {
+      tasks.put(id, task(id, Action.ANALYZE));
+    }
+    Plan plan = new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-31", "T-32"), 2),
+        new WorkerSlice(3, "c", "k8s-worker-3", List.of("T-33"), 1)));
+    return TaskSource.claiming(plan, tasks, 3, new DirectoryClaims(claims, 3));
   }
 
   /** The attestation lines printed, in order. */
@@ -307,6 +331,34 @@ class SliceRunnerTest {
   }
 
   @Test
+  void withAChunkPoolTheChunksOfAFileAreAskedAtOnceAndRecordedInChunkOrder() throws Exception {
+    String big = IntStream.rangeClosed(1, 600).mapToObj(i -> "const value" + i + " = compute(" + i + ");")
+        .collect(Collectors.joining("\n", "", "\n"));
+    write("big.js", big);
+    int delay = 2_000;
+    ollama.slowDown("big.js", delay);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      run(TaskSource.fixed(List.of(task("T-8", Action.ANALYZE, "big.js"))), pool);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    int n = r.calls().size();
+    assertThat(n).isGreaterThan(1);
+    assertThat(r.calls()).extracting(CallRecord::part)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, n).mapToObj(i -> "big.js#" + i + "/" + n).toList());
+    // Asked at once: every chunk reached the server before the first answer (held for 2 s) could leave it.
+    List<Long> arrivals = ollama.server().getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getUrl().equals("/api/chat"))
+        .map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+    assertThat(arrivals).hasSize(n);
+    assertThat(arrivals.get(n - 1) - arrivals.get(0)).isLessThan(delay);
+  }
+
+  @Test
   void aPromptThatFilledTheContextIsSplitFurtherAndItsAnswerDiscarded() throws Exception {
     write("a.js", IntStream.rangeClosed(1, 40).mapToObj(i -> "call" + i + "();").collect(Collectors.joining("\n")));
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("ctx")
@@ -360,6 +412,34 @@ class SliceRunnerTest {
     assertThat(records()).extracting(TaskRecord::id).containsExactly("T-13", "T-14");
     assertThat(records()).allSatisfy(r -> assertThat(r.error().errorClass()).isEqualTo("model_not_found"));
     assertThat(summary().exitCode()).isEqualTo(3);
+  }
+
+  @Test
+  void aWorkerSharingClaimsTakesOverUnclaimedTasksAndCountsThemInItsSummary(@TempDir Path claims) throws Exception {
+    new DirectoryClaims(claims, 1).claim("T-31");
+
+    ExitCode code = run(claimingWorker3(claims));
+
+    assertThat(code).isEqualTo(ExitCode.OK);
+    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-33", "T-32");
+    assertThat(records()).allSatisfy(r -> assertThat(r.worker()).isEqualTo(3));
+    assertThat(summary().assigned()).isEqualTo(2);
+    assertThat(DirectoryClaims.ledger(claims, List.of("T-31", "T-32", "T-33")))
+        .containsEntry("T-31", 1).containsEntry("T-32", 3).containsEntry("T-33", 3);
+  }
+
+  @Test
+  void aWorkerThatCannotReachItsModelsFailsOnlyItsOwnSliceAndLeavesTheRestToOthers(@TempDir Path claims)
+      throws Exception {
+    ollama.server().stubFor(get(urlEqualTo("/api/tags")).atPriority(1).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json; charset=utf-8").withBody("{\"models\":[]}")));
+
+    ExitCode code = run(claimingWorker3(claims));
+
+    assertThat(code).isEqualTo(ExitCode.UNAVAILABLE);
+    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-33");
+    assertThat(new DirectoryClaims(claims, 1).claim("T-31")).isTrue();
+    assertThat(new DirectoryClaims(claims, 1).claim("T-32")).isTrue();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.honest.worker.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -52,6 +53,12 @@ public final class OllamaStandIn implements AutoCloseable {
 
   public String url() {
     return "http://localhost:" + server.port();
+  }
+
+  /** Answers chats whose request body contains {@code text} as usual, but only after {@code millis}. */
+  public void slowDown(String text, int millis) {
+    server.stubFor(post(urlEqualTo("/api/chat")).atPriority(5).withRequestBody(containing(text))
+        .willReturn(aResponse().withTransformers(Answerer.NAME).withTransformerParameter(Answerer.DELAY, millis)));
   }
 
   public WireMockServer server() {
@@ -164,6 +171,7 @@ public final class OllamaStandIn implements AutoCloseable {
   /** Answers a chat request with {@link #answerFor}, streamed unless the request says otherwise. */
   private static final class Answerer implements ResponseDefinitionTransformerV2 {
     static final String NAME = "ollama-answer";
+    static final String DELAY = "delay-millis";
 
     @Override
     public ResponseDefinition transform(ServeEvent event) {
@@ -172,8 +180,11 @@ public final class OllamaStandIn implements AutoCloseable {
       String content = answerFor(request);
       long prompt = promptTokens(request);
       long eval = completionTokens(content);
+      var parameters = event.getResponseDefinition().getTransformerParameters();
+      Object delay = parameters == null ? 0 : parameters.getOrDefault(DELAY, 0);
       if (request.path("stream").asBoolean(true)) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
+            .withFixedDelay(((Number) delay).intValue())
             .withBody(stream(model, content, prompt, eval, "stop").getBytes(UTF_8)).build();
       }
       String body = "{\"model\":\"" + model + "\",\"created_at\":\"2026-11-26T10:00:09.99318Z\",\"message\":"

@@ -1,0 +1,75 @@
+package dev.honest.worker.claim;
+
+import dev.honest.common.hash.Hashes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Claims as files in a directory every worker of the run can write: a claim is a file named after
+ * the task, created with {@code O_CREAT|O_EXCL} ({@link Files#createFile}), which succeeds for
+ * exactly one creator even across processes; it holds the claiming worker's index. File names are
+ * the SHA-256 of the task id, so any id is a valid name.
+ */
+public final class DirectoryClaims implements Claims {
+  private final Path dir;
+  private final int worker;
+
+  /** @param worker the index written into this worker's claims */
+  public DirectoryClaims(Path dir, int worker) {
+    this.dir = dir;
+    this.worker = worker;
+  }
+
+  @Override
+  public boolean claim(String taskId) {
+    Path file = file(dir, taskId);
+    try {
+      Files.createFile(file);
+    } catch (FileAlreadyExistsException taken) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot claim task " + taskId + " in " + dir + ": " + e.getMessage(), e);
+    }
+    try {
+      Files.writeString(file, Integer.toString(worker));
+    } catch (IOException e) {
+      // The claim holds without its content: the task is ours, only the ledger misses its worker.
+      return true;
+    }
+    return true;
+  }
+
+  @Override
+  public boolean claimed(String taskId) {
+    return Files.exists(file(dir, taskId));
+  }
+
+  /**
+   * Which worker claimed each of {@code taskIds}, as far as the directory tells: tasks nobody
+   * claimed are absent, and a claim whose worker was not written yet maps to 0.
+   */
+  public static Map<String, Integer> ledger(Path dir, Collection<String> taskIds) throws IOException {
+    Map<String, Integer> claimedBy = new LinkedHashMap<>();
+    for (String id : taskIds) {
+      try {
+        String text = Files.readString(file(dir, id), StandardCharsets.UTF_8).trim();
+        claimedBy.put(id, text.matches("[0-9]{1,9}") ? Integer.parseInt(text) : 0);
+      } catch (NoSuchFileException unclaimed) {
+        // nobody started it
+      }
+    }
+    return claimedBy;
+  }
+
+  private static Path file(Path dir, String taskId) {
+    return dir.resolve(Hashes.sha256Hex(taskId.getBytes(StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Which task a worker runs next. A worker runs its own slice of the plan first; with a claims
+ * directory shared by the run's workers ({@link DirectoryClaims}), each task is claimed before it
+ * starts, and a worker whose slice is done takes the unclaimed tasks of the slice with the most
+ * left, from its end ({@link TaskSource#claiming}). So no worker idles while another still has a
+ * queue, and no task runs twice. Without one, a worker runs exactly its slice ({@link
+ * TaskSource#fixed}), as in a cluster.
+ */
+package dev.honest.worker.claim;

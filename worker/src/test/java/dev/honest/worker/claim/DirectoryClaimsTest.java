@@ -1,0 +1,65 @@
+package dev.honest.worker.claim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectoryClaimsTest {
+  @TempDir Path dir;
+
+  @Test
+  void exactlyOneOfManyWorkersClaimingTheSameTaskAtOnceGetsIt() throws Exception {
+    int workers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Boolean>> claims = new ArrayList<>();
+      for (int w = 1; w <= workers; w++) {
+        DirectoryClaims mine = new DirectoryClaims(dir, w);
+        claims.add(pool.submit(() -> {
+          go.await();
+          return mine.claim("TASK-1");
+        }));
+      }
+      go.countDown();
+      int won = 0;
+      for (Future<Boolean> f : claims) {
+        won += f.get() ? 1 : 0;
+      }
+
+      assertThat(won).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theLedgerSaysWhichWorkerClaimedEachTaskAndLeavesOutUnclaimedOnes() throws Exception {
+    new DirectoryClaims(dir, 3).claim("sec/001: SQL injection?");
+    new DirectoryClaims(dir, 7).claim("T-2");
+    new DirectoryClaims(dir, 9).claim("T-2");
+
+    assertThat(DirectoryClaims.ledger(dir, List.of("sec/001: SQL injection?", "T-2", "T-3")))
+        .containsExactly(java.util.Map.entry("sec/001: SQL injection?", 3), java.util.Map.entry("T-2", 7));
+    assertThat(new DirectoryClaims(dir, 1).claimed("T-2")).isTrue();
+    assertThat(new DirectoryClaims(dir, 1).claimed("T-3")).isFalse();
+  }
+
+  @Test
+  void aClaimInADirectoryThatIsGoneFailsLoudlyNamingTheTask() {
+    DirectoryClaims claims = new DirectoryClaims(dir.resolve("missing"), 1);
+
+    assertThatThrownBy(() -> claims.claim("T-1")).isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("T-1");
+  }
+}
