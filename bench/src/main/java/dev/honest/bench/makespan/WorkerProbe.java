@@ -6,9 +6,11 @@ import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.local.LocalRunner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +46,10 @@ final class WorkerProbe {
     List<TaskSpec> tasks = TaskFileReader.read(set.tasksFile(), set.workspace());
     List<String> ids = tasks.stream().map(TaskSpec::id).toList();
     List<Sample> samples = new ArrayList<>();
+    // A worker refuses to run without the run's signing key; a throw-away one serves here.
+    Path key = Files.createDirectories(dir).resolve("signing-key.pem");
+    Files.deleteIfExists(key);
+    SigningKey.generate().write(key);
     try (Replica replica = new Replica(1, 64, new LatencyModel(0, 0), Replica.Service.SLEEP)) {
       WorkerConfig config = WorkerConfig.defaults("probe", List.of(replica.url()));
       for (int round = 1; round <= rounds; round++) {
@@ -56,7 +62,8 @@ final class WorkerProbe {
               Path.of(System.getProperty("java.home"), "bin", "java").toString()));
           command.addAll(LocalRunner.WORKER_JVM_OPTIONS);
           command.addAll(List.of("-cp", launcherJar.toString(), LocalRunner.WORKER_MAIN, "--config-dir",
-              configDir.toString(), "--workspace", set.workspace().toString(), "--worker", "1"));
+              configDir.toString(), "--workspace", set.workspace().toString(), "--worker", "1",
+              "--signing-key", key.toString()));
           Path log = dir.resolve("worker-" + slice.size() + ".log");
           int before = replica.chats().size();
           ChildProcess.Measured m = ChildProcess.run(command, log, Duration.ofMinutes(10));

@@ -197,8 +197,8 @@ public final class Replica implements AutoCloseable {
     return Json.mapper().createObjectNode().put("error", message).toString();
   }
 
-  /** A stream goes out chunked, as Ollama streams; anything else with its length. */
-  private static void send(HttpExchange exchange, int status, String contentType, String text, boolean chunked)
+  /** Writes a reply as Ollama does: a stream chunked, anything else with its length. */
+  public static void send(HttpExchange exchange, int status, String contentType, String text, boolean chunked)
       throws IOException {
     byte[] bytes = text.getBytes(UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);

@@ -1,13 +1,11 @@
 package dev.honest.bench.worker;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.honest.bench.standin.Replica;
 import dev.honest.common.json.Json;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -93,31 +91,20 @@ final class RecordingOllama implements AutoCloseable {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       if (TAGS.equals(path)) {
-        send(exchange, 200, "application/json; charset=utf-8", OllamaStandIn.tags(), false);
+        Replica.send(exchange, 200, "application/json; charset=utf-8", OllamaStandIn.tags(), false);
       } else if (CHAT.equals(path)) {
         JsonNode request = Json.mapper().readTree(body);
         String content = OllamaStandIn.answerFor(request);
-        send(exchange, 200, "application/x-ndjson", OllamaStandIn.stream(request.path("model").asString(), content,
+        Replica.send(exchange, 200, "application/x-ndjson", OllamaStandIn.stream(request.path("model").asString(), content,
             OllamaStandIn.promptTokens(request), OllamaStandIn.completionTokens(content), "stop"), true);
       } else {
-        send(exchange, 404, "text/plain", "404 page not found", false);
+        Replica.send(exchange, 404, "text/plain", "404 page not found", false);
       }
     } finally {
       long endedAt = System.nanoTime();
       synchronized (exchanges) {
         exchanges.add(new Exchange(path, arrivedAt, endedAt, cpu));
       }
-    }
-  }
-
-  /** A chat goes out chunked, as Ollama streams; anything else with its length. */
-  private static void send(HttpExchange exchange, int status, String contentType, String text, boolean chunked)
-      throws IOException {
-    byte[] bytes = text.getBytes(UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, chunked ? 0 : bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.honest.bench.worker;
 
 import dev.honest.bench.worker.RecordingOllama.Exchange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,10 +9,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How long a worker takes from its start to its first request ({@code GET /api/tags}) reaching a
@@ -58,35 +55,29 @@ final class StartProbe {
   }
 
   /**
-   * One start of the worker image as a Job runs it (hardened, read-only mounts, host network).
+   * One start of the worker image.
    *
-   * @param run the {@code podman run} arguments before the container's name
    * @return seconds from {@code podman run} to the first request, and from the container's start
    *     (podman's {@code StartedAt}) to it
    */
-  double[] image(List<String> run, String image, Fixture fixture, Path configDir, String name)
+  double[] image(WorkerImage image, Fixture fixture, Path configDir, String name)
       throws IOException, InterruptedException {
-    String container = "honest-bench-worker-" + ProcessHandle.current().pid() + "-" + name;
-    List<String> command = new ArrayList<>(run);
-    command.addAll(List.of("--name", container,
-        "-v", configDir + ":/etc/honest/config:ro",
-        "-v", fixture.workspace() + ":/workspace:ro",
-        "-v", fixture.key().getParent() + ":/etc/honest/signing:ro",
-        "-e", "HONEST_WORKER_INDEX=1", image));
+    String container = WorkerImage.containerName(name);
     Path log = logDir.resolve(name + ".log");
     try {
-      TimedProcess.Result result = TimedProcess.run(command, log, LIMIT, pid -> { });
+      TimedProcess.Result result = TimedProcess.run(image.command(fixture, configDir, container), log, LIMIT,
+          pid -> { });
       if (result.exitCode() != 0) {
         throw new IllegalStateException(name + ": podman run exited " + result.exitCode() + "; see " + log);
       }
       long first = firstRequestAfter(result.startedAt(), log).arrivedAt();
       // The container's start is wall-clock time; carry the first request over to that clock.
       long wallMinusNano = epochNanos(Instant.now()) - System.nanoTime();
-      String startedAt = podman("inspect", "--format", "{{.State.StartedAt}}", container);
+      String startedAt = WorkerImage.podman("inspect", "--format", "{{.State.StartedAt}}", container);
       Instant started = OffsetDateTime.parse(startedAt.substring(0, startedAt.lastIndexOf(' ')), GO_TIME).toInstant();
       return new double[] {(first - result.startedAt()) / 1e9, (first + wallMinusNano - epochNanos(started)) / 1e9};
     } finally {
-      podman("rm", "-f", container);
+      WorkerImage.podman("rm", "-f", container);
     }
   }
 
@@ -98,17 +89,5 @@ final class StartProbe {
     return ollama.exchanges().stream().filter(e -> e.arrivedAt() >= startedAt)
         .min(Comparator.comparingLong(Exchange::arrivedAt))
         .orElseThrow(() -> new IllegalStateException("the worker sent no request; see " + log));
-  }
-
-  /** Runs podman and returns its output, stripped. */
-  static String podman(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("podman"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + output);
-    }
-    return output;
   }
 }

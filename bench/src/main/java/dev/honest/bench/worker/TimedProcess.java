@@ -64,6 +64,21 @@ final class TimedProcess {
     }
   }
 
+  /**
+   * Runs a command to its end and returns its output (stdout and stderr).
+   *
+   * @throws IOException when it fails or runs longer than ten minutes
+   */
+  static String output(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", command) + " failed: " + output);
+    }
+    return output;
+  }
+
   private static void read(Process process, List<Line> lines, Path log) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter copy = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {

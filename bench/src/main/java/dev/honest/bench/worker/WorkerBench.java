@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -79,7 +80,8 @@ public final class WorkerBench implements Callable<Integer> {
   int starts;
 
   @Option(names = "--image", paramLabel = "NAME",
-      description = "Also start this worker image (in podman's storage) under podman, e.g. localhost/honest-worker:ci")
+      description = {"Also run this worker image (in podman's storage) under podman, for the per-task overhead and",
+          "the start, e.g. localhost/honest-worker:ci (scripts/build-worker-image)"})
   String image;
 
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where fixtures and logs go. Default: a new temporary directory")
@@ -133,28 +135,20 @@ public final class WorkerBench implements Callable<Integer> {
     Path configDir = fixture.configDir("all", tasks);
     out.printf(Locale.ROOT, "%n== Per-task overhead outside the LLM calls, %d tasks (target: median <= %.0f ms) ==%n",
         tasks.size(), OVERHEAD_TARGET_MS);
-    out.println("  window: from the previous task's signed statement (or Ollama's model list) to this task's;"
-        + " minus the time the stand-in held its chats");
+    out.println("  a task's window: from the previous task's signed statement (or Ollama's model list) to its own;"
+        + " its overhead: the window minus the time the stand-in held its chats (so the worker's HTTP client counts"
+        + " as overhead); CPU: all the worker's threads from one statement to the next");
     for (int i = 0; i < flagSets.size(); i++) {
       List<String> java = java(flagSets.get(i));
-      out.println(" flags: " + String.join(" ", flagSets.get(i)) + "   load " + load());
-      List<Long> cold = new ArrayList<>();
-      List<Long> coldCpu = new ArrayList<>();
-      List<String> firsts = new ArrayList<>();
+      out.println(" java -jar worker.jar " + String.join(" ", flagSets.get(i)) + "   load " + load());
+      List<List<TaskCost>> runs = new ArrayList<>();
       for (int run = 1; run <= coldRuns; run++) {
         List<String> command = new ArrayList<>(java);
         command.addAll(List.of("-jar", workerJar.toString()));
         command.addAll(fixture.workerArguments(configDir));
-        List<TaskCost> costs = probe.cold(command, tasks.size(), "overhead-" + i + "-cold-" + run);
-        costs.forEach(c -> cold.add(c.overheadNanos()));
-        costs.stream().filter(c -> c.cpuNanos() >= 0).forEach(c -> coldCpu.add(c.cpuNanos()));
-        firsts.add(String.format(Locale.ROOT, "%.0f", costs.get(0).overheadNanos() / 1e6));
+        runs.add(probe.cold(command, tasks.size(), "overhead-" + i + "-cold-" + run));
       }
-      Spread c = Spread.ofNanos(cold);
-      out.printf(Locale.ROOT, "  cold, %d fresh processes: median %.1f ms, p90 %.1f ms, max %.0f ms (the first task"
-              + " of each process: %s ms)  %s; CPU per task: median %.1f ms%n", coldRuns, c.medianMs(), c.p90Ms(),
-          c.maxMs(), String.join(", ", firsts), verdict(c.medianMs() <= OVERHEAD_TARGET_MS),
-          Spread.ofNanos(coldCpu).medianMs());
+      cold(runs, true);
       List<TaskCost> warm = probe.warm(java, benchJar(), fixture.workerArguments(configDir), warmRuns, tasks.size(),
           "overhead-" + i + "-warm");
       Spread w = Spread.ofNanos(warm.stream().map(TaskCost::overheadNanos).toList());
@@ -164,6 +158,38 @@ public final class WorkerBench implements Callable<Integer> {
           // The first task's CPU window would reach back into the run before it.
           Spread.ofNanos(warm.subList(1, warm.size()).stream().map(TaskCost::cpuNanos).toList()).medianMs());
     }
+    if (image != null) {
+      out.println(" image " + image + " under podman (its own JVM flags, 1 CPU, 512 MiB)   load " + load());
+      WorkerImage worker = WorkerImage.of(image);
+      List<List<TaskCost>> runs = new ArrayList<>();
+      for (int run = 1; run <= coldRuns; run++) {
+        String container = WorkerImage.containerName("overhead-" + run);
+        try {
+          runs.add(probe.cold(worker.command(fixture, configDir, container), tasks.size(), "overhead-image-" + run));
+        } finally {
+          WorkerImage.podman("rm", "-f", container);
+        }
+      }
+      // The CPU read is podman's, not the container's: left out.
+      cold(runs, false);
+    }
+  }
+
+  /** Prints the figures of fresh processes, each of which ran the whole slice once. */
+  private void cold(List<List<TaskCost>> runs, boolean withCpu) {
+    List<Long> overheads = new ArrayList<>();
+    List<Long> cpu = new ArrayList<>();
+    List<String> firsts = new ArrayList<>();
+    for (List<TaskCost> costs : runs) {
+      costs.forEach(c -> overheads.add(c.overheadNanos()));
+      costs.stream().filter(c -> c.cpuNanos() >= 0).forEach(c -> cpu.add(c.cpuNanos()));
+      firsts.add(String.format(Locale.ROOT, "%.0f", costs.get(0).overheadNanos() / 1e6));
+    }
+    Spread c = Spread.ofNanos(overheads);
+    out.printf(Locale.ROOT, "  cold, %d fresh processes: median %.1f ms, p90 %.1f ms, max %.0f ms (the first task of"
+            + " each: %s ms)  %s%s%n", runs.size(), c.medianMs(), c.p90Ms(), c.maxMs(), String.join(", ", firsts),
+        verdict(c.medianMs() <= OVERHEAD_TARGET_MS),
+        withCpu ? String.format(Locale.ROOT, "; CPU per task: median %.1f ms", Spread.ofNanos(cpu).medianMs()) : "");
   }
 
   private void hashing(Path work, List<List<String>> flagSets) throws Exception {
@@ -183,33 +209,45 @@ public final class WorkerBench implements Callable<Integer> {
     String toolSha = null;
     for (int i = 0; i < 3; i++) {
       long t = System.nanoTime();
-      toolSha = run(List.of("sha256sum", file.toString())).split(" ")[0];
+      toolSha = TimedProcess.output(List.of("sha256sum", file.toString())).split(" ")[0];
       tool.add((System.nanoTime() - t) / 1e9);
     }
     double toolSeconds = median(tool);
     out.printf(Locale.ROOT, "  sha256sum: %s s, median %.0f MiB/s%n", seconds(tool), hashMib / toolSeconds);
     for (List<String> set : flagSets) {
-      List<String> command = new ArrayList<>(java(set));
-      command.addAll(List.of("-cp", benchJar().toString(), HashTiming.class.getName(), file.toString(),
-          Integer.toString(hashPasses)));
-      List<Double> passes = new ArrayList<>();
-      for (String line : run(command).split("\n")) {
-        String[] fields = line.split(" ");
-        if (line.startsWith(HashTiming.PREFIX)) {
-          if (!fields[3].equals(toolSha)) {
-            throw new IllegalStateException("Hashes.digest gave SHA-256 " + fields[3] + ", sha256sum " + toolSha);
-          }
-          passes.add(Double.parseDouble(fields[2]));
-        }
-      }
-      double first = passes.get(0);
-      double later = median(passes.subList(1, passes.size()));
-      out.printf(Locale.ROOT, "  Hashes.digest (MD5 + SHA-256 + UTF-8 check, one pass), flags %s: first pass in a fresh"
-              + " JVM %.2f s = %.0f MiB/s, %.2f x sha256sum  %s; later passes %s s, %.2f x%n", String.join(" ", set),
-          first, hashMib / first, toolSeconds / first, verdict(toolSeconds / first >= HASH_TARGET_RATIO),
-          seconds(passes.subList(1, passes.size())), toolSeconds / later);
+      hashPasses(file, set, toolSha, toolSeconds, true);
+    }
+    List<String> withC2 = flagSets.get(0).stream().filter(f -> !f.startsWith("-XX:TieredStopAtLevel")).toList();
+    if (!withC2.equals(flagSets.get(0))) {
+      // The same code and flags with C2 allowed: what the worker gives up for its start-up.
+      hashPasses(file, withC2, toolSha, toolSeconds, false);
     }
     Files.delete(file);
+  }
+
+  /** Digests the file in a fresh JVM with {@code flags} and prints the first pass and the later ones. */
+  private void hashPasses(Path file, List<String> flags, String toolSha, double toolSeconds, boolean target)
+      throws Exception {
+    List<String> command = new ArrayList<>(java(flags));
+    command.addAll(List.of("-cp", benchJar().toString(), HashTiming.class.getName(), file.toString(),
+        Integer.toString(hashPasses)));
+    List<Double> passes = new ArrayList<>();
+    for (String line : TimedProcess.output(command).split("\n")) {
+      String[] fields = line.split(" ");
+      if (line.startsWith(HashTiming.PREFIX)) {
+        if (!fields[3].equals(toolSha)) {
+          throw new IllegalStateException("Hashes.digest gave SHA-256 " + fields[3] + ", sha256sum " + toolSha);
+        }
+        passes.add(Double.parseDouble(fields[2]));
+      }
+    }
+    double first = passes.get(0);
+    List<Double> later = passes.subList(1, passes.size());
+    out.printf(Locale.ROOT, "  Hashes.digest (MD5 + SHA-256 + UTF-8 check, one pass), %s: first pass in a fresh JVM"
+            + " %.2f s = %.0f MiB/s, %.2f x sha256sum%s; later passes %s s, %.2f x%n",
+        (target ? "flags " : "for comparison, C2 allowed: ") + String.join(" ", flags), first, hashMib / first,
+        toolSeconds / first, target ? "  " + verdict(toolSeconds / first >= HASH_TARGET_RATIO) : "",
+        seconds(later), toolSeconds / median(later));
   }
 
   private void start(StartProbe probe, Fixture fixture, List<List<String>> flagSets, Path workerJar)
@@ -218,55 +256,61 @@ public final class WorkerBench implements Callable<Integer> {
     out.printf(Locale.ROOT, "%n== Worker start to its first request, GET /api/tags (target: <= %.0f s) ==%n",
         START_TARGET_S);
     for (int i = 0; i < flagSets.size(); i++) {
-      List<String> command = new ArrayList<>(java(flagSets.get(i)));
-      command.addAll(List.of("-jar", workerJar.toString()));
-      command.addAll(fixture.workerArguments(configDir));
-      List<Double> times = new ArrayList<>();
-      List<Double> cpu = new ArrayList<>();
-      String loadBefore = load();
-      for (int n = 1; n <= starts; n++) {
-        StartProbe.HostStart start = probe.host(command, "start-" + i + "-" + n);
-        times.add(start.seconds());
-        cpu.add(start.cpuSeconds());
+      List<String> java = java(flagSets.get(i));
+      String label = "java -jar worker.jar " + String.join(" ", flagSets.get(i));
+      hostStarts(probe, java, workerJar, fixture, configDir, label, "start-" + i);
+      if (i == 0) {
+        // What class-data sharing gives on the host: an archive dumped by one run of the same jar and flags.
+        Path archive = configDir.resolveSibling("worker-host.jsa");
+        Files.deleteIfExists(archive);
+        List<String> training = new ArrayList<>(java);
+        training.add("-XX:ArchiveClassesAtExit=" + archive);
+        training.addAll(List.of("-jar", workerJar.toString()));
+        training.addAll(fixture.workerArguments(configDir));
+        probe.host(training, "start-archive-training");
+        List<String> shared = new ArrayList<>(java);
+        shared.add("-XX:SharedArchiveFile=" + archive);
+        hostStarts(probe, shared, workerJar, fixture, configDir, label + " -XX:SharedArchiveFile=<archive of one run>",
+            "start-archive");
       }
-      out.printf(Locale.ROOT, "  java -jar worker.jar %s: %s s, median %.2f s  %s (CPU used by then: median %.2f s)"
-              + "   load %s%n", String.join(" ", flagSets.get(i)), seconds(times), median(times),
-          verdict(median(times) <= START_TARGET_S), median(cpu), loadBefore);
     }
     if (image != null) {
-      List<String> run = podmanRun();
       List<Double> fromRun = new ArrayList<>();
       List<Double> fromStart = new ArrayList<>();
       String loadBefore = load();
       for (int n = 1; n <= starts; n++) {
-        double[] t = probe.image(run, image, fixture, configDir, "image-" + n);
+        double[] t = probe.image(WorkerImage.of(image), fixture, configDir, "image-start-" + n);
         fromRun.add(t[0]);
         fromStart.add(t[1]);
       }
-      out.printf(Locale.ROOT, "  image %s under podman (its own JVM flags), from podman run: %s s, median %.2f s%n",
+      out.printf(Locale.ROOT, "  image %s under podman (its own JVM flags, 1 CPU, 512 MiB), from podman run: %s s,"
+              + " median %.2f s%n",
           image, seconds(fromRun), median(fromRun));
       out.printf(Locale.ROOT, "  image, from the container's start (podman's StartedAt): %s s, median %.2f s  %s"
           + "   load %s%n", seconds(fromStart), median(fromStart), verdict(median(fromStart) <= START_TARGET_S), loadBefore);
     }
   }
 
-  /**
-   * How a Job runs the worker (as scripts/smoke-test-image does, with the default worker limits of 1
-   * CPU and 512 MiB), on the host's network for the stand-in.
-   */
-  private static List<String> podmanRun() throws IOException, InterruptedException {
-    String[] limits = run(List.of("bash", "-c", "ulimit -Hn; ulimit -Hu; cat /proc/sys/kernel/pid_max")).split("\n");
-    String nproc = limits[1].equals("unlimited") || Long.parseLong(limits[2]) < Long.parseLong(limits[1])
-        ? limits[2] : limits[1];
-    return List.of("podman", "run", "--network=host", "--read-only", "--tmpfs", "/tmp:rw,nosuid,nodev,mode=1777",
-        "--user", "10001:10001", "--cap-drop=ALL", "--security-opt", "no-new-privileges",
-        "--ulimit", "nofile=" + limits[0] + ":" + limits[0], "--ulimit", "nproc=" + nproc + ":" + nproc,
-        "--cpus", "1", "--memory", "512m");
-  }
-
   private String verdict(boolean met) {
     allMet &= met;
     return met ? "ok" : "MISSED";
+  }
+
+  private void hostStarts(StartProbe probe, List<String> java, Path workerJar, Fixture fixture, Path configDir,
+      String label, String name) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(java);
+    command.addAll(List.of("-jar", workerJar.toString()));
+    command.addAll(fixture.workerArguments(configDir));
+    List<Double> times = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    String loadBefore = load();
+    for (int n = 1; n <= starts; n++) {
+      StartProbe.HostStart start = probe.host(command, name + "-" + n);
+      times.add(start.seconds());
+      cpu.add(start.cpuSeconds());
+    }
+    out.printf(Locale.ROOT, "  %s: %s s, median %.2f s  %s (CPU used by then: median %.2f s)   load %s%n", label,
+        seconds(times), median(times), verdict(median(times) <= START_TARGET_S), median(cpu), loadBefore);
   }
 
   /** The {@code <jvmFlag>}s of the Jib configuration: what the image's entrypoint passes to java. */
@@ -296,15 +340,6 @@ public final class WorkerBench implements Callable<Integer> {
     return Arrays.stream(flags.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
   }
 
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-    }
-    return output;
-  }
-
   private static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();
@@ -329,7 +364,7 @@ public final class WorkerBench implements Callable<Integer> {
     return cpuInfo("flags").map(f -> Arrays.asList(f.split(" ")).contains("sha_ni")).orElse(false);
   }
 
-  private static java.util.Optional<String> cpuInfo(String field) throws IOException {
+  private static Optional<String> cpuInfo(String field) throws IOException {
     return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith(field))
         .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
   }

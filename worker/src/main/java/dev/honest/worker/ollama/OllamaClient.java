@@ -107,12 +107,7 @@ public final class OllamaClient {
    * real sleeps and a thread-safe random jitter.
    */
   public static OllamaClient create(WorkerConfig config) {
-    return new OllamaClient(config, NoTls.whenAllPlainHttp(config.llmUrls(), httpClientBuilder()).build(),
-        Sleeper.SYSTEM, new Random());
-  }
-
-  static HttpClient defaultHttpClient() {
-    return httpClientBuilder().build();
+    return new OllamaClient(config, httpClientFor(config), Sleeper.SYSTEM, new Random());
   }
 
   /**
@@ -124,8 +119,17 @@ public final class OllamaClient {
     if (perServerCap < 1) {
       throw new IllegalArgumentException("chats in flight per server must be at least 1, got " + perServerCap);
     }
-    return new OllamaClient(config, Duration.ofSeconds(config.requestTimeoutSeconds()), defaultHttpClient(),
+    return new OllamaClient(config, Duration.ofSeconds(config.requestTimeoutSeconds()), httpClientFor(config),
         Sleeper.SYSTEM, new Random(), perServerCap);
+  }
+
+  static HttpClient defaultHttpClient() {
+    return httpClientBuilder().build();
+  }
+
+  /** The HTTP client for the configured URLs: without TLS when they are all plain http ({@link NoTls}). */
+  private static HttpClient httpClientFor(WorkerConfig config) {
+    return NoTls.whenAllPlainHttp(config.llmUrls(), httpClientBuilder()).build();
   }
 
   /** HTTP/1.1 only: Ollama serves plain HTTP/1.1, so the JDK's default h2c upgrade attempt is pointless. */

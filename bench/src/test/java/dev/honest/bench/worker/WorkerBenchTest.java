@@ -1,0 +1,34 @@
+package dev.honest.bench.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerBenchTest {
+  @TempDir Path dir;
+
+  @Test
+  void theWorkersFlagsAreTheJvmFlagsOfTheJibConfiguration() throws Exception {
+    Path pom = Files.writeString(dir.resolve("pom.xml"), """
+        <container>
+          <jvmFlags>
+            <jvmFlag>-XX:+UseSerialGC</jvmFlag>
+            <jvmFlag> -Xshare:auto </jvmFlag>
+          </jvmFlags>
+        </container>
+        """);
+
+    assertThat(WorkerBench.imageFlags(pom)).containsExactly("-XX:+UseSerialGC", "-Xshare:auto");
+  }
+
+  @Test
+  void aPomWithoutJvmFlagsIsAnError() throws Exception {
+    Path pom = Files.writeString(dir.resolve("pom.xml"), "<project/>");
+
+    assertThatThrownBy(() -> WorkerBench.imageFlags(pom)).hasMessageContaining("names no <jvmFlag>");
+  }
+}
