@@ -66,7 +66,7 @@ public final class WorkerBench implements Callable<Integer> {
   int coldRuns;
 
   @Option(names = "--warm-runs", defaultValue = "10",
-      description = "Runs of the slice in one JVM; the last is measured. Default: ${DEFAULT-VALUE}")
+      description = "Runs of the slice in one JVM; the last is measured (0: none). Default: ${DEFAULT-VALUE}")
   int warmRuns;
 
   @Option(names = "--hash-mib", defaultValue = "256", description = "Size of the hashed file. Default: ${DEFAULT-VALUE}")
@@ -149,6 +149,9 @@ public final class WorkerBench implements Callable<Integer> {
         runs.add(probe.cold(command, tasks.size(), "overhead-" + i + "-cold-" + run));
       }
       cold(runs, true);
+      if (warmRuns < 1) {
+        continue;
+      }
       List<TaskCost> warm = probe.warm(java, benchJar(), fixture.workerArguments(configDir), warmRuns, tasks.size(),
           "overhead-" + i + "-warm");
       Spread w = Spread.ofNanos(warm.stream().map(TaskCost::overheadNanos).toList());
