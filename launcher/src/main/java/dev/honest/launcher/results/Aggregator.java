@@ -52,40 +52,23 @@ public final class Aggregator {
         .collect(Collectors.toMap(TaskSpec::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     Map<Integer, WorkerOutcome> byIndex = outcomes.stream()
         .collect(Collectors.toMap(WorkerOutcome::index, Function.identity(), (a, b) -> b));
+    // Each worker's log on its own: verifying every statement is the cost, and it divides over the cores.
+    List<SliceResult> slices = plan.workers().parallelStream()
+        .map(slice -> slice(plan.runId(), slice, Optional.ofNullable(byIndex.get(slice.index()))
+            .orElseGet(() -> new WorkerOutcome(slice.index(), slice.job(), "missing", "no outcome collected",
+                List.of(), "", 0)), specs, end))
+        .toList();
     List<String> problems = new ArrayList<>();
     List<TaskRecord> records = new ArrayList<>();
     List<Dsse.Envelope> statements = new ArrayList<>();
     List<WorkerChain> chains = new ArrayList<>();
     List<WorkerResult> workers = new ArrayList<>();
-
-    for (WorkerSlice slice : plan.workers()) {
-      WorkerOutcome outcome = Optional.ofNullable(byIndex.get(slice.index()))
-          .orElseGet(() -> new WorkerOutcome(slice.index(), slice.job(), "missing", "no outcome collected",
-              List.of(), "", 0));
-      WorkerLog log = WorkerLog.read(slice, outcome, signer.publicKey(), problems);
-      chains.addAll(log.chains(plan.runId(), slice.index()));
-      int completed = 0;
-      for (String id : slice.tasks()) {
-        TaskSpec spec = specs.get(id);
-        if (spec == null) {
-          throw new IllegalArgumentException("plan names task " + id + ", which is not in the task list");
-        }
-        Optional<WorkerLog.Attested> reported = log.attested(id);
-        if (reported.isPresent()) {
-          records.add(reported.get().record());
-          statements.add(reported.get().envelope());
-        } else {
-          TaskRecord lost = lost(spec, slice, outcome, end, log.unattested(id));
-          records.add(lost);
-          statements.add(signer.lost(spec, lost));
-        }
-        if (records.get(records.size() - 1).completed()) {
-          completed++;
-        }
-      }
-      workers.add(new WorkerResult(slice.index(), slice.name(), slice.job(),
-          outcome.pods().stream().map(PodOutcome::describe).toList(), outcome.status(), outcome.reason(),
-          slice.tasks(), completed, slice.tasks().size() - completed, outcome.durationMs() / 1000.0));
+    for (SliceResult slice : slices) {
+      problems.addAll(slice.problems());
+      records.addAll(slice.records());
+      statements.addAll(slice.statements());
+      chains.addAll(slice.chains());
+      workers.add(slice.worker());
     }
     List<TaskRecord> ran = List.copyOf(records);
     records.addAll(carried.records());
@@ -101,6 +84,41 @@ public final class Aggregator {
         Duration.between(start, end).toMillis() / 1000.0, records.size(), completed, records.size() - completed,
         carried.records().size(), workers, records, CostSavings.of(ran, prices, Duration.between(start, end)),
         problems, attestation);
+  }
+
+  /** What one worker's log gives: its records and statements in plan order, its chains, its problems. */
+  private record SliceResult(List<TaskRecord> records, List<Dsse.Envelope> statements, List<WorkerChain> chains,
+      List<String> problems, WorkerResult worker) {}
+
+  private SliceResult slice(String runId, WorkerSlice slice, WorkerOutcome outcome, Map<String, TaskSpec> specs,
+      Instant end) {
+    List<String> problems = new ArrayList<>();
+    WorkerLog log = WorkerLog.read(slice, outcome, signer.publicKey(), problems);
+    List<TaskRecord> records = new ArrayList<>();
+    List<Dsse.Envelope> statements = new ArrayList<>();
+    int completed = 0;
+    for (String id : slice.tasks()) {
+      TaskSpec spec = specs.get(id);
+      if (spec == null) {
+        throw new IllegalArgumentException("plan names task " + id + ", which is not in the task list");
+      }
+      Optional<WorkerLog.Attested> reported = log.attested(id);
+      if (reported.isPresent()) {
+        records.add(reported.get().record());
+        statements.add(reported.get().envelope());
+      } else {
+        TaskRecord lost = lost(spec, slice, outcome, end, log.unattested(id));
+        records.add(lost);
+        statements.add(signer.lost(spec, lost));
+      }
+      if (records.get(records.size() - 1).completed()) {
+        completed++;
+      }
+    }
+    WorkerResult worker = new WorkerResult(slice.index(), slice.name(), slice.job(),
+        outcome.pods().stream().map(PodOutcome::describe).toList(), outcome.status(), outcome.reason(),
+        slice.tasks(), completed, slice.tasks().size() - completed, outcome.durationMs() / 1000.0);
+    return new SliceResult(records, statements, log.chains(runId, slice.index()), problems, worker);
   }
 
   private static TaskRecord lost(TaskSpec spec, WorkerSlice slice, WorkerOutcome outcome, Instant end,

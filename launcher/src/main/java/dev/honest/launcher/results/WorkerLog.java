@@ -17,10 +17,13 @@ import dev.honest.launcher.attest.RunAttestation.WorkerChain;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,12 +36,19 @@ final class WorkerLog {
   /** A record and its verified statement. */
   record Attested(TaskRecord record, Dsse.Envelope envelope) {}
 
+  /** A verified statement of a chain: its envelope, its payload and the previous hash it names. */
+  private record Link(Dsse.Envelope envelope, byte[] payload, String previous) {}
+
+  /** The slice's task ids, for the look-up on every line. */
+  private final Set<String> assigned;
   private final Map<String, TaskRecord> records = new HashMap<>();
   private final Map<String, Attested> attested = new HashMap<>();
-  private final List<List<Dsse.Envelope>> chains = new ArrayList<>();
+  private final List<List<Link>> chains = new ArrayList<>();
   private final List<String> chainPods = new ArrayList<>();
 
-  private WorkerLog() {}
+  private WorkerLog(WorkerSlice slice) {
+    this.assigned = new HashSet<>(slice.tasks());
+  }
 
   /**
    * Reads the log of {@code slice}'s worker; every oddity (a malformed line, a record for a task of
@@ -46,7 +56,7 @@ final class WorkerLog {
    * becomes a line in {@code problems}.
    */
   static WorkerLog read(WorkerSlice slice, WorkerOutcome outcome, PublicKey key, List<String> problems) {
-    WorkerLog log = new WorkerLog();
+    WorkerLog log = new WorkerLog(slice);
     int lineNo = 0;
     for (String line : outcome.log().split("\n", -1)) {
       lineNo++;
@@ -54,21 +64,22 @@ final class WorkerLog {
       try {
         Optional<TaskRecord> record = ResultLines.parseRecord(line);
         if (record.isPresent()) {
-          log.record(slice, record.get(), where, problems);
+          log.record(record.get(), where, problems);
           continue;
         }
         Optional<AttestationLine> attestation = ResultLines.parseAttestation(line);
         if (attestation.isPresent()) {
-          log.attestation(slice, attestation.get(), key, where, problems);
+          log.attestation(attestation.get(), key, where, problems);
         }
       } catch (IllegalArgumentException e) {
         problems.add(where + e.getMessage());
       }
     }
     for (int i = 0; i < log.chains.size(); i++) {
-      List<byte[]> payloads = log.chains.get(i).stream().map(Dsse.Envelope::payload).toList();
-      OptionalInt broken = HashChain.verify(payloads,
-          payload -> Attestations.chainLink(Statement.fromCanonicalBytes(payload)).previous());
+      // Each statement was read once, when verified: its previous hash is looked up, not parsed again.
+      Map<byte[], String> previous = new IdentityHashMap<>();
+      log.chains.get(i).forEach(l -> previous.put(l.payload(), l.previous()));
+      OptionalInt broken = HashChain.verify(log.chains.get(i).stream().map(Link::payload).toList(), previous::get);
       if (broken.isPresent()) {
         problems.add(slice.job() + " chain " + (i + 1) + ": statement " + broken.getAsInt()
             + " does not follow the one before it");
@@ -91,14 +102,14 @@ final class WorkerLog {
   List<WorkerChain> chains(String runId, int worker) {
     List<WorkerChain> out = new ArrayList<>();
     for (int i = 0; i < chains.size(); i++) {
-      List<JsonNode> envelopes = chains.get(i).stream().map(e -> (JsonNode) e.toJson()).toList();
+      List<JsonNode> envelopes = chains.get(i).stream().map(l -> (JsonNode) l.envelope().toJson()).toList();
       out.add(new WorkerChain(runId, worker, i + 1, chainPods.get(i), envelopes));
     }
     return out;
   }
 
-  private void record(WorkerSlice slice, TaskRecord record, String where, List<String> problems) {
-    if (!slice.tasks().contains(record.id())) {
+  private void record(TaskRecord record, String where, List<String> problems) {
+    if (!assigned.contains(record.id())) {
       problems.add(where + "record for task " + record.id() + ", which the plan did not give this worker; ignored");
       return;
     }
@@ -107,7 +118,7 @@ final class WorkerLog {
     attested.remove(record.id());
   }
 
-  private void attestation(WorkerSlice slice, AttestationLine line, PublicKey key, String where,
+  private void attestation(AttestationLine line, PublicKey key, String where,
       List<String> problems) {
     Dsse.Envelope envelope = Dsse.Envelope.fromJson(line.envelope());
     Statement statement;
@@ -117,21 +128,27 @@ final class WorkerLog {
       problems.add(where + "the statement does not verify with the run's key: " + e.getMessage() + "; ignored");
       return;
     }
-    ChainLink link = Attestations.chainLink(statement);
+    // Each predicate is read once: this is done for every statement of the run.
+    boolean summary = Attestations.WORKER_SUMMARY.equals(statement.predicateType());
+    WorkerSummaryPredicate summaryPredicate = summary ? WorkerSummaryPredicate.from(statement) : null;
+    TaskPredicate predicate = summary ? null : TaskPredicate.from(statement);
+    ChainLink link = summary ? summaryPredicate.chain() : predicate.chain();
     if (link == null) {
       problems.add(where + "a worker's statement without a chain link; ignored");
       return;
     }
     if (link.sequence() == 0 || chains.isEmpty()) {
       chains.add(new ArrayList<>());
-      chainPods.add(pod(statement));
+      chainPods.add(summary ? summaryPredicate.pod() : predicate.pod());
     }
-    chains.get(chains.size() - 1).add(envelope);
-    if (!AttestationLine.TASK.equals(line.kind()) || !slice.tasks().contains(line.task())) {
+    chains.get(chains.size() - 1).add(new Link(envelope, envelope.payload(), link.previous()));
+    if (!AttestationLine.TASK.equals(line.kind()) || !assigned.contains(line.task())) {
       return; // a record of another worker's task was reported (and ignored) already
     }
     TaskRecord record = records.get(line.task());
-    TaskPredicate predicate = TaskPredicate.from(statement);
+    if (summary) {
+      predicate = TaskPredicate.from(statement); // throws: a task line must carry a task statement
+    }
     if (record == null || !predicate.task().id().equals(record.id())
         || !statement.subject().get(0).equals(Statement.Subject.sha256(Attestations.recordSubject(record.id()),
             RecordDigest.sha256(record)))) {
@@ -139,11 +156,5 @@ final class WorkerLog {
       return;
     }
     attested.put(record.id(), new Attested(record, envelope));
-  }
-
-  private static String pod(Statement statement) {
-    return Attestations.WORKER_SUMMARY.equals(statement.predicateType())
-        ? WorkerSummaryPredicate.from(statement).pod()
-        : TaskPredicate.from(statement).pod();
   }
 }
