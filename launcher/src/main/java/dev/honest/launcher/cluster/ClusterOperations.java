@@ -50,6 +50,9 @@ public final class ClusterOperations {
   /** How long {@code --replace} waits for the earlier run's Jobs and ConfigMaps to be gone. */
   static final Duration REPLACE_TIMEOUT = Duration.ofMinutes(2);
 
+  /** How many object names an "applied" line lists in full. */
+  private static final int APPLIED_NAMES = 12;
+
   private final Cluster cluster;
   private final String runId;
   private final String fieldManager;
@@ -332,9 +335,11 @@ public final class ClusterOperations {
           : cluster.client.resource(o).inNamespace(cluster.namespace);
       cluster.call("patch", plural, () -> target.fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
-    cluster.say("📦 " + group + " applied: " + objects.stream()
-        .map(o -> o.getKind() + "/" + o.getMetadata().getName())
-        .collect(Collectors.joining(", ")));
+    List<String> names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+    // A large run has hundreds: the first and the last say what they are.
+    cluster.say("📦 " + group + " applied: " + (names.size() <= APPLIED_NAMES ? String.join(", ", names)
+        : names.size() + " (" + String.join(", ", names.subList(0, APPLIED_NAMES - 2)) + ", ..., "
+            + names.get(names.size() - 1) + ")"));
   }
 
   private void requireRunLabels(Job job) {

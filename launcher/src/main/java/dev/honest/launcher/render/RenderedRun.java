@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,15 +88,17 @@ public record RenderedRun(
     Files.writeString(outputDir.resolve(PLAN_FILE), ConfigLayout.toJson(plan));
   }
 
+  /** One document at a time: a large run's ConfigMaps are tens of MB of YAML together. */
   private static void write(Path file, List<? extends HasMetadata> objects) throws IOException {
-    StringBuilder yaml = new StringBuilder();
-    for (HasMetadata object : objects) {
-      String document = Manifests.SERIALIZATION.asYaml(object);
-      yaml.append(document.startsWith("---") ? "" : "---\n").append(document);
-      if (!document.endsWith("\n")) {
-        yaml.append('\n');
+    try (Writer yaml = Files.newBufferedWriter(file)) {
+      for (HasMetadata object : objects) {
+        String document = Manifests.SERIALIZATION.asYaml(object);
+        yaml.write(document.startsWith("---") ? "" : "---\n");
+        yaml.write(document);
+        if (!document.endsWith("\n")) {
+          yaml.write('\n');
+        }
       }
     }
-    Files.writeString(file, yaml.toString());
   }
 }

@@ -309,19 +309,6 @@ class RendererTest {
   }
 
   @Test
-  void tooManyTasksForOneOrchestratorConfigFailWithTheLimit() {
-    String description = "x".repeat(20_000);
-    List<TaskSpec> tasks = Stream.iterate(1, i -> i + 1).limit(60)
-        .map(i -> new TaskSpec("t" + i, "title", description, Priority.LOW, "", "", List.of(), null, null))
-        .toList();
-
-    assertThatThrownBy(() -> renderer.render(settings().build(), tasks, workspace))
-        .isInstanceOf(RenderException.class)
-        .hasMessageContaining("orchestrator-config")
-        .hasMessageContaining("1 MiB");
-  }
-
-  @Test
   void aMissingTaskFileIsARenderErrorNamingIt() {
     List<TaskSpec> tasks = List.of(withFiles("t1", Priority.HIGH, "", "", "src/missing.py"));
 
