@@ -11,6 +11,7 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.worker.claim.DirectoryClaims;
 import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.ollama.ServerAddresses;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
 import java.io.IOException;
@@ -121,6 +122,7 @@ public final class WorkerMain implements Callable<Integer> {
           + " in a pod, env HONEST_SIGNING_KEY or --signing-key otherwise)");
       return ExitCode.INVALID_INPUT.code();
     }
+    config = ServerAddresses.expand(config, ServerAddresses.DNS, line -> out.println("[worker-" + worker + "] " + line));
     OllamaClient ollama = OllamaClient.create(config);
     WorkerIdentity identity = new WorkerIdentity(worker, blankToNull(pod), blankToNull(node));
     return new SliceRunner(config, workspace, ollama, identity, key, out, Clock.systemUTC()).run(tasks).code();

@@ -126,7 +126,8 @@ abstract class DeployingCommand implements Callable<Integer> {
   }
 
   private RunResources resources(RenderedRun run, SigningKey key) {
-    return new RunResources(run.namespace(), run.deployment(), run.service(), run.networkPolicies(), run.configMaps(),
+    return new RunResources(run.namespace(), run.deployment(), run.service(), run.podsService(),
+        run.networkPolicies(), run.configMaps(),
         SigningKeySecret.of(deploy.namespace, run.plan().runId(), key), run.jobs());
   }
 }

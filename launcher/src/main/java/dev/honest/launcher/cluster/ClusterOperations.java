@@ -121,7 +121,7 @@ public final class ClusterOperations {
 
   /**
    * Server-side applies the run in dependency order: the namespace; the network policies, the
-   * Ollama Service and Deployment; then waits until every Ollama replica is ready; then the
+   * Ollama Services and Deployment; then waits until every Ollama replica is ready; then the
    * ConfigMaps and the signing key Secret; then the Jobs. Applying the same resources again changes
    * nothing.
    *
@@ -137,7 +137,7 @@ public final class ClusterOperations {
   }
 
   /**
-   * The first half of {@link #deploy}: the namespace, the network policies, the Ollama Service and
+   * The first half of {@link #deploy}: the namespace, the network policies, the Ollama Services and
    * Deployment, then waits until every Ollama replica is ready.
    */
   public void deployOllama(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
@@ -151,6 +151,7 @@ public final class ClusterOperations {
     apply("Namespace", List.of(resources.namespace()));
     List<HasMetadata> ollama = new ArrayList<>(resources.networkPolicies());
     ollama.add(resources.ollamaService());
+    ollama.add(resources.ollamaPods());
     ollama.add(resources.ollama());
     apply("Ollama", ollama);
     new OllamaReadiness(cluster).await(resources.ollama().getMetadata().getName(), ollamaTimeout);

@@ -22,12 +22,15 @@ public final class Manifests {
   public static final String NAMESPACE = "namespace.yaml";
   public static final String OLLAMA_DEPLOYMENT = "ollama-deployment.yaml";
   public static final String OLLAMA_SERVICE = "ollama-service.yaml";
+  /** The headless Service the workers resolve to every Ollama pod. */
+  public static final String OLLAMA_PODS_SERVICE = "ollama-pods-service.yaml";
   public static final String NETWORK_POLICIES = "networkpolicy.yaml";
   /** The worker Job, filled in per worker; in a subdirectory so that it is not applied as is. */
   public static final String WORKER_JOB = "templates/worker-job.yaml";
 
   /** Every template, as paths relative to {@code manifests/}. */
-  public static final List<String> ALL = List.of(NAMESPACE, OLLAMA_DEPLOYMENT, OLLAMA_SERVICE, NETWORK_POLICIES, WORKER_JOB);
+  public static final List<String> ALL =
+      List.of(NAMESPACE, OLLAMA_DEPLOYMENT, OLLAMA_SERVICE, OLLAMA_PODS_SERVICE, NETWORK_POLICIES, WORKER_JOB);
 
   /** fabric8's serialization: the only one used for Kubernetes objects. */
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -44,6 +47,10 @@ public final class Manifests {
 
   public static Service ollamaService() {
     return load(OLLAMA_SERVICE, Service.class);
+  }
+
+  public static Service ollamaPodsService() {
+    return load(OLLAMA_PODS_SERVICE, Service.class);
   }
 
   public static Job workerJob() {

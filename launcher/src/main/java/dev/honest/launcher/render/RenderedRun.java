@@ -22,6 +22,7 @@ import java.util.List;
  * @param namespace the run namespace (cluster-scoped)
  * @param deployment Ollama
  * @param service {@code ollama-llm-service}
+ * @param podsService {@code ollama-llm-pods}, headless: the workers' address of every Ollama pod
  * @param configMaps {@code orchestrator-config} first, then each worker's file ConfigMaps
  * @param jobs {@code k8s-worker-1..N}, in worker order
  * @param networkPolicies default deny, then what is allowed
@@ -32,6 +33,7 @@ public record RenderedRun(
     Namespace namespace,
     Deployment deployment,
     Service service,
+    Service podsService,
     List<ConfigMap> configMaps,
     List<Job> jobs,
     List<NetworkPolicy> networkPolicies,
@@ -41,6 +43,7 @@ public record RenderedRun(
   public static final String NAMESPACE_FILE = "k8s-namespace.yaml";
   public static final String DEPLOYMENT_FILE = "ollama-deployment.yaml";
   public static final String SERVICE_FILE = "ollama-service.yaml";
+  public static final String PODS_SERVICE_FILE = "ollama-pods-service.yaml";
   public static final String CONFIG_MAPS_FILE = "orchestrator-configmap.yaml";
   public static final String NETWORK_POLICIES_FILE = "k8s-networkpolicy.yaml";
   public static final String PLAN_FILE = "plan.json";
@@ -49,6 +52,12 @@ public record RenderedRun(
     configMaps = List.copyOf(configMaps);
     jobs = List.copyOf(jobs);
     networkPolicies = List.copyOf(networkPolicies);
+  }
+
+  /** The same run with another Ollama Deployment (the one already applied, for {@code run --resume}). */
+  public RenderedRun withDeployment(Deployment other) {
+    return new RenderedRun(namespace, other, service, podsService, configMaps, jobs, networkPolicies, plan,
+        workerConfig);
   }
 
   /** The file of worker {@code index}'s Job: {@code k8s-worker-N-job.yaml}. */
@@ -65,6 +74,7 @@ public record RenderedRun(
     List<HasMetadata> objects = new ArrayList<>(networkPolicies);
     objects.addAll(configMaps);
     objects.add(service);
+    objects.add(podsService);
     objects.add(deployment);
     objects.addAll(jobs);
     return objects;
@@ -79,6 +89,7 @@ public record RenderedRun(
     write(outputDir.resolve(NAMESPACE_FILE), List.of(namespace));
     write(outputDir.resolve(DEPLOYMENT_FILE), List.of(deployment));
     write(outputDir.resolve(SERVICE_FILE), List.of(service));
+    write(outputDir.resolve(PODS_SERVICE_FILE), List.of(podsService));
     write(outputDir.resolve(CONFIG_MAPS_FILE), configMaps);
     for (int i = 0; i < jobs.size(); i++) {
       write(outputDir.resolve(jobFile(plan.workers().get(i).index())), List.of(jobs.get(i)));

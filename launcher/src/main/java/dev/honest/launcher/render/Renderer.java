@@ -27,8 +27,9 @@ import java.util.Map;
  *   <li>ConfigMap {@code orchestrator-config}: {@code config.json}, {@code tasks.json} (all tasks)
  *       and {@code plan.json}, exactly as {@link ConfigLayout#toJson} writes them;
  *   <li>per worker, ConfigMaps {@code k8s-worker-N-files-K} holding the files of its tasks;
- *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment and Service, the namespace and the
- *       network policies.
+ *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment, its ClusterIP Service and the
+ *       headless Service the workers resolve to every Ollama pod, the namespace and the network
+ *       policies.
  * </ul>
  *
  * <p>The worker's {@code num_thread} is set to the Ollama CPU limit, and its {@code keep_alive} to
@@ -86,17 +87,18 @@ public final class Renderer {
     policies.forEach(p -> p.getMetadata().setNamespace(settings.namespace()));
 
     return new RenderedRun(namespace, OllamaManifests.deployment(settings, plan.workers().size()),
-        OllamaManifests.service(settings), configMaps, jobs, policies, plan, config);
+        OllamaManifests.service(settings), OllamaManifests.podsService(settings), configMaps, jobs, policies, plan,
+        config);
   }
 
-  /** The worker configuration of the run, pointing at the Ollama Service. */
+  /** The worker configuration of the run, pointing at the headless Service, to be resolved to every pod. */
   static WorkerConfig workerConfig(RunSettings s) {
     GenerationOptions o = s.options();
     GenerationOptions options =
         new GenerationOptions(o.temperature(), o.seed(), o.numCtx(), o.numPredict(), s.ollamaThreads());
     WorkerConfig defaults = WorkerConfig.defaults(s.runId(), List.of(OllamaManifests.url(s.namespace())));
-    return new WorkerConfig(s.runId(), defaults.llmUrls(), s.codeModel(), s.generalModel(), options, KEEP_ALIVE,
-        s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
+    return new WorkerConfig(s.runId(), defaults.llmUrls(), true, s.codeModel(), s.generalModel(), options,
+        KEEP_ALIVE, s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
   }
 
   private static ConfigMap orchestratorConfig(RunSettings s, WorkerConfig config, List<TaskSpec> tasks, Plan plan)

@@ -111,7 +111,7 @@ class CollectTest {
   void aWorkerOfThePlanWithoutAJobIsReportedMissingAndCollectWorksWithoutTheRunId() throws Exception {
     RunResources twoOfThree = TestRuns.resources(RUN, 2, 2);
     RunResources run = new RunResources(twoOfThree.namespace(), twoOfThree.ollama(), twoOfThree.ollamaService(),
-        twoOfThree.networkPolicies(), List.of(TestRuns.planConfigMap(TestRuns.plan(RUN, 3, 2))),
+        twoOfThree.ollamaPods(), twoOfThree.networkPolicies(), List.of(TestRuns.planConfigMap(TestRuns.plan(RUN, 3, 2))),
         twoOfThree.signingKey(), twoOfThree.jobs());
     try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
         job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {

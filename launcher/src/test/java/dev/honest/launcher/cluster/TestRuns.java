@@ -54,6 +54,11 @@ final class TestRuns {
             .withNewSpec().addToSelector("app.kubernetes.io/name", "ollama")
             .addNewPort().withPort(11434).endPort().endSpec()
             .build(),
+        new ServiceBuilder()
+            .withNewMetadata().withName("ollama-pods").withLabels(labels(runId, "ollama")).endMetadata()
+            .withNewSpec().withClusterIP("None").addToSelector("app.kubernetes.io/name", "ollama")
+            .addNewPort().withPort(11434).endPort().endSpec()
+            .build(),
         List.of(
             new NetworkPolicyBuilder()
                 .withNewMetadata().withName("default-deny").withLabels(labels(runId, "policy")).endMetadata()

@@ -53,6 +53,7 @@ class ManifestFilesTest {
     assertThat(load(Manifests.NAMESPACE)).singleElement().isInstanceOf(Namespace.class);
     assertThat(load(Manifests.OLLAMA_DEPLOYMENT)).singleElement().isInstanceOf(Deployment.class);
     assertThat(load(Manifests.OLLAMA_SERVICE)).singleElement().isInstanceOf(Service.class);
+    assertThat(load(Manifests.OLLAMA_PODS_SERVICE)).singleElement().isInstanceOf(Service.class);
     assertThat(load(Manifests.WORKER_JOB)).singleElement().isInstanceOf(Job.class);
     assertThat(load(Manifests.NETWORK_POLICIES)).hasSize(4).allMatch(NetworkPolicy.class::isInstance);
   }

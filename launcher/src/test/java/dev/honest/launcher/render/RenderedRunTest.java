@@ -51,7 +51,8 @@ class RenderedRunTest {
     run.writeTo(out);
 
     List<String> expected = new ArrayList<>(List.of("k8s-namespace.yaml", "ollama-deployment.yaml",
-        "ollama-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml", "plan.json"));
+        "ollama-service.yaml", "ollama-pods-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml",
+        "plan.json"));
     IntStream.rangeClosed(1, 12).forEach(n -> expected.add("k8s-worker-" + n + "-job.yaml"));
     try (Stream<Path> files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected);
@@ -66,6 +67,7 @@ class RenderedRunTest {
     assertThat(load("k8s-namespace.yaml")).containsExactly(run.namespace());
     assertThat(load("ollama-deployment.yaml")).containsExactly(run.deployment());
     assertThat(load("ollama-service.yaml")).containsExactly(run.service());
+    assertThat(load("ollama-pods-service.yaml")).containsExactly(run.podsService());
     assertThat(load("orchestrator-configmap.yaml")).containsExactlyElementsOf(run.configMaps());
     assertThat(load("k8s-networkpolicy.yaml")).containsExactlyElementsOf(run.networkPolicies());
     for (int n = 1; n <= 12; n++) {

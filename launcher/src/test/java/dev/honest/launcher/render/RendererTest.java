@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
@@ -279,6 +280,27 @@ class RendererTest {
   }
 
   @Test
+  void theWorkersResolveAHeadlessServiceOfTheOllamaPodsToSpreadTheirRequests() throws RenderException {
+    RenderedRun run = renderer.render(settings().namespace("review-7").build(), mixed(workspace, 20, 1), workspace);
+
+    Service pods = run.podsService();
+    assertThat(pods.getMetadata().getName()).isEqualTo("ollama-llm-pods");
+    assertThat(pods.getMetadata().getNamespace()).isEqualTo("review-7");
+    assertThat(pods.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(pods.getSpec().getPublishNotReadyAddresses()).isNull();
+    assertThat(pods.getSpec().getSelector()).isEqualTo(run.service().getSpec().getSelector());
+    assertThat(run.deployment().getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(pods.getSpec().getSelector());
+    assertThat(pods.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(11434);
+      assertThat(p.getTargetPort().getIntVal()).isEqualTo(11434);
+    });
+    assertThat(run.workerConfig().llmUrls()).containsExactly("http://ollama-llm-pods.review-7.svc.cluster.local:11434");
+    assertThat(run.workerConfig().llmResolveAll()).isTrue();
+    assertThat(run.namespacedObjects()).contains(run.service(), pods);
+  }
+
+  @Test
   void orchestratorConfigHoldsExactlyTheBytesTheWorkerReads() throws RenderException {
     List<TaskSpec> tasks = mixed(workspace, 71, 5);
     RenderedRun run = renderer.render(settings().namespace("review-7").build(), tasks, workspace);
@@ -292,7 +314,8 @@ class RendererTest {
     assertThat(config.getData().get("plan.json")).isEqualTo(ConfigLayout.toJson(run.plan()));
 
     WorkerConfig read = Json.mapper().readValue(config.getData().get("config.json"), WorkerConfig.class);
-    assertThat(read.llmUrls()).containsExactly("http://ollama-llm-service.review-7.svc.cluster.local:11434");
+    assertThat(read.llmUrls()).containsExactly("http://ollama-llm-pods.review-7.svc.cluster.local:11434");
+    assertThat(read.llmResolveAll()).isTrue();
     assertThat(read.codeModel()).isEqualTo("codellama:7b");
     assertThat(read.generalModel()).isEqualTo("llama3.1:8b");
     assertThat(read.zeroSimulation()).isTrue();
