@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,8 +53,8 @@ public final class CollectCommand extends ClusterCommand {
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
-    return Outputs.finish(out, plan, tasks, ops.collect(output), Map.of(), start, Instant.now(), output,
-        costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
+    return Outputs.finish(out, plan, tasks, ops.collect(output), ops.claimedBy(plan.runId()), start, Instant.now(),
+        output, costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
   }
 
   private <T> T read(ConfigMap config, String key, TypeReference<T> type) {

@@ -9,9 +9,11 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import java.util.Map;
  *   <li>per worker, ConfigMaps {@code k8s-worker-N-files-K} holding the files of its tasks;
  *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment, its ClusterIP Service and the
  *       headless Service the workers resolve to every Ollama pod, the namespace and the network
- *       policies.
+ *       policies;
+ *   <li>the workers' ServiceAccount with a Role to create and get Leases, by which they claim tasks.
  * </ul>
  *
  * <p>The worker's {@code num_thread} is set to the Ollama CPU limit, and its {@code keep_alive} to
@@ -85,10 +88,11 @@ public final class Renderer {
 
     List<NetworkPolicy> policies = Manifests.networkPolicies();
     policies.forEach(p -> p.getMetadata().setNamespace(settings.namespace()));
+    List<HasMetadata> workerAccess = workerAccess(settings.namespace());
 
     return new RenderedRun(namespace, OllamaManifests.deployment(settings, plan.workers().size()),
-        OllamaManifests.service(settings), OllamaManifests.podsService(settings), configMaps, jobs, policies, plan,
-        config);
+        OllamaManifests.service(settings), OllamaManifests.podsService(settings), configMaps, jobs, policies,
+        workerAccess, plan, config);
   }
 
   /** The worker configuration of the run, pointing at the headless Service, to be resolved to every pod. */
@@ -99,6 +103,18 @@ public final class Renderer {
     WorkerConfig defaults = WorkerConfig.defaults(s.runId(), List.of(OllamaManifests.url(s.namespace())));
     return new WorkerConfig(s.runId(), defaults.llmUrls(), true, s.codeModel(), s.generalModel(), options,
         KEEP_ALIVE, s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
+  }
+
+  /** The workers' ServiceAccount, Role and RoleBinding, in the run namespace (the binding's subject too). */
+  private static List<HasMetadata> workerAccess(String namespace) {
+    List<HasMetadata> objects = Manifests.workerAccess();
+    for (HasMetadata o : objects) {
+      o.getMetadata().setNamespace(namespace);
+      if (o instanceof RoleBinding binding) {
+        binding.getSubjects().forEach(subject -> subject.setNamespace(namespace));
+      }
+    }
+    return objects;
   }
 
   private static ConfigMap orchestratorConfig(RunSettings s, WorkerConfig config, List<TaskSpec> tasks, Plan plan)

@@ -16,15 +16,19 @@ import dev.honest.common.task.TaskSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +81,6 @@ class RendererTest {
       assertThat(psc.getRunAsUser()).isEqualTo(10001L);
       assertThat(psc.getFsGroup()).isEqualTo(10001L);
       assertThat(psc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-      assertThat(pod.getAutomountServiceAccountToken()).isFalse();
       assertThat(pod.getEnableServiceLinks()).isFalse();
       assertThat(pod.getHostNetwork()).isNull();
       assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
@@ -97,6 +100,44 @@ class RendererTest {
         assertThat(c.getVolumeMounts()).as(c.getName()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
       });
     });
+  }
+
+  @Test
+  void onlyTheWorkersGetAServiceAccountTokenAndItMayOnlyCreateAndGetLeases() throws RenderException {
+    RenderedRun run = renderer.render(settings().namespace("review-7").build(), mixed(workspace, 20, 1), workspace);
+
+    PodSpec ollama = run.deployment().getSpec().getTemplate().getSpec();
+    assertThat(ollama.getAutomountServiceAccountToken()).isFalse();
+    assertThat(ollama.getServiceAccountName()).isNull();
+    assertThat(run.jobs()).isNotEmpty().allSatisfy(job -> {
+      PodSpec pod = job.getSpec().getTemplate().getSpec();
+      assertThat(pod.getServiceAccountName()).isEqualTo("honest-worker");
+      assertThat(pod.getAutomountServiceAccountToken()).isTrue();
+      assertThat(values(pod.getContainers().get(0))).containsEntry("HONEST_LEASE_CLAIMS", "true");
+    });
+
+    assertThat(run.workerAccess()).extracting(HasMetadata::getKind)
+        .containsExactly("ServiceAccount", "Role", "RoleBinding");
+    assertThat(run.workerAccess()).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("review-7"));
+    ServiceAccount account = (ServiceAccount) run.workerAccess().get(0);
+    assertThat(account.getMetadata().getName()).isEqualTo("honest-worker");
+    assertThat(account.getAutomountServiceAccountToken()).isFalse();
+    Role role = (Role) run.workerAccess().get(1);
+    assertThat(role.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+      assertThat(rule.getResources()).containsExactly("leases");
+      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "get");
+      assertThat(rule.getResourceNames()).isEmpty();
+    });
+    RoleBinding binding = (RoleBinding) run.workerAccess().get(2);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+      assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+      assertThat(subject.getName()).isEqualTo("honest-worker");
+      assertThat(subject.getNamespace()).isEqualTo("review-7");
+    });
+    assertThat(run.namespacedObjects()).containsSubsequence(account, role, binding, run.jobs().get(0));
   }
 
   @Test
@@ -379,6 +420,15 @@ class RendererTest {
     });
     assertThat(worker.getSpec().getEgress().get(1).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
         .containsExactlyInAnyOrder("UDP/53", "TCP/53");
+
+    NetworkPolicy api = byName.get("honest-worker-egress-api-server");
+    assertThat(api.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "honest-worker");
+    assertThat(api.getSpec().getPolicyTypes()).containsExactly("Egress");
+    assertThat(api.getSpec().getEgress()).singleElement().satisfies(r -> {
+      assertThat(r.getTo()).isEmpty();
+      assertThat(r.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+          .containsExactly("TCP/443", "TCP/6443");
+    });
 
     NetworkPolicy ingress = byName.get("ollama-ingress-from-workers");
     assertThat(ingress.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "ollama");
