@@ -60,8 +60,8 @@ public final class CollectCommand extends ClusterCommand {
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
-    return Outputs.finish(out, plan, tasks, ops.collect(output), Map.of(), start, Instant.now(), output,
-        costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
+    return Outputs.finish(out, plan, tasks, ops.collect(output), ops.claimedBy(plan.runId()), start, Instant.now(),
+        output, costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
   }
 
   /**

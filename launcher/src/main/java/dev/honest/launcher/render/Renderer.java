@@ -9,9 +9,11 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +32,10 @@ import java.util.Map;
  *       ConfigMaps {@code orchestrator-config-tasks-1..K}, which only that worker's Job mounts
  *       beside {@code orchestrator-config} (see {@link ConfigLayout} and {@link TaskShards});
  *   <li>per worker, ConfigMaps {@code k8s-worker-N-files-K} holding the files of its tasks;
- *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment and Service, the namespace and the
- *       network policies.
+ *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment, its ClusterIP Service and the
+ *       headless Service the workers resolve to every Ollama pod, the namespace and the network
+ *       policies;
+ *   <li>the workers' ServiceAccount with a Role to create and get Leases, by which they claim tasks.
  * </ul>
  *
  * <p>The worker's {@code num_thread} is set to the Ollama CPU limit, and its {@code keep_alive} to
@@ -99,19 +103,33 @@ public final class Renderer {
 
     List<NetworkPolicy> policies = Manifests.networkPolicies();
     policies.forEach(p -> p.getMetadata().setNamespace(settings.namespace()));
+    List<HasMetadata> workerAccess = workerAccess(settings.namespace());
 
     return new RenderedRun(namespace, OllamaManifests.deployment(settings, plan.workers().size()),
-        OllamaManifests.service(settings), configMaps, jobs, policies, plan, config);
+        OllamaManifests.service(settings), OllamaManifests.podsService(settings), configMaps, jobs, policies,
+        workerAccess, plan, config);
   }
 
-  /** The worker configuration of the run, pointing at the Ollama Service. */
+  /** The worker configuration of the run, pointing at the headless Service, to be resolved to every pod. */
   static WorkerConfig workerConfig(RunSettings s) {
     GenerationOptions o = s.options();
     GenerationOptions options =
         new GenerationOptions(o.temperature(), o.seed(), o.numCtx(), o.numPredict(), s.ollamaThreads());
     WorkerConfig defaults = WorkerConfig.defaults(s.runId(), List.of(OllamaManifests.url(s.namespace())));
-    return new WorkerConfig(s.runId(), defaults.llmUrls(), s.codeModel(), s.generalModel(), options, KEEP_ALIVE,
-        s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
+    return new WorkerConfig(s.runId(), defaults.llmUrls(), true, s.codeModel(), s.generalModel(), options,
+        KEEP_ALIVE, s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
+  }
+
+  /** The workers' ServiceAccount, Role and RoleBinding, in the run namespace (the binding's subject too). */
+  private static List<HasMetadata> workerAccess(String namespace) {
+    List<HasMetadata> objects = Manifests.workerAccess();
+    for (HasMetadata o : objects) {
+      o.getMetadata().setNamespace(namespace);
+      if (o instanceof RoleBinding binding) {
+        binding.getSubjects().forEach(subject -> subject.setNamespace(namespace));
+      }
+    }
+    return objects;
   }
 
   /** {@code config.json}, {@code tasks.json} and {@code plan.json}, exactly as {@link ConfigLayout#toJson} writes them. */

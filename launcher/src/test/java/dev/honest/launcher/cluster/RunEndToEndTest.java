@@ -20,6 +20,8 @@ import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.worker.WorkerMain;
+import dev.honest.worker.claim.LeaseClaims;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
@@ -27,12 +29,14 @@ import dev.honest.worker.testing.OllamaStandIn;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +70,8 @@ class RunEndToEndTest {
   @TempDir Path pods;
   /** The task ids each worker found in its config directory, by worker index. */
   private final Map<Integer, List<String>> tasksMounted = new ConcurrentHashMap<>();
+  /** Whether the fake pods reach the API server to claim tasks; else each runs its slice, as on refusal. */
+  private boolean workersReachTheApiServer;
 
   @AfterEach
   void stop() {
@@ -107,13 +114,20 @@ class RunEndToEndTest {
       WorkerConfig local = new WorkerConfig(c.runId(), List.of(ollama.url()), c.codeModel(), c.generalModel(),
           c.options(), c.keepAlive(), c.requestTimeoutSeconds(), c.maxAttempts(), c.readyTimeoutSeconds(), true);
       ByteArrayOutputStream log = new ByteArrayOutputStream();
+      PrintStream printed = new PrintStream(log, true, StandardCharsets.UTF_8);
       String podName = FakeJobController.podName(job.getMetadata().getName(), 1);
       List<TaskSpec> mounted = ConfigLayout.readTasks(config);
       tasksMounted.put(index, mounted.stream().map(TaskSpec::id).toList());
+      // With its service-account token the pod claims through the (mock) API server, as WorkerMain does.
+      Path token = Files.writeString(pod.resolve("token"), "service-account-token");
+      TaskSource tasks = workersReachTheApiServer && Boolean.parseBoolean(env(job, "HONEST_LEASE_CLAIMS"))
+          ? WorkerMain.leaseSource(ConfigLayout.readPlan(config), mounted, index, workspace,
+              () -> new LeaseClaims(URI.create(mock.client().getMasterUrl().toString()), token,
+                  HttpClient.newHttpClient(), NS, c.runId(), index, podName), printed)
+          : TaskSource.fixed(WorkerMain.sliceTasks(ConfigLayout.readPlan(config), mounted, index));
       ExitCode code = new SliceRunner(local, workspace, OllamaClient.create(local),
-          new WorkerIdentity(index, podName, "node-1"), SigningKey.read(keyFile),
-          new PrintStream(log, true, StandardCharsets.UTF_8),
-          Clock.systemUTC()).run(WorkerMain.sliceTasks(ConfigLayout.readPlan(config), mounted, index));
+          new WorkerIdentity(index, podName, "node-1"), SigningKey.read(keyFile), printed, Clock.systemUTC())
+          .run(tasks);
       String text = log.toString(StandardCharsets.UTF_8);
       return code == ExitCode.OK
           ? FakeJobController.Script.succeeds(FakeJobController.Attempt.completed(text))
@@ -232,6 +246,42 @@ class RunEndToEndTest {
       assertThat(results.completedTasks()).isEqualTo(120);
       assertThat(results.problems()).isEmpty();
     }
+  }
+
+  @Test
+  void workersSharingLeasesRunEveryTaskExactlyOnceAndTheResultsSayWhoRanIt() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    workersReachTheApiServer = true;
+    Result r;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      r = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(), "--output", out.toString(),
+          "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image", "example.io/worker:1.0");
+    }
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    ClusterResults results = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
+    assertThat(results.tasks()).extracting(TaskRecord::id).containsExactlyInAnyOrder("A-1", "A-2", "A-3", "A-4");
+    assertThat(results.completedTasks()).isEqualTo(4);
+    assertThat(results.problems()).isEmpty();
+    assertThat(results.workers()).flatExtracting(w -> w.tasks())
+        .containsExactlyInAnyOrder("A-1", "A-2", "A-3", "A-4");
+    // Exactly once: Ollama saw the chats of one run of each task, no more.
+    assertThat(ollama.chatRequests()).hasSize(results.tasks().stream().mapToInt(t -> t.calls().size()).sum());
+    Map<String, String> claimant = mock.client().resources(Lease.class).inNamespace(NS).list().getItems().stream()
+        .filter(l -> l.getMetadata().getAnnotations().containsKey(LeaseClaims.TASK_ANNOTATION))
+        .collect(Collectors.toMap(l -> l.getMetadata().getAnnotations().get(LeaseClaims.TASK_ANNOTATION),
+            l -> l.getMetadata().getAnnotations().get(LeaseClaims.WORKER_ANNOTATION)));
+    assertThat(claimant).hasSize(4);
+    assertThat(results.tasks()).allSatisfy(t -> assertThat(claimant).containsEntry(t.id(), String.valueOf(t.worker())));
+    for (int i = 1; i <= 2; i++) {
+      assertThat(Files.readString(out.resolve("k8s-worker-" + i + "-log.txt")))
+          .contains("[worker-" + i + "] claiming tasks as Leases in namespace " + NS);
+    }
+    Result verify = launch("verify", "--results", out.resolve("k8s-cluster-results.json").toString(),
+        "--workspace", workspace.toString(), "--public-key", out.resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
   }
 
   @Test
