@@ -8,9 +8,13 @@ import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.common.task.WorkspacePaths;
+import dev.honest.worker.claim.Claims;
 import dev.honest.worker.claim.DirectoryClaims;
+import dev.honest.worker.claim.LeaseClaims;
 import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
+import dev.honest.worker.ollama.ServerAddresses;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
 import java.io.IOException;
@@ -74,6 +78,13 @@ public final class WorkerMain implements Callable<Integer> {
           "Without it the worker runs exactly its slice."})
   Path claimsDir;
 
+  @Option(names = "--lease-claims", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+      defaultValue = "${env:HONEST_LEASE_CLAIMS:-false}",
+      description = {"In a pod: claim every task as a Lease in the run's namespace through the API server, with the",
+          "pod's service account (env HONEST_LEASE_CLAIMS), and take over unclaimed tasks of the others once this",
+          "worker's slice is done. When the API server cannot be used, the worker says why and runs its slice only."})
+  boolean leaseClaims;
+
   /** Where a pod mounts the Secret {@code honest-signing-key}. */
   public static final String DEFAULT_SIGNING_KEY = "/etc/honest/signing/key.pem";
 
@@ -107,7 +118,16 @@ public final class WorkerMain implements Callable<Integer> {
     TaskSource tasks;
     try {
       config = ConfigLayout.readConfig(configDir);
-      tasks = taskSource(ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir), worker, claimsDir);
+      if (leaseClaims && claimsDir != null) {
+        throw new ConfigException("--lease-claims and --claims-dir exclude each other: claims are in one place");
+      }
+      String runId = config.runId();
+      String holder = blankToNull(pod) == null ? "worker-" + worker : pod;
+      Plan plan = ConfigLayout.readPlan(configDir);
+      List<TaskSpec> all = ConfigLayout.readTasks(configDir);
+      tasks = leaseClaims
+          ? leaseSource(plan, all, worker, workspace, () -> LeaseClaims.inCluster(runId, worker, holder), out)
+          : taskSource(plan, all, worker, claimsDir);
     } catch (ConfigException e) {
       System.err.println("[worker-" + worker + "] invalid configuration: " + e.getMessage());
       return ExitCode.INVALID_INPUT.code();
@@ -121,6 +141,8 @@ public final class WorkerMain implements Callable<Integer> {
           + " in a pod, env HONEST_SIGNING_KEY or --signing-key otherwise)");
       return ExitCode.INVALID_INPUT.code();
     }
+    config = ServerAddresses.expand(config, ServerAddresses.DNS,
+        line -> out.println("[worker-" + worker + "] " + line));
     OllamaClient ollama = OllamaClient.create(config);
     WorkerIdentity identity = new WorkerIdentity(worker, blankToNull(pod), blankToNull(node));
     return new SliceRunner(config, workspace, ollama, identity, key, out, Clock.systemUTC()).run(tasks).code();
@@ -149,13 +171,64 @@ public final class WorkerMain implements Callable<Integer> {
     if (claimsDir == null) {
       return TaskSource.fixed(slice);
     }
-    Map<String, TaskSpec> byId = new LinkedHashMap<>();
-    all.forEach(t -> byId.putIfAbsent(t.id(), t));
     if (!Files.isDirectory(claimsDir)) {
       throw new ConfigException("--claims-dir " + claimsDir + ": not a directory");
     }
+    return claiming(plan, all, worker, new DirectoryClaims(claimsDir, worker));
+  }
+
+  /**
+   * Where worker {@code worker} of a cluster run gets its tasks: its slice of {@code plan}, then the
+   * unclaimed tasks of the other slices that it can run, each claimed as a Lease. A pod's workspace
+   * holds the files of its own slice only (and its config directory may hold only its own tasks),
+   * so it takes over only the tasks it knows whose files are all in {@code workspace}: tasks without
+   * files always. When the API server cannot be used for claims (no token, refused, unreachable), it
+   * says why on {@code out} and hands out exactly the slice, as every worker did before Leases.
+   *
+   * @throws ConfigException when the plan has no such slice or names a task of it that {@code all} lacks
+   */
+  public static TaskSource leaseSource(Plan plan, List<TaskSpec> all, int worker, Path workspace,
+      LeaseClaims.Connector connector, PrintStream out) throws ConfigException {
+    List<TaskSpec> slice = sliceTasks(plan, all, worker);
+    LeaseClaims leases;
     try {
-      return TaskSource.claiming(plan, byId, worker, new DirectoryClaims(claimsDir, worker));
+      leases = connector.connect();
+      leases.check();
+    } catch (IOException e) {
+      out.println("[worker-" + worker + "] cannot claim tasks as Leases, so this worker runs its slice of the plan"
+          + " and nothing else: " + e.getMessage());
+      return TaskSource.fixed(slice);
+    }
+    Map<String, TaskSpec> byId = new LinkedHashMap<>();
+    all.forEach(t -> byId.putIfAbsent(t.id(), t));
+    List<WorkerSlice> runnable = new ArrayList<>();
+    int others = 0;
+    int takeable = 0;
+    for (WorkerSlice s : plan.workers()) {
+      if (s.index() == worker) {
+        runnable.add(s);
+        continue;
+      }
+      List<String> here = s.tasks().stream()
+          .filter(id -> byId.containsKey(id) && byId.get(id).files().stream()
+              .allMatch(file -> WorkspacePaths.problem(workspace, file).isEmpty()))
+          .toList();
+      others += s.tasks().size();
+      takeable += here.size();
+      runnable.add(new WorkerSlice(s.index(), s.name(), s.job(), here, s.estimatedTokens()));
+    }
+    out.println("[worker-" + worker + "] claiming tasks as Leases in namespace " + leases.namespace()
+        + "; after its slice it may take over " + takeable + " of the " + others + " other tasks (those whose files"
+        + " are in its workspace)");
+    return claiming(new Plan(plan.runId(), runnable), all, worker, leases);
+  }
+
+  private static TaskSource claiming(Plan plan, List<TaskSpec> all, int worker, Claims claims)
+      throws ConfigException {
+    Map<String, TaskSpec> byId = new LinkedHashMap<>();
+    all.forEach(t -> byId.putIfAbsent(t.id(), t));
+    try {
+      return TaskSource.claiming(plan, byId, worker, claims);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(ConfigLayout.PLAN_FILE + ": " + e.getMessage());
     }

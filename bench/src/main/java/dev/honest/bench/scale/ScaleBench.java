@@ -3,19 +3,24 @@ package dev.honest.bench.scale;
 import dev.honest.bench.makespan.TaskSets;
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.hash.FileDigest;
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.CallRecord;
 import dev.honest.common.result.Finding;
 import dev.honest.common.result.InputFile;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.result.TaskStatus;
+import dev.honest.common.result.WorkerSummary;
 import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.plan.Planner;
-import dev.honest.launcher.render.RenderException;
+import dev.honest.launcher.render.RenderedRun;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.render.RunSettings;
 import dev.honest.launcher.results.Aggregator;
@@ -24,8 +29,16 @@ import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
+import dev.honest.worker.run.Attestor;
+import dev.honest.worker.run.WorkerIdentity;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +50,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,24 +59,40 @@ import picocli.CommandLine.Option;
 /**
  * The launcher's and worker's own costs at scale, each timed in this JVM after a warm-up: hashing
  * (against {@code sha256sum} and {@code md5sum} on the same file), and reading, planning, rendering
- * and aggregating a run of many tasks (10,000 by default, from {@code examples/}).
+ * and aggregating a run of many tasks (10,000 over 200 workers by default, from {@code examples/}).
+ * Each figure is printed beside its target (issue 6) with {@code ok} or {@code MISSED}.
+ *
+ * <p>The worker logs aggregated are what real workers print: a record and its statement signed by
+ * the worker's own {@link Attestor} for every task, then the worker summary and its statement, so
+ * the aggregation verifies every signature as it does after a real run. The case where no worker
+ * reported anything (every record lost, the launcher signs a statement for each) is timed too.
  */
 @Command(name = "bench-scale", mixinStandardHelpOptions = true,
     description = "Times hashing and the plan, render and aggregate steps of a large run.")
 public final class ScaleBench implements Callable<Integer> {
+  private static final long MIB = 1024 * 1024;
+  /** The API server's limit on a ConfigMap (data and binaryData; the whole object is counted here). */
+  private static final long CONFIG_MAP_LIMIT = MIB;
+  private static final double PLAN_RENDER_SECONDS = 5;
+  private static final double AGGREGATE_SECONDS = 2;
+  private static final double WRITE_SECONDS = 2;
+  private static final long HEAP_LIMIT = 512 * MIB;
+
   @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".", description = "Repository root. Default: .")
   Path repo;
 
   @Option(names = "--tasks", defaultValue = "10000", description = "Tasks in the run. Default: ${DEFAULT-VALUE}")
   int tasks;
 
-  @Option(names = "--workers", defaultValue = "50", description = "Workers. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--workers", defaultValue = "200", description = "Workers. Default: ${DEFAULT-VALUE}")
   int workers;
 
-  @Option(names = "--hash-mib", defaultValue = "512", description = "Size of the hashed file. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--hash-mib", defaultValue = "512", description = "Size of the hashed file (e.g. 256). Default: ${DEFAULT-VALUE}")
   int hashMib;
 
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+  private final List<String> figures = new ArrayList<>();
+  private boolean missed;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ScaleBench()).execute(args));
@@ -71,9 +102,13 @@ public final class ScaleBench implements Callable<Integer> {
   public Integer call() throws Exception {
     Path work = Files.createTempDirectory("bench-scale-");
     out.println("Work directory: " + work);
+    out.printf(Locale.ROOT, "JVM: Java %s, max heap %d MB, %d CPUs%n", Runtime.version(),
+        Runtime.getRuntime().maxMemory() / MIB, Runtime.getRuntime().availableProcessors());
     hashing(work);
     run(work);
-    return 0;
+    out.printf(Locale.ROOT, "%nFigures (issue 6 targets):%n");
+    figures.forEach(out::println);
+    return missed ? 1 : 0;
   }
 
   private void hashing(Path work) throws Exception {
@@ -114,87 +149,190 @@ public final class ScaleBench implements Callable<Integer> {
     TaskSets.TaskSet set = TaskSets.replicate(repo.resolve("examples/excel-tasks-extracted.json"),
         repo.resolve("examples/shop-app"), tasks, work.resolve("input"));
     out.printf(Locale.ROOT, "%n%d tasks, %d workers (each step run twice; the second is timed):%n", tasks, workers);
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    RunSettings settings = RunSettings.builder("bench", "registry.example/worker:1").workers(workers).build();
     List<TaskSpec> specs = null;
-    Plan plan = null;
+    RenderedRun run = null;
+    double read = 0;
+    double planned = 0;
+    double rendered = 0;
+    double written = 0;
     for (int round = 1; round <= 2; round++) {
+      run = null; // the first round's objects are garbage before the second starts
       long t = System.nanoTime();
       specs = TaskFileReader.read(set.tasksFile(), set.workspace());
-      double read = seconds(t);
+      read = seconds(t);
       t = System.nanoTime();
-      plan = new Planner().plan("bench", specs, set.workspace(), workers, GenerationOptions.DEFAULTS);
-      double planned = seconds(t);
-      if (round == 2) {
-        out.printf(Locale.ROOT, "  read and validate the task file: %.2f s; plan: %.2f s%n", read, planned);
-      }
-    }
-    for (int round = 1; round <= 2; round++) {
-      long t = System.nanoTime();
-      String outcome;
-      try {
-        RunSettings settings = RunSettings.builder("bench", "registry.example/worker:1").workers(workers).build();
-        outcome = new Renderer().render(settings, specs, set.workspace()).jobs().size() + " Jobs";
-      } catch (RenderException e) {
-        outcome = "refused: " + e.getMessage();
-      }
-      if (round == 2) {
-        out.printf(Locale.ROOT, "  render: %.2f s, %s%n", seconds(t),
-            outcome.length() > 160 ? outcome.substring(0, 160) + "…" : outcome);
-      }
-    }
-    List<WorkerOutcome> outcomes = logs(specs, plan, set.workspace());
-    for (int round = 1; round <= 2; round++) {
-      long t = System.nanoTime();
-      // The synthetic logs carry no signed statements: every record counts as lost and is signed by
-      // the launcher, so this times the aggregation with its signing and sealing.
-      ClusterResults results = new Aggregator(CostSettings.defaults(), new dev.honest.launcher.attest.RunSigner(
-          dev.honest.common.proof.SigningKey.generate(), "bench", GenerationOptions.DEFAULTS))
-          .aggregate(plan, specs, outcomes, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600),
-              dev.honest.launcher.attest.Carried.NONE);
-      double aggregated = seconds(t);
+      new Planner().plan(settings.runId(), specs, set.workspace(), workers, GenerationOptions.DEFAULTS);
+      planned = seconds(t);
       t = System.nanoTime();
-      Path file = ResultsFiles.writeResults(work.resolve("results-" + round), results);
-      if (round == 2) {
-        out.printf(Locale.ROOT, "  aggregate %d records from %d logs (%.0f MB): %.2f s; write %s (%.0f MB): %.2f s%n",
-            results.tasks().size(), outcomes.size(), outcomes.stream().mapToLong(o -> o.log().length()).sum() / 1e6,
-            aggregated, ResultsFiles.RESULTS_FILE, Files.size(file) / 1e6, seconds(t));
-      }
+      run = new Renderer().render(settings, specs, set.workspace());
+      rendered = seconds(t);
+      t = System.nanoTime();
+      run.writeTo(work.resolve("manifests-" + round));
+      written = seconds(t);
+    }
+    Plan plan = run.plan();
+    System.gc();
+    long live = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    out.printf(Locale.ROOT, "  read and validate the task file %.2f s; plan alone %.2f s; render (plan included)"
+        + " %.2f s; write the manifests %.2f s%n", read, planned, rendered, written);
+    figure("plan + render", secondsText(rendered), "≤ " + PLAN_RENDER_SECONDS + " s", rendered <= PLAN_RENDER_SECONDS);
+    out.printf(Locale.ROOT, "  the `render` command's whole work (read, plan, render, write): %.2f s%n",
+        read + rendered + written);
+
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    ToIntFunction<HasMetadata> bytes = o -> serialization.asJson(o).getBytes(StandardCharsets.UTF_8).length;
+    HasMetadata largestConfigMap = run.configMaps().stream().max((a, b) -> bytes.applyAsInt(a) - bytes.applyAsInt(b))
+        .orElseThrow();
+    long shards = run.configMaps().stream()
+        .filter(c -> c.getMetadata().getName().startsWith(Renderer.TASK_SHARDS)).count();
+    int configMapBytes = bytes.applyAsInt(largestConfigMap);
+    figure("largest ConfigMap of " + run.configMaps().size() + " (" + shards + " of task shards)",
+        String.format(Locale.ROOT, "%,d B (%s)", configMapBytes, largestConfigMap.getMetadata().getName()),
+        String.format(Locale.ROOT, "< %,d B", CONFIG_MAP_LIMIT), configMapBytes < CONFIG_MAP_LIMIT);
+    HasMetadata largestJob = run.jobs().stream().max((a, b) -> bytes.applyAsInt(a) - bytes.applyAsInt(b)).orElseThrow();
+    int jobBytes = bytes.applyAsInt(largestJob);
+    figure("largest Job of " + run.jobs().size(),
+        String.format(Locale.ROOT, "%,d B (%s)", jobBytes, largestJob.getMetadata().getName()),
+        String.format(Locale.ROOT, "< %,d B", CONFIG_MAP_LIMIT), jobBytes < CONFIG_MAP_LIMIT);
+
+    SigningKey key = SigningKey.generate();
+    long t = System.nanoTime();
+    List<WorkerOutcome> signed = logs(specs, plan, set.workspace(), run.workerConfig(), key, true);
+    out.printf(Locale.ROOT, "  (worker logs signed by each worker's Attestor, %d statements: %.1f s, not counted)%n",
+        specs.size() + plan.workers().size(), seconds(t));
+    RunSigner signer = new RunSigner(key, plan.runId(), run.workerConfig().options());
+    double[] aggregated = aggregate(work, specs, plan, signed, signer, "signed");
+    out.printf(Locale.ROOT, "  aggregate %d records from %d logs (%.0f MB), verifying every statement: %.2f s"
+            + " (%.2f s of CPU); write %s (%.0f MB): %.2f s%n", specs.size(), signed.size(), logBytes(signed) / 1e6,
+        aggregated[0], aggregated[3], ResultsFiles.RESULTS_FILE, aggregated[2] / 1e6, aggregated[1]);
+    figure("aggregate " + specs.size() + " signed results", secondsText(aggregated[0]), "≤ " + AGGREGATE_SECONDS + " s",
+        aggregated[0] <= AGGREGATE_SECONDS);
+    figure("write " + ResultsFiles.RESULTS_FILE, String.format(Locale.ROOT, "%.2f s (%.0f MB)", aggregated[1],
+        aggregated[2] / 1e6), "≤ " + WRITE_SECONDS + " s", aggregated[1] <= WRITE_SECONDS);
+    signed = null;
+
+    List<WorkerOutcome> unsigned = logs(specs, plan, set.workspace(), run.workerConfig(), key, false);
+    double[] lost = aggregate(work, specs, plan, unsigned, signer, "lost");
+    out.printf(Locale.ROOT, "  aggregate the same logs without statements (every record lost: the launcher signs"
+        + " %d statements): %.2f s (%.2f s of CPU)%n", specs.size(), lost[0], lost[3]);
+    unsigned = null;
+
+    long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    long max = Runtime.getRuntime().maxMemory();
+    figure("heap: the steps above in a heap of " + max / MIB + " MB", String.format(Locale.ROOT,
+        "peak used %d MB, live after render %d MB", peak / MIB, live / MIB), "≤ " + HEAP_LIMIT / MIB + " MB heap",
+        max <= HEAP_LIMIT);
+    if (max > HEAP_LIMIT) {
+      out.println("  MISSED: run with -Xmx512m (scripts/bench-scale does) for the heap figure to mean anything");
     }
   }
 
-  /** Worker logs with a completed record for every task, as real as the stand-in's: inputs hashed, a call per file. */
-  private static List<WorkerOutcome> logs(List<TaskSpec> specs, Plan plan, Path workspace) throws IOException {
+  /**
+   * Aggregates twice, timing the second: seconds to aggregate, seconds to write, bytes written,
+   * CPU seconds of the process while aggregating (all threads: the figure that load does not skew).
+   */
+  private static double[] aggregate(Path work, List<TaskSpec> specs, Plan plan, List<WorkerOutcome> outcomes,
+      RunSigner signer, String name) throws IOException {
+    double[] timed = new double[4];
+    for (int round = 1; round <= 2; round++) {
+      long cpu = cpuNanos();
+      long t = System.nanoTime();
+      ClusterResults results = new Aggregator(CostSettings.defaults(), signer)
+          .aggregate(plan, specs, outcomes, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE);
+      timed[0] = seconds(t);
+      timed[3] = (cpuNanos() - cpu) / 1e9;
+      if (!results.problems().isEmpty() || results.tasks().size() != specs.size()
+          || "signed".equals(name) && results.completedTasks() != specs.size()) {
+        throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
+      }
+      t = System.nanoTime();
+      Path file = ResultsFiles.writeResults(work.resolve("results-" + name + "-" + round), results);
+      timed[1] = seconds(t);
+      timed[2] = Files.size(file);
+    }
+    return timed;
+  }
+
+  /**
+   * Worker logs with a completed record for every task, as real as the stand-in's: inputs hashed, a
+   * call per file; with {@code sign}, each record followed by its statement from the worker's
+   * {@link Attestor} and the log ended by the signed worker summary, as {@code SliceRunner} prints
+   * them. The workers' logs are made in parallel, as the workers would.
+   */
+  private static List<WorkerOutcome> logs(List<TaskSpec> specs, Plan plan, Path workspace, WorkerConfig config,
+      SigningKey key, boolean sign) {
     Map<String, TaskSpec> byId = new HashMap<>();
     specs.forEach(s -> byId.put(s.id(), s));
+    // The copies of the workspace hold the same files: each is hashed once.
+    Map<String, FileDigest> digests = new ConcurrentHashMap<>();
+    return plan.workers().parallelStream()
+        .map(slice -> log(slice, byId, workspace, digests, config, key, sign)).toList();
+  }
+
+  private static WorkerOutcome log(WorkerSlice slice, Map<String, TaskSpec> byId, Path workspace,
+      Map<String, FileDigest> digests, WorkerConfig config, SigningKey key, boolean sign) {
     Instant now = Instant.EPOCH.plusSeconds(60);
-    List<WorkerOutcome> outcomes = new ArrayList<>();
-    for (WorkerSlice slice : plan.workers()) {
-      StringBuilder log = new StringBuilder();
-      for (String id : slice.tasks()) {
-        TaskSpec t = byId.get(id);
-        List<InputFile> inputs = new ArrayList<>();
-        List<CallRecord> calls = new ArrayList<>();
-        List<Finding> findings = new ArrayList<>();
-        for (String path : t.files().isEmpty() ? List.of("") : t.files()) {
-          if (!path.isEmpty()) {
-            FileDigest d = Hashes.digest(workspace.resolve(path));
-            inputs.add(new InputFile(path, d.bytes(), d.md5(), d.sha256(), d.binary()));
-          }
-          String hash = Hashes.sha256Hex((id + path).getBytes(StandardCharsets.UTF_8));
-          calls.add(new CallRecord("codellama:7b", "http://ollama-llm-service:11434", path + "#1/1", 200, 1500, 400,
-              40_000_000_000L, 41_000, "stop", hash, hash.substring(0, 32), hash, null));
-          findings.add(new Finding(path, 12, "high", "A finding in " + path,
-              "What is wrong, in two or three sentences of detail as a model writes them.", "What to do about it."));
+    String pod = "pod-" + slice.index();
+    Attestor attestor = new Attestor(key, config, new WorkerIdentity(slice.index(), pod, "node-1"));
+    StringBuilder log = new StringBuilder();
+    for (String id : slice.tasks()) {
+      TaskSpec t = byId.get(id);
+      List<InputFile> inputs = new ArrayList<>();
+      List<CallRecord> calls = new ArrayList<>();
+      List<Finding> findings = new ArrayList<>();
+      for (String path : t.files().isEmpty() ? List.of("") : t.files()) {
+        if (!path.isEmpty()) {
+          FileDigest d = digests.computeIfAbsent(path.substring(path.indexOf('/') + 1), p -> {
+            try {
+              return Hashes.digest(workspace.resolve(path));
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+          inputs.add(new InputFile(path, d.bytes(), d.md5(), d.sha256(), d.binary()));
         }
-        log.append("[worker-").append(slice.index()).append("] ✅ ").append(id).append(" completed\n")
-            .append(ResultLines.format(new TaskRecord(t.id(), t.title(), t.priority(), t.category(), t.area(),
-                t.action(), slice.index(), "pod-" + slice.index(), "node-1", TaskStatus.COMPLETED, null,
-                "codellama:7b", Hashes.sha256Hex(new byte[0]), calls.size(), now, now, inputs, calls, findings,
-                List.of()))).append('\n');
+        String hash = Hashes.sha256Hex((id + path).getBytes(StandardCharsets.UTF_8));
+        calls.add(new CallRecord("codellama:7b", "http://ollama-llm-service:11434", path + "#1/1", 200, 1500, 400,
+            40_000_000_000L, 41_000, "stop", hash, hash.substring(0, 32), hash, null));
+        findings.add(new Finding(path, 12, "high", "A finding in " + path,
+            "What is wrong, in two or three sentences of detail as a model writes them.", "What to do about it."));
       }
-      outcomes.add(new WorkerOutcome(slice.index(), slice.job(), "succeeded", null,
-          List.of(new PodOutcome("pod-" + slice.index(), "node-1", 0, "Completed", null)), log.toString(), 1000));
+      TaskRecord record = new TaskRecord(t.id(), t.title(), t.priority(), t.category(), t.area(), t.action(),
+          slice.index(), pod, "node-1", TaskStatus.COMPLETED, null, "codellama:7b", Hashes.sha256Hex(new byte[0]),
+          calls.size(), now, now, inputs, calls, findings, List.of());
+      log.append("[worker-").append(slice.index()).append("] ✅ ").append(id).append(" completed\n")
+          .append(ResultLines.format(record)).append('\n');
+      if (sign) {
+        log.append(ResultLines.format(attestor.task(t, record))).append('\n');
+      }
     }
-    return outcomes;
+    WorkerSummary summary = new WorkerSummary(slice.index(), slice.tasks().size(), slice.tasks().size(), 0, 0, 1000);
+    log.append(ResultLines.format(summary)).append('\n');
+    if (sign) {
+      log.append(ResultLines.format(attestor.summary(summary))).append('\n');
+    }
+    return new WorkerOutcome(slice.index(), slice.job(), "succeeded", null,
+        List.of(new PodOutcome(pod, "node-1", 0, "Completed", null)), log.toString(), 1000);
+  }
+
+  private void figure(String what, String measured, String target, boolean ok) {
+    figures.add(String.format(Locale.ROOT, "  %-44s %-40s %-16s %s", what, measured, target, ok ? "ok" : "MISSED"));
+    missed |= !ok;
+  }
+
+  private static String secondsText(double s) {
+    return String.format(Locale.ROOT, "%.2f s", s);
+  }
+
+  private static long logBytes(List<WorkerOutcome> outcomes) {
+    return outcomes.stream().mapToLong(o -> o.log().getBytes(StandardCharsets.UTF_8).length).sum();
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double seconds(long since) {

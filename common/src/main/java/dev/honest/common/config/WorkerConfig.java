@@ -9,7 +9,11 @@ import java.util.Objects;
  * hard to try. Written by the launcher as {@code config.json} (see {@link ConfigLayout}).
  *
  * @param runId the run this worker belongs to
- * @param llmUrls Ollama base URLs (one Service URL in a cluster; several are used round-robin)
+ * @param llmUrls Ollama base URLs (several are used round-robin, request by request)
+ * @param llmResolveAll each URL names a headless Service (or any DNS name with one address per
+ *     server): the worker resolves it to all its addresses at start and uses one base URL per
+ *     address, so its requests spread over the servers instead of riding one connection to one of
+ *     them; only {@code http} URLs (a certificate would not name the addresses). Absent in JSON: false
  * @param codeModel model for tasks that name files (default {@code codellama:7b})
  * @param generalModel model for tasks without files (default {@code llama3.1:8b})
  * @param options generation options, identical on every request
@@ -22,6 +26,7 @@ import java.util.Objects;
 public record WorkerConfig(
     String runId,
     List<String> llmUrls,
+    boolean llmResolveAll,
     String codeModel,
     String generalModel,
     GenerationOptions options,
@@ -52,6 +57,10 @@ public record WorkerConfig(
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
         throw new IllegalArgumentException("llm_urls: expected http(s)://host:port, got " + url);
       }
+      if (llmResolveAll && !"http".equals(uri.getScheme())) {
+        throw new IllegalArgumentException("llm_resolve_all needs http URLs (a certificate names the host, not its"
+            + " addresses), got " + url);
+      }
     }
     codeModel = blankToDefault(codeModel, DEFAULT_CODE_MODEL);
     generalModel = blankToDefault(generalModel, DEFAULT_GENERAL_MODEL);
@@ -69,6 +78,20 @@ public record WorkerConfig(
     if (!zeroSimulation) {
       throw new IllegalArgumentException("zero_simulation must be true: this tool never simulates results");
     }
+  }
+
+  /** A config whose URLs are used as they are ({@code llm_resolve_all} false). */
+  public WorkerConfig(String runId, List<String> llmUrls, String codeModel, String generalModel,
+      GenerationOptions options, String keepAlive, int requestTimeoutSeconds, int maxAttempts,
+      int readyTimeoutSeconds, boolean zeroSimulation) {
+    this(runId, llmUrls, false, codeModel, generalModel, options, keepAlive, requestTimeoutSeconds, maxAttempts,
+        readyTimeoutSeconds, zeroSimulation);
+  }
+
+  /** The same config with other Ollama URLs, used as they are: what a worker has after expanding its URLs. */
+  public WorkerConfig withLlmUrls(List<String> urls) {
+    return new WorkerConfig(runId, urls, false, codeModel, generalModel, options, keepAlive, requestTimeoutSeconds,
+        maxAttempts, readyTimeoutSeconds, zeroSimulation);
   }
 
   /** A config with the defaults for everything but the run id and the Ollama URLs. */

@@ -5,21 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.Key;
 import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.security.interfaces.EdECKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.codec.digest.DigestUtils;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Ed25519 public keys: key ids, PEM (RFC 7468 {@code PUBLIC KEY}, an X.509 SubjectPublicKeyInfo),
@@ -35,6 +35,8 @@ public final class Keys {
   static final String PUBLIC_LABEL = "PUBLIC KEY";
   static final String PRIVATE_LABEL = "PRIVATE KEY";
 
+  /** SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (33 bytes) }: what precedes the key's 32 bytes. */
+  private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
   private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([^-\\r\\n]*)-----");
   private static final Base64.Encoder PEM_BASE64 =
       Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
@@ -66,20 +68,24 @@ public final class Keys {
     Files.writeString(file, toPem(key), StandardCharsets.US_ASCII);
   }
 
-  /** True when {@code signature} is {@code key}'s Ed25519 signature of {@code message}. */
+  /**
+   * True when {@code signature} is {@code key}'s Ed25519 signature of {@code message}. The check is
+   * Bouncy Castle's RFC 8032 code, some eight times faster than the JDK 17 provider (a run's
+   * aggregation verifies a signature per task).
+   */
   public static boolean verify(PublicKey key, byte[] message, byte[] signature) {
-    try {
-      Signature verifier = Signature.getInstance(ALGORITHM);
-      verifier.initVerify(requireEd25519(key));
-      verifier.update(message);
-      return verifier.verify(signature);
-    } catch (SignatureException e) {
-      return false; // malformed signature bytes: not a signature of this message
-    } catch (InvalidKeyException e) {
-      throw new IllegalArgumentException("not a usable Ed25519 public key: " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw missing(e);
+    return signature.length == Ed25519.SIGNATURE_SIZE
+        && Ed25519.verify(signature, 0, raw(key), 0, message, 0, message.length);
+  }
+
+  /** The 32 bytes of an Ed25519 public key: the end of its SubjectPublicKeyInfo DER (RFC 8410). */
+  static byte[] raw(PublicKey key) {
+    byte[] der = requireEd25519(key).getEncoded();
+    if (der.length != SPKI_PREFIX.length + Ed25519.PUBLIC_KEY_SIZE
+        || !Arrays.equals(der, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
+      throw new IllegalArgumentException("not a usable Ed25519 public key: unexpected encoding");
     }
+    return Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length);
   }
 
   static PublicKey publicKeyFromPem(String pem, String source) {

@@ -10,19 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.EnumSet;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * An Ed25519 key pair that signs: the private key never leaves this object except through
@@ -35,11 +34,17 @@ public final class SigningKey {
   private final PrivateKey privateKey;
   private final PublicKey publicKey;
   private final String keyId;
+  /** The raw keys, as RFC 8032 signs with them. */
+  private final byte[] seed;
+  private final byte[] rawPublicKey;
 
   private SigningKey(PrivateKey privateKey, PublicKey publicKey) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.keyId = Keys.keyId(publicKey);
+    this.seed = ((EdECPrivateKey) Keys.requireEd25519(privateKey)).getBytes()
+        .orElseThrow(() -> new IllegalArgumentException("the Ed25519 private key has no key bytes"));
+    this.rawPublicKey = Keys.raw(publicKey);
   }
 
   /** A fresh key pair from the platform's strong randomness. */
@@ -99,18 +104,14 @@ public final class SigningKey {
     return keyId;
   }
 
-  /** The Ed25519 signature (64 bytes) of {@code message}. */
+  /**
+   * The Ed25519 signature (64 bytes) of {@code message}: deterministic (RFC 8032), the same bytes
+   * as the JDK's provider makes, through Bouncy Castle's code, which is some eight times faster.
+   */
   public byte[] sign(byte[] message) {
-    try {
-      Signature signer = Signature.getInstance(Keys.ALGORITHM);
-      signer.initSign(privateKey);
-      signer.update(message);
-      return signer.sign();
-    } catch (InvalidKeyException e) {
-      throw new IllegalStateException("the Ed25519 private key was refused: " + e.getMessage(), e);
-    } catch (GeneralSecurityException e) {
-      throw Keys.missing(e);
-    }
+    byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+    Ed25519.sign(seed, 0, rawPublicKey, 0, message, 0, message.length, signature, 0);
+    return signature;
   }
 
   @Override

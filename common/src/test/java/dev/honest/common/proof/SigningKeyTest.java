@@ -8,9 +8,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -171,6 +173,22 @@ class SigningKeyTest {
     assertThat(Keys.verify(key.publicKey(), new byte[] {1, 2, 4}, signature)).isFalse();
     assertThat(Keys.verify(SigningKey.generate().publicKey(), message, signature)).isFalse();
     assertThat(Keys.verify(key.publicKey(), message, new byte[] {1})).isFalse();
+  }
+
+  @Test
+  void theJdkProviderAcceptsOurSignaturesAndWeAcceptItsOnes() throws Exception {
+    SigningKey key = SigningKey.generate();
+    KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    byte[] message = "a statement of some length ".repeat(40).getBytes(StandardCharsets.UTF_8);
+    Signature jdkVerifier = Signature.getInstance("Ed25519");
+    jdkVerifier.initVerify(key.publicKey());
+    jdkVerifier.update(message);
+    Signature jdkSigner = Signature.getInstance("Ed25519");
+    jdkSigner.initSign(other.getPrivate());
+    jdkSigner.update(message);
+
+    assertThat(jdkVerifier.verify(key.sign(message))).isTrue();
+    assertThat(Keys.verify(other.getPublic(), message, jdkSigner.sign())).isTrue();
   }
 
   static String pem(String label, byte[] der) {

@@ -1,5 +1,6 @@
 package dev.honest.launcher.cli;
 
+import dev.honest.common.config.ConfigException;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
@@ -9,6 +10,7 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
 import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.cluster.ClusterOperations;
+import dev.honest.launcher.cluster.RunLabels;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.CostSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -16,8 +18,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +31,8 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * {@code collect}: gather the logs of a run's workers and aggregate the results, from the cluster
- * alone (the plan and the tasks are read back from the run's {@code orchestrator-config}).
+ * alone (the plan and the tasks are read back from the run's {@code orchestrator-config}, and for a
+ * large run the tasks from its {@code orchestrator-config-tasks-K}).
  */
 @Command(name = "collect", mixinStandardHelpOptions = true,
     description = {"Write every worker's log to k8s-worker-N-log.txt and aggregate k8s-cluster-results.json,",
@@ -48,14 +54,39 @@ public final class CollectCommand extends ClusterCommand {
           + " is not in namespace " + namespace + " — check --namespace and `kubectl get ns`");
     }
     Plan plan = read(config, ConfigLayout.PLAN_FILE, new TypeReference<Plan>() {});
-    List<TaskSpec> tasks = read(config, ConfigLayout.TASKS_FILE, new TypeReference<List<TaskSpec>>() {});
+    List<TaskSpec> tasks = tasks(client, config, plan);
     WorkerConfig workers = read(config, ConfigLayout.CONFIG_FILE, new TypeReference<WorkerConfig>() {});
     SigningKey key = ops.signingKey();
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
-    return Outputs.finish(out, plan, tasks, ops.collect(output), Map.of(), start, Instant.now(), output,
-        costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
+    return Outputs.finish(out, plan, tasks, ops.collect(output), ops.claimedBy(plan.runId()), start, Instant.now(),
+        output, costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
+  }
+
+  /**
+   * The run's tasks: {@code tasks.json} of {@code orchestrator-config}, or the task shards of the
+   * run's {@code orchestrator-config-tasks-K} ConfigMaps; each task the plan names must be there.
+   */
+  private List<TaskSpec> tasks(KubernetesClient client, ConfigMap config, Plan plan) {
+    Map<String, String> files = new HashMap<>(config.getData());
+    if (!files.containsKey(ConfigLayout.TASKS_FILE)) {
+      client.configMaps().inNamespace(namespace).withLabel(RunLabels.INSTANCE, plan.runId()).list().getItems().stream()
+          .filter(c -> c.getMetadata().getName().startsWith(Renderer.TASK_SHARDS) && c.getData() != null)
+          .forEach(c -> files.putAll(c.getData()));
+    }
+    List<TaskSpec> tasks;
+    try {
+      tasks = ConfigLayout.readTasks(files, "ConfigMaps " + Renderer.CONFIG_MAP + "*");
+    } catch (ConfigException e) {
+      throw LauncherException.invalidInput(e.getMessage());
+    }
+    Set<String> ids = tasks.stream().map(TaskSpec::id).collect(Collectors.toSet());
+    plan.workers().forEach(w -> w.tasks().stream().filter(id -> !ids.contains(id)).findFirst().ifPresent(id -> {
+      throw LauncherException.invalidInput(Renderer.CONFIG_MAP + "/" + ConfigLayout.PLAN_FILE + ": worker "
+          + w.index() + " is given task " + id + ", which no task file of the run holds");
+    }));
+    return tasks;
   }
 
   private <T> T read(ConfigMap config, String key, TypeReference<T> type) {

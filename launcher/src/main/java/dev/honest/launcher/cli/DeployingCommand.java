@@ -96,6 +96,7 @@ abstract class DeployingCommand implements Callable<Integer> {
       Instant start = Instant.now();
       Plan plan = new Plan(runId, List.of());
       List<WorkerOutcome> outcomes = List.of();
+      Map<String, Integer> claimedBy = Map.of();
       if (prepared == null) {
         out.println("Nothing to run: every task is carried over.");
         Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
@@ -117,8 +118,9 @@ abstract class DeployingCommand implements Callable<Integer> {
           return 1;
         }
         outcomes = ops.collect(task.output);
+        claimedBy = ops.claimedBy(runId);
       }
-      return Outputs.finish(out, plan, full.tasks(), outcomes, Map.of(), start, Instant.now(), task.output, prices,
+      return Outputs.finish(out, plan, full.tasks(), outcomes, claimedBy, start, Instant.now(), task.output, prices,
           new RunSigner(key, runId, config.options()), carried);
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
@@ -126,7 +128,8 @@ abstract class DeployingCommand implements Callable<Integer> {
   }
 
   private RunResources resources(RenderedRun run, SigningKey key) {
-    return new RunResources(run.namespace(), run.deployment(), run.service(), run.networkPolicies(), run.configMaps(),
+    return new RunResources(run.namespace(), run.deployment(), run.service(), run.podsService(),
+        run.networkPolicies(), run.workerAccess(), run.configMaps(),
         SigningKeySecret.of(deploy.namespace, run.plan().runId(), key), run.jobs());
   }
 }

@@ -55,8 +55,7 @@ public final class RenderCommand implements Callable<Integer> {
    */
   static Prepared narrow(Prepared full, List<TaskSpec> toRun, Path workspace) {
     RenderedRun r = render(full.settings(), toRun, workspace);
-    return new Prepared(full.settings(), toRun, new RenderedRun(r.namespace(), full.run().deployment(), r.service(),
-        r.configMaps(), r.jobs(), r.networkPolicies(), r.plan(), r.workerConfig()));
+    return new Prepared(full.settings(), toRun, r.withDeployment(full.run().deployment()));
   }
 
   /** Writes the plan and the manifests into {@code --output} and says so. */

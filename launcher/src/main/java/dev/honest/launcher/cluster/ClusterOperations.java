@@ -50,6 +50,9 @@ public final class ClusterOperations {
   /** How long {@code --replace} waits for the earlier run's Jobs and ConfigMaps to be gone. */
   static final Duration REPLACE_TIMEOUT = Duration.ofMinutes(2);
 
+  /** How many object names an "applied" line lists in full. */
+  private static final int APPLIED_NAMES = 12;
+
   private final Cluster cluster;
   private final String runId;
   private final String fieldManager;
@@ -99,7 +102,7 @@ public final class ClusterOperations {
           "namespace " + cluster.namespace + " already holds " + what
               + ": pass --replace to delete them first, or run `cleanup` to delete the namespace");
     }
-    cluster.say("♻️ Deleting " + what + " and their ConfigMaps");
+    cluster.say("♻️ Deleting " + what + ", their ConfigMaps and their claims on tasks (Leases)");
     cluster.call("delete", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .withPropagationPolicy(DeletionPropagation.BACKGROUND)
@@ -107,6 +110,7 @@ public final class ClusterOperations {
     cluster.call("delete", "configmaps", () -> cluster.client.configMaps().inNamespace(cluster.namespace)
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .delete());
+    Leases.deleteAll(cluster);
     int left = cluster.poll(
         this::earlierObjectsLeft, n -> n == 0, n -> "♻️ Waiting for the earlier run to go: " + n + " object(s) left",
         REPLACE_TIMEOUT);
@@ -121,9 +125,9 @@ public final class ClusterOperations {
 
   /**
    * Server-side applies the run in dependency order: the namespace; the network policies, the
-   * Ollama Service and Deployment; then waits until every Ollama replica is ready; then the
-   * ConfigMaps and the signing key Secret; then the Jobs. Applying the same resources again changes
-   * nothing.
+   * Ollama Services and Deployment; then waits until every Ollama replica is ready; then the
+   * workers' ServiceAccount and Role, the ConfigMaps and the signing key Secret; then the Jobs.
+   * Applying the same resources again changes nothing.
    *
    * @throws IllegalArgumentException when the resources are not this run's: the namespace name
    *     differs, or a Job or its pod template lacks the run labels the watch selects by
@@ -137,7 +141,7 @@ public final class ClusterOperations {
   }
 
   /**
-   * The first half of {@link #deploy}: the namespace, the network policies, the Ollama Service and
+   * The first half of {@link #deploy}: the namespace, the network policies, the Ollama Services and
    * Deployment, then waits until every Ollama replica is ready.
    */
   public void deployOllama(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
@@ -151,14 +155,19 @@ public final class ClusterOperations {
     apply("Namespace", List.of(resources.namespace()));
     List<HasMetadata> ollama = new ArrayList<>(resources.networkPolicies());
     ollama.add(resources.ollamaService());
+    ollama.add(resources.ollamaPods());
     ollama.add(resources.ollama());
     apply("Ollama", ollama);
     new OllamaReadiness(cluster).await(resources.ollama().getMetadata().getName(), ollamaTimeout);
   }
 
-  /** The second half of {@link #deploy}, once Ollama is ready: the ConfigMaps, the signing key Secret, the Jobs. */
+  /**
+   * The second half of {@link #deploy}, once Ollama is ready: the workers' ServiceAccount and Role,
+   * the ConfigMaps, the signing key Secret, the Jobs.
+   */
   public void deployWorkers(RunResources resources) {
     resources.jobs().forEach(this::requireRunLabels);
+    apply("Worker access", resources.workerAccess());
     apply("ConfigMaps", resources.configMaps());
     apply("Signing key", List.of(resources.signingKey()));
     apply("Jobs", resources.jobs());
@@ -246,6 +255,14 @@ public final class ClusterOperations {
     return new LogCollector(cluster, runSelector, runId).collect(outputDir);
   }
 
+  /**
+   * Which worker claimed each task of run {@code runId}, read from its Leases: the Aggregator lays a
+   * task without a result at its claimant's door. Empty when the workers ran fixed slices.
+   */
+  public Map<String, Integer> claimedBy(String runId) {
+    return Leases.ledger(cluster, runId);
+  }
+
   /** The run's Jobs and the namespace's Deployments as they are now. */
   public ClusterStatus status() {
     Namespace namespace = getNamespace();
@@ -296,7 +313,8 @@ public final class ClusterOperations {
 
   /**
    * Deletes the run namespace, and with it everything of the run, and waits until it is gone.
-   * The signing key Secret goes first, so that it is gone even if the namespace hangs in Terminating.
+   * The signing key Secret and the claims on tasks (Leases) go first, so that they are gone even if
+   * the namespace hangs in Terminating.
    *
    * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when it still exists after {@code timeout},
    *     with what its conditions say is holding it
@@ -309,6 +327,7 @@ public final class ClusterOperations {
     long start = System.nanoTime();
     cluster.call("delete", "secrets",
         () -> cluster.client.secrets().inNamespace(cluster.namespace).withName(SigningKeySecret.NAME).delete());
+    Leases.deleteAll(cluster);
     cluster.say("🧹 Deleting namespace " + cluster.namespace);
     cluster.call("delete", "namespaces", () -> cluster.client.namespaces().withName(cluster.namespace).delete());
     Namespace left = cluster.poll(this::getNamespace, Objects::isNull,
@@ -332,9 +351,11 @@ public final class ClusterOperations {
           : cluster.client.resource(o).inNamespace(cluster.namespace);
       cluster.call("patch", plural, () -> target.fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
-    cluster.say("📦 " + group + " applied: " + objects.stream()
-        .map(o -> o.getKind() + "/" + o.getMetadata().getName())
-        .collect(Collectors.joining(", ")));
+    List<String> names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+    // A large run has hundreds: the first and the last say what they are.
+    cluster.say("📦 " + group + " applied: " + (names.size() <= APPLIED_NAMES ? String.join(", ", names)
+        : names.size() + " (" + String.join(", ", names.subList(0, APPLIED_NAMES - 2)) + ", ..., "
+            + names.get(names.size() - 1) + ")"));
   }
 
   private void requireRunLabels(Job job) {

@@ -18,8 +18,10 @@ import java.util.Objects;
  *
  * @param namespace the run namespace
  * @param ollama the Ollama Deployment; the Jobs start only once it is ready
- * @param ollamaService the Service the workers reach Ollama through
+ * @param ollamaService the ClusterIP Service in front of Ollama
+ * @param ollamaPods the headless Service whose name the workers resolve to every Ollama pod
  * @param networkPolicies every NetworkPolicy of the run (applied before any pod exists)
+ * @param workerAccess the workers' ServiceAccount, Role and RoleBinding, applied before the Jobs
  * @param configMaps the configuration and workspace ConfigMaps
  * @param signingKey the Secret with the run's private key, which the Jobs mount
  * @param jobs one Job per worker, each labelled with the run id
@@ -28,7 +30,9 @@ public record RunResources(
     Namespace namespace,
     Deployment ollama,
     Service ollamaService,
+    Service ollamaPods,
     List<NetworkPolicy> networkPolicies,
+    List<HasMetadata> workerAccess,
     List<ConfigMap> configMaps,
     Secret signingKey,
     List<Job> jobs) {
@@ -37,12 +41,15 @@ public record RunResources(
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(ollama, "ollama");
     Objects.requireNonNull(ollamaService, "ollamaService");
+    Objects.requireNonNull(ollamaPods, "ollamaPods");
     Objects.requireNonNull(signingKey, "signingKey");
     networkPolicies = List.copyOf(networkPolicies);
+    workerAccess = List.copyOf(workerAccess);
     configMaps = List.copyOf(configMaps);
     jobs = List.copyOf(jobs);
-    List<HasMetadata> all = new ArrayList<>(List.of(namespace, ollama, ollamaService));
+    List<HasMetadata> all = new ArrayList<>(List.of(namespace, ollama, ollamaService, ollamaPods));
     all.addAll(networkPolicies);
+    all.addAll(workerAccess);
     all.addAll(configMaps);
     all.add(signingKey);
     all.addAll(jobs);

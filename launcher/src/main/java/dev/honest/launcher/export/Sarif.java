@@ -54,7 +54,7 @@ public final class Sarif {
   /** Writes the log next to the results file. */
   public static Path write(Path outputDir, ClusterResults results) throws IOException {
     Path file = outputDir.resolve(FILE);
-    ResultsFiles.writeAtomically(file, Json.pretty().writeValueAsBytes(of(results)));
+    ResultsFiles.writeAtomically(file, out -> Json.pretty().writeValue(out, of(results)));
     return file;
   }
 

@@ -22,12 +22,18 @@ public final class Manifests {
   public static final String NAMESPACE = "namespace.yaml";
   public static final String OLLAMA_DEPLOYMENT = "ollama-deployment.yaml";
   public static final String OLLAMA_SERVICE = "ollama-service.yaml";
+  /** The headless Service the workers resolve to every Ollama pod. */
+  public static final String OLLAMA_PODS_SERVICE = "ollama-pods-service.yaml";
   public static final String NETWORK_POLICIES = "networkpolicy.yaml";
+  /** The workers' ServiceAccount, and the Role and RoleBinding that let it create and get Leases. */
+  public static final String WORKER_ACCESS = "worker-rbac.yaml";
   /** The worker Job, filled in per worker; in a subdirectory so that it is not applied as is. */
   public static final String WORKER_JOB = "templates/worker-job.yaml";
 
   /** Every template, as paths relative to {@code manifests/}. */
-  public static final List<String> ALL = List.of(NAMESPACE, OLLAMA_DEPLOYMENT, OLLAMA_SERVICE, NETWORK_POLICIES, WORKER_JOB);
+  public static final List<String> ALL =
+      List.of(NAMESPACE, OLLAMA_DEPLOYMENT, OLLAMA_SERVICE, OLLAMA_PODS_SERVICE, NETWORK_POLICIES, WORKER_ACCESS,
+          WORKER_JOB);
 
   /** fabric8's serialization: the only one used for Kubernetes objects. */
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -46,6 +52,10 @@ public final class Manifests {
     return load(OLLAMA_SERVICE, Service.class);
   }
 
+  public static Service ollamaPodsService() {
+    return load(OLLAMA_PODS_SERVICE, Service.class);
+  }
+
   public static Job workerJob() {
     return load(WORKER_JOB, Job.class);
   }
@@ -53,6 +63,11 @@ public final class Manifests {
   /** The network policies, in file order. */
   public static List<NetworkPolicy> networkPolicies() {
     return loadAll(NETWORK_POLICIES).stream().map(NetworkPolicy.class::cast).toList();
+  }
+
+  /** The workers' ServiceAccount, Role and RoleBinding, in file order. */
+  public static List<HasMetadata> workerAccess() {
+    return loadAll(WORKER_ACCESS);
   }
 
   /** Every object of one template file, typed by its {@code kind}. */

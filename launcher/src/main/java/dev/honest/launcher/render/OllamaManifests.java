@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Ollama Deployment and Service of a run, from the templates {@code ollama-deployment.yaml}
- * and {@code ollama-service.yaml}.
+ * The Ollama Deployment and Services of a run, from the templates {@code ollama-deployment.yaml},
+ * {@code ollama-service.yaml} and {@code ollama-pods-service.yaml}.
  *
  * <p>The Deployment runs Ollama non-root under Pod Security "restricted"; that the image works
  * this way (HOME and OLLAMA_MODELS on volumes, read-only root filesystem) is untested on a real
@@ -22,6 +22,8 @@ import java.util.List;
  */
 final class OllamaManifests {
   static final String SERVICE = "ollama-llm-service";
+  /** The headless Service: its name resolves to every ready Ollama pod. */
+  static final String PODS_SERVICE = "ollama-llm-pods";
   static final int PORT = 11434;
   static final String GPU_RESOURCE = "nvidia.com/gpu";
   /**
@@ -78,8 +80,17 @@ final class OllamaManifests {
     return svc;
   }
 
-  /** The URL the workers use: the Service's cluster DNS name. */
+  static Service podsService(RunSettings s) {
+    Service svc = Manifests.ollamaPodsService();
+    svc.getMetadata().setNamespace(s.namespace());
+    return svc;
+  }
+
+  /**
+   * The URL the workers use: the headless Service's cluster DNS name, which each worker resolves to
+   * one URL per Ollama pod ({@code llm_resolve_all}).
+   */
   static String url(String namespace) {
-    return "http://" + SERVICE + "." + namespace + ".svc.cluster.local:" + PORT;
+    return "http://" + PODS_SERVICE + "." + namespace + ".svc.cluster.local:" + PORT;
   }
 }

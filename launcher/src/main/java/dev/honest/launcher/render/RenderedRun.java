@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +23,11 @@ import java.util.List;
  * @param namespace the run namespace (cluster-scoped)
  * @param deployment Ollama
  * @param service {@code ollama-llm-service}
+ * @param podsService {@code ollama-llm-pods}, headless: the workers' address of every Ollama pod
  * @param configMaps {@code orchestrator-config} first, then each worker's file ConfigMaps
  * @param jobs {@code k8s-worker-1..N}, in worker order
  * @param networkPolicies default deny, then what is allowed
+ * @param workerAccess the workers' ServiceAccount, Role and RoleBinding (create and get on Leases)
  * @param plan which worker runs which tasks
  * @param workerConfig the {@code config.json} inside {@code orchestrator-config}
  */
@@ -32,23 +35,35 @@ public record RenderedRun(
     Namespace namespace,
     Deployment deployment,
     Service service,
+    Service podsService,
     List<ConfigMap> configMaps,
     List<Job> jobs,
     List<NetworkPolicy> networkPolicies,
+    List<HasMetadata> workerAccess,
     Plan plan,
     WorkerConfig workerConfig) {
 
   public static final String NAMESPACE_FILE = "k8s-namespace.yaml";
   public static final String DEPLOYMENT_FILE = "ollama-deployment.yaml";
   public static final String SERVICE_FILE = "ollama-service.yaml";
+  public static final String PODS_SERVICE_FILE = "ollama-pods-service.yaml";
   public static final String CONFIG_MAPS_FILE = "orchestrator-configmap.yaml";
   public static final String NETWORK_POLICIES_FILE = "k8s-networkpolicy.yaml";
+  /** Before the Job files in name order: a pod of a missing ServiceAccount is not created. */
+  public static final String WORKER_ACCESS_FILE = "k8s-rbac.yaml";
   public static final String PLAN_FILE = "plan.json";
 
   public RenderedRun {
     configMaps = List.copyOf(configMaps);
     jobs = List.copyOf(jobs);
     networkPolicies = List.copyOf(networkPolicies);
+    workerAccess = List.copyOf(workerAccess);
+  }
+
+  /** The same run with another Ollama Deployment (the one already applied, for {@code run --resume}). */
+  public RenderedRun withDeployment(Deployment other) {
+    return new RenderedRun(namespace, other, service, podsService, configMaps, jobs, networkPolicies, workerAccess,
+        plan, workerConfig);
   }
 
   /** The file of worker {@code index}'s Job: {@code k8s-worker-N-job.yaml}. */
@@ -57,14 +72,16 @@ public record RenderedRun(
   }
 
   /**
-   * The namespaced objects in the order to apply them: network policies before any pod, ConfigMaps
-   * before the pods that mount them, Ollama before the workers. The namespace itself is {@link
-   * #namespace()}, applied first and on its own.
+   * The namespaced objects in the order to apply them: network policies before any pod, the
+   * workers' ServiceAccount and Role and ConfigMaps before the pods that use them, Ollama before
+   * the workers. The namespace itself is {@link #namespace()}, applied first and on its own.
    */
   public List<HasMetadata> namespacedObjects() {
     List<HasMetadata> objects = new ArrayList<>(networkPolicies);
+    objects.addAll(workerAccess);
     objects.addAll(configMaps);
     objects.add(service);
+    objects.add(podsService);
     objects.add(deployment);
     objects.addAll(jobs);
     return objects;
@@ -79,23 +96,27 @@ public record RenderedRun(
     write(outputDir.resolve(NAMESPACE_FILE), List.of(namespace));
     write(outputDir.resolve(DEPLOYMENT_FILE), List.of(deployment));
     write(outputDir.resolve(SERVICE_FILE), List.of(service));
+    write(outputDir.resolve(PODS_SERVICE_FILE), List.of(podsService));
     write(outputDir.resolve(CONFIG_MAPS_FILE), configMaps);
     for (int i = 0; i < jobs.size(); i++) {
       write(outputDir.resolve(jobFile(plan.workers().get(i).index())), List.of(jobs.get(i)));
     }
     write(outputDir.resolve(NETWORK_POLICIES_FILE), networkPolicies);
+    write(outputDir.resolve(WORKER_ACCESS_FILE), workerAccess);
     Files.writeString(outputDir.resolve(PLAN_FILE), ConfigLayout.toJson(plan));
   }
 
+  /** One document at a time: a large run's ConfigMaps are tens of MB of YAML together. */
   private static void write(Path file, List<? extends HasMetadata> objects) throws IOException {
-    StringBuilder yaml = new StringBuilder();
-    for (HasMetadata object : objects) {
-      String document = Manifests.SERIALIZATION.asYaml(object);
-      yaml.append(document.startsWith("---") ? "" : "---\n").append(document);
-      if (!document.endsWith("\n")) {
-        yaml.append('\n');
+    try (Writer yaml = Files.newBufferedWriter(file)) {
+      for (HasMetadata object : objects) {
+        String document = Manifests.SERIALIZATION.asYaml(object);
+        yaml.write(document.startsWith("---") ? "" : "---\n");
+        yaml.write(document);
+        if (!document.endsWith("\n")) {
+          yaml.write('\n');
+        }
       }
     }
-    Files.writeString(file, yaml.toString());
   }
 }

@@ -9,9 +9,11 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,10 +27,15 @@ import java.util.Map;
  *
  * <ul>
  *   <li>ConfigMap {@code orchestrator-config}: {@code config.json}, {@code tasks.json} (all tasks)
- *       and {@code plan.json}, exactly as {@link ConfigLayout#toJson} writes them;
+ *       and {@code plan.json}, exactly as {@link ConfigLayout#toJson} writes them; when that would
+ *       exceed 1 MiB, {@code tasks.json} is left out and each worker's tasks go into shards in the
+ *       ConfigMaps {@code orchestrator-config-tasks-1..K}, which only that worker's Job mounts
+ *       beside {@code orchestrator-config} (see {@link ConfigLayout} and {@link TaskShards});
  *   <li>per worker, ConfigMaps {@code k8s-worker-N-files-K} holding the files of its tasks;
- *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment and Service, the namespace and the
- *       network policies.
+ *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment, its ClusterIP Service and the
+ *       headless Service the workers resolve to every Ollama pod, the namespace and the network
+ *       policies;
+ *   <li>the workers' ServiceAccount with a Role to create and get Leases, by which they claim tasks.
  * </ul>
  *
  * <p>The worker's {@code num_thread} is set to the Ollama CPU limit, and its {@code keep_alive} to
@@ -37,6 +44,8 @@ import java.util.Map;
  */
 public final class Renderer {
   public static final String CONFIG_MAP = "orchestrator-config";
+  /** The name prefix of the ConfigMaps of task shards, {@code orchestrator-config-tasks-1..K}. */
+  public static final String TASK_SHARDS = CONFIG_MAP + "-tasks-";
   /** A Go duration string, as Ollama's API parses it; negative = keep the model loaded. */
   public static final String KEEP_ALIVE = "-1m";
 
@@ -51,7 +60,8 @@ public final class Renderer {
    * Renders the run.
    *
    * @throws RenderException when a task file is missing, cannot be mounted, or is too large for a
-   *     ConfigMap, or when {@code orchestrator-config} itself would exceed 1 MiB
+   *     ConfigMap, when one task is, or when {@code orchestrator-config} would exceed 1 MiB even
+   *     without the tasks (a plan of some 50,000 task ids)
    */
   public RenderedRun render(RunSettings settings, List<TaskSpec> tasks, Path workspace) throws RenderException {
     Plan plan;
@@ -64,11 +74,19 @@ public final class Renderer {
 
     Namespace namespace = Manifests.namespace();
     namespace.getMetadata().setName(settings.namespace());
-
-    List<ConfigMap> configMaps = new ArrayList<>();
-    configMaps.add(orchestratorConfig(settings, config, tasks, plan));
     Map<String, TaskSpec> byId = new LinkedHashMap<>();
     tasks.forEach(t -> byId.put(t.id(), t));
+    List<ConfigMap> configMaps = new ArrayList<>();
+    Map<String, String> data = configData(config, tasks, plan);
+    TaskShards shards = null;
+    if (ConfigMapSize.textEntries(data) > ConfigMapSize.DATA_BUDGET) {
+      data.remove(ConfigLayout.TASKS_FILE);
+      shards = TaskShards.of(settings.namespace(), runLabels(settings.runId(), "config"), plan, byId);
+    }
+    configMaps.add(orchestratorConfig(settings, data));
+    if (shards != null) {
+      configMaps.addAll(shards.configMaps());
+    }
     List<Job> jobs = new ArrayList<>();
     for (WorkerSlice slice : plan.workers()) {
       Map<String, String> labels = runLabels(settings.runId(), "worker");
@@ -79,38 +97,57 @@ public final class Renderer {
       fileLabels.put(COMPONENT, "task-files");
       WorkspaceFiles workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, workspace, files);
       configMaps.addAll(workspaceFiles.configMaps());
-      jobs.add(WorkerJobs.job(settings, slice, labels, workspaceFiles));
+      jobs.add(WorkerJobs.job(settings, slice, labels, workspaceFiles,
+          shards == null ? List.of() : shards.sources().get(slice.index())));
     }
 
     List<NetworkPolicy> policies = Manifests.networkPolicies();
     policies.forEach(p -> p.getMetadata().setNamespace(settings.namespace()));
+    List<HasMetadata> workerAccess = workerAccess(settings.namespace());
 
     return new RenderedRun(namespace, OllamaManifests.deployment(settings, plan.workers().size()),
-        OllamaManifests.service(settings), configMaps, jobs, policies, plan, config);
+        OllamaManifests.service(settings), OllamaManifests.podsService(settings), configMaps, jobs, policies,
+        workerAccess, plan, config);
   }
 
-  /** The worker configuration of the run, pointing at the Ollama Service. */
+  /** The worker configuration of the run, pointing at the headless Service, to be resolved to every pod. */
   static WorkerConfig workerConfig(RunSettings s) {
     GenerationOptions o = s.options();
     GenerationOptions options =
         new GenerationOptions(o.temperature(), o.seed(), o.numCtx(), o.numPredict(), s.ollamaThreads());
     WorkerConfig defaults = WorkerConfig.defaults(s.runId(), List.of(OllamaManifests.url(s.namespace())));
-    return new WorkerConfig(s.runId(), defaults.llmUrls(), s.codeModel(), s.generalModel(), options, KEEP_ALIVE,
-        s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
+    return new WorkerConfig(s.runId(), defaults.llmUrls(), true, s.codeModel(), s.generalModel(), options,
+        KEEP_ALIVE, s.requestTimeoutSeconds(), defaults.maxAttempts(), defaults.readyTimeoutSeconds(), true);
   }
 
-  private static ConfigMap orchestratorConfig(RunSettings s, WorkerConfig config, List<TaskSpec> tasks, Plan plan)
-      throws RenderException {
+  /** The workers' ServiceAccount, Role and RoleBinding, in the run namespace (the binding's subject too). */
+  private static List<HasMetadata> workerAccess(String namespace) {
+    List<HasMetadata> objects = Manifests.workerAccess();
+    for (HasMetadata o : objects) {
+      o.getMetadata().setNamespace(namespace);
+      if (o instanceof RoleBinding binding) {
+        binding.getSubjects().forEach(subject -> subject.setNamespace(namespace));
+      }
+    }
+    return objects;
+  }
+
+  /** {@code config.json}, {@code tasks.json} and {@code plan.json}, exactly as {@link ConfigLayout#toJson} writes them. */
+  private static Map<String, String> configData(WorkerConfig config, List<TaskSpec> tasks, Plan plan) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(ConfigLayout.CONFIG_FILE, ConfigLayout.toJson(config));
     data.put(ConfigLayout.TASKS_FILE, ConfigLayout.toJson(tasks));
     data.put(ConfigLayout.PLAN_FILE, ConfigLayout.toJson(plan));
+    return data;
+  }
+
+  private static ConfigMap orchestratorConfig(RunSettings s, Map<String, String> data) throws RenderException {
     long size = ConfigMapSize.textEntries(data);
     if (size > ConfigMapSize.DATA_BUDGET) {
-      throw new RenderException("ConfigMap " + CONFIG_MAP + " would hold " + size + " bytes ("
-          + ConfigLayout.TASKS_FILE + " " + data.get(ConfigLayout.TASKS_FILE).length() + " characters, "
+      // Only config.json and plan.json are left: the plan names every task id, so it is the limit.
+      throw new RenderException("ConfigMap " + CONFIG_MAP + " would hold " + size + " bytes even without the tasks ("
           + ConfigLayout.PLAN_FILE + " " + data.get(ConfigLayout.PLAN_FILE).length()
-          + " characters): over the 1 MiB ConfigMap limit (" + ConfigMapSize.DATA_BUDGET
+          + " characters: it lists every task id): over the 1 MiB ConfigMap limit (" + ConfigMapSize.DATA_BUDGET
           + " bytes of data); split the task file into smaller runs");
     }
     return new ConfigMapBuilder()

@@ -59,7 +59,9 @@ public record RunSettings(
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
-  private static final int MAX_WORKERS = 100;
+  /** As {@code --workers} allows. */
+  private static final int MAX_WORKERS = 500;
+  private static final int MAX_REPLICAS = 100;
 
   public RunSettings {
     require(namespace != null && DNS_LABEL.matcher(namespace).matches(),
@@ -68,8 +70,8 @@ public record RunSettings(
         "runId must be a label value (letters, digits, '-', '_', '.', at most 63, alphanumeric at both ends), got '"
             + runId + "'");
     require(workers >= 1 && workers <= MAX_WORKERS, "workers must be within 1.." + MAX_WORKERS + ", got " + workers);
-    require(llmReplicas >= 1 && llmReplicas <= MAX_WORKERS,
-        "llmReplicas must be within 1.." + MAX_WORKERS + ", got " + llmReplicas);
+    require(llmReplicas >= 1 && llmReplicas <= MAX_REPLICAS,
+        "llmReplicas must be within 1.." + MAX_REPLICAS + ", got " + llmReplicas);
     require(codeModel != null && !codeModel.isBlank(), "codeModel must not be blank");
     require(generalModel != null && !generalModel.isBlank(), "generalModel must not be blank");
     requirePinned("workerImage", workerImage);

@@ -81,15 +81,22 @@ public final class Aggregator {
       }
     }
     Map<Integer, WorkerOutcome> outcomeOf = new HashMap<>();
-    Map<Integer, WorkerLog> logs = new LinkedHashMap<>();
     for (WorkerSlice slice : slices.values()) {
-      WorkerOutcome outcome = Optional.ofNullable(byIndex.get(slice.index()))
+      outcomeOf.put(slice.index(), Optional.ofNullable(byIndex.get(slice.index()))
           .orElseGet(() -> new WorkerOutcome(slice.index(), slice.job(), "missing", "no outcome collected",
-              List.of(), "", 0));
-      outcomeOf.put(slice.index(), outcome);
-      WorkerLog log = WorkerLog.read(slice, outcome, owner.keySet(), signer.publicKey(), problems);
-      logs.put(slice.index(), log);
-      chains.addAll(log.chains(plan.runId(), slice.index()));
+              List.of(), "", 0)));
+    }
+    // Each worker's log on its own: verifying every statement is the cost, and it divides over the cores.
+    List<ReadLog> read = slices.values().parallelStream().map(slice -> {
+      List<String> found = new ArrayList<>();
+      WorkerLog log = WorkerLog.read(slice, outcomeOf.get(slice.index()), owner.keySet(), signer.publicKey(), found);
+      return new ReadLog(slice.index(), log, found);
+    }).toList();
+    Map<Integer, WorkerLog> logs = new LinkedHashMap<>();
+    for (ReadLog r : read) {
+      logs.put(r.worker(), r.log());
+      problems.addAll(r.problems());
+      chains.addAll(r.log().chains(plan.runId(), r.worker()));
     }
     Map<String, Integer> reportedBy = reporters(logs, owner, problems);
 
@@ -140,6 +147,9 @@ public final class Aggregator {
         carried.records().size(), workers, records, CostSavings.of(ran, prices, Duration.between(start, end)),
         problems, attestation);
   }
+
+  /** One worker's log, read, and the problems found in it. */
+  private record ReadLog(int worker, WorkerLog log, List<String> problems) {}
 
   /**
    * Which worker's log reports each task: the worker it was planned for when several do (which

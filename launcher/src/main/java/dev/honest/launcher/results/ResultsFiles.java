@@ -1,7 +1,9 @@
 package dev.honest.launcher.results;
 
 import dev.honest.common.json.Json;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ public final class ResultsFiles {
 
   public static Path writeResults(Path outputDir, ClusterResults results) throws IOException {
     Path file = outputDir.resolve(RESULTS_FILE);
-    writeAtomically(file, Json.pretty().writeValueAsBytes(results));
+    // Streamed: the results of a large run are tens of MB, too much to hold twice in memory.
+    writeAtomically(file, out -> Json.pretty().writeValue(out, results));
     return file;
   }
 
@@ -36,9 +39,22 @@ public final class ResultsFiles {
 
   /** Writes through a temporary file so a crash never leaves half a file behind. */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    writeAtomically(file, out -> out.write(bytes));
+  }
+
+  /** Writes what {@code content} writes to a buffered stream, through a temporary file as above. */
+  public static void writeAtomically(Path file, Content content) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, bytes);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      content.writeTo(out);
+    }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** What a file is made of, written to a stream. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
   }
 }

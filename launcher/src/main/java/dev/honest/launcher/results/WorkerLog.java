@@ -17,6 +17,8 @@ import dev.honest.launcher.attest.RunAttestation.WorkerChain;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +36,12 @@ final class WorkerLog {
   /** A record and its verified statement. */
   record Attested(TaskRecord record, Dsse.Envelope envelope) {}
 
+  /** A verified statement of a chain: its envelope, its payload and the previous hash it names. */
+  private record Link(Dsse.Envelope envelope, byte[] payload, String previous) {}
+
   private final Map<String, TaskRecord> records = new HashMap<>();
   private final Map<String, Attested> attested = new HashMap<>();
-  private final List<List<Dsse.Envelope>> chains = new ArrayList<>();
+  private final List<List<Link>> chains = new ArrayList<>();
   private final List<String> chainPods = new ArrayList<>();
 
   private WorkerLog() {}
@@ -72,9 +77,10 @@ final class WorkerLog {
       }
     }
     for (int i = 0; i < log.chains.size(); i++) {
-      List<byte[]> payloads = log.chains.get(i).stream().map(Dsse.Envelope::payload).toList();
-      OptionalInt broken = HashChain.verify(payloads,
-          payload -> Attestations.chainLink(Statement.fromCanonicalBytes(payload)).previous());
+      // Each statement was read once, when verified: its previous hash is looked up, not parsed again.
+      Map<byte[], String> previous = new IdentityHashMap<>();
+      log.chains.get(i).forEach(l -> previous.put(l.payload(), l.previous()));
+      OptionalInt broken = HashChain.verify(log.chains.get(i).stream().map(Link::payload).toList(), previous::get);
       if (broken.isPresent()) {
         problems.add(slice.job() + " chain " + (i + 1) + ": statement " + broken.getAsInt()
             + " does not follow the one before it");
@@ -102,7 +108,7 @@ final class WorkerLog {
   List<WorkerChain> chains(String runId, int worker) {
     List<WorkerChain> out = new ArrayList<>();
     for (int i = 0; i < chains.size(); i++) {
-      List<JsonNode> envelopes = chains.get(i).stream().map(e -> (JsonNode) e.toJson()).toList();
+      List<JsonNode> envelopes = chains.get(i).stream().map(l -> (JsonNode) l.envelope().toJson()).toList();
       out.add(new WorkerChain(runId, worker, i + 1, chainPods.get(i), envelopes));
     }
     return out;
@@ -128,21 +134,27 @@ final class WorkerLog {
       problems.add(where + "the statement does not verify with the run's key: " + e.getMessage() + "; ignored");
       return;
     }
-    ChainLink link = Attestations.chainLink(statement);
+    // Each predicate is read once: this is done for every statement of the run.
+    boolean summary = Attestations.WORKER_SUMMARY.equals(statement.predicateType());
+    WorkerSummaryPredicate summaryPredicate = summary ? WorkerSummaryPredicate.from(statement) : null;
+    TaskPredicate predicate = summary ? null : TaskPredicate.from(statement);
+    ChainLink link = summary ? summaryPredicate.chain() : predicate.chain();
     if (link == null) {
       problems.add(where + "a worker's statement without a chain link; ignored");
       return;
     }
     if (link.sequence() == 0 || chains.isEmpty()) {
       chains.add(new ArrayList<>());
-      chainPods.add(pod(statement));
+      chainPods.add(summary ? summaryPredicate.pod() : predicate.pod());
     }
-    chains.get(chains.size() - 1).add(envelope);
+    chains.get(chains.size() - 1).add(new Link(envelope, envelope.payload(), link.previous()));
     if (!AttestationLine.TASK.equals(line.kind()) || !planned.contains(line.task())) {
       return; // a record of a task outside the plan was reported (and ignored) already
     }
     TaskRecord record = records.get(line.task());
-    TaskPredicate predicate = TaskPredicate.from(statement);
+    if (summary) {
+      predicate = TaskPredicate.from(statement); // throws: a task line must carry a task statement
+    }
     if (record == null || !predicate.task().id().equals(record.id())
         || !statement.subject().get(0).equals(Statement.Subject.sha256(Attestations.recordSubject(record.id()),
             RecordDigest.sha256(record)))) {
@@ -150,11 +162,5 @@ final class WorkerLog {
       return;
     }
     attested.put(record.id(), new Attested(record, envelope));
-  }
-
-  private static String pod(Statement statement) {
-    return Attestations.WORKER_SUMMARY.equals(statement.predicateType())
-        ? WorkerSummaryPredicate.from(statement).pod()
-        : TaskPredicate.from(statement).pod();
   }
 }

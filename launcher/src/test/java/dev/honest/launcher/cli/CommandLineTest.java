@@ -118,7 +118,8 @@ class CommandLineTest {
 
     assertThat(cli.exitCode).as(cli.err()).isZero();
     List<String> expected = new ArrayList<>(List.of("k8s-namespace.yaml", "ollama-deployment.yaml",
-        "ollama-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml", "plan.json"));
+        "ollama-service.yaml", "ollama-pods-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml",
+        "k8s-rbac.yaml", "plan.json"));
     IntStream.rangeClosed(1, 12).forEach(i -> expected.add("k8s-worker-" + i + "-job.yaml"));
     for (String name : expected) {
       assertThat(out.resolve(name)).isNotEmptyFile();

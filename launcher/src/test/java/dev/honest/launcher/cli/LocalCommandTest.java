@@ -230,7 +230,8 @@ class LocalCommandTest {
       }
     }
 
-    Cli cli = local(inProcess, "--workers", "4");
+    // In process, four slots on the one URL: the slow chats must not hold up the others' (one slot would).
+    Cli cli = local(inProcess, "--workers", "4", "--ollama-parallel", "4");
 
     assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
     Map<String, Integer> planned = plannedWorkers();

@@ -111,8 +111,8 @@ class CollectTest {
   void aWorkerOfThePlanWithoutAJobIsReportedMissingAndCollectWorksWithoutTheRunId() throws Exception {
     RunResources twoOfThree = TestRuns.resources(RUN, 2, 2);
     RunResources run = new RunResources(twoOfThree.namespace(), twoOfThree.ollama(), twoOfThree.ollamaService(),
-        twoOfThree.networkPolicies(), List.of(TestRuns.planConfigMap(TestRuns.plan(RUN, 3, 2))),
-        twoOfThree.signingKey(), twoOfThree.jobs());
+        twoOfThree.ollamaPods(), twoOfThree.networkPolicies(), twoOfThree.workerAccess(),
+        List.of(TestRuns.planConfigMap(TestRuns.plan(RUN, 3, 2))), twoOfThree.signingKey(), twoOfThree.jobs());
     try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
         job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
       cluster.deploy(ops, run);

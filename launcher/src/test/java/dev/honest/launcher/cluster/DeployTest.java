@@ -44,7 +44,10 @@ class DeployTest {
         "networkpolicies/default-deny",
         "networkpolicies/workers-to-ollama",
         "services/ollama",
+        "services/ollama-pods",
         "deployments/ollama",
+        "serviceaccounts/honest-worker",
+        "roles/honest-worker-claims",
         "configmaps/orchestrator-config",
         "secrets/" + SigningKeySecret.NAME,
         "jobs/k8s-worker-1",
@@ -58,7 +61,9 @@ class DeployTest {
         .isEqualTo(run.configMaps().get(0).getData());
     assertThat(cluster.output()).contains(
         "📦 Namespace applied: Namespace/" + NS,
-        "📦 Ollama applied: NetworkPolicy/default-deny, NetworkPolicy/workers-to-ollama, Service/ollama, Deployment/ollama",
+        "📦 Ollama applied: NetworkPolicy/default-deny, NetworkPolicy/workers-to-ollama, Service/ollama, Service/ollama-pods,"
+            + " Deployment/ollama",
+        "📦 Worker access applied: ServiceAccount/honest-worker, Role/honest-worker-claims",
         "📦 Jobs applied: Job/k8s-worker-1, Job/k8s-worker-2");
   }
 
@@ -152,7 +157,8 @@ class DeployTest {
     jobs.set(1, new JobBuilder(jobs.get(1)).editSpec().editTemplate().editMetadata()
         .removeFromLabels(RunLabels.INSTANCE).endMetadata().endTemplate().endSpec().build());
     RunResources unlabelled = new RunResources(rendered.namespace(), rendered.ollama(), rendered.ollamaService(),
-        rendered.networkPolicies(), rendered.configMaps(), rendered.signingKey(), jobs);
+        rendered.ollamaPods(), rendered.networkPolicies(), rendered.workerAccess(), rendered.configMaps(),
+        rendered.signingKey(), jobs);
 
     assertThatThrownBy(() -> cluster.ops().deploy(unlabelled, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -3,6 +3,7 @@ package dev.honest.launcher.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.hash.Hashes;
@@ -11,36 +12,42 @@ import dev.honest.common.result.Change;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.PodVolumes;
 import dev.honest.launcher.SmallProject;
 import dev.honest.launcher.cli.LauncherCommand;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
+import dev.honest.worker.WorkerMain;
+import dev.honest.worker.claim.LeaseClaims;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
 import dev.honest.worker.testing.OllamaStandIn;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.KeyToPath;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +68,10 @@ class RunEndToEndTest {
   private final OllamaStandIn ollama = new OllamaStandIn();
   @TempDir Path out;
   @TempDir Path pods;
+  /** The task ids each worker found in its config directory, by worker index. */
+  private final Map<Integer, List<String>> tasksMounted = new ConcurrentHashMap<>();
+  /** Whether the fake pods reach the API server to claim tasks; else each runs its slice, as on refusal. */
+  private boolean workersReachTheApiServer;
 
   @AfterEach
   void stop() {
@@ -93,48 +104,30 @@ class RunEndToEndTest {
     try {
       int index = Integer.parseInt(env(job, "HONEST_WORKER_INDEX"));
       Path pod = Files.createTempDirectory(pods, job.getMetadata().getName());
-      Path config = pod.resolve("config");
-      Path workspace = pod.resolve("workspace");
-      Files.createDirectories(config);
-      Files.createDirectories(workspace);
-      ConfigMap orchestrator = configMap(Renderer.CONFIG_MAP);
-      for (Map.Entry<String, String> e : orchestrator.getData().entrySet()) {
-        Files.writeString(config.resolve(e.getKey()), e.getValue());
-      }
-      for (Volume v : job.getSpec().getTemplate().getSpec().getVolumes()) {
-        if (v.getProjected() == null) {
-          continue;
-        }
-        for (VolumeProjection p : v.getProjected().getSources()) {
-          ConfigMap files = configMap(p.getConfigMap().getName());
-          for (KeyToPath item : p.getConfigMap().getItems()) {
-            Path target = workspace.resolve(item.getPath());
-            Files.createDirectories(target.getParent());
-            String text = files.getData() == null ? null : files.getData().get(item.getKey());
-            Files.write(target, text != null ? text.getBytes(StandardCharsets.UTF_8)
-                : Base64.getDecoder().decode(files.getBinaryData().get(item.getKey())));
-          }
-        }
-      }
-      // The Secret the Job mounts, as the kubelet writes it: the key file the worker reads.
-      Volume signing = job.getSpec().getTemplate().getSpec().getVolumes().stream()
-          .filter(v -> v.getSecret() != null).findFirst().orElseThrow();
-      Secret secret = mock.client().secrets().inNamespace(NS).withName(signing.getSecret().getSecretName()).get();
-      Path keyFile = pod.resolve("signing").resolve(SigningKeySecret.KEY);
-      Files.createDirectories(keyFile.getParent());
-      Files.write(keyFile, Base64.getDecoder().decode(secret.getData().get(SigningKeySecret.KEY)));
+      PodVolumes.mount(job, this::configMap,
+          name -> mock.client().secrets().inNamespace(NS).withName(name).get(), pod);
+      Path config = pod.resolve(env(job, "HONEST_CONFIG_DIR").substring(1));
+      Path workspace = pod.resolve(env(job, "HONEST_WORKSPACE").substring(1));
+      Path keyFile = pod.resolve(env(job, "HONEST_SIGNING_KEY").substring(1));
       // In the pod the Service name resolves to Ollama; here the stand-in plays the Service.
       WorkerConfig c = ConfigLayout.readConfig(config);
       WorkerConfig local = new WorkerConfig(c.runId(), List.of(ollama.url()), c.codeModel(), c.generalModel(),
           c.options(), c.keepAlive(), c.requestTimeoutSeconds(), c.maxAttempts(), c.readyTimeoutSeconds(), true);
       ByteArrayOutputStream log = new ByteArrayOutputStream();
+      PrintStream printed = new PrintStream(log, true, StandardCharsets.UTF_8);
       String podName = FakeJobController.podName(job.getMetadata().getName(), 1);
-      List<String> slice = ConfigLayout.readPlan(config).worker(index).orElseThrow().tasks();
+      List<TaskSpec> mounted = ConfigLayout.readTasks(config);
+      tasksMounted.put(index, mounted.stream().map(TaskSpec::id).toList());
+      // With its service-account token the pod claims through the (mock) API server, as WorkerMain does.
+      Path token = Files.writeString(pod.resolve("token"), "service-account-token");
+      TaskSource tasks = workersReachTheApiServer && Boolean.parseBoolean(env(job, "HONEST_LEASE_CLAIMS"))
+          ? WorkerMain.leaseSource(ConfigLayout.readPlan(config), mounted, index, workspace,
+              () -> new LeaseClaims(URI.create(mock.client().getMasterUrl().toString()), token,
+                  HttpClient.newHttpClient(), NS, c.runId(), index, podName), printed)
+          : TaskSource.fixed(WorkerMain.sliceTasks(ConfigLayout.readPlan(config), mounted, index));
       ExitCode code = new SliceRunner(local, workspace, OllamaClient.create(local),
-          new WorkerIdentity(index, podName, "node-1"), SigningKey.read(keyFile),
-          new PrintStream(log, true, StandardCharsets.UTF_8),
-          Clock.systemUTC()).run(ConfigLayout.readTasks(config).stream()
-              .filter(t -> slice.contains(t.id())).toList());
+          new WorkerIdentity(index, podName, "node-1"), SigningKey.read(keyFile), printed, Clock.systemUTC())
+          .run(tasks);
       String text = log.toString(StandardCharsets.UTF_8);
       return code == ExitCode.OK
           ? FakeJobController.Script.succeeds(FakeJobController.Attempt.completed(text))
@@ -204,6 +197,91 @@ class RunEndToEndTest {
         assertThat(Files.readString(f)).as(f.toString()).doesNotContain("PRIVATE KEY", "kind: Secret");
       }
     }
+  }
+
+  @Test
+  void aRunTooLargeForOneConfigMapGivesEachWorkerItsOwnTaskShardsAndCollectReadsThemBack() throws Exception {
+    Path workspace = pods.resolve("project");
+    SmallProject.write(workspace);
+    // 120 tasks with 10,000-character descriptions: 1.2 MB of tasks, more than one ConfigMap holds.
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (int i = 1; i <= 120; i++) {
+      Map<String, String> row = new LinkedHashMap<>();
+      row.put("Task ID", String.format("L-%03d", i));
+      row.put("Title", "Review part " + i);
+      row.put("Description", ("Look at part " + i + " closely. ").repeat(400));
+      row.put("Priority", i % 3 == 0 ? "high" : "medium");
+      if (i % 2 == 0) {
+        row.put("Files", SmallProject.APP);
+      }
+      rows.add(row);
+    }
+    Path tasks = pods.resolve("large-tasks.json");
+    Files.writeString(tasks, Json.mapper().writeValueAsString(rows));
+
+    Result r;
+    Result collected;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      r = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(), "--output", out.toString(),
+          "--kubeconfig", kubeconfig().toString(), "--workers", "4", "--image", "example.io/worker:1.0");
+      collected = launch("collect", "--output", out.resolve("collected").toString(),
+          "--kubeconfig", kubeconfig().toString());
+    }
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(configMap(Renderer.CONFIG_MAP).getData()).containsOnlyKeys("config.json", "plan.json");
+    assertThat(mock.client().configMaps().inNamespace(NS).list().getItems())
+        .extracting(c -> c.getMetadata().getName()).contains(Renderer.TASK_SHARDS + "1", Renderer.TASK_SHARDS + "2");
+    Plan plan = Json.mapper().readValue(Files.readString(out.resolve("plan.json")), Plan.class);
+    assertThat(tasksMounted).hasSize(4);
+    plan.workers().forEach(w -> assertThat(tasksMounted.get(w.index())).as("worker " + w.index())
+        .containsExactlyElementsOf(w.tasks()));
+    for (Result run : List.of(r, collected)) {
+      assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    }
+    for (Path dir : List.of(out, out.resolve("collected"))) {
+      ClusterResults results = ResultsFiles.readResults(dir.resolve("k8s-cluster-results.json"));
+      assertThat(results.totalTasks()).isEqualTo(120);
+      assertThat(results.completedTasks()).isEqualTo(120);
+      assertThat(results.problems()).isEmpty();
+    }
+  }
+
+  @Test
+  void workersSharingLeasesRunEveryTaskExactlyOnceAndTheResultsSayWhoRanIt() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    workersReachTheApiServer = true;
+    Result r;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      r = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(), "--output", out.toString(),
+          "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image", "example.io/worker:1.0");
+    }
+
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    ClusterResults results = ResultsFiles.readResults(out.resolve("k8s-cluster-results.json"));
+    assertThat(results.tasks()).extracting(TaskRecord::id).containsExactlyInAnyOrder("A-1", "A-2", "A-3", "A-4");
+    assertThat(results.completedTasks()).isEqualTo(4);
+    assertThat(results.problems()).isEmpty();
+    assertThat(results.workers()).flatExtracting(w -> w.tasks())
+        .containsExactlyInAnyOrder("A-1", "A-2", "A-3", "A-4");
+    // Exactly once: Ollama saw the chats of one run of each task, no more.
+    assertThat(ollama.chatRequests()).hasSize(results.tasks().stream().mapToInt(t -> t.calls().size()).sum());
+    Map<String, String> claimant = mock.client().resources(Lease.class).inNamespace(NS).list().getItems().stream()
+        .filter(l -> l.getMetadata().getAnnotations().containsKey(LeaseClaims.TASK_ANNOTATION))
+        .collect(Collectors.toMap(l -> l.getMetadata().getAnnotations().get(LeaseClaims.TASK_ANNOTATION),
+            l -> l.getMetadata().getAnnotations().get(LeaseClaims.WORKER_ANNOTATION)));
+    assertThat(claimant).hasSize(4);
+    assertThat(results.tasks()).allSatisfy(t -> assertThat(claimant).containsEntry(t.id(), String.valueOf(t.worker())));
+    for (int i = 1; i <= 2; i++) {
+      assertThat(Files.readString(out.resolve("k8s-worker-" + i + "-log.txt")))
+          .contains("[worker-" + i + "] claiming tasks as Leases in namespace " + NS);
+    }
+    Result verify = launch("verify", "--results", out.resolve("k8s-cluster-results.json").toString(),
+        "--workspace", workspace.toString(), "--public-key", out.resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,6 +56,11 @@ final class TestRuns {
             .withNewSpec().addToSelector("app.kubernetes.io/name", "ollama")
             .addNewPort().withPort(11434).endPort().endSpec()
             .build(),
+        new ServiceBuilder()
+            .withNewMetadata().withName("ollama-pods").withLabels(labels(runId, "ollama")).endMetadata()
+            .withNewSpec().withClusterIP("None").addToSelector("app.kubernetes.io/name", "ollama")
+            .addNewPort().withPort(11434).endPort().endSpec()
+            .build(),
         List.of(
             new NetworkPolicyBuilder()
                 .withNewMetadata().withName("default-deny").withLabels(labels(runId, "policy")).endMetadata()
@@ -63,6 +70,15 @@ final class TestRuns {
                 .withNewMetadata().withName("workers-to-ollama").withLabels(labels(runId, "policy")).endMetadata()
                 .withNewSpec().withNewPodSelector().addToMatchLabels("app.kubernetes.io/name", "worker").endPodSelector()
                 .withPolicyTypes("Egress").endSpec()
+                .build()),
+        List.of(
+            new ServiceAccountBuilder()
+                .withNewMetadata().withName("honest-worker").withLabels(labels(runId, "worker")).endMetadata()
+                .build(),
+            new RoleBuilder()
+                .withNewMetadata().withName("honest-worker-claims").withLabels(labels(runId, "worker")).endMetadata()
+                .addNewRule().withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("create", "get")
+                .endRule()
                 .build()),
         List.of(planConfigMap(plan(runId, workers, tasksEach))),
         SigningKeySecret.of(NS, runId, SignedLogs.KEY),

@@ -53,8 +53,11 @@ class ManifestFilesTest {
     assertThat(load(Manifests.NAMESPACE)).singleElement().isInstanceOf(Namespace.class);
     assertThat(load(Manifests.OLLAMA_DEPLOYMENT)).singleElement().isInstanceOf(Deployment.class);
     assertThat(load(Manifests.OLLAMA_SERVICE)).singleElement().isInstanceOf(Service.class);
+    assertThat(load(Manifests.OLLAMA_PODS_SERVICE)).singleElement().isInstanceOf(Service.class);
     assertThat(load(Manifests.WORKER_JOB)).singleElement().isInstanceOf(Job.class);
-    assertThat(load(Manifests.NETWORK_POLICIES)).hasSize(4).allMatch(NetworkPolicy.class::isInstance);
+    assertThat(load(Manifests.NETWORK_POLICIES)).hasSize(5).allMatch(NetworkPolicy.class::isInstance);
+    assertThat(load(Manifests.WORKER_ACCESS)).extracting(o -> o.getClass().getSimpleName())
+        .containsExactly("ServiceAccount", "Role", "RoleBinding");
   }
 
   @Test
@@ -68,7 +71,7 @@ class ManifestFilesTest {
         assertThat(UnknownFields.in(stored)).as(file).isEmpty();
       }
     }
-    assertThat(client.network().networkPolicies().inNamespace("honest-orchestration").list().getItems()).hasSize(4);
+    assertThat(client.network().networkPolicies().inNamespace("honest-orchestration").list().getItems()).hasSize(5);
   }
 
   @Test

@@ -11,9 +11,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
@@ -51,7 +54,8 @@ class RenderedRunTest {
     run.writeTo(out);
 
     List<String> expected = new ArrayList<>(List.of("k8s-namespace.yaml", "ollama-deployment.yaml",
-        "ollama-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml", "plan.json"));
+        "ollama-service.yaml", "ollama-pods-service.yaml", "orchestrator-configmap.yaml", "k8s-networkpolicy.yaml",
+        "k8s-rbac.yaml", "plan.json"));
     IntStream.rangeClosed(1, 12).forEach(n -> expected.add("k8s-worker-" + n + "-job.yaml"));
     try (Stream<Path> files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected);
@@ -66,8 +70,10 @@ class RenderedRunTest {
     assertThat(load("k8s-namespace.yaml")).containsExactly(run.namespace());
     assertThat(load("ollama-deployment.yaml")).containsExactly(run.deployment());
     assertThat(load("ollama-service.yaml")).containsExactly(run.service());
+    assertThat(load("ollama-pods-service.yaml")).containsExactly(run.podsService());
     assertThat(load("orchestrator-configmap.yaml")).containsExactlyElementsOf(run.configMaps());
     assertThat(load("k8s-networkpolicy.yaml")).containsExactlyElementsOf(run.networkPolicies());
+    assertThat(load("k8s-rbac.yaml")).containsExactlyElementsOf(run.workerAccess());
     for (int n = 1; n <= 12; n++) {
       assertThat(load("k8s-worker-" + n + "-job.yaml")).containsExactly(run.jobs().get(n - 1));
     }
@@ -102,11 +108,11 @@ class RenderedRunTest {
   }
 
   @Test
-  void objectsAreAppliedPoliciesFirstThenConfigThenOllamaThenWorkers() {
+  void objectsAreAppliedPoliciesFirstThenWorkerAccessAndConfigThenOllamaThenWorkers() {
     List<Class<?>> kinds = run.namespacedObjects().stream().<Class<?>>map(Object::getClass).distinct().toList();
 
-    assertThat(kinds).containsExactly(
-        NetworkPolicy.class, ConfigMap.class, Service.class, Deployment.class, Job.class);
+    assertThat(kinds).containsExactly(NetworkPolicy.class, ServiceAccount.class, Role.class, RoleBinding.class,
+        ConfigMap.class, Service.class, Deployment.class, Job.class);
     assertThat(run.namespacedObjects()).doesNotHaveAnyElementsOfTypes(Namespace.class);
   }
 

@@ -16,14 +16,19 @@ import dev.honest.common.task.TaskSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +81,6 @@ class RendererTest {
       assertThat(psc.getRunAsUser()).isEqualTo(10001L);
       assertThat(psc.getFsGroup()).isEqualTo(10001L);
       assertThat(psc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-      assertThat(pod.getAutomountServiceAccountToken()).isFalse();
       assertThat(pod.getEnableServiceLinks()).isFalse();
       assertThat(pod.getHostNetwork()).isNull();
       assertThat(pod.getVolumes()).allSatisfy(v -> assertThat(v.getHostPath()).isNull());
@@ -96,6 +100,44 @@ class RendererTest {
         assertThat(c.getVolumeMounts()).as(c.getName()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
       });
     });
+  }
+
+  @Test
+  void onlyTheWorkersGetAServiceAccountTokenAndItMayOnlyCreateAndGetLeases() throws RenderException {
+    RenderedRun run = renderer.render(settings().namespace("review-7").build(), mixed(workspace, 20, 1), workspace);
+
+    PodSpec ollama = run.deployment().getSpec().getTemplate().getSpec();
+    assertThat(ollama.getAutomountServiceAccountToken()).isFalse();
+    assertThat(ollama.getServiceAccountName()).isNull();
+    assertThat(run.jobs()).isNotEmpty().allSatisfy(job -> {
+      PodSpec pod = job.getSpec().getTemplate().getSpec();
+      assertThat(pod.getServiceAccountName()).isEqualTo("honest-worker");
+      assertThat(pod.getAutomountServiceAccountToken()).isTrue();
+      assertThat(values(pod.getContainers().get(0))).containsEntry("HONEST_LEASE_CLAIMS", "true");
+    });
+
+    assertThat(run.workerAccess()).extracting(HasMetadata::getKind)
+        .containsExactly("ServiceAccount", "Role", "RoleBinding");
+    assertThat(run.workerAccess()).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("review-7"));
+    ServiceAccount account = (ServiceAccount) run.workerAccess().get(0);
+    assertThat(account.getMetadata().getName()).isEqualTo("honest-worker");
+    assertThat(account.getAutomountServiceAccountToken()).isFalse();
+    Role role = (Role) run.workerAccess().get(1);
+    assertThat(role.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
+      assertThat(rule.getResources()).containsExactly("leases");
+      assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "get");
+      assertThat(rule.getResourceNames()).isEmpty();
+    });
+    RoleBinding binding = (RoleBinding) run.workerAccess().get(2);
+    assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+    assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+      assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+      assertThat(subject.getName()).isEqualTo("honest-worker");
+      assertThat(subject.getNamespace()).isEqualTo("review-7");
+    });
+    assertThat(run.namespacedObjects()).containsSubsequence(account, role, binding, run.jobs().get(0));
   }
 
   @Test
@@ -279,6 +321,27 @@ class RendererTest {
   }
 
   @Test
+  void theWorkersResolveAHeadlessServiceOfTheOllamaPodsToSpreadTheirRequests() throws RenderException {
+    RenderedRun run = renderer.render(settings().namespace("review-7").build(), mixed(workspace, 20, 1), workspace);
+
+    Service pods = run.podsService();
+    assertThat(pods.getMetadata().getName()).isEqualTo("ollama-llm-pods");
+    assertThat(pods.getMetadata().getNamespace()).isEqualTo("review-7");
+    assertThat(pods.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(pods.getSpec().getPublishNotReadyAddresses()).isNull();
+    assertThat(pods.getSpec().getSelector()).isEqualTo(run.service().getSpec().getSelector());
+    assertThat(run.deployment().getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(pods.getSpec().getSelector());
+    assertThat(pods.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(11434);
+      assertThat(p.getTargetPort().getIntVal()).isEqualTo(11434);
+    });
+    assertThat(run.workerConfig().llmUrls()).containsExactly("http://ollama-llm-pods.review-7.svc.cluster.local:11434");
+    assertThat(run.workerConfig().llmResolveAll()).isTrue();
+    assertThat(run.namespacedObjects()).contains(run.service(), pods);
+  }
+
+  @Test
   void orchestratorConfigHoldsExactlyTheBytesTheWorkerReads() throws RenderException {
     List<TaskSpec> tasks = mixed(workspace, 71, 5);
     RenderedRun run = renderer.render(settings().namespace("review-7").build(), tasks, workspace);
@@ -292,7 +355,8 @@ class RendererTest {
     assertThat(config.getData().get("plan.json")).isEqualTo(ConfigLayout.toJson(run.plan()));
 
     WorkerConfig read = Json.mapper().readValue(config.getData().get("config.json"), WorkerConfig.class);
-    assertThat(read.llmUrls()).containsExactly("http://ollama-llm-service.review-7.svc.cluster.local:11434");
+    assertThat(read.llmUrls()).containsExactly("http://ollama-llm-pods.review-7.svc.cluster.local:11434");
+    assertThat(read.llmResolveAll()).isTrue();
     assertThat(read.codeModel()).isEqualTo("codellama:7b");
     assertThat(read.generalModel()).isEqualTo("llama3.1:8b");
     assertThat(read.zeroSimulation()).isTrue();
@@ -306,19 +370,6 @@ class RendererTest {
 
     assertThat(run.namespace().getMetadata().getName()).isEqualTo("review-7");
     assertThat(run.namespacedObjects()).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("review-7"));
-  }
-
-  @Test
-  void tooManyTasksForOneOrchestratorConfigFailWithTheLimit() {
-    String description = "x".repeat(20_000);
-    List<TaskSpec> tasks = Stream.iterate(1, i -> i + 1).limit(60)
-        .map(i -> new TaskSpec("t" + i, "title", description, Priority.LOW, "", "", List.of(), null, null))
-        .toList();
-
-    assertThatThrownBy(() -> renderer.render(settings().build(), tasks, workspace))
-        .isInstanceOf(RenderException.class)
-        .hasMessageContaining("orchestrator-config")
-        .hasMessageContaining("1 MiB");
   }
 
   @Test
@@ -356,6 +407,15 @@ class RendererTest {
     });
     assertThat(worker.getSpec().getEgress().get(1).getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
         .containsExactlyInAnyOrder("UDP/53", "TCP/53");
+
+    NetworkPolicy api = byName.get("honest-worker-egress-api-server");
+    assertThat(api.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "honest-worker");
+    assertThat(api.getSpec().getPolicyTypes()).containsExactly("Egress");
+    assertThat(api.getSpec().getEgress()).singleElement().satisfies(r -> {
+      assertThat(r.getTo()).isEmpty();
+      assertThat(r.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+          .containsExactly("TCP/443", "TCP/6443");
+    });
 
     NetworkPolicy ingress = byName.get("ollama-ingress-from-workers");
     assertThat(ingress.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "ollama");

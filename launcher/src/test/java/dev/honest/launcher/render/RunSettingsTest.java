@@ -39,7 +39,7 @@ class RunSettingsTest {
   void eachInvalidFieldIsRejectedByName() {
     assertThatThrownBy(() -> valid().namespace("Honest_NS").build()).hasMessageStartingWith("namespace must be a DNS label");
     assertThatThrownBy(() -> RunSettings.builder("run 1", "w:1").build()).hasMessageStartingWith("runId must be a label value");
-    assertThatThrownBy(() -> valid().workers(0).build()).hasMessage("workers must be within 1..100, got 0");
+    assertThatThrownBy(() -> valid().workers(0).build()).hasMessage("workers must be within 1..500, got 0");
     assertThatThrownBy(() -> valid().llmReplicas(0).build()).hasMessage("llmReplicas must be within 1..100, got 0");
     assertThatThrownBy(() -> valid().codeModel(" ").build()).hasMessage("codeModel must not be blank");
     assertThatThrownBy(() -> valid().generalModel(null).build()).hasMessage("generalModel must not be blank");
