@@ -1,6 +1,7 @@
 package dev.honest.bench.scale;
 
 import dev.honest.bench.makespan.TaskSets;
+import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
@@ -31,6 +32,7 @@ import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.run.Attestor;
 import dev.honest.worker.run.WorkerIdentity;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -194,6 +196,11 @@ public final class ScaleBench implements Callable<Integer> {
     figure("largest ConfigMap of " + run.configMaps().size() + " (" + shards + " of task shards)",
         String.format(Locale.ROOT, "%,d B (%s)", configMapBytes, largestConfigMap.getMetadata().getName()),
         String.format(Locale.ROOT, "< %,d B", CONFIG_MAP_LIMIT), configMapBytes < CONFIG_MAP_LIMIT);
+    ConfigMap orchestrator = run.configMaps().get(0);
+    int planChars = orchestrator.getData().get(ConfigLayout.PLAN_FILE).length();
+    out.printf(Locale.ROOT, "  %s: %,d B, %s (plan.json %,d characters: the plan of some %,d tasks would fit)%n",
+        Renderer.CONFIG_MAP, bytes.applyAsInt(orchestrator), String.join(", ", orchestrator.getData().keySet()),
+        planChars, (long) specs.size() * CONFIG_MAP_LIMIT / planChars);
     HasMetadata largestJob = run.jobs().stream().max((a, b) -> bytes.applyAsInt(a) - bytes.applyAsInt(b)).orElseThrow();
     int jobBytes = bytes.applyAsInt(largestJob);
     figure("largest Job of " + run.jobs().size(),

@@ -84,6 +84,7 @@ public final class Renderer {
       configMaps.addAll(shards.configMaps());
     }
     List<Job> jobs = new ArrayList<>();
+    WorkspaceFiles.Contents contents = new WorkspaceFiles.Contents(workspace);
     for (WorkerSlice slice : plan.workers()) {
       Map<String, String> labels = runLabels(settings.runId(), "worker");
       labels.put(WORKER_INDEX, String.valueOf(slice.index()));
@@ -91,7 +92,7 @@ public final class Renderer {
       List<String> files = slice.tasks().stream().flatMap(id -> byId.get(id).files().stream()).toList();
       Map<String, String> fileLabels = new LinkedHashMap<>(labels);
       fileLabels.put(COMPONENT, "task-files");
-      WorkspaceFiles workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, workspace, files);
+      WorkspaceFiles workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, contents, files);
       configMaps.addAll(workspaceFiles.configMaps());
       jobs.add(WorkerJobs.job(settings, slice, labels, workspaceFiles,
           shards == null ? List.of() : shards.sources().get(slice.index())));
