@@ -103,7 +103,18 @@ public final class CanonicalJson {
 
   private static void writeString(String value, Pointer at, StringBuilder out) {
     out.append('"');
-    for (int i = 0; i < value.length(); i++) {
+    int plain = 0;
+    while (plain < value.length() && value.charAt(plain) >= 0x20 && value.charAt(plain) != '"'
+        && value.charAt(plain) != '\\' && !Character.isSurrogate(value.charAt(plain))) {
+      plain++;
+    }
+    // Most strings (names, hashes, base64) need no escape: copied at once, the rest char by char.
+    if (plain == value.length()) {
+      out.append(value).append('"');
+      return;
+    }
+    out.append(value, 0, plain);
+    for (int i = plain; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
         case '"' -> out.append("\\\"");

@@ -91,10 +91,9 @@ public final class RunSigner {
   }
 
   private static RunPredicate.ChainSummary summary(WorkerChain chain) {
-    List<byte[]> payloads = chain.envelopes().stream().map(e -> Dsse.Envelope.fromJson(e).payload()).toList();
-    byte[] last = payloads.get(payloads.size() - 1);
+    byte[] last = Dsse.Envelope.fromJson(chain.envelopes().get(chain.envelopes().size() - 1)).payload();
     boolean complete = Attestations.WORKER_SUMMARY.equals(Statement.fromCanonicalBytes(last).predicateType());
-    return new RunPredicate.ChainSummary(chain.runId(), chain.worker(), chain.attempt(), payloads.size(),
+    return new RunPredicate.ChainSummary(chain.runId(), chain.worker(), chain.attempt(), chain.envelopes().size(),
         HashChain.hash(last), complete);
   }
 }

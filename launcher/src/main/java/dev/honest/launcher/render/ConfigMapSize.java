@@ -22,11 +22,21 @@ final class ConfigMapSize {
   private ConfigMapSize() {}
 
   static long textEntry(String key, String value) {
-    return ENTRY_OVERHEAD + key.length() + serializedLength(value);
+    return entry(key, textValue(value));
   }
 
-  static long binaryEntry(String key, int bytes) {
-    return ENTRY_OVERHEAD + key.length() + 4L * ((bytes + 2) / 3);
+  /** An entry of {@code key} and a value of {@code valueSize} ({@link #textValue} or {@link #binaryValue}). */
+  static long entry(String key, long valueSize) {
+    return ENTRY_OVERHEAD + key.length() + valueSize;
+  }
+
+  static long textValue(String value) {
+    return serializedLength(value);
+  }
+
+  /** A binaryData value: its base64 text. */
+  static long binaryValue(int bytes) {
+    return 4L * ((bytes + 2) / 3);
   }
 
   static long textEntries(Map<String, String> data) {

@@ -5,6 +5,7 @@ import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.json.Json;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -76,18 +77,18 @@ public final class Renderer {
     namespace.getMetadata().setName(settings.namespace());
     Map<String, TaskSpec> byId = new LinkedHashMap<>();
     tasks.forEach(t -> byId.put(t.id(), t));
+    Map<String, String> taskLines = new LinkedHashMap<>();
+    tasks.forEach(t -> taskLines.put(t.id(), Json.mapper().writeValueAsString(t)));
+    Map<String, String> data = configData(config, tasks, plan, taskLines);
+    TaskShards shards = data.containsKey(ConfigLayout.TASKS_FILE) ? null
+        : TaskShards.of(settings.namespace(), runLabels(settings.runId(), "config"), plan, taskLines);
     List<ConfigMap> configMaps = new ArrayList<>();
-    Map<String, String> data = configData(config, tasks, plan);
-    TaskShards shards = null;
-    if (ConfigMapSize.textEntries(data) > ConfigMapSize.DATA_BUDGET) {
-      data.remove(ConfigLayout.TASKS_FILE);
-      shards = TaskShards.of(settings.namespace(), runLabels(settings.runId(), "config"), plan, byId);
-    }
     configMaps.add(orchestratorConfig(settings, data));
     if (shards != null) {
       configMaps.addAll(shards.configMaps());
     }
     List<Job> jobs = new ArrayList<>();
+    WorkspaceFiles.Contents contents = new WorkspaceFiles.Contents(workspace);
     for (WorkerSlice slice : plan.workers()) {
       Map<String, String> labels = runLabels(settings.runId(), "worker");
       labels.put(WORKER_INDEX, String.valueOf(slice.index()));
@@ -95,7 +96,7 @@ public final class Renderer {
       List<String> files = slice.tasks().stream().flatMap(id -> byId.get(id).files().stream()).toList();
       Map<String, String> fileLabels = new LinkedHashMap<>(labels);
       fileLabels.put(COMPONENT, "task-files");
-      WorkspaceFiles workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, workspace, files);
+      WorkspaceFiles workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, contents, files);
       configMaps.addAll(workspaceFiles.configMaps());
       jobs.add(WorkerJobs.job(settings, slice, labels, workspaceFiles,
           shards == null ? List.of() : shards.sources().get(slice.index())));
@@ -132,12 +133,22 @@ public final class Renderer {
     return objects;
   }
 
-  /** {@code config.json}, {@code tasks.json} and {@code plan.json}, exactly as {@link ConfigLayout#toJson} writes them. */
-  private static Map<String, String> configData(WorkerConfig config, List<TaskSpec> tasks, Plan plan) {
+  /**
+   * {@code config.json}, {@code plan.json} and, when the three fit one ConfigMap, {@code
+   * tasks.json}, exactly as {@link ConfigLayout#toJson} writes them. The tasks' compact JSON lines
+   * take less than {@code tasks.json}: a run far too large for one ConfigMap never builds it.
+   */
+  private static Map<String, String> configData(WorkerConfig config, List<TaskSpec> tasks, Plan plan,
+      Map<String, String> taskLines) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put(ConfigLayout.CONFIG_FILE, ConfigLayout.toJson(config));
-    data.put(ConfigLayout.TASKS_FILE, ConfigLayout.toJson(tasks));
+    if (taskLines.values().stream().mapToLong(String::length).sum() <= ConfigMapSize.DATA_BUDGET) {
+      data.put(ConfigLayout.TASKS_FILE, ConfigLayout.toJson(tasks));
+    }
     data.put(ConfigLayout.PLAN_FILE, ConfigLayout.toJson(plan));
+    if (ConfigMapSize.textEntries(data) > ConfigMapSize.DATA_BUDGET) {
+      data.remove(ConfigLayout.TASKS_FILE);
+    }
     return data;
   }
 

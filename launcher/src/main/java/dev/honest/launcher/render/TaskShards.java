@@ -3,8 +3,6 @@ package dev.honest.launcher.render;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerSlice;
-import dev.honest.common.json.Json;
-import dev.honest.common.task.TaskSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
@@ -29,7 +27,8 @@ import java.util.Map;
  *     each shard key to the same file name
  */
 record TaskShards(List<ConfigMap> configMaps, Map<Integer, List<VolumeProjection>> sources) {
-  static TaskShards of(String namespace, Map<String, String> labels, Plan plan, Map<String, TaskSpec> byId)
+  /** @param taskLines each task's compact JSON, by id */
+  static TaskShards of(String namespace, Map<String, String> labels, Plan plan, Map<String, String> taskLines)
       throws RenderException {
     List<Map<String, String>> packs = new ArrayList<>();
     Map<String, String> current = new LinkedHashMap<>();
@@ -37,7 +36,7 @@ record TaskShards(List<ConfigMap> configMaps, Map<Integer, List<VolumeProjection
     // per worker, per pack holding some of its shards (in order): the items mounting them
     Map<Integer, Map<Integer, List<KeyToPath>>> items = new LinkedHashMap<>();
     for (WorkerSlice slice : plan.workers()) {
-      List<String> parts = parts(slice, byId);
+      List<String> parts = parts(slice, taskLines);
       for (int p = 0; p < parts.size(); p++) {
         String key = ConfigLayout.shardFile(slice.index(), p + 1, parts.size());
         long size = ConfigMapSize.textEntry(key, parts.get(p));
@@ -81,13 +80,13 @@ record TaskShards(List<ConfigMap> configMaps, Map<Integer, List<VolumeProjection
    * The slice's tasks as shard texts, each within one ConfigMap's budget: a task's cost is that of
    * its own line as a ConfigMap entry, which is more than it adds to the shard's.
    */
-  private static List<String> parts(WorkerSlice slice, Map<String, TaskSpec> byId) throws RenderException {
+  private static List<String> parts(WorkerSlice slice, Map<String, String> taskLines) throws RenderException {
     long frame = ConfigMapSize.textEntry(ConfigLayout.shardFile(slice.index(), 1, 1) + "0000", "[\n\n]\n");
     List<String> parts = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     long used = frame;
     for (String id : slice.tasks()) {
-      String line = Json.mapper().writeValueAsString(byId.get(id));
+      String line = taskLines.get(id);
       long size = ConfigMapSize.textEntry("", line + ",\n");
       if (frame + size > ConfigMapSize.DATA_BUDGET) {
         throw new RenderException("task " + id + " is " + line.length() + " characters as JSON: larger than one"

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,31 +34,28 @@ import java.util.TreeSet;
  */
 record WorkspaceFiles(List<ConfigMap> configMaps, List<VolumeProjection> sources) {
 
-  static WorkspaceFiles pack(
-      String namespace, String job, Map<String, String> labels, Path workspace, List<String> files)
-      throws RenderException {
+  static WorkspaceFiles pack(String namespace, String job, Map<String, String> labels, Contents contents,
+      List<String> files) throws RenderException {
     List<Pack> packs = new ArrayList<>();
     Pack current = new Pack();
     int key = 0;
     for (String path : new TreeSet<>(files)) {
-      checkMountable(path);
-      byte[] bytes = read(workspace, path);
+      Content content = contents.get(path);
       String k = String.format("f%04d", ++key);
-      String text = text(bytes);
-      long size = text != null ? ConfigMapSize.textEntry(k, text) : ConfigMapSize.binaryEntry(k, bytes.length);
+      long size = ConfigMapSize.entry(k, content.size());
       if (size > ConfigMapSize.DATA_BUDGET) {
-        throw new RenderException("task file '" + path + "' is " + bytes.length + " bytes (" + size
-            + " in a ConfigMap" + (text == null ? ", as base64" : "") + "): larger than one ConfigMap can hold ("
-            + ConfigMapSize.DATA_BUDGET + " bytes of data within the 1 MiB limit)");
+        throw new RenderException("task file '" + path + "' is " + content.bytes() + " bytes (" + size
+            + " in a ConfigMap" + (content.text() == null ? ", as base64" : "") + "): larger than one ConfigMap can"
+            + " hold (" + ConfigMapSize.DATA_BUDGET + " bytes of data within the 1 MiB limit)");
       }
       if (current.used + size > ConfigMapSize.DATA_BUDGET) {
         packs.add(current);
         current = new Pack();
       }
-      if (text != null) {
-        current.data.put(k, text);
+      if (content.text() != null) {
+        current.data.put(k, content.text());
       } else {
-        current.binaryData.put(k, Base64.getEncoder().encodeToString(bytes));
+        current.binaryData.put(k, content.base64());
       }
       current.items.add(new KeyToPathBuilder().withKey(k).withPath(path).build());
       current.used += size;
@@ -83,6 +81,45 @@ record WorkspaceFiles(List<ConfigMap> configMaps, List<VolumeProjection> sources
   }
 
   /**
+   * The workspace's files as they go into ConfigMaps, each read, checked and measured once however
+   * many workers' tasks name it (the same String then sits in each of their ConfigMaps).
+   */
+  static final class Contents {
+    private final Path workspace;
+    private final Map<String, Content> read = new HashMap<>();
+
+    Contents(Path workspace) {
+      this.workspace = workspace;
+    }
+
+    Content get(String path) throws RenderException {
+      Content content = read.get(path);
+      if (content == null) {
+        content = load(path);
+        read.put(path, content);
+      }
+      return content;
+    }
+
+    private Content load(String path) throws RenderException {
+      checkMountable(path);
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(workspace.resolve(path));
+      } catch (IOException e) {
+        throw new RenderException("task file '" + path + "' cannot be read from workspace " + workspace + ": " + e, e);
+      }
+      String text = text(bytes);
+      return text != null ? new Content(text, null, bytes.length, ConfigMapSize.textValue(text))
+          : new Content(null, Base64.getEncoder().encodeToString(bytes), bytes.length,
+              ConfigMapSize.binaryValue(bytes.length));
+    }
+  }
+
+  /** One file: its text, or its base64 when it is not text; its length; the size of that value in a ConfigMap. */
+  private record Content(String text, String base64, int bytes, long size) {}
+
+  /**
    * Kubernetes mounts an item only at a relative path without {@code ..} elements; empty and
    * {@code .} elements or backslashes would make the mounted tree differ from the workspace.
    */
@@ -94,14 +131,6 @@ record WorkspaceFiles(List<ConfigMap> configMaps, List<VolumeProjection> sources
     if (!ok) {
       throw new RenderException("task file '" + path
           + "' cannot be mounted: expected a workspace-relative path with '/' separators and no '.', '..' or empty parts");
-    }
-  }
-
-  private static byte[] read(Path workspace, String path) throws RenderException {
-    try {
-      return Files.readAllBytes(workspace.resolve(path));
-    } catch (IOException e) {
-      throw new RenderException("task file '" + path + "' cannot be read from workspace " + workspace + ": " + e, e);
     }
   }
 
