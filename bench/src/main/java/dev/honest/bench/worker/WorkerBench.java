@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -197,12 +196,11 @@ public final class WorkerBench implements Callable<Integer> {
 
   private void hashing(Path work, List<List<String>> flagSets) throws Exception {
     Path file = work.resolve("hash-input.bin");
-    byte[] block = new byte[1 << 20];
-    new Random(1).nextBytes(block);
-    try (var stream = Files.newOutputStream(file)) {
-      for (int i = 0; i < hashMib; i++) {
-        stream.write(block);
-      }
+    // Random bytes from the kernel, as binary as an input file can be.
+    Process head = new ProcessBuilder("head", "-c", Long.toString((long) hashMib << 20), "/dev/urandom")
+        .redirectOutput(file.toFile()).start();
+    if (head.waitFor() != 0) {
+      throw new IOException("could not write " + file);
     }
     out.printf(Locale.ROOT, "%n== Hashing a %d MiB file, page-cached (target: Hashes.digest >= %.2f x sha256sum's"
         + " throughput) ==%n", hashMib, HASH_TARGET_RATIO);
