@@ -44,6 +44,7 @@ class ReplicaTest {
     assertThat(client.digestOf(OllamaStandIn.CODE_MODEL)).isEqualTo(OllamaStandIn.CODE_DIGEST);
     assertThat(reply.content()).contains("\"findings\"").contains("a.js");
     assertThat(reply.doneReason()).isEqualTo("stop");
+    Gate.await("the chat recorded", () -> !replica.chats().isEmpty());
     assertThat(replica.chats()).singleElement().satisfies(c -> {
       assertThat(c.promptTokens()).isEqualTo(reply.promptTokens());
       assertThat(c.completionTokens()).isEqualTo(reply.completionTokens());
@@ -66,9 +67,9 @@ class ReplicaTest {
     for (CompletableFuture<HttpResponse<String>> reply : replies) {
       assertThat(reply.get().statusCode()).isEqualTo(200);
     }
+    Gate.await("5 chats recorded", () -> replica.chats().size() == 5);
     assertThat(replica.busy().maxInService()).isEqualTo(2);
     assertThat(replica.busy().served()).isEqualTo(5);
-    assertThat(replica.chats()).hasSize(5);
   }
 
   @Test
@@ -89,6 +90,8 @@ class ReplicaTest {
       reply.get();
     }
 
+    // A chat is recorded once its reply is written, a moment after the client may have read it.
+    Gate.await("4 chats recorded", () -> replica.chats().size() == 4);
     List<Replica.Chat> chats = new ArrayList<>(replica.chats());
     chats.sort((a, b) -> Long.compare(a.startedAt(), b.startedAt()));
     assertThat(chats).extracting(Replica.Chat::arrival).containsExactly(1L, 2L, 3L, 4L);
@@ -101,6 +104,7 @@ class ReplicaTest {
 
     chat(replica).get();
 
+    Gate.await("the chat recorded", () -> !replica.chats().isEmpty());
     Replica.Chat c = replica.chats().get(0);
     assertThat(held).containsExactly(1000 * (2 * c.promptTokens() + 10 * c.completionTokens()));
   }
