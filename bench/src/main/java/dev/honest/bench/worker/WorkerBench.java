@@ -147,18 +147,18 @@ public final class WorkerBench implements Callable<Integer> {
         command.addAll(fixture.workerArguments(configDir));
         runs.add(probe.cold(command, tasks.size(), "overhead-" + i + "-cold-" + run));
       }
-      cold(runs, true);
+      cold(runs, "fresh processes", true);
       if (warmRuns < 1) {
         continue;
       }
       List<TaskCost> warm = probe.warm(java, benchJar(), fixture.workerArguments(configDir), warmRuns, tasks.size(),
           "overhead-" + i + "-warm");
       Spread w = Spread.ofNanos(warm.stream().map(TaskCost::overheadNanos).toList());
-      out.printf(Locale.ROOT, "  warm, the last of %d runs in one JVM: median %.1f ms, p90 %.1f ms, max %.1f ms  %s;"
-              + " CPU per task: median %.1f ms%n", warmRuns, w.medianMs(), w.p90Ms(), w.maxMs(),
-          verdict(w.medianMs() <= OVERHEAD_TARGET_MS),
+      out.printf(Locale.ROOT, "  warm, the last of %d runs in one JVM: median %.1f ms, p90 %.1f ms, max %.1f ms;"
+              + " CPU per task: median %.1f ms  %s%n", warmRuns, w.medianMs(), w.p90Ms(), w.maxMs(),
           // The first task's CPU window would reach back into the run before it.
-          Spread.ofNanos(warm.subList(1, warm.size()).stream().map(TaskCost::cpuNanos).toList()).medianMs());
+          Spread.ofNanos(warm.subList(1, warm.size()).stream().map(TaskCost::cpuNanos).toList()).medianMs(),
+          verdict(w.medianMs() <= OVERHEAD_TARGET_MS));
     }
     if (image != null) {
       out.println(" image " + image + " under podman (its own JVM flags, 1 CPU, 512 MiB)   load " + load());
@@ -173,12 +173,12 @@ public final class WorkerBench implements Callable<Integer> {
         }
       }
       // The CPU read is podman's, not the container's: left out.
-      cold(runs, false);
+      cold(runs, "fresh containers of the image", false);
     }
   }
 
   /** Prints the figures of fresh processes, each of which ran the whole slice once. */
-  private void cold(List<List<TaskCost>> runs, boolean withCpu) {
+  private void cold(List<List<TaskCost>> runs, String what, boolean withCpu) {
     List<Long> overheads = new ArrayList<>();
     List<Long> cpu = new ArrayList<>();
     List<String> firsts = new ArrayList<>();
@@ -188,10 +188,10 @@ public final class WorkerBench implements Callable<Integer> {
       firsts.add(String.format(Locale.ROOT, "%.0f", costs.get(0).overheadNanos() / 1e6));
     }
     Spread c = Spread.ofNanos(overheads);
-    out.printf(Locale.ROOT, "  cold, %d fresh processes: median %.1f ms, p90 %.1f ms, max %.0f ms (the first task of"
-            + " each: %s ms)  %s%s%n", runs.size(), c.medianMs(), c.p90Ms(), c.maxMs(), String.join(", ", firsts),
-        verdict(c.medianMs() <= OVERHEAD_TARGET_MS),
-        withCpu ? String.format(Locale.ROOT, "; CPU per task: median %.1f ms", Spread.ofNanos(cpu).medianMs()) : "");
+    out.printf(Locale.ROOT, "  cold, %d %s: median %.1f ms, p90 %.1f ms, max %.0f ms (the first task of"
+            + " each: %s ms)%s  %s%n", runs.size(), what, c.medianMs(), c.p90Ms(), c.maxMs(), String.join(", ", firsts),
+        withCpu ? String.format(Locale.ROOT, "; CPU per task: median %.1f ms", Spread.ofNanos(cpu).medianMs()) : "",
+        verdict(c.medianMs() <= OVERHEAD_TARGET_MS));
   }
 
   private void hashing(Path work, List<List<String>> flagSets) throws Exception {
@@ -244,11 +244,11 @@ public final class WorkerBench implements Callable<Integer> {
     }
     double first = passes.get(0);
     List<Double> later = passes.subList(1, passes.size());
-    out.printf(Locale.ROOT, "  Hashes.digest (MD5 + SHA-256 + UTF-8 check, one pass), %s: first pass in a fresh JVM"
-            + " %.2f s = %.0f MiB/s, %.2f x sha256sum%s; later passes %s s, %.2f x%n",
-        (target ? "flags " : "for comparison, C2 allowed: ") + String.join(" ", flags), first, hashMib / first,
-        toolSeconds / first, target ? "  " + verdict(toolSeconds / first >= HASH_TARGET_RATIO) : "",
-        seconds(later), toolSeconds / median(later));
+    out.printf(Locale.ROOT, "  Hashes.digest (MD5 + SHA-256 + UTF-8 check, one pass), %s: later passes %s s, %.2f x;"
+            + " first pass in a fresh JVM %.2f s = %.0f MiB/s, %.2f x sha256sum%s%n",
+        (target ? "flags " : "for comparison, C2 allowed: ") + String.join(" ", flags), seconds(later),
+        toolSeconds / median(later), first, hashMib / first, toolSeconds / first,
+        target ? "  " + verdict(toolSeconds / first >= HASH_TARGET_RATIO) : "");
   }
 
   private void start(StartProbe probe, Fixture fixture, List<List<String>> flagSets, Path workerJar)
@@ -287,8 +287,8 @@ public final class WorkerBench implements Callable<Integer> {
       out.printf(Locale.ROOT, "  image %s under podman (its own JVM flags, 1 CPU, 512 MiB), from podman run: %s s,"
               + " median %.2f s%n",
           image, seconds(fromRun), median(fromRun));
-      out.printf(Locale.ROOT, "  image, from the container's start (podman's StartedAt): %s s, median %.2f s  %s"
-          + "   load %s%n", seconds(fromStart), median(fromStart), verdict(median(fromStart) <= START_TARGET_S), loadBefore);
+      out.printf(Locale.ROOT, "  image, from the container's start (podman's StartedAt; load %s): %s s, median %.2f s"
+          + "  %s%n", loadBefore, seconds(fromStart), median(fromStart), verdict(median(fromStart) <= START_TARGET_S));
     }
   }
 
@@ -310,8 +310,8 @@ public final class WorkerBench implements Callable<Integer> {
       times.add(start.seconds());
       cpu.add(start.cpuSeconds());
     }
-    out.printf(Locale.ROOT, "  %s: %s s, median %.2f s  %s (CPU used by then: median %.2f s)   load %s%n", label,
-        seconds(times), median(times), verdict(median(times) <= START_TARGET_S), median(cpu), loadBefore);
+    out.printf(Locale.ROOT, "  %s (load %s): %s s, median %.2f s (CPU used by then: median %.2f s)  %s%n", label,
+        loadBefore, seconds(times), median(times), median(cpu), verdict(median(times) <= START_TARGET_S));
   }
 
   /** The {@code <jvmFlag>}s of the Jib configuration: what the image's entrypoint passes to java. */
