@@ -91,15 +91,32 @@ public final class Dsse {
    * payload proves to be a statement in canonical form.
    */
   public static Statement verifiedStatement(Envelope envelope, PublicKey key) throws VerificationException {
+    requireInToto(envelope);
+    verifiedPayload(envelope, key);
+    return unverifiedStatement(envelope);
+  }
+
+  /**
+   * The statement of an in-toto envelope, read as strictly as {@link #verifiedStatement} reads it
+   * but checked against no signature. Only for a reader that authenticates it another way: by
+   * {@link #verifiedPayload} later, or by a signed statement that names its {@link HashChain#hash}.
+   *
+   * @throws VerificationException when the payload type is not in-toto's or the payload is not a
+   *     valid statement in canonical form
+   */
+  public static Statement unverifiedStatement(Envelope envelope) throws VerificationException {
+    requireInToto(envelope);
+    try {
+      return Statement.fromCanonicalBytes(envelope.payload);
+    } catch (IllegalArgumentException e) {
+      throw new VerificationException("the signed payload is not a valid in-toto statement: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireInToto(Envelope envelope) throws VerificationException {
     if (!IN_TOTO_PAYLOAD_TYPE.equals(envelope.payloadType())) {
       throw new VerificationException(
           "wrong payload type: " + envelope.payloadType() + ", expected " + IN_TOTO_PAYLOAD_TYPE);
-    }
-    byte[] payload = verifiedPayload(envelope, key);
-    try {
-      return Statement.fromCanonicalBytes(payload);
-    } catch (IllegalArgumentException e) {
-      throw new VerificationException("the signed payload is not a valid in-toto statement: " + e.getMessage(), e);
     }
   }
 

@@ -159,6 +159,21 @@ class DsseTest {
   }
 
   @Test
+  void anUnverifiedStatementIsReadAsStrictlyButWithoutLookingAtTheSignature() throws Exception {
+    Statement statement = StatementTest.statement();
+    Dsse.Envelope signedByOther = Dsse.sign(statement, OTHER);
+    byte[] pretty = Json.pretty().writeValueAsBytes(statement.toJson());
+
+    assertThat(Dsse.unverifiedStatement(signedByOther)).isEqualTo(statement);
+    assertThatThrownBy(() -> Dsse.verifiedStatement(signedByOther, KEY.publicKey()))
+        .isInstanceOf(VerificationException.class).hasMessageContaining("wrong keyid");
+    assertThatThrownBy(() -> Dsse.unverifiedStatement(Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, pretty, KEY)))
+        .isInstanceOf(VerificationException.class).hasMessageContaining("canonical form");
+    assertThatThrownBy(() -> Dsse.unverifiedStatement(Dsse.sign("application/json", statement.canonicalBytes(), KEY)))
+        .isInstanceOf(VerificationException.class).hasMessageContaining("wrong payload type");
+  }
+
+  @Test
   void malformedEnvelopeJsonIsRefusedWithTheReason() {
     ObjectNode missing = Dsse.sign("x", PAYLOAD, KEY).toJson();
     missing.remove("signatures");

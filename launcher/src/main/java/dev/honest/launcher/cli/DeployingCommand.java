@@ -16,6 +16,7 @@ import dev.honest.launcher.cluster.SigningKeySecret;
 import dev.honest.launcher.cluster.WatchResult;
 import dev.honest.launcher.render.RenderedRun;
 import dev.honest.launcher.results.CostSettings;
+import dev.honest.launcher.results.LogReader;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.run.TaskRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -94,34 +95,37 @@ abstract class DeployingCommand implements Callable<Integer> {
         }
       }
       Instant start = Instant.now();
-      Plan plan = new Plan(runId, List.of());
+      Plan plan = prepared == null ? new Plan(runId, List.of()) : prepared.run().plan();
       List<WorkerOutcome> outcomes = List.of();
       Map<String, Integer> claimedBy = Map.of();
-      if (prepared == null) {
-        out.println("Nothing to run: every task is carried over.");
-        Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
-      } else {
-        RenderedRun run = prepared.run();
-        plan = run.plan();
-        ops.deployWorkers(resources(run, key));
-        WatchResult watched;
-        // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
-        try (ShutdownGuard guard = ShutdownGuard.install(ops::stopWatching)) {
-          watched = ops.watch(run.jobs().size(), plan.taskCount(), task.timeout.plus(Duration.ofMinutes(2)));
+      // Each worker's log is read and its statements checked as soon as its Job has succeeded.
+      try (LogReader reader = new LogReader(plan, key.publicKey())) {
+        if (prepared == null) {
+          out.println("Nothing to run: every task is carried over.");
+          Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
+        } else {
+          RenderedRun run = prepared.run();
+          ops.deployWorkers(resources(run, key));
+          WatchResult watched;
+          // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
+          try (ShutdownGuard guard = ShutdownGuard.install(ops::stopWatching)) {
+            watched = ops.watch(run.jobs().size(), plan.taskCount(), task.timeout.plus(Duration.ofMinutes(2)),
+                reader::readAhead);
+          }
+          if (watched.ending() != WatchResult.Ending.FINISHED) {
+            out.println((watched.ending() == WatchResult.Ending.TIMED_OUT ? "⏱ Stopped watching after --timeout"
+                : "⏹ Stopped watching") + "; the run goes on in namespace " + deploy.namespace + ".");
+            out.println("Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
+                + deploy.namespace + " --output " + task.output);
+            out.flush();
+            return 1;
+          }
+          outcomes = ops.collect(task.output);
+          claimedBy = ops.claimedBy(runId);
         }
-        if (watched.ending() != WatchResult.Ending.FINISHED) {
-          out.println((watched.ending() == WatchResult.Ending.TIMED_OUT ? "⏱ Stopped watching after --timeout"
-              : "⏹ Stopped watching") + "; the run goes on in namespace " + deploy.namespace + ".");
-          out.println("Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
-              + deploy.namespace + " --output " + task.output);
-          out.flush();
-          return 1;
-        }
-        outcomes = ops.collect(task.output);
-        claimedBy = ops.claimedBy(runId);
+        return Outputs.finish(out, plan, full.tasks(), outcomes, claimedBy, start, Instant.now(), task.output, prices,
+            new RunSigner(key, runId, config.options()), carried, reader);
       }
-      return Outputs.finish(out, plan, full.tasks(), outcomes, claimedBy, start, Instant.now(), task.output, prices,
-          new RunSigner(key, runId, config.options()), carried);
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
     }

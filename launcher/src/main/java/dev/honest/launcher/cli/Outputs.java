@@ -10,6 +10,7 @@ import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.results.Aggregator;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.CostSettings;
+import dev.honest.launcher.results.LogReader;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.SummaryTable;
 import dev.honest.launcher.results.WorkerOutcome;
@@ -28,8 +29,17 @@ final class Outputs {
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
       Map<String, Integer> claimedBy, Instant start, Instant end, Path output, CostSettings prices, RunSigner signer,
       Carried carried) throws IOException {
+    try (LogReader reader = new LogReader(plan, signer.publicKey())) {
+      return finish(out, plan, tasks, outcomes, claimedBy, start, end, output, prices, signer, carried, reader);
+    }
+  }
+
+  /** @param reader reads the workers' logs, some of them perhaps already read as their workers ended */
+  static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
+      Map<String, Integer> claimedBy, Instant start, Instant end, Path output, CostSettings prices, RunSigner signer,
+      Carried carried, LogReader reader) throws IOException {
     ClusterResults results = new Aggregator(prices, signer)
-        .aggregate(plan, tasks, outcomes, claimedBy, start, end, carried);
+        .aggregate(plan, tasks, outcomes, claimedBy, start, end, carried, reader);
     Path file = ResultsFiles.writeResults(output, results);
     Path publicKey = output.resolve(ResultsFiles.PUBLIC_KEY_FILE);
     Keys.writePublicKey(signer.publicKey(), publicKey);

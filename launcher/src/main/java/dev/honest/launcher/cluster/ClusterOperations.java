@@ -31,6 +31,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -59,6 +64,9 @@ public final class ClusterOperations {
   private final Map<String, String> runSelector;
   private volatile JobWatch watching;
   private volatile boolean stopRequested;
+  /** Outcomes of succeeded Jobs, collected as each ended, by Job name: {@link #collect} reuses them. */
+  private final Map<String, LogCollector.Ended> ended = new ConcurrentHashMap<>();
+  private ExecutorService collecting;
 
   /**
    * @param client a client for the cluster (see {@link KubeClients#connect})
@@ -227,7 +235,29 @@ public final class ClusterOperations {
    * @param totalTasks tasks in the plan, for the {@code Tasks: n/total} count
    */
   public WatchResult watch(int expectedJobs, int totalTasks, Duration timeout) {
-    try (JobWatch watch = new JobWatch(cluster, runSelector, expectedJobs, totalTasks)) {
+    return watch(expectedJobs, totalTasks, timeout, outcome -> {});
+  }
+
+  /**
+   * As {@link #watch(int, int, Duration)}, and collects each Job's outcome and logs in the background
+   * as soon as it has succeeded, while the others run; {@link #collect} then reuses them (and a Job
+   * whose pods were deleted since keeps its logs).
+   *
+   * @param collected given each outcome collected so, on the collecting thread
+   */
+  public WatchResult watch(int expectedJobs, int totalTasks, Duration timeout, Consumer<WorkerOutcome> collected) {
+    LogCollector collector = new LogCollector(cluster, runSelector, runId);
+    synchronized (this) {
+      if (collecting == null) {
+        collecting = Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "collect-ended-jobs");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+    }
+    Consumer<Job> onEnd = job -> collecting.execute(() -> collectEnded(collector, job, collected));
+    try (JobWatch watch = new JobWatch(cluster, runSelector, expectedJobs, totalTasks, onEnd)) {
       watching = watch;
       if (stopRequested) {
         watch.stop();
@@ -235,6 +265,19 @@ public final class ClusterOperations {
       return watch.run(timeout);
     } finally {
       watching = null;
+    }
+  }
+
+  private void collectEnded(LogCollector collector, Job job, Consumer<WorkerOutcome> collected) {
+    String name = job.getMetadata().getName();
+    try {
+      collector.ended(job, JobState.workerIndex(name)).ifPresent(e -> {
+        ended.put(name, e);
+        collected.accept(e.outcome());
+      });
+    } catch (RuntimeException e) {
+      // Not fatal: collect reads this Job again at the end, and reports what fails then.
+      ended.remove(name);
     }
   }
 
@@ -252,7 +295,21 @@ public final class ClusterOperations {
    * Job and returns each worker's outcome, by index.
    */
   public List<WorkerOutcome> collect(Path outputDir) throws IOException {
-    return new LogCollector(cluster, runSelector, runId).collect(outputDir);
+    ExecutorService early;
+    synchronized (this) {
+      early = collecting;
+      collecting = null;
+    }
+    if (early != null) {
+      // What was collected early is not collected again: let the last of it finish first.
+      early.shutdown();
+      try {
+        early.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new LogCollector(cluster, runSelector, runId).collect(outputDir, Map.copyOf(ended));
   }
 
   /**

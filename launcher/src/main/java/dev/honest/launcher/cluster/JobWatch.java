@@ -33,12 +33,15 @@ final class JobWatch implements AutoCloseable {
   private final Semaphore changed = new Semaphore(0);
   private final TaskLogFollower logs;
   private final Map<String, JobState> reported = new HashMap<>();
+  private final Consumer<Job> ended;
   private volatile boolean stopped;
   private volatile SharedIndexInformer<Job> jobs;
   private volatile SharedIndexInformer<Pod> pods;
 
-  JobWatch(Cluster cluster, Map<String, String> selector, int expectedJobs, int totalTasks) {
+  /** @param ended called on the watching thread with each Job that has just ended (once per Job and state) */
+  JobWatch(Cluster cluster, Map<String, String> selector, int expectedJobs, int totalTasks, Consumer<Job> ended) {
     this.cluster = cluster;
+    this.ended = ended;
     this.selector = Map.copyOf(selector);
     this.expectedJobs = expectedJobs;
     this.totalTasks = totalTasks;
@@ -132,6 +135,7 @@ final class JobWatch implements AutoCloseable {
         cluster.say("❌ " + name + " failed after " + took + ": " + JobState.failureReason(job)
             + (message == null ? "" : " (" + message + ")"));
       }
+      ended.accept(job);
     }
   }
 

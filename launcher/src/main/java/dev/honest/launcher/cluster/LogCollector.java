@@ -48,6 +48,35 @@ final class LogCollector {
    * are {@code missing}.
    */
   List<WorkerOutcome> collect(Path dir) throws IOException {
+    return collect(dir, Map.of());
+  }
+
+  /**
+   * A succeeded Job's outcome taken when it ended, and what it was taken from: {@link #collect} uses
+   * it for a Job of the same uid, which nothing can change any more.
+   */
+  record Ended(String uid, WorkerOutcome outcome) {}
+
+  /**
+   * The outcome of a Job that has just succeeded, with every log, when all its pods have ended (a
+   * failed Job may still be stopping pods, whose logs grow: it is collected at the end).
+   */
+  Optional<Ended> ended(Job job, int index) {
+    if (JobState.of(job) != JobState.SUCCEEDED) {
+      return Optional.empty();
+    }
+    List<Pod> pods = pods(job);
+    if (!pods.stream().allMatch(Pods::ended)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Ended(job.getMetadata().getUid(), outcome(index, job, pods, Instant.now())));
+  }
+
+  /**
+   * As {@link #collect(Path)}, taking the outcome of a Job from {@code ended} (by Job name) when it
+   * was taken from the same Job: its pods need not exist any more.
+   */
+  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended) throws IOException {
     Files.createDirectories(dir);
     Map<String, Job> jobs = cluster.call("list", "jobs",
             () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
@@ -61,9 +90,12 @@ final class LogCollector {
     List<WorkerOutcome> outcomes = new ArrayList<>();
     for (Map.Entry<String, Integer> worker : workers.entrySet()) {
       Job job = jobs.get(worker.getKey());
+      Ended early = job == null ? null : ended.get(worker.getKey());
       WorkerOutcome outcome = job == null
           ? new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0)
-          : outcome(worker.getValue(), job, now);
+          : early != null && early.uid().equals(job.getMetadata().getUid()) && JobState.of(job) == JobState.SUCCEEDED
+              ? early.outcome()
+              : outcome(worker.getValue(), job, pods(job), now);
       if (job != null) {
         Path file = dir.resolve(job.getMetadata().getName() + "-log.txt");
         Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
@@ -79,15 +111,20 @@ final class LogCollector {
     return outcomes;
   }
 
-  private WorkerOutcome outcome(int index, Job job, Instant now) {
+  /** The Job's pods, oldest first. */
+  private List<Pod> pods(Job job) {
     String name = job.getMetadata().getName();
-    List<Pod> pods = cluster.call("list", "pods",
+    return cluster.call("list", "pods",
             () -> cluster.client.pods().inNamespace(cluster.namespace).withLabel(RunLabels.JOB_NAME, name).list().getItems())
         .stream()
         // Pods of an earlier Job with the same name may still be terminating.
         .filter(p -> Objects.equals(Pods.controllerUid(p), job.getMetadata().getUid()))
         .sorted(Pods.OLDEST_FIRST)
         .collect(Collectors.toList());
+  }
+
+  private WorkerOutcome outcome(int index, Job job, List<Pod> pods, Instant now) {
+    String name = job.getMetadata().getName();
     List<PodOutcome> attempts = new ArrayList<>();
     StringBuilder log = new StringBuilder();
     for (Pod pod : pods) {

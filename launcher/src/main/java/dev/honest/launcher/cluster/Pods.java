@@ -41,6 +41,12 @@ final class Pods {
     return statuses(pod.getStatus(), false).stream().filter(s -> name.equals(s.getName())).findFirst();
   }
 
+  /** True when the pod has ended (phase Succeeded or Failed): its logs will not grow any more. */
+  static boolean ended(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
   /** The UID of the controller (the Job) that owns the pod, or null. */
   static String controllerUid(Pod pod) {
     List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();

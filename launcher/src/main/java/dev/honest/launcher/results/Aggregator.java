@@ -60,6 +60,17 @@ public final class Aggregator {
    */
   public ClusterResults aggregate(Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
       Map<String, Integer> claimedBy, Instant start, Instant end, Carried carried) {
+    try (LogReader reader = new LogReader(plan, signer.publicKey())) {
+      return aggregate(plan, tasks, outcomes, claimedBy, start, end, carried, reader);
+    }
+  }
+
+  /**
+   * @param reader reads the workers' logs; it may have read some already, as their workers ended
+   *     ({@link LogReader#readAhead}), which leaves less to do here
+   */
+  public ClusterResults aggregate(Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
+      Map<String, Integer> claimedBy, Instant start, Instant end, Carried carried, LogReader reader) {
     Map<String, TaskSpec> specs = tasks.stream()
         .collect(Collectors.toMap(TaskSpec::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
     Map<Integer, WorkerOutcome> byIndex = outcomes.stream()
@@ -86,14 +97,11 @@ public final class Aggregator {
           .orElseGet(() -> new WorkerOutcome(slice.index(), slice.job(), "missing", "no outcome collected",
               List.of(), "", 0)));
     }
-    // Each worker's log on its own: verifying every statement is the cost, and it divides over the cores.
-    List<ReadLog> read = slices.values().parallelStream().map(slice -> {
-      List<String> found = new ArrayList<>();
-      WorkerLog log = WorkerLog.read(slice, outcomeOf.get(slice.index()), owner.keySet(), signer.publicKey(), found);
-      return new ReadLog(slice.index(), log, found);
-    }).toList();
+    // Each worker's log on its own: parsing and authenticating is the cost, and it divides over the cores.
+    List<LogReader.ReadLog> read = slices.values().parallelStream()
+        .map(slice -> reader.read(slice, outcomeOf.get(slice.index()))).toList();
     Map<Integer, WorkerLog> logs = new LinkedHashMap<>();
-    for (ReadLog r : read) {
+    for (LogReader.ReadLog r : read) {
       logs.put(r.worker(), r.log());
       problems.addAll(r.problems());
       chains.addAll(r.log().chains(plan.runId(), r.worker()));
@@ -147,9 +155,6 @@ public final class Aggregator {
         carried.records().size(), workers, records, CostSavings.of(ran, prices, Duration.between(start, end)),
         problems, attestation);
   }
-
-  /** One worker's log, read, and the problems found in it. */
-  private record ReadLog(int worker, WorkerLog log, List<String> problems) {}
 
   /**
    * Which worker's log reports each task: the worker it was planned for when several do (which

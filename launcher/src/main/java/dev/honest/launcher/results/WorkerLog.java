@@ -3,8 +3,6 @@ package dev.honest.launcher.results;
 import dev.honest.common.attest.Attestations;
 import dev.honest.common.attest.ChainLink;
 import dev.honest.common.attest.RecordDigest;
-import dev.honest.common.attest.TaskPredicate;
-import dev.honest.common.attest.WorkerSummaryPredicate;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
@@ -17,7 +15,6 @@ import dev.honest.launcher.attest.RunAttestation.WorkerChain;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,34 +47,42 @@ final class WorkerLog {
    * Reads the log of {@code slice}'s worker; every oddity (a malformed line, a record for a task the
    * plan does not hold, a statement that does not verify or does not match its record, a broken chain)
    * becomes a line in {@code problems}.
-   */
-  /**
+   *
+   * <p>Every statement is authenticated, but not every signature is checked: a statement names the
+   * hash of the one before it, so once the last statement of an unbroken stretch of a chain verifies,
+   * its signature covers the payload of every statement before it in that stretch (as a signed Git
+   * commit covers its history). Only when that signature fails are the stretch's statements checked
+   * one by one. That is one signature check per worker process instead of one per task; {@code verify}
+   * still checks every signature of the results.
+   *
    * @param planned every task id of the plan: a worker may report any of them, as workers that share
    *     claims take over each other's tasks
    */
   static WorkerLog read(WorkerSlice slice, WorkerOutcome outcome, Set<String> planned, PublicKey key,
       List<String> problems) {
+    List<Line> lines = lines(slice, outcome.log());
+    Map<Read, String> unauthentic = authenticate(lines, key);
     WorkerLog log = new WorkerLog();
-    int lineNo = 0;
-    for (String line : outcome.log().split("\n", -1)) {
-      lineNo++;
-      String where = slice.job() + " log line " + lineNo + ": ";
-      try {
-        Optional<TaskRecord> record = ResultLines.parseRecord(line);
-        if (record.isPresent()) {
-          log.record(planned, record.get(), where, problems);
-          continue;
+    for (Line line : lines) {
+      if (line instanceof Problem p) {
+        problems.add(p.where() + p.message());
+      } else if (line instanceof RecordLine r) {
+        log.record(planned, r.record(), r.where(), problems);
+      } else if (line instanceof Read read) {
+        String failure = unauthentic.get(read);
+        if (failure != null) {
+          problems.add(read.where() + "the statement does not verify with the run's key: " + failure + "; ignored");
+        } else {
+          try {
+            log.attestation(planned, read, problems);
+          } catch (IllegalArgumentException e) {
+            problems.add(read.where() + e.getMessage());
+          }
         }
-        Optional<AttestationLine> attestation = ResultLines.parseAttestation(line);
-        if (attestation.isPresent()) {
-          log.attestation(planned, attestation.get(), key, where, problems);
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(where + e.getMessage());
       }
     }
     for (int i = 0; i < log.chains.size(); i++) {
-      // Each statement was read once, when verified: its previous hash is looked up, not parsed again.
+      // Each statement was read once: its previous hash is looked up, not parsed again.
       Map<byte[], String> previous = new IdentityHashMap<>();
       log.chains.get(i).forEach(l -> previous.put(l.payload(), l.previous()));
       OptionalInt broken = HashChain.verify(log.chains.get(i).stream().map(Link::payload).toList(), previous::get);
@@ -87,6 +92,137 @@ final class WorkerLog {
       }
     }
     return log;
+  }
+
+  /** A line of the log that matters: a record, a statement read (not yet authenticated), or a problem. */
+  private sealed interface Line permits RecordLine, Read, Problem {}
+
+  private record RecordLine(TaskRecord record, String where) implements Line {}
+
+  private record Problem(String where, String message) implements Line {}
+
+  /**
+   * A statement as printed, parsed but not yet authenticated, with the parts of its predicate the
+   * launcher uses.
+   *
+   * @param link its place in its chain, or null when it names none
+   * @param task the task id its predicate names, null for a worker summary
+   */
+  private record Read(AttestationLine line, Dsse.Envelope envelope, byte[] payload, Statement.Subject subject,
+      boolean summary, ChainLink link, String pod, String task, String where) implements Line {}
+
+  /** Parses every line; nothing is verified yet. */
+  private static List<Line> lines(WorkerSlice slice, String log) {
+    List<Line> lines = new ArrayList<>();
+    int lineNo = 0;
+    for (String text : log.split("\n", -1)) {
+      lineNo++;
+      String where = slice.job() + " log line " + lineNo + ": ";
+      try {
+        Optional<TaskRecord> record = ResultLines.parseRecord(text);
+        if (record.isPresent()) {
+          lines.add(new RecordLine(record.get(), where));
+          continue;
+        }
+        Optional<AttestationLine> attestation = ResultLines.parseAttestation(text);
+        if (attestation.isPresent()) {
+          lines.add(read(attestation.get(), where));
+        }
+      } catch (IllegalArgumentException e) {
+        lines.add(new Problem(where, e.getMessage()));
+      }
+    }
+    return lines;
+  }
+
+  private static Line read(AttestationLine line, String where) {
+    Dsse.Envelope envelope = Dsse.Envelope.fromJson(line.envelope());
+    Statement statement;
+    try {
+      statement = Dsse.unverifiedStatement(envelope);
+    } catch (VerificationException e) {
+      return new Problem(where, "the statement does not verify with the run's key: " + e.getMessage() + "; ignored");
+    }
+    // Only the predicate's chain link, pod and task id are read: the launcher uses nothing else of it.
+    boolean summary = Attestations.WORKER_SUMMARY.equals(statement.predicateType());
+    if (!summary && !Attestations.TASK.equals(statement.predicateType())) {
+      throw new IllegalArgumentException("predicateType is " + statement.predicateType() + ", expected "
+          + Attestations.TASK);
+    }
+    JsonNode taskSpec = statement.predicateMember("task");
+    String task = summary || taskSpec == null ? null : text(taskSpec.get("id"), "task.id");
+    if (!summary && task == null) {
+      throw new IllegalArgumentException("the task statement's predicate names no task.id");
+    }
+    return new Read(line, envelope, envelope.payload(), statement.subject().get(0), summary,
+        link(statement.predicateMember("chain")), text(statement.predicateMember("pod"), "pod"), task, where);
+  }
+
+  private static ChainLink link(JsonNode chain) {
+    if (chain == null || chain.isNull()) {
+      return null;
+    }
+    if (!chain.path("sequence").isIntegralNumber() || !chain.path("previous").isString()) {
+      throw new IllegalArgumentException("invalid chain link in the statement's predicate: " + chain);
+    }
+    return new ChainLink(chain.get("sequence").longValue(), chain.get("previous").stringValue());
+  }
+
+  private static String text(JsonNode value, String field) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isString()) {
+      throw new IllegalArgumentException("the statement's predicate has a " + field + " that is not a string");
+    }
+    return value.stringValue();
+  }
+
+  /**
+   * Authenticates every statement read and returns those that fail, each with why. A chain (a new
+   * one starts at sequence 0) is cut where a statement does not name the hash of the one before it;
+   * each stretch is authenticated by its last statement's signature, or statement by statement when
+   * that one fails.
+   */
+  private static Map<Read, String> authenticate(List<Line> lines, PublicKey key) {
+    List<List<Read>> stretches = new ArrayList<>();
+    List<Read> stretch = null;
+    String head = null;
+    for (Line line : lines) {
+      if (!(line instanceof Read read)) {
+        continue;
+      }
+      if (read.link() == null || stretch == null || read.link().sequence() == 0
+          || !read.link().previous().equals(head)) {
+        stretch = new ArrayList<>();
+        stretches.add(stretch);
+      }
+      stretch.add(read);
+      head = read.link() == null ? null : HashChain.hash(read.payload());
+    }
+    Map<Read, String> unauthentic = new IdentityHashMap<>();
+    for (List<Read> reads : stretches) {
+      if (failure(reads.get(reads.size() - 1), key) == null) {
+        continue;
+      }
+      for (Read read : reads) {
+        String failure = failure(read, key);
+        if (failure != null) {
+          unauthentic.put(read, failure);
+        }
+      }
+    }
+    return unauthentic;
+  }
+
+  /** Why the statement's own signature does not verify, or null when it does. */
+  private static String failure(Read read, PublicKey key) {
+    try {
+      Dsse.verifiedPayload(read.envelope(), key);
+      return null;
+    } catch (VerificationException e) {
+      return e.getMessage();
+    }
   }
 
   /** The ids of the tasks whose record and statement the worker reported, in no particular order. */
@@ -124,43 +260,32 @@ final class WorkerLog {
     attested.remove(record.id());
   }
 
-  private void attestation(Set<String> planned, AttestationLine line, PublicKey key, String where,
-      List<String> problems) {
-    Dsse.Envelope envelope = Dsse.Envelope.fromJson(line.envelope());
-    Statement statement;
-    try {
-      statement = Dsse.verifiedStatement(envelope, key);
-    } catch (VerificationException e) {
-      problems.add(where + "the statement does not verify with the run's key: " + e.getMessage() + "; ignored");
+  private void attestation(Set<String> planned, Read read, List<String> problems) {
+    if (read.link() == null) {
+      problems.add(read.where() + "a worker's statement without a chain link; ignored");
       return;
     }
-    // Each predicate is read once: this is done for every statement of the run.
-    boolean summary = Attestations.WORKER_SUMMARY.equals(statement.predicateType());
-    WorkerSummaryPredicate summaryPredicate = summary ? WorkerSummaryPredicate.from(statement) : null;
-    TaskPredicate predicate = summary ? null : TaskPredicate.from(statement);
-    ChainLink link = summary ? summaryPredicate.chain() : predicate.chain();
-    if (link == null) {
-      problems.add(where + "a worker's statement without a chain link; ignored");
-      return;
-    }
-    if (link.sequence() == 0 || chains.isEmpty()) {
+    if (read.link().sequence() == 0 || chains.isEmpty()) {
       chains.add(new ArrayList<>());
-      chainPods.add(summary ? summaryPredicate.pod() : predicate.pod());
+      chainPods.add(read.pod());
     }
-    chains.get(chains.size() - 1).add(new Link(envelope, envelope.payload(), link.previous()));
+    chains.get(chains.size() - 1).add(new Link(read.envelope(), read.payload(), read.link().previous()));
+    AttestationLine line = read.line();
     if (!AttestationLine.TASK.equals(line.kind()) || !planned.contains(line.task())) {
       return; // a record of a task outside the plan was reported (and ignored) already
     }
-    TaskRecord record = records.get(line.task());
-    if (summary) {
-      predicate = TaskPredicate.from(statement); // throws: a task line must carry a task statement
+    if (read.summary()) {
+      // a task line must carry a task statement
+      throw new IllegalArgumentException("predicateType is " + Attestations.WORKER_SUMMARY + ", expected "
+          + Attestations.TASK);
     }
-    if (record == null || !predicate.task().id().equals(record.id())
-        || !statement.subject().get(0).equals(Statement.Subject.sha256(Attestations.recordSubject(record.id()),
+    TaskRecord record = records.get(line.task());
+    if (record == null || !read.task().equals(record.id())
+        || !read.subject().equals(Statement.Subject.sha256(Attestations.recordSubject(record.id()),
             RecordDigest.sha256(record)))) {
-      problems.add(where + "the statement of task " + line.task() + " does not match the record printed before it");
+      problems.add(read.where() + "the statement of task " + line.task() + " does not match the record printed before it");
       return;
     }
-    attested.put(record.id(), new Attested(record, envelope));
+    attested.put(record.id(), new Attested(record, read.envelope()));
   }
 }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,30 @@ class CollectTest {
     assertThat(out.resolve("k8s-worker-2-log.txt")).exists();
     assertThat(out.resolve("k8s-worker-3-log.txt")).doesNotExist();
     assertThat(cluster.output()).contains("📥 k8s-worker-3: missing (no such Job in namespace " + NS + ")");
+  }
+
+  @Test
+  void aSucceededJobsOutcomeIsCollectedAsItEndsAndKeepsItsLogsWhenItsPodsAreDeletedBeforeCollect() throws Exception {
+    List<WorkerOutcome> early = new CopyOnWriteArrayList<>();
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 2));
+      assertThat(ops.watch(2, 4, Duration.ofMinutes(2), early::add).ending()).isEqualTo(Ending.FINISHED);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (early.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    // A TTL controller, or a user, may delete the pods of an ended Job before the launcher collects.
+    cluster.mock.client().pods().inNamespace(NS).delete();
+
+    List<WorkerOutcome> workers = ops.collect(out);
+
+    assertThat(workers).extracting(WorkerOutcome::status).containsExactly("succeeded", "succeeded");
+    assertThat(workers).allSatisfy(w -> assertThat(taskIds(w.log())).hasSize(2));
+    assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
+    assertThat(Files.readString(out.resolve("k8s-worker-2-log.txt"), StandardCharsets.UTF_8))
+        .isEqualTo(workers.get(1).log());
   }
 
   private void runOneWorker(Function<Job, Script> script) throws Exception {

@@ -24,12 +24,14 @@ import dev.honest.launcher.attest.Verifier;
 import dev.honest.worker.run.Attestor;
 import dev.honest.worker.run.WorkerIdentity;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
 
 class AggregatorTest {
   private static final Instant START = Instant.parse("2026-11-26T10:00:00Z");
@@ -258,5 +260,77 @@ class AggregatorTest {
     assertThat(r.problems()).singleElement().asString().contains("k8s-worker-1 log line 2",
         "does not verify with the run's key", "wrong keyid");
     assertThat(r.tasks().get(0).error().errorClass()).isEqualTo("worker_lost");
+  }
+
+  /** The log with the signature of its {@code n}th statement (0-based) damaged: one bit of it flipped. */
+  private static String damageSignature(String log, int n) {
+    String[] lines = log.split("\n", -1);
+    int seen = 0;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].startsWith(ResultLines.ATTESTATION_PREFIX) && seen++ == n) {
+        ObjectNode line = (ObjectNode) Json.mapper().readTree(lines[i].substring(ResultLines.ATTESTATION_PREFIX.length()));
+        ObjectNode signature = (ObjectNode) line.get("envelope").get("signatures").get(0);
+        byte[] sig = Base64.getDecoder().decode(signature.get("sig").stringValue());
+        sig[0] ^= 1;
+        signature.put("sig", Base64.getEncoder().encodeToString(sig));
+        lines[i] = ResultLines.ATTESTATION_PREFIX + Json.mapper().writeValueAsString(line);
+      }
+    }
+    return String.join("\n", lines);
+  }
+
+  @Test
+  void aDamagedSignatureOnTheLastStatementOfAChainIsCaughtAndTheStatementsBeforeItAreCheckedOneByOne() {
+    String finished = SignedLogs.attempt("run-1", 1, "p",
+        List.of(completed("T-1", 1, "p", call(10, 2, null)), completed("T-2", 1, "p", call(10, 2, null))), true);
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), damageSignature(finished, 2), 1)),
+        START, END, Carried.NONE);
+
+    assertThat(r.problems()).singleElement().asString().contains("k8s-worker-1 log line 6",
+        "does not verify with the run's key", "bad signature");
+    assertThat(r.tasks().subList(0, 2)).allMatch(TaskRecord::completed);
+  }
+
+  @Test
+  void aStatementWhoseOwnSignatureIsDamagedIsStillAuthenticatedByTheSignedStatementAfterItAndVerifyNamesIt() {
+    String finished = SignedLogs.attempt("run-1", 1, "p",
+        List.of(completed("T-1", 1, "p", call(10, 2, null)), completed("T-2", 1, "p", call(10, 2, null))), true);
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), damageSignature(finished, 0), 1)),
+        START, END, Carried.NONE);
+
+    // Its payload is what the worker signed: the next statement names its hash, and that one verifies.
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.tasks().get(0).completed()).isTrue();
+    // The envelope kept is the one printed, so a check of every signature still finds the damage.
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems())
+        .anySatisfy(p -> assertThat(p).contains("T-1", "bad signature"));
+  }
+
+  @Test
+  void logsReadAheadAsTheirWorkersEndedGiveTheResultsOfLogsReadAtTheEnd() {
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(),
+        attempt(1, "p1", completed("T-1", 1, "p1", call(10, 2, null)), failed("T-2", 1, "p1")), 1);
+    WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(),
+        damageSignature(attempt(2, "p2", completed("T-3", 2, "p2", call(10, 2, null))), 0), 1);
+    ClusterResults atTheEnd = aggregator(CostSettings.defaults())
+        .aggregate(plan, tasks, List.of(w1, w2), Map.of(), START, END, Carried.NONE);
+
+    ClusterResults readAhead;
+    try (LogReader reader = new LogReader(plan, SignedLogs.KEY.publicKey())) {
+      reader.readAhead(w2);
+      reader.readAhead(w1);
+      reader.readAhead(new WorkerOutcome(9, "k8s-worker-9", "succeeded", null, List.of(), "not in the plan", 1));
+      readAhead = aggregator(CostSettings.defaults())
+          .aggregate(plan, tasks, List.of(w1, w2), Map.of(), START, END, Carried.NONE, reader);
+    }
+
+    assertThat(readAhead.tasks()).isEqualTo(atTheEnd.tasks());
+    assertThat(readAhead.problems()).isEqualTo(atTheEnd.problems())
+        .singleElement().asString().contains("k8s-worker-2 log line 2", "bad signature");
+    assertThat(readAhead.tasks()).extracting(TaskRecord::completed).containsExactly(true, false, false, false);
   }
 }
