@@ -33,8 +33,8 @@ final class WorkerLog {
   /** A record and its verified statement. */
   record Attested(TaskRecord record, Dsse.Envelope envelope) {}
 
-  /** A verified statement of a chain: its envelope, its payload and the previous hash it names. */
-  private record Link(Dsse.Envelope envelope, byte[] payload, String previous) {}
+  /** An authenticated statement of a chain: its envelope as printed, its payload and the previous hash it names. */
+  private record Link(JsonNode envelope, byte[] payload, String previous) {}
 
   private final Map<String, TaskRecord> records = new HashMap<>();
   private final Map<String, Attested> attested = new HashMap<>();
@@ -244,7 +244,7 @@ final class WorkerLog {
   List<WorkerChain> chains(String runId, int worker) {
     List<WorkerChain> out = new ArrayList<>();
     for (int i = 0; i < chains.size(); i++) {
-      List<JsonNode> envelopes = chains.get(i).stream().map(l -> (JsonNode) l.envelope().toJson()).toList();
+      List<JsonNode> envelopes = chains.get(i).stream().map(Link::envelope).toList();
       out.add(new WorkerChain(runId, worker, i + 1, chainPods.get(i), envelopes));
     }
     return out;
@@ -269,7 +269,7 @@ final class WorkerLog {
       chains.add(new ArrayList<>());
       chainPods.add(read.pod());
     }
-    chains.get(chains.size() - 1).add(new Link(read.envelope(), read.payload(), read.link().previous()));
+    chains.get(chains.size() - 1).add(new Link(read.line().envelope(), read.payload(), read.link().previous()));
     AttestationLine line = read.line();
     if (!AttestationLine.TASK.equals(line.kind()) || !planned.contains(line.task())) {
       return; // a record of a task outside the plan was reported (and ignored) already
