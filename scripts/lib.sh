@@ -51,3 +51,48 @@ java_home() {
 # Seconds since the epoch with milliseconds, for step timings.
 now() { date +%s.%N | cut -c1-14; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The Ollama stand-in: WireMock standalone (the parent POM's version) serving the mappings and files
+# under $1 (e.g. a copy of scripts/smoke/wiremock) on 127.0.0.1 at a free port; its log and, if Maven
+# must fetch it, its jar go under $2. Sets STAND_IN_URL and STAND_IN_PID; stop_ollama_stand_in (for
+# the caller's EXIT trap) stops it.
+STAND_IN_PID=""
+start_ollama_stand_in() {
+  local root="$1" dir="$2" version jar listening port="" candidate i
+  version="$(sed -n 's:.*<wiremock.version>\(.*\)</wiremock.version>.*:\1:p' "$REPO_ROOT/pom.xml")"
+  [[ -n "$version" ]] || die_loudly "no <wiremock.version> in pom.xml"
+  jar="$HOME/.m2/repository/org/wiremock/wiremock-standalone/$version/wiremock-standalone-$version.jar"
+  if [[ ! -f "$jar" ]]; then
+    log "resolving wiremock-standalone $version with Maven"
+    mvn -B -q -N -Dstyle.color=never dependency:copy \
+      "-Dartifact=org.wiremock:wiremock-standalone:$version" "-DoutputDirectory=$dir/lib"
+    jar="$dir/lib/wiremock-standalone-$version.jar"
+  fi
+  # A port nobody listens on (ports in /proc/net/tcp* are hex).
+  listening="$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print a[2] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null || true)"
+  for _ in $(seq 50); do
+    candidate=$((20000 + RANDOM % 40000))
+    if ! grep -qx "$(printf '%04X' "$candidate")" <<<"$listening"; then port="$candidate"; break; fi
+  done
+  [[ -n "$port" ]] || die_loudly "found no free TCP port for WireMock"
+  STAND_IN_URL="http://127.0.0.1:$port"
+  java -XX:TieredStopAtLevel=1 -jar "$jar" --bind-address 127.0.0.1 --port "$port" \
+    --root-dir "$root" --disable-banner >"$dir/wiremock.log" 2>&1 &
+  STAND_IN_PID=$!
+  for i in $(seq 120); do
+    if curl -fsS "$STAND_IN_URL/__admin/health" >/dev/null 2>&1; then break; fi
+    kill -0 "$STAND_IN_PID" 2>/dev/null || die_loudly "WireMock exited at start:" "$(tail -20 "$dir/wiremock.log")"
+    (( i < 120 )) || die_loudly "WireMock did not answer on $STAND_IN_URL within 60 s:" "$(tail -20 "$dir/wiremock.log")"
+    sleep 0.5
+  done
+  log "Ollama stand-in (WireMock $version) on $STAND_IN_URL"
+}
+
+stop_ollama_stand_in() {
+  if [[ -n "$STAND_IN_PID" ]]; then
+    kill "$STAND_IN_PID" 2>/dev/null || true
+    wait "$STAND_IN_PID" 2>/dev/null || true
+    STAND_IN_PID=""
+  fi
+  return 0
+}

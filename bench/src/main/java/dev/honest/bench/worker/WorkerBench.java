@@ -101,8 +101,9 @@ public final class WorkerBench implements Callable<Integer> {
     }
     Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("bench-worker-");
     List<List<String>> flagSets = new ArrayList<>();
-    flagSets.add(flags != null ? split(flags) : imageFlags(repo.resolve("worker/pom.xml")));
-    alsoFlags.forEach(f -> flagSets.add(split(f)));
+    Path jibDir = repo.resolve("worker/src/main/jib");
+    flagSets.add(hostFlags(flags != null ? split(flags) : imageFlags(repo.resolve("worker/pom.xml")), jibDir));
+    alsoFlags.forEach(f -> flagSets.add(hostFlags(split(f), jibDir)));
     out.printf(Locale.ROOT, "bench-worker on %d CPUs (%s), Java %s, %s; work directory %s%n",
         Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
         Instant.now().truncatedTo(ChronoUnit.SECONDS), work);
@@ -216,19 +217,27 @@ public final class WorkerBench implements Callable<Integer> {
     double toolSeconds = median(tool);
     out.printf(Locale.ROOT, "  sha256sum: %s s, median %.0f MiB/s%n", seconds(tool), hashMib / toolSeconds);
     for (List<String> set : flagSets) {
-      hashPasses(file, set, toolSha, toolSeconds, true);
+      hashPasses(file, set, toolSha, toolSeconds, null);
     }
-    List<String> withC2 = flagSets.get(0).stream().filter(f -> !f.startsWith("-XX:TieredStopAtLevel")).toList();
-    if (!withC2.equals(flagSets.get(0))) {
-      // The same code and flags with C2 allowed: what the worker gives up for its start-up.
-      hashPasses(file, withC2, toolSha, toolSeconds, false);
+    // The same flags with C2 allowed, or with C1 only: what the worker's choice gives or costs.
+    List<String> other = flagSets.get(0).stream().filter(f -> !f.startsWith("-XX:TieredStopAtLevel")).toList();
+    boolean c1Only = other.equals(flagSets.get(0));
+    if (c1Only) {
+      other = new ArrayList<>(other);
+      other.add("-XX:TieredStopAtLevel=1");
     }
+    hashPasses(file, other, toolSha, toolSeconds, c1Only ? "C1 only" : "C2 allowed");
     Files.delete(file);
   }
 
-  /** Digests the file in a fresh JVM with {@code flags} and prints the first pass and the later ones. */
-  private void hashPasses(Path file, List<String> flags, String toolSha, double toolSeconds, boolean target)
+  /**
+   * Digests the file in a fresh JVM with {@code flags} and prints the first pass and the later ones.
+   *
+   * @param comparison null for flags measured against the target, else what they are shown for
+   */
+  private void hashPasses(Path file, List<String> flags, String toolSha, double toolSeconds, String comparison)
       throws Exception {
+    boolean target = comparison == null;
     List<String> command = new ArrayList<>(java(flags));
     command.addAll(List.of("-cp", benchJar().toString(), HashTiming.class.getName(), file.toString(),
         Integer.toString(hashPasses)));
@@ -246,7 +255,7 @@ public final class WorkerBench implements Callable<Integer> {
     List<Double> later = passes.subList(1, passes.size());
     out.printf(Locale.ROOT, "  Hashes.digest (MD5 + SHA-256 + UTF-8 check, one pass), %s: later passes %s s, %.2f x;"
             + " first pass in a fresh JVM %.2f s = %.0f MiB/s, %.2f x sha256sum%s%n",
-        (target ? "flags " : "for comparison, C2 allowed: ") + String.join(" ", flags), seconds(later),
+        (target ? "flags " : "for comparison, " + comparison + ": ") + String.join(" ", flags), seconds(later),
         toolSeconds / median(later), first, hashMib / first, toolSeconds / first,
         target ? "  " + verdict(toolSeconds / first >= HASH_TARGET_RATIO) : "");
   }
@@ -325,6 +334,23 @@ public final class WorkerBench implements Callable<Integer> {
       throw new IllegalStateException(pom + " names no <jvmFlag>");
     }
     return found;
+  }
+
+  /**
+   * The flags for a java run on this host: a flag whose value is a file the image gets from Jib's
+   * extra directory ({@code worker/src/main/jib}, e.g. {@code -XX:CompilerDirectivesFile=/app/x})
+   * names that file in the repository instead.
+   */
+  static List<String> hostFlags(List<String> flags, Path jibDir) {
+    List<String> host = new ArrayList<>();
+    for (String flag : flags) {
+      int eq = flag.indexOf('=');
+      String value = eq < 0 ? "" : flag.substring(eq + 1);
+      Path inRepo = value.startsWith("/") ? jibDir.resolve(value.substring(1)) : null;
+      host.add(inRepo != null && Files.isRegularFile(inRepo)
+          ? flag.substring(0, eq + 1) + inRepo.toAbsolutePath().normalize() : flag);
+    }
+    return host;
   }
 
   private static List<String> java(List<String> flags) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,17 @@ class WorkerBenchTest {
         """);
 
     assertThat(WorkerBench.imageFlags(pom)).containsExactly("-XX:+UseSerialGC", "-Xshare:auto");
+  }
+
+  @Test
+  void aFlagNamingAFileOfJibsExtraDirectoryNamesThatFileInTheRepositoryOnTheHost() throws Exception {
+    Path jibDir = Files.createDirectories(dir.resolve("jib/app"));
+    Files.writeString(jibDir.resolve("directives.json"), "[]");
+
+    assertThat(WorkerBench.hostFlags(List.of("-XX:+UseSerialGC", "-XX:CompilerDirectivesFile=/app/directives.json",
+        "-XX:SharedArchiveFile=/app/missing.jsa"), dir.resolve("jib")))
+        .containsExactly("-XX:+UseSerialGC", "-XX:CompilerDirectivesFile=" + jibDir.resolve("directives.json"),
+            "-XX:SharedArchiveFile=/app/missing.jsa");
   }
 
   @Test
