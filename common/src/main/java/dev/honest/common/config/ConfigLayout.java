@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -106,10 +107,27 @@ public final class ConfigLayout {
 
   /** Writes the three files into {@code dir}, creating it. */
   public static void write(Path dir, WorkerConfig config, List<TaskSpec> tasks, Plan plan) throws IOException {
+    write(dir, render(config, tasks, plan));
+  }
+
+  /**
+   * The three files' names and exact texts, as {@link #write(Path, WorkerConfig, List, Plan)} writes
+   * them: for a caller that renders them before it may write them.
+   */
+  public static Map<String, String> render(WorkerConfig config, List<TaskSpec> tasks, Plan plan) {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(CONFIG_FILE, toJson(config));
+    files.put(TASKS_FILE, toJson(tasks));
+    files.put(PLAN_FILE, toJson(plan));
+    return files;
+  }
+
+  /** Writes files {@link #render rendered} before into {@code dir}, creating it. */
+  public static void write(Path dir, Map<String, String> files) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(CONFIG_FILE), toJson(config));
-    Files.writeString(dir.resolve(TASKS_FILE), toJson(tasks));
-    Files.writeString(dir.resolve(PLAN_FILE), toJson(plan));
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Files.writeString(dir.resolve(file.getKey()), file.getValue());
+    }
   }
 
   /** The exact text written for {@code value}: the same bytes go into the ConfigMap. */

@@ -40,6 +40,27 @@ class ConfigLayoutTest {
   }
 
   @Test
+  void renderedFilesAreWrittenWithTheTextsAndNamesOfTheDirectWrite() throws Exception {
+    WorkerConfig config = WorkerConfig.defaults("run-1", List.of("http://ollama:11434"));
+    Plan plan = new Plan("run-1", List.of(new WorkerSlice(1, "w", "k8s-worker-1", List.of("a"), 10)));
+    Path direct = dir.resolve("direct");
+    Path rendered = dir.resolve("rendered");
+    ConfigLayout.write(direct, config, List.of(task("a")), plan);
+
+    Map<String, String> files = ConfigLayout.render(config, List.of(task("a")), plan);
+    ConfigLayout.write(rendered, files);
+
+    assertThat(files).containsOnlyKeys("config.json", "tasks.json", "plan.json");
+    assertThat(files.get("plan.json")).isEqualTo(ConfigLayout.toJson(plan));
+    for (String name : files.keySet()) {
+      assertThat(Files.readString(rendered.resolve(name))).as(name).isEqualTo(Files.readString(direct.resolve(name)));
+    }
+    try (var written = Files.list(rendered)) {
+      assertThat(written).hasSize(3);
+    }
+  }
+
+  @Test
   void withoutTasksJsonTheShardsAreReadWorkerByWorkerAndPartByPart() throws Exception {
     shard(10, 1, 1, "j");
     shard(2, 2, 2, "d");

@@ -2,6 +2,7 @@ package dev.honest.launcher.cli;
 
 import dev.honest.common.exit.ExitCode;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -14,23 +15,39 @@ import picocli.CommandLine.ParameterException;
     description = {
         "Runs a batch of code-review and remediation tasks through local LLMs (Ollama) on Kubernetes,",
         "and proves what it did. Without a subcommand: `run`."},
-    subcommands = {RunCommand.class, RenderCommand.class, LocalCommand.class, StatusCommand.class,
-        CollectCommand.class, CleanupCommand.class, ApplyCommand.class, VerifyCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:all tasks completed", "1:some tasks failed (see k8s-cluster-results.json), or the run timed out",
         "2:invalid input: task file, option or configuration", "3:the cluster or Ollama is unavailable",
         "4:internal error"})
 public final class LauncherCommand extends DeployingCommand {
+  /** The subcommands, in the order the help lists them. */
+  private static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, RenderCommand.class,
+      LocalCommand.class, StatusCommand.class, CollectCommand.class, CleanupCommand.class, ApplyCommand.class,
+      VerifyCommand.class);
 
   /** Parses, runs and maps every outcome to the documented exit codes. */
   public static int execute(String... args) {
-    return commandLine().execute(args);
+    return commandLine(args).execute(args);
   }
 
-  /** The configured command line (tests use it with their own writers). */
-  public static CommandLine commandLine() {
+  /**
+   * The configured command line for {@code args} (tests use it with their own writers). When the
+   * first argument names a subcommand, that is the command that runs, and it is the only subcommand
+   * set up: picocli reads each subcommand's options by reflection, a good part of the launcher's
+   * start. Otherwise (no argument, an option first, a misspelt command) every subcommand is, for
+   * the help, the default {@code run} and the suggestions.
+   */
+  public static CommandLine commandLine(String... args) {
     CommandLine cli = new CommandLine(new LauncherCommand());
+    String first = args.length == 0 ? null : args[0];
+    boolean named = SUBCOMMANDS.stream().anyMatch(command -> name(command).equals(first));
+    for (Class<?> command : SUBCOMMANDS) {
+      if (!named || name(command).equals(first)) {
+        cli.addSubcommand(command);
+      }
+    }
+    // The handlers go to the subcommands registered so far: set after them.
     cli.setParameterExceptionHandler(LauncherCommand::usageError);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
@@ -55,6 +72,10 @@ public final class LauncherCommand extends DeployingCommand {
       return ExitCode.INTERNAL.code();
     });
     return cli;
+  }
+
+  private static String name(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
   }
 
   private static int usageError(ParameterException e, String[] args) {

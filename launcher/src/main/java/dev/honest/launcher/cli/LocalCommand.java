@@ -70,9 +70,15 @@ public final class LocalCommand implements Callable<Integer> {
       throw LauncherException.invalidInput("--ollama-parallel must be within 1..64, got " + ollamaParallel);
     }
     CostSettings prices = task.prices.settings();
+    String runId = TaskOptions.newRunId();
+    // Two parts of the start need no task: a fresh key for this run only (the workers sign with it, the
+    // launcher seals the results with it), and Ollama's lists of models, the first round of the check
+    // below. Both go on while the tasks are read, and are taken only once the tasks and the options
+    // have passed, so an invalid input is reported as before.
+    Concurrently<SigningKey> newKey = Concurrently.start("signing-key", SigningKey::generate);
+    Concurrently<OllamaClient> listedAhead = Concurrently.start("ollama-models", () -> listModelsAhead(runId));
     List<TaskSpec> tasks = task.loadTasks();
     GenerationOptions options = task.generationOptions();
-    String runId = TaskOptions.newRunId();
     WorkerConfig config;
     try {
       config = new WorkerConfig(runId, ollamaUrls, task.codeModel, task.generalModel, options, "30m",
@@ -81,16 +87,16 @@ public final class LocalCommand implements Callable<Integer> {
       throw LauncherException.invalidInput(e.getMessage());
     }
     Resume.Previous earlier = resume.read();
-    Map<String, String> digests = checkOllama(config, tasks);
+    // Without --resume every task runs, so the plan and the configuration files do not depend on the
+    // Ollama check: they are made while the check waits on the network. Nothing is printed or written
+    // before the check has passed, and a planning error still comes after the check's, as in turn.
+    Concurrently<Prepared> fresh = earlier == null
+        ? Concurrently.start("plan", () -> prepare(runId, config, tasks, options)) : null;
+    Map<String, String> digests = checkOllama(listedAhead.join(), config, tasks);
     Carried carried = ResumeOption.select(earlier, tasks, task.workspace, config, digests, out);
     List<TaskSpec> toRun = ResumeOption.toRun(tasks, carried);
-    Plan plan;
-    try {
-      plan = toRun.isEmpty() ? new Plan(runId, List.of())
-          : new Planner().plan(runId, toRun, task.workspace, task.workers, options);
-    } catch (IllegalArgumentException e) {
-      throw LauncherException.invalidInput(e.getMessage());
-    }
+    Prepared prepared = fresh != null ? fresh.join() : prepare(runId, config, toRun, options);
+    Plan plan = prepared.plan();
     out.println("Run " + runId + ": " + toRun.size() + " tasks on " + plan.workers().size()
         + " local workers, Ollama at " + String.join(", ", ollamaUrls));
     out.print(PlanTable.render(plan, toRun, task.workers));
@@ -98,10 +104,9 @@ public final class LocalCommand implements Callable<Integer> {
 
     TaskOptions.createDirectory(task.output);
     Path configDir = task.output.resolve("config");
-    ConfigLayout.write(configDir, config, toRun, plan);
-    Files.writeString(task.output.resolve("plan.json"), ConfigLayout.toJson(plan));
-    // A fresh key for this run only: the workers sign with it, the launcher seals the results with it.
-    SigningKey key = SigningKey.generate();
+    ConfigLayout.write(configDir, prepared.configFiles());
+    Files.writeString(task.output.resolve("plan.json"), prepared.configFiles().get(ConfigLayout.PLAN_FILE));
+    SigningKey key = newKey.join();
     Instant start = Instant.now();
     LocalRunner.Result ran = plan.workers().isEmpty() ? new LocalRunner.Result(List.of(), false, Map.of())
         : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key,
@@ -111,15 +116,36 @@ public final class LocalCommand implements Callable<Integer> {
         prices, new RunSigner(key, runId, options), carried);
   }
 
+  /** The plan of {@code toRun} and the configuration files of the run, rendered (see {@link ConfigLayout#render}). */
+  private record Prepared(Plan plan, Map<String, String> configFiles) {}
+
+  private Prepared prepare(String runId, WorkerConfig config, List<TaskSpec> toRun, GenerationOptions options) {
+    Plan plan;
+    try {
+      plan = toRun.isEmpty() ? new Plan(runId, List.of())
+          : new Planner().plan(runId, toRun, task.workspace, task.workers, options);
+    } catch (IllegalArgumentException e) {
+      throw LauncherException.invalidInput(e.getMessage());
+    }
+    return new Prepared(plan, ConfigLayout.render(config, toRun, plan));
+  }
+
+  /** A client for the Ollama check (only its URLs matter to it) that has asked each URL for its models. */
+  private OllamaClient listModelsAhead(String runId) throws InterruptedException {
+    OllamaClient client = OllamaClient.create(WorkerConfig.defaults(runId, ollamaUrls));
+    client.listModelsAhead();
+    return client;
+  }
+
   /**
    * Fails fast, in one line with the fix, when Ollama is not there or lacks a model; otherwise
    * returns each model's digest as {@code /api/tags} lists it.
    */
-  private static Map<String, String> checkOllama(WorkerConfig config, List<TaskSpec> tasks) {
+  private static Map<String, String> checkOllama(OllamaClient client, WorkerConfig config, List<TaskSpec> tasks) {
     List<String> models = tasks.stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
     try {
       Map<String, String> digests = new HashMap<>();
-      OllamaClient.create(config).awaitModels(models, Duration.ofSeconds(6))
+      client.awaitModels(models, Duration.ofSeconds(6))
           .forEach((model, info) -> digests.put(model, info.digest()));
       return digests;
     } catch (OllamaException e) {

@@ -64,9 +64,10 @@ import java.util.stream.Stream;
  * so the run does not wait on the longest slice. Which worker claimed what is read back for the
  * results ({@link Result#claimedBy}) before the directory is deleted.
  *
- * <p>The run's private key reaches the workers as a file only its owner can read, in a directory
- * only its owner can enter ({@code HONEST_SIGNING_KEY}); both are deleted when the workers have
- * ended, and on the launcher's exit should it be interrupted. Threads are handed the key itself.
+ * <p>The run's private key reaches worker processes as a file only its owner can read, in a
+ * directory only its owner can enter ({@code HONEST_SIGNING_KEY}); both are deleted when the workers
+ * have ended, and on the launcher's exit should it be interrupted. Threads are handed the key itself,
+ * and no key file is written for them.
  */
 public final class LocalRunner {
   /** The worker's entry point, run from the launcher's own class path. */
@@ -124,21 +125,23 @@ public final class LocalRunner {
 
   public Result run(Plan plan) throws IOException, InterruptedException {
     Files.createDirectories(outputDir);
-    Path keyDir = privateTempDirectory("honest-signing-");
-    Path keyFile = keyDir.resolve("key.pem");
-    keyFile.toFile().deleteOnExit();
+    // Only worker processes read the key from a file; threads are handed the key itself.
+    Path keyDir = mode.inProcess() ? null : privateTempDirectory("honest-signing-");
+    Path keyFile = keyDir == null ? null : keyDir.resolve("key.pem");
     Path claimsDir = mode.fixedSlices() ? null : privateTempDirectory("honest-claims-");
     try {
-      key.write(keyFile);
+      if (keyFile != null) {
+        keyFile.toFile().deleteOnExit();
+        key.write(keyFile);
+      }
       List<WorkerOutcome> outcomes = new ArrayList<>();
       boolean timedOut = run(plan, keyFile, claimsDir, outcomes);
       Map<String, Integer> claimedBy = claimsDir == null ? Map.of()
           : DirectoryClaims.ledger(claimsDir, plan.workers().stream().flatMap(w -> w.tasks().stream()).toList());
       return new Result(outcomes, timedOut, claimedBy);
     } finally {
-      Files.deleteIfExists(keyFile);
+      deleteTree(keyDir);
       deleteTree(claimsDir);
-      Files.deleteIfExists(keyDir);
     }
   }
 

@@ -12,7 +12,7 @@ final class Cli {
 
   static Cli run(String... args) {
     Cli cli = new Cli();
-    CommandLine cmd = LauncherCommand.commandLine();
+    CommandLine cmd = LauncherCommand.commandLine(args);
     cmd.setOut(new PrintWriter(cli.out, true));
     cmd.setErr(new PrintWriter(cli.err, true));
     cli.exitCode = cmd.execute(args);

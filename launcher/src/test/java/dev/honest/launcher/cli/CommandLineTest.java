@@ -50,6 +50,22 @@ class CommandLineTest {
   }
 
   @Test
+  void aSubcommandNamedFirstIsTheOnlyOneSetUpAndReadsAsInTheFullCommandLine() {
+    CommandLine full = LauncherCommand.commandLine();
+    List<String> names = List.of("run", "render", "local", "status", "collect", "cleanup", "apply", "verify");
+
+    assertThat(full.getSubcommands().keySet()).containsExactlyElementsOf(names);
+    for (String name : names) {
+      CommandLine one = LauncherCommand.commandLine(name, "--help");
+      assertThat(one.getSubcommands().keySet()).containsExactly(name);
+      assertThat(one.getSubcommands().get(name).getUsageMessage())
+          .isEqualTo(full.getSubcommands().get(name).getUsageMessage());
+    }
+    assertThat(LauncherCommand.commandLine("--workers", "3").getSubcommands().keySet()).containsExactlyElementsOf(names);
+    assertThat(LauncherCommand.commandLine("lcoal").getSubcommands().keySet()).containsExactlyElementsOf(names);
+  }
+
+  @Test
   void aMistypedOptionIsAUsageErrorWithASuggestion() {
     Cli cli = Cli.run("render", "--worker", "3");
 

@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -73,6 +74,8 @@ public final class OllamaClient {
   private final RandomGenerator random;
   private final ServerChoice servers;
   private final Map<String, ModelInfo> checkedModels = new ConcurrentHashMap<>();
+  /** Every server's {@code /api/tags} answer asked for by {@link #listModelsAhead}, until an {@link #awaitModels} takes it. */
+  private final AtomicReference<Map<String, Listing>> listedAhead = new AtomicReference<>();
 
   /**
    * @param config Ollama URLs, options, {@code keep_alive}, request timeout and attempts
@@ -204,11 +207,10 @@ public final class OllamaClient {
     long roundsLeft = timeout.toMillis() / TAGS_POLL_INTERVAL.toMillis();
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
+      Map<String, Listing> ahead = listedAhead.getAndSet(null);
       while (true) {
-        Map<String, Listing> listings = new LinkedHashMap<>();
-        for (String url : baseUrls) {
-          listings.put(url, listing(url));
-        }
+        Map<String, Listing> listings = ahead != null ? ahead : listAll();
+        ahead = null;
         if (listings.values().stream().allMatch(listing -> listing.lacking(models).isEmpty())) {
           return found(models, listings);
         }
@@ -221,6 +223,16 @@ public final class OllamaClient {
       Thread.currentThread().interrupt();
       throw new OllamaException(INTERRUPTED, "waiting for models " + models + " was interrupted", false, List.of());
     }
+  }
+
+  /**
+   * Asks every server for its models now ({@code GET /api/tags}) and keeps the answers as the first
+   * round of the next {@link #awaitModels}, which then polls as usual: for a caller that learns which
+   * models it needs only later (the launcher reading its task file meanwhile, on another thread). The
+   * check is the same; its first round is only asked earlier.
+   */
+  public void listModelsAhead() throws InterruptedException {
+    listedAhead.set(listAll());
   }
 
   /**
@@ -366,6 +378,14 @@ public final class OllamaClient {
         reply == null ? null : Hashes.sha256Hex(reply.content().getBytes(UTF_8)),
         error,
         requestSha256);
+  }
+
+  private Map<String, Listing> listAll() throws InterruptedException {
+    Map<String, Listing> listings = new LinkedHashMap<>();
+    for (String url : baseUrls) {
+      listings.put(url, listing(url));
+    }
+    return listings;
   }
 
   private Listing listing(String url) throws InterruptedException {

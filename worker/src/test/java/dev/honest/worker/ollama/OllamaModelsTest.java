@@ -52,6 +52,25 @@ class OllamaModelsTest {
   }
 
   @Test
+  void modelsListedAheadAreTheFirstRoundOfTheNextAwaitOnly() throws Exception {
+    byte[] partial = fixture("tags-codellama-only.json");
+    inSequence(ollama, () -> get("/api/tags"), json(partial), json(fixture("tags.json")), json(partial));
+    OllamaClient client = client(config(1, ollama.baseUrl()), sleeper);
+
+    client.listModelsAhead();
+    Map<String, ModelInfo> models = client.awaitModels(MODELS, Duration.ofSeconds(60));
+
+    // The answer listed ahead lacked a model: a poll followed, as if the first round had been asked then.
+    assertThat(models.keySet()).containsExactlyElementsOf(MODELS);
+    assertThat(sleeper.slept).containsExactly(OllamaClient.TAGS_POLL_INTERVAL);
+    ollama.verify(2, getRequestedFor(urlEqualTo("/api/tags")));
+    // Taken once: the next check asks again.
+    assertThatThrownBy(() -> client.awaitModels(MODELS, Duration.ZERO)).isInstanceOf(OllamaException.class)
+        .hasMessageContaining("lacks llama3.1:8b");
+    ollama.verify(3, getRequestedFor(urlEqualTo("/api/tags")));
+  }
+
+  @Test
   void aNameWithoutATagIsTheLatestTag() throws Exception {
     ollama.stubFor(get("/api/tags").willReturn(json(fixture("tags.json"))));
     OllamaClient client = client(config(1, ollama.baseUrl()), sleeper);
