@@ -13,6 +13,7 @@ import dev.honest.launcher.local.LocalRunner;
 import dev.honest.launcher.plan.PlanTable;
 import dev.honest.launcher.plan.Planner;
 import dev.honest.launcher.results.CostSettings;
+import dev.honest.launcher.results.LogReader;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.ollama.OllamaException;
@@ -108,12 +109,15 @@ public final class LocalCommand implements Callable<Integer> {
     Files.writeString(task.output.resolve("plan.json"), prepared.configFiles().get(ConfigLayout.PLAN_FILE));
     SigningKey key = newKey.join();
     Instant start = Instant.now();
-    LocalRunner.Result ran = plan.workers().isEmpty() ? new LocalRunner.Result(List.of(), false, Map.of())
-        : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key,
-            new LocalRunner.Mode(inProcess, fixedSlices, ollamaParallel), out)
-            .run(plan);
-    return Outputs.finish(out, plan, tasks, ran.outcomes(), ran.claimedBy(), start, Instant.now(), task.output,
-        prices, new RunSigner(key, runId, options), carried);
+    // Each worker's log is read and its statements checked as soon as it has ended.
+    try (LogReader reader = new LogReader(plan, key.publicKey())) {
+      LocalRunner.Result ran = plan.workers().isEmpty() ? new LocalRunner.Result(List.of(), false, Map.of())
+          : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key,
+              new LocalRunner.Mode(inProcess, fixedSlices, ollamaParallel), out)
+              .run(plan, reader::readAhead);
+      return Outputs.finish(out, plan, tasks, ran.outcomes(), ran.claimedBy(), start, Instant.now(), task.output,
+          prices, new RunSigner(key, runId, options), carried, reader);
+    }
   }
 
   /** The plan of {@code toRun} and the configuration files of the run, rendered (see {@link ConfigLayout#render}). */

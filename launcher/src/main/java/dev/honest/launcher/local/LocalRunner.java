@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -124,6 +125,15 @@ public final class LocalRunner {
   public record Result(List<WorkerOutcome> outcomes, boolean timedOut, Map<String, Integer> claimedBy) {}
 
   public Result run(Plan plan) throws IOException, InterruptedException {
+    return run(plan, outcome -> {});
+  }
+
+  /**
+   * @param ended given each worker's outcome as soon as it has ended and all its output is read
+   *     (on that worker's log thread), while the others may still run; the same outcome is in the
+   *     result
+   */
+  public Result run(Plan plan, Consumer<WorkerOutcome> ended) throws IOException, InterruptedException {
     Files.createDirectories(outputDir);
     // Only worker processes read the key from a file; threads are handed the key itself.
     Path keyDir = mode.inProcess() ? null : privateTempDirectory("honest-signing-");
@@ -135,7 +145,7 @@ public final class LocalRunner {
         key.write(keyFile);
       }
       List<WorkerOutcome> outcomes = new ArrayList<>();
-      boolean timedOut = run(plan, keyFile, claimsDir, outcomes);
+      boolean timedOut = run(plan, keyFile, claimsDir, outcomes, ended);
       Map<String, Integer> claimedBy = claimsDir == null ? Map.of()
           : DirectoryClaims.ledger(claimsDir, plan.workers().stream().flatMap(w -> w.tasks().stream()).toList());
       return new Result(outcomes, timedOut, claimedBy);
@@ -167,8 +177,8 @@ public final class LocalRunner {
   }
 
   /** Runs the workers, adds their outcomes to {@code outcomes}, and returns true when the timeout stopped them. */
-  private boolean run(Plan plan, Path keyFile, Path claimsDir, List<WorkerOutcome> outcomes)
-      throws IOException, InterruptedException {
+  private boolean run(Plan plan, Path keyFile, Path claimsDir, List<WorkerOutcome> outcomes,
+      Consumer<WorkerOutcome> ended) throws IOException, InterruptedException {
     long started = System.nanoTime();
     List<Worker> workers = new ArrayList<>();
     Thread killer = new Thread(() -> workers.forEach(Worker::kill), "local-workers-shutdown");
@@ -177,8 +187,8 @@ public final class LocalRunner {
     InProcess shared = mode.inProcess() ? InProcess.read(configDir, mode.ollamaParallel()) : null;
     try {
       for (WorkerSlice slice : plan.workers()) {
-        workers.add(shared == null ? startProcess(slice, keyFile, claimsDir, done)
-            : startThread(slice, shared, claimsDir, done));
+        workers.add(shared == null ? startProcess(slice, keyFile, claimsDir, done, ended)
+            : startThread(slice, shared, claimsDir, done, ended));
       }
       boolean timedOut = false;
       try (ProgressPrinter progress = new ProgressPrinter(out,
@@ -212,7 +222,7 @@ public final class LocalRunner {
         }
       }
       for (Worker w : workers) {
-        outcomes.add(w.outcome());
+        outcomes.add(w.ended != null ? w.ended : w.outcome());
       }
       return timedOut;
     } finally {
@@ -244,8 +254,8 @@ public final class LocalRunner {
     return new Progress(active, ok, bad, Duration.ofNanos(System.nanoTime() - started), done.size(), total);
   }
 
-  private Worker startProcess(WorkerSlice slice, Path keyFile, Path claimsDir, Set<String> done)
-      throws IOException {
+  private Worker startProcess(WorkerSlice slice, Path keyFile, Path claimsDir, Set<String> done,
+      Consumer<WorkerOutcome> ended) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(WORKER_JVM_OPTIONS);
@@ -264,12 +274,13 @@ public final class LocalRunner {
     }
     pb.redirectErrorStream(true);
     ProcessWorker w = new ProcessWorker(slice, pb.start());
-    w.startReading(w.process.getInputStream(), outputDir.resolve(ResultsFiles.logFileName(slice.index())), done);
+    w.startReading(w.process.getInputStream(), outputDir.resolve(ResultsFiles.logFileName(slice.index())), done,
+        ended);
     return w;
   }
 
-  private Worker startThread(WorkerSlice slice, InProcess shared, Path claimsDir, Set<String> done)
-      throws IOException {
+  private Worker startThread(WorkerSlice slice, InProcess shared, Path claimsDir, Set<String> done,
+      Consumer<WorkerOutcome> ended) throws IOException {
     TaskSource tasks;
     try {
       tasks = WorkerMain.taskSource(shared.plan, shared.tasks, slice.index(), claimsDir);
@@ -293,7 +304,7 @@ public final class LocalRunner {
       }
     }, podName(slice));
     w.thread.setDaemon(true);
-    w.startReading(output, outputDir.resolve(ResultsFiles.logFileName(slice.index())), done);
+    w.startReading(output, outputDir.resolve(ResultsFiles.logFileName(slice.index())), done, ended);
     w.thread.start();
     return w;
   }
@@ -331,6 +342,8 @@ public final class LocalRunner {
     volatile boolean killedByTimeout;
     volatile long endedAt;
     volatile String readError;
+    /** Its outcome, once it has ended and its output is read. */
+    volatile WorkerOutcome ended;
     Thread reader;
 
     Worker(WorkerSlice slice) {
@@ -353,8 +366,20 @@ public final class LocalRunner {
 
     abstract String pod();
 
-    void startReading(InputStream output, Path logFile, Set<String> done) {
-      reader = new Thread(() -> pump(output, logFile, done), "worker-" + slice.index() + "-log");
+    void startReading(InputStream output, Path logFile, Set<String> done, Consumer<WorkerOutcome> onEnd) {
+      reader = new Thread(() -> {
+        pump(output, logFile, done);
+        try {
+          // A process's output closes a moment before it exits; a stopped thread may not end at all,
+          // and then its outcome is taken at the end of the run instead.
+          if (waitFor(TimeUnit.SECONDS.toNanos(10))) {
+            ended = outcome();
+            onEnd.accept(ended);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "worker-" + slice.index() + "-log");
       reader.start();
     }
 

@@ -1,0 +1,57 @@
+package dev.honest.launcher.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.config.GenerationOptions;
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.proof.SigningKey;
+import dev.honest.common.task.TaskFileReader;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.SmallProject;
+import dev.honest.launcher.plan.Planner;
+import dev.honest.launcher.results.WorkerOutcome;
+import dev.honest.worker.testing.OllamaStandIn;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LocalRunnerTest {
+  private final OllamaStandIn ollama = new OllamaStandIn();
+  @TempDir Path dir;
+
+  @AfterEach
+  void stop() {
+    ollama.close();
+  }
+
+  @ParameterizedTest(name = "in process: {0}")
+  @ValueSource(booleans = {false, true})
+  void eachWorkersOutcomeIsHandedOverOnceWhenItEndsAndIsTheOneTheRunReturns(boolean inProcess) throws Exception {
+    Path workspace = dir.resolve("project");
+    List<TaskSpec> tasks = TaskFileReader.read(SmallProject.write(workspace), workspace);
+    Plan plan = new Planner().plan("run-1", tasks, workspace, 2, GenerationOptions.DEFAULTS);
+    Path configDir = dir.resolve("config");
+    ConfigLayout.write(configDir, WorkerConfig.defaults("run-1", List.of(ollama.url())), tasks, plan);
+    List<WorkerOutcome> ended = new CopyOnWriteArrayList<>();
+
+    LocalRunner.Result result = new LocalRunner(configDir, workspace, dir.resolve("out"), Duration.ofMinutes(2),
+        SigningKey.generate(), new LocalRunner.Mode(inProcess, true, 1), new PrintWriter(new StringWriter()))
+        .run(plan, ended::add);
+
+    assertThat(result.outcomes()).hasSize(2).allSatisfy(o -> assertThat(o.status()).isEqualTo("succeeded"));
+    assertThat(ended).hasSize(2);
+    // The very objects: a log read ahead from one is used for the same outcome only.
+    for (WorkerOutcome o : result.outcomes()) {
+      assertThat(ended).anySatisfy(e -> assertThat(e).isSameAs(o));
+    }
+  }
+}
