@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What produced one task record: the predicate of its statement ({@value Attestations#TASK}).
@@ -96,12 +98,40 @@ public record TaskPredicate(
    * changed file's new content (named by its path, digests {@code sha256} and {@code md5}).
    */
   public Statement statement(TaskRecord record) {
+    return statement(record, Json.mapper().valueToTree(record));
+  }
+
+  /**
+   * The same statement as {@link #statement(TaskRecord)}, from the record's JSON tree
+   * ({@code Json.mapper().valueToTree(record)}, only read): for a caller that prints that tree too,
+   * so that the record is converted once, and its inputs and calls are not converted again for the
+   * predicate.
+   *
+   * @throws IllegalArgumentException when {@code recordJson} is not the JSON of a record of this task
+   */
+  public Statement statement(TaskRecord record, JsonNode recordJson) {
+    if (!recordJson.isObject() || !record.id().equals(recordJson.path("id").asString(null))) {
+      throw new IllegalArgumentException("the JSON given for record " + record.id() + " is not that record's");
+    }
     List<Statement.Subject> subjects = new ArrayList<>();
-    subjects.add(Statement.Subject.sha256(Attestations.recordSubject(record.id()), RecordDigest.sha256(record)));
+    subjects.add(Statement.Subject.sha256(Attestations.recordSubject(record.id()), RecordDigest.sha256(recordJson)));
     for (Change change : record.changes()) {
       subjects.add(new Statement.Subject(change.path(), Map.of("sha256", change.sha256After(), "md5", change.md5After())));
     }
-    return new Statement(subjects, Attestations.TASK, Json.mapper().valueToTree(this));
+    return new Statement(subjects, Attestations.TASK, json(record, recordJson));
+  }
+
+  /** This predicate's JSON, as {@code Json.mapper().valueToTree(this)} makes it. */
+  private ObjectNode json(TaskRecord record, JsonNode recordJson) {
+    if (!inputs.equals(record.inputs()) || !calls.equals(record.calls())) {
+      return Json.mapper().valueToTree(this);
+    }
+    // Equal lists convert to equal JSON, so the record's are taken (set keeps each member's place).
+    ObjectNode json = Json.mapper().valueToTree(new TaskPredicate(runId, attestedBy, task, List.of(), model,
+        modelDigest, options, promptVersion, List.of(), worker, pod, node, startedAt, finishedAt, status, error, chain));
+    json.set("inputs", recordJson.get("inputs"));
+    json.set("calls", recordJson.get("calls"));
+    return json;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.honest.common.result;
 import dev.honest.common.json.Json;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The worker's machine-readable log lines: a fixed prefix, then one JSON object on the same line.
@@ -18,6 +19,15 @@ public final class ResultLines {
   private ResultLines() {}
 
   public static String format(TaskRecord record) {
+    return RESULT_PREFIX + Json.mapper().writeValueAsString(record);
+  }
+
+  /**
+   * The same line as {@link #format(TaskRecord)}, from the record's JSON tree
+   * ({@code Json.mapper().valueToTree(record)}): for a caller that needs the tree anyway (to sign
+   * the record) and so converts the record once.
+   */
+  public static String formatRecord(JsonNode record) {
     return RESULT_PREFIX + Json.mapper().writeValueAsString(record);
   }
 

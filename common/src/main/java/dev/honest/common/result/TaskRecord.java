@@ -89,11 +89,19 @@ public record TaskRecord(
 
   /** Prompt tokens over all calls, as the server counted them. */
   public long promptTokens() {
-    return calls.stream().mapToLong(CallRecord::promptTokens).sum();
+    long sum = 0;
+    for (CallRecord call : calls) {
+      sum += call.promptTokens();
+    }
+    return sum;
   }
 
   /** Completion tokens over all calls, as the server counted them. */
   public long completionTokens() {
-    return calls.stream().mapToLong(CallRecord::completionTokens).sum();
+    long sum = 0;
+    for (CallRecord call : calls) {
+      sum += call.completionTokens();
+    }
+    return sum;
   }
 }

@@ -73,6 +73,29 @@ class TaskPredicateTest {
   }
 
   @Test
+  void aStatementFromTheRecordsJsonTreeHasTheBytesOfOneConvertedFromTheRecordAndPredicateWhole() {
+    TaskRecord record = record();
+    ChainLink link = new ChainLink(3, SHA);
+    TaskPredicate fromRecord = TaskPredicate.of("run-1", Attestations.BY_WORKER, SPEC, record,
+        GenerationOptions.DEFAULTS, "3", link);
+    // A predicate whose calls are not the record's: its own are signed.
+    TaskPredicate ownCalls = new TaskPredicate("run-1", Attestations.BY_WORKER, SPEC, record.inputs(), "m", null,
+        GenerationOptions.DEFAULTS, "3", List.of(), 2, null, null, null, Instant.EPOCH, TaskStatus.COMPLETED, null, link);
+
+    for (TaskPredicate predicate : List.of(fromRecord, ownCalls)) {
+      Statement whole = new Statement(List.of(Statement.Subject.sha256("task-record/T-1", RecordDigest.sha256(record)),
+          new Statement.Subject("src/db.js", Map.of("sha256", "f".repeat(64), "md5", "e".repeat(32)))),
+          Attestations.TASK, Json.mapper().valueToTree(predicate));
+
+      assertThat(predicate.statement(record, Json.mapper().valueToTree(record)).canonicalBytes())
+          .isEqualTo(whole.canonicalBytes());
+    }
+    ObjectNode another = Json.mapper().valueToTree(record);
+    another.put("id", "T-2");
+    assertThatThrownBy(() -> fromRecord.statement(record, another)).hasMessageContaining("is not that record's");
+  }
+
+  @Test
   void aWorkersStatementMustBeChainedAndTheLaunchersMustNot() {
     TaskRecord record = record();
 

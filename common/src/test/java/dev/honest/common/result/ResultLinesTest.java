@@ -38,6 +38,18 @@ class ResultLinesTest {
   }
 
   @Test
+  void aRecordsLineFromItsJsonTreeIsTheLineFromTheRecordByteForByte() {
+    TaskRecord failed = new TaskRecord("T-002", "Ünïcode \"quoted\"\ttitle \u2028 😀", Priority.LOW, "style", null,
+        Action.FIX, 1, null, null, TaskStatus.FAILED, new TaskError("invalid_answer", "line\nbreak \\ and \u0001"),
+        "m", null, 2, Instant.parse("2026-11-26T10:00:00.123456789Z"), Instant.parse("2026-11-26T10:00:01Z"),
+        List.of(), List.of(), List.of(), List.of());
+
+    for (TaskRecord record : List.of(completedRecord(), failed, completedRecord().carriedOver("run-0"))) {
+      assertThat(ResultLines.formatRecord(Json.mapper().valueToTree(record))).isEqualTo(ResultLines.format(record));
+    }
+  }
+
+  @Test
   void anAttestationLineKeepsItsEnvelopeAsDsseJson() {
     ObjectNode envelope = Json.mapper().createObjectNode().put("payload", "e30=").put("payloadType", "t");
     envelope.putArray("signatures").addObject().put("keyid", "k").put("sig", "AA==");

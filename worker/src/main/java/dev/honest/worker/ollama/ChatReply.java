@@ -30,7 +30,8 @@ public record ChatReply(
       throw new IllegalArgumentException("call must be a successful call, got " + call);
     }
     calls = List.copyOf(calls);
-    if (calls.isEmpty() || !calls.get(calls.size() - 1).equals(call)) {
+    // Mostly the very same object: compared as a value only when it is not (a record's equals is costly cold).
+    if (calls.isEmpty() || calls.get(calls.size() - 1) != call && !calls.get(calls.size() - 1).equals(call)) {
       throw new IllegalArgumentException("calls must end with the successful call");
     }
   }

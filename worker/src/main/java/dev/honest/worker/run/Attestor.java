@@ -5,6 +5,7 @@ import dev.honest.common.attest.ChainLink;
 import dev.honest.common.attest.TaskPredicate;
 import dev.honest.common.attest.WorkerSummaryPredicate;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.json.Json;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
 import dev.honest.common.proof.SigningKey;
@@ -41,9 +42,17 @@ public final class Attestor {
 
   /** The signed statement of {@code record}, which ran {@code spec}; the next link of the chain. */
   public AttestationLine task(TaskSpec spec, TaskRecord record) {
+    return task(spec, record, Json.mapper().valueToTree(record));
+  }
+
+  /**
+   * The same, from the record's JSON tree ({@code Json.mapper().valueToTree(record)}, only read),
+   * which the caller also prints: see {@link TaskPredicate#statement(TaskRecord, JsonNode)}.
+   */
+  public AttestationLine task(TaskSpec spec, TaskRecord record, JsonNode recordJson) {
     return new AttestationLine(AttestationLine.TASK, record.id(), identity.index(), append(link ->
         TaskPredicate.of(config.runId(), Attestations.BY_WORKER, spec, record, config.options(),
-            Prompts.PROMPT_VERSION, link).statement(record)));
+            Prompts.PROMPT_VERSION, link).statement(record, recordJson)));
   }
 
   /** The signed worker summary: the last link of the chain, naming how many task statements it holds. */

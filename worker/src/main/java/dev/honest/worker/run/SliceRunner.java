@@ -2,6 +2,7 @@ package dev.honest.worker.run;
 
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
+import dev.honest.common.json.Json;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskError;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Runs a worker's tasks, as its {@link TaskSource} hands them out (its slice, and with shared claims
@@ -127,15 +129,18 @@ public final class SliceRunner {
   }
 
   private void report(TaskSpec task, TaskRecord r) {
+    // Concatenated rather than formatted: this runs once per task, mostly before the JIT has compiled it.
     if (r.completed()) {
-      say(String.format(Locale.ROOT, "✅ %s completed: %d finding(s), %d change(s), %d call(s), %d+%d tokens, %s",
-          r.id(), r.findings().size(), r.changes().size(), r.calls().size(), r.promptTokens(), r.completionTokens(),
-          r.model()));
+      say("✅ " + r.id() + " completed: " + r.findings().size() + " finding(s), " + r.changes().size()
+          + " change(s), " + r.calls().size() + " call(s), " + r.promptTokens() + "+" + r.completionTokens()
+          + " tokens, " + r.model());
     } else {
-      say(String.format(Locale.ROOT, "❌ %s failed [%s]: %s", r.id(), r.error().errorClass(), r.error().message()));
+      say("❌ " + r.id() + " failed [" + r.error().errorClass() + "]: " + r.error().message());
     }
-    out.println(ResultLines.format(r));
-    out.println(ResultLines.format(attestor.task(task, r)));
+    // Converted once: the line printed and the digest its statement signs come from the same tree.
+    JsonNode json = Json.mapper().valueToTree(r);
+    out.println(ResultLines.formatRecord(json));
+    out.println(ResultLines.format(attestor.task(task, r, json)));
     out.flush();
   }
 
