@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,5 +54,31 @@ class LocalRunnerTest {
     for (WorkerOutcome o : result.outcomes()) {
       assertThat(ended).anySatisfy(e -> assertThat(e).isSameAs(o));
     }
+  }
+
+  @Test
+  void inProcessEachOllamaUrlHasItsSlotsPlusOneChatInFlightAndNoMore() throws Exception {
+    Path workspace = dir.resolve("project");
+    List<TaskSpec> tasks = TaskFileReader.read(SmallProject.write(workspace), workspace);
+    Plan plan = new Planner().plan("run-1", tasks, workspace, 4, GenerationOptions.DEFAULTS);
+    Path configDir = dir.resolve("config");
+    ConfigLayout.write(configDir, WorkerConfig.defaults("run-1", List.of(ollama.url())), tasks, plan);
+    ollama.slowDown("Task: ", 300); // every chat: four workers want a chat at once from the start
+
+    LocalRunner.Result result = new LocalRunner(configDir, workspace, dir.resolve("out"), Duration.ofMinutes(2),
+        SigningKey.generate(), new LocalRunner.Mode(true, false, 1), new PrintWriter(new StringWriter())).run(plan);
+
+    assertThat(result.outcomes()).allSatisfy(o -> assertThat(o.status()).isEqualTo("succeeded"));
+    // How many chats the server held at the middle of each one (the middle: clear of millisecond rounding).
+    List<long[]> chats = ollama.server().getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getUrl().equals("/api/chat"))
+        .map(e -> new long[] {e.getRequest().getLoggedDate().getTime(), e.getTiming().getTotalTime()})
+        .toList();
+    int most = 0;
+    for (long[] c : chats) {
+      double middle = c[0] + c[1] / 2.0;
+      most = Math.max(most, (int) chats.stream().filter(o -> o[0] < middle && middle < o[0] + o[1]).count());
+    }
+    assertThat(most).as("one slot (--ollama-parallel 1) and one chat waiting at the server").isEqualTo(2);
   }
 }
