@@ -53,13 +53,22 @@ public final class HashChain {
    *     before it (of {@link #GENESIS} for the first); empty when the chain holds
    */
   public static OptionalInt verify(List<byte[]> canonicalStatements, Function<byte[], String> previousOf) {
+    return verify(canonicalStatements, previousOf, HashChain::hash);
+  }
+
+  /**
+   * As {@link #verify(List, Function)}, with each statement's {@link #hash} already known to the
+   * caller ({@code hashOf}), so that it is not computed again.
+   */
+  public static OptionalInt verify(List<byte[]> canonicalStatements, Function<byte[], String> previousOf,
+      Function<byte[], String> hashOf) {
     String expected = GENESIS;
     for (int i = 0; i < canonicalStatements.size(); i++) {
       byte[] statement = canonicalStatements.get(i);
       if (!expected.equals(previousOf.apply(statement))) {
         return OptionalInt.of(i);
       }
-      expected = hash(statement);
+      expected = hashOf.apply(statement);
     }
     return OptionalInt.empty();
   }

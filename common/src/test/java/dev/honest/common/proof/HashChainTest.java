@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.honest.common.json.Json;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,18 @@ class HashChainTest {
 
     assertThat(HashChain.verify(withoutSecond, HashChainTest::previousOf)).isEqualTo(OptionalInt.of(2));
     assertThat(HashChain.verify(withoutFirst, HashChainTest::previousOf)).isEqualTo(OptionalInt.of(0));
+  }
+
+  @Test
+  void hashesTheCallerKnowsAlreadyAreUsedInsteadOfComputedAgain() {
+    List<byte[]> statements = new ArrayList<>(chainOf(4));
+    Map<byte[], String> known = new IdentityHashMap<>();
+    statements.forEach(st -> known.put(st, HashChain.hash(st)));
+
+    assertThat(HashChain.verify(statements, HashChainTest::previousOf, known::get)).isEmpty();
+    // A wrong known hash is taken as given: the statement after it no longer follows.
+    known.put(statements.get(1), HashChain.GENESIS);
+    assertThat(HashChain.verify(statements, HashChainTest::previousOf, known::get)).isEqualTo(OptionalInt.of(2));
   }
 
   @Test

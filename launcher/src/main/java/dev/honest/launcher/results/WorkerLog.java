@@ -34,7 +34,7 @@ final class WorkerLog {
   record Attested(TaskRecord record, Dsse.Envelope envelope) {}
 
   /** An authenticated statement of a chain: its envelope as printed, its payload and the previous hash it names. */
-  private record Link(JsonNode envelope, byte[] payload, String previous) {}
+  private record Link(JsonNode envelope, byte[] payload, String previous, String hash) {}
 
   private final Map<String, TaskRecord> records = new HashMap<>();
   private final Map<String, Attested> attested = new HashMap<>();
@@ -82,10 +82,11 @@ final class WorkerLog {
       }
     }
     for (int i = 0; i < log.chains.size(); i++) {
-      // Each statement was read once: its previous hash is looked up, not parsed again.
-      Map<byte[], String> previous = new IdentityHashMap<>();
-      log.chains.get(i).forEach(l -> previous.put(l.payload(), l.previous()));
-      OptionalInt broken = HashChain.verify(log.chains.get(i).stream().map(Link::payload).toList(), previous::get);
+      // Each statement was read and hashed once: its previous hash and its own are looked up.
+      Map<byte[], Link> links = new IdentityHashMap<>();
+      log.chains.get(i).forEach(l -> links.put(l.payload(), l));
+      OptionalInt broken = HashChain.verify(log.chains.get(i).stream().map(Link::payload).toList(),
+          p -> links.get(p).previous(), p -> links.get(p).hash());
       if (broken.isPresent()) {
         problems.add(slice.job() + " chain " + (i + 1) + ": statement " + broken.getAsInt()
             + " does not follow the one before it");
@@ -105,11 +106,12 @@ final class WorkerLog {
    * A statement as printed, parsed but not yet authenticated, with the parts of its predicate the
    * launcher uses.
    *
+   * @param hash {@link HashChain#hash} of its payload: what the next statement of its chain names
    * @param link its place in its chain, or null when it names none
    * @param task the task id its predicate names, null for a worker summary
    */
-  private record Read(AttestationLine line, Dsse.Envelope envelope, byte[] payload, Statement.Subject subject,
-      boolean summary, ChainLink link, String pod, String task, String where) implements Line {}
+  private record Read(AttestationLine line, Dsse.Envelope envelope, byte[] payload, String hash,
+      Statement.Subject subject, boolean summary, ChainLink link, String pod, String task, String where) implements Line {}
 
   /** Parses every line; nothing is verified yet. */
   private static List<Line> lines(WorkerSlice slice, String log) {
@@ -154,7 +156,8 @@ final class WorkerLog {
     if (!summary && task == null) {
       throw new IllegalArgumentException("the task statement's predicate names no task.id");
     }
-    return new Read(line, envelope, envelope.payload(), statement.subject().get(0), summary,
+    byte[] payload = envelope.payload();
+    return new Read(line, envelope, payload, HashChain.hash(payload), statement.subject().get(0), summary,
         link(statement.predicateMember("chain")), text(statement.predicateMember("pod"), "pod"), task, where);
   }
 
@@ -198,7 +201,7 @@ final class WorkerLog {
         stretches.add(stretch);
       }
       stretch.add(read);
-      head = read.link() == null ? null : HashChain.hash(read.payload());
+      head = read.link() == null ? null : read.hash();
     }
     Map<Read, String> unauthentic = new IdentityHashMap<>();
     for (List<Read> reads : stretches) {
@@ -269,7 +272,7 @@ final class WorkerLog {
       chains.add(new ArrayList<>());
       chainPods.add(read.pod());
     }
-    chains.get(chains.size() - 1).add(new Link(read.line().envelope(), read.payload(), read.link().previous()));
+    chains.get(chains.size() - 1).add(new Link(read.line().envelope(), read.payload(), read.link().previous(), read.hash()));
     AttestationLine line = read.line();
     if (!AttestationLine.TASK.equals(line.kind()) || !planned.contains(line.task())) {
       return; // a record of a task outside the plan was reported (and ignored) already
