@@ -49,7 +49,7 @@ public final class SliceRunner {
 
   /**
    * @param key the run's signing key: every record and the summary are signed, as one chain
-   * @param chunkPool where the chunks of a file are asked about at once, or null for one after another
+   * @param chunkPool where the files of a task and the chunks of a file are asked about at once, or null for one after another
    *     (see {@link TaskRunner#TaskRunner(WorkerConfig, Path, OllamaClient, Map, WorkerIdentity, Clock,
    *     ExecutorService)})
    */

@@ -77,10 +77,12 @@ public final class TaskRunner {
   }
 
   /**
-   * @param chunkPool where the chunks of a file are asked about all at once, or null to ask one after
-   *     another. Meant for a client shared by workers in one JVM, which queues chats in task order
-   *     ({@link ChatRequest#order}): a file of many chunks then takes about as long as its longest
-   *     chunk. A worker process asks one chunk at a time, so a pod has one chat in flight.
+   * @param chunkPool where the files of a task, and the chunks of each file, are asked about all at
+   *     once, or null to ask one after another. Meant for a client shared by workers in one JVM, which
+   *     queues chats in task order ({@link ChatRequest#order}): a task of several files, or a file of
+   *     many chunks, then takes about as long as its longest question, and no task's questions trail
+   *     one by one at the end of a run while replicas idle. A worker process asks one question at a
+   *     time, so a pod has one chat in flight.
    */
   public TaskRunner(WorkerConfig config, Path workspace, OllamaClient ollama, Map<String, String> modelDigests,
       WorkerIdentity identity, Clock clock, ExecutorService chunkPool) {
@@ -115,8 +117,15 @@ public final class TaskRunner {
         a.findings.addAll(answer.findings());
       } else {
         int budget = Chunker.budgetTokens(config.options(), Prompts.overheadTokens(task));
-        for (Map.Entry<String, String> file : texts.entrySet()) {
-          edits.addAll(analyzeFile(a, file.getKey(), file.getValue(), budget));
+        List<FileResult> files = analyzeFiles(a, texts, budget);
+        // Every call made is recorded, in file order, before a failure (the first in file order) ends the task.
+        files.forEach(f -> a.calls.addAll(f.calls()));
+        for (FileResult f : files) {
+          if (f.failure() != null) {
+            throw f.failure();
+          }
+          a.findings.addAll(f.findings());
+          edits.addAll(f.edits());
         }
       }
       if (task.action() == Action.FIX && !edits.isEmpty()) {
@@ -174,38 +183,76 @@ public final class TaskRunner {
     return texts;
   }
 
+  /** What asking about one file gave: every call made, and its findings and edits or why it failed. */
+  private record FileResult(List<CallRecord> calls, List<Finding> findings, List<Edit> edits,
+      RuntimeException failure) {
+    static FileResult failed(List<CallRecord> calls, RuntimeException failure) {
+      return new FileResult(calls, List.of(), List.of(), failure);
+    }
+  }
+
+  /**
+   * Asks about every file of a task: one after another, up to the first that fails; or, with a chunk
+   * pool, all of them at once (each file's questions do not depend on another's answers), so that a
+   * task of several files takes about as long as its longest question rather than their sum.
+   */
+  private List<FileResult> analyzeFiles(Attempt a, Map<String, String> texts, int budget) {
+    List<FileResult> results = new ArrayList<>();
+    if (chunkPool == null || texts.size() == 1) {
+      for (Map.Entry<String, String> file : texts.entrySet()) {
+        FileResult r = analyzeFile(a, file.getKey(), file.getValue(), budget);
+        results.add(r);
+        if (r.failure() != null) {
+          break;
+        }
+      }
+      return results;
+    }
+    List<Future<FileResult>> futures = new ArrayList<>();
+    for (Map.Entry<String, String> file : texts.entrySet()) {
+      futures.add(chunkPool.submit(() -> analyzeFile(a, file.getKey(), file.getValue(), budget)));
+    }
+    return gather(futures, texts.keySet().iterator().next());
+  }
+
   /**
    * Asks about every chunk of one file. When Ollama says a prompt filled the context (it would have
    * silently dropped its start), the findings of that pass are discarded and the file is split
    * again with half the budget. Every call made is recorded, in chunk order, whatever the outcome.
    */
-  private List<Edit> analyzeFile(Attempt a, String path, String content, int budget) {
-    int chunkBudget = budget;
-    for (int pass = 0; pass <= MAX_RESPLITS; pass++) {
-      List<ChunkResult> results = askAll(a, Chunker.split(path, content, chunkBudget));
-      results.forEach(r -> a.calls.addAll(r.calls));
-      List<Finding> findings = new ArrayList<>();
-      List<Edit> edits = new ArrayList<>();
-      boolean overflow = false;
-      for (ChunkResult r : results) {
-        if (r.failure != null) {
-          throw r.failure;
+  private FileResult analyzeFile(Attempt a, String path, String content, int budget) {
+    List<CallRecord> calls = new ArrayList<>();
+    try {
+      int chunkBudget = budget;
+      for (int pass = 0; pass <= MAX_RESPLITS; pass++) {
+        List<ChunkResult> results = askAll(a, Chunker.split(path, content, chunkBudget));
+        results.forEach(r -> calls.addAll(r.calls));
+        List<Finding> findings = new ArrayList<>();
+        List<Edit> edits = new ArrayList<>();
+        boolean overflow = false;
+        for (ChunkResult r : results) {
+          if (r.failure != null) {
+            return FileResult.failed(calls, r.failure);
+          }
+          if (r.answer.isEmpty()) {
+            overflow = true;
+            break;
+          }
+          findings.addAll(r.answer.get().findings());
+          edits.addAll(r.answer.get().edits());
         }
-        if (r.answer.isEmpty()) {
-          overflow = true;
-          break;
+        if (!overflow) {
+          return new FileResult(calls, findings, edits, null);
         }
-        findings.addAll(r.answer.get().findings());
-        edits.addAll(r.answer.get().edits());
+        chunkBudget = Math.max(Chunker.MIN_BUDGET_TOKENS, chunkBudget / 2);
       }
-      if (!overflow) {
-        a.findings.addAll(findings);
-        return edits;
-      }
-      chunkBudget = Math.max(Chunker.MIN_BUDGET_TOKENS, chunkBudget / 2);
+      return FileResult.failed(calls, new TaskFailure(new TaskError("context_overflow", path
+          + ": prompts still reached num_ctx=" + config.options().numCtx() + " after splitting the file "
+          + MAX_RESPLITS + " more times")));
+    } catch (RuntimeException e) {
+      // A task failure, or a bug: either way the calls made so far stay in the record.
+      return FileResult.failed(calls, e);
     }
-    throw new TaskFailure(new TaskError("context_overflow", path + ": prompts still reached num_ctx="
-        + config.options().numCtx() + " after splitting the file " + MAX_RESPLITS + " more times"));
   }
 
   /**
@@ -223,8 +270,8 @@ public final class TaskRunner {
    * context; or, with a chunk pool, all of them at once.
    */
   private List<ChunkResult> askAll(Attempt a, List<Chunk> chunks) {
-    List<ChunkResult> results = new ArrayList<>();
     if (chunkPool == null || chunks.size() == 1) {
+      List<ChunkResult> results = new ArrayList<>();
       for (Chunk chunk : chunks) {
         ChunkResult r = askChunk(a, chunk);
         results.add(r);
@@ -238,17 +285,22 @@ public final class TaskRunner {
     for (Chunk chunk : chunks) {
       futures.add(chunkPool.submit(() -> askChunk(a, chunk)));
     }
+    return gather(futures, chunks.get(0).path());
+  }
+
+  /** The results of questions asked at once, in the order they were asked. */
+  private static <T> List<T> gather(List<Future<T>> futures, String path) {
+    List<T> results = new ArrayList<>();
     try {
-      for (Future<ChunkResult> f : futures) {
+      for (Future<T> f : futures) {
         results.add(f.get());
       }
     } catch (InterruptedException e) {
       futures.forEach(f -> f.cancel(true));
       Thread.currentThread().interrupt();
-      throw new TaskFailure(new TaskError(OllamaException.INTERRUPTED, "interrupted while asking about "
-          + chunks.get(0).path()));
+      throw new TaskFailure(new TaskError(OllamaException.INTERRUPTED, "interrupted while asking about " + path));
     } catch (ExecutionException e) {
-      throw new IllegalStateException("a chunk's question failed unexpectedly", e.getCause());
+      throw new IllegalStateException("a question asked at once failed unexpectedly", e.getCause());
     }
     return results;
   }

@@ -359,6 +359,57 @@ class SliceRunnerTest {
   }
 
   @Test
+  void withAChunkPoolTheFilesOfATaskAreAskedAtOnceAndRecordedInFileOrder() throws Exception {
+    write("a.js", "a();\n");
+    write("b.js", "b();\n");
+    write("c.js", "c();\n");
+    int delay = 2_000;
+    ollama.slowDown("a();", delay);
+    ollama.slowDown("b();", delay);
+    ollama.slowDown("c();", delay);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      run(TaskSource.fixed(List.of(task("T-10", Action.ANALYZE, "a.js", "b.js", "c.js"))), pool);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    assertThat(r.calls()).extracting(CallRecord::part).containsExactly("a.js#1/1", "b.js#1/1", "c.js#1/1");
+    assertThat(r.findings()).extracting(f -> f.file()).containsExactly("a.js", "b.js", "c.js");
+    // Asked at once: every file reached the server before the first answer (held for 2 s) could leave it.
+    List<Long> arrivals = ollama.server().getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getUrl().equals("/api/chat"))
+        .map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+    assertThat(arrivals).hasSize(3);
+    assertThat(arrivals.get(2) - arrivals.get(0)).isLessThan(delay);
+  }
+
+  @Test
+  void withAChunkPoolAFileThatFailsFailsTheTaskAndEveryFilesCallsAreRecorded() throws Exception {
+    write("a.js", "a();\n");
+    write("b.js", "b();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("a();"))
+        .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":\"llama runner process has terminated: signal: killed\"}")));
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      run(TaskSource.fixed(List.of(task("T-11", Action.ANALYZE, "a.js", "b.js"))), pool);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isFalse();
+    assertThat(r.error().message()).contains("llama runner process has terminated");
+    assertThat(r.findings()).isEmpty();
+    // b.js was asked, and answered, while a.js failed: its call is in the record, after a.js's.
+    assertThat(r.calls()).extracting(CallRecord::part).last().isEqualTo("b.js#1/1");
+    assertThat(r.calls()).extracting(CallRecord::part).first().isEqualTo("a.js#1/1");
+  }
+
+  @Test
   void aPromptThatFilledTheContextIsSplitFurtherAndItsAnswerDiscarded() throws Exception {
     write("a.js", IntStream.rangeClosed(1, 40).mapToObj(i -> "call" + i + "();").collect(Collectors.joining("\n")));
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("ctx")
