@@ -1,5 +1,6 @@
 package dev.honest.launcher;
 
+import dev.honest.common.exit.ProcessExit;
 import dev.honest.common.json.Json;
 import dev.honest.launcher.cli.LauncherCommand;
 
@@ -13,6 +14,6 @@ public final class LauncherMain {
     Thread json = new Thread(Json::mapper, "json-mapper");
     json.setDaemon(true);
     json.start();
-    System.exit(LauncherCommand.execute(args));
+    ProcessExit.exit(LauncherCommand.execute(args));
   }
 }

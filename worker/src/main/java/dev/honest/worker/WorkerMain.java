@@ -6,6 +6,7 @@ import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.exit.ExitCode;
+import dev.honest.common.exit.ProcessExit;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.common.task.WorkspacePaths;
@@ -97,7 +98,7 @@ public final class WorkerMain implements Callable<Integer> {
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    ProcessExit.exit(execute(args));
   }
 
   /** Runs the worker as {@code main} would and returns the exit code. */

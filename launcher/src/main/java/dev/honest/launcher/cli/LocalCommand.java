@@ -71,15 +71,23 @@ public final class LocalCommand implements Callable<Integer> {
     if (ollamaParallel < 1 || ollamaParallel > 64) {
       throw LauncherException.invalidInput("--ollama-parallel must be within 1..64, got " + ollamaParallel);
     }
-    CostSettings prices = task.prices.settings();
     String runId = TaskOptions.newRunId();
-    // Two parts of the start need no task: a fresh key for this run only (the workers sign with it, the
-    // launcher seals the results with it), and Ollama's lists of models, the first round of the check
-    // below. Both go on while the tasks are read, and are taken only once the tasks and the options
-    // have passed, so an invalid input is reported as before.
+    // Three parts of the start need no task: a fresh key for this run only (the workers sign with it, the
+    // launcher seals the results with it), Ollama's lists of models, the first round of the check
+    // below, and the price table. They go on while the tasks are read, and are taken only once the
+    // tasks and the options have passed, so an invalid input is reported as before (the price options
+    // first, then the task file).
     Concurrently<SigningKey> newKey = Concurrently.start("signing-key", SigningKey::generate);
     Concurrently<OllamaClient> listedAhead = Concurrently.start("ollama-models", () -> listModelsAhead(runId));
-    List<TaskSpec> tasks = task.loadTasks();
+    Concurrently<CostSettings> priced = Concurrently.start("prices", task.prices::settings);
+    List<TaskSpec> tasks;
+    try {
+      tasks = task.loadTasks();
+    } catch (RuntimeException e) {
+      priced.join();
+      throw e;
+    }
+    CostSettings prices = priced.join();
     GenerationOptions options = task.generationOptions();
     WorkerConfig config;
     try {
