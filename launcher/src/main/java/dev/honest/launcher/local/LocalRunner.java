@@ -323,10 +323,8 @@ public final class LocalRunner {
       try {
         WorkerConfig config = ConfigLayout.readConfig(configDir);
         return new InProcess(config, ConfigLayout.readPlan(configDir), ConfigLayout.readTasks(configDir),
-            // One chat more than the slots waits at the server, in its own queue: when a slot frees,
-            // the next chat starts at once instead of after the client's round trip (10-15 ms a chat,
-            // some 2 % of a replica's time when chats take a second). The rest wait in the client.
-            OllamaClient.shared(config, ollamaParallel + 1), Executors.newCachedThreadPool(r -> {
+            // Chats wait in the client for a free slot, one more at each server while there is a backlog.
+            OllamaClient.shared(config, ollamaParallel), Executors.newCachedThreadPool(r -> {
               Thread t = new Thread(r, "local-chunks");
               t.setDaemon(true);
               return t;

@@ -14,10 +14,17 @@ import java.util.PriorityQueue;
  * until some server has fewer than that many of its chats in flight, instead of queueing inside one
  * server: the waiting chats go to whichever server frees a slot first, as from one queue, lowest
  * {@code order} first and in turn of arrival among equals (never by chance, so none starves).
+ *
+ * <p>{@code queued} more chats per server may wait in the server's own queue, so that its next chat
+ * starts the moment a slot frees instead of after this client's round trip; but only while at least
+ * as many chats wait here as there are servers with room in their queues. With fewer, at the end of
+ * a run, a chat committed to one server's queue could wait behind a long chat there while another
+ * server idles, so the last chats wait here and take whichever slot frees first.
  */
 final class ServerChoice {
   private final int[] inFlight;
   private final int cap;
+  private final int queued;
   private final PriorityQueue<Waiter> waiting =
       new PriorityQueue<>(Comparator.comparingLong(Waiter::order).thenComparingLong(Waiter::arrival));
   private long arrivals;
@@ -28,18 +35,29 @@ final class ServerChoice {
   /**
    * @param first the server that comes first in turn; workers that start at different servers do not
    *     all send their first chats to the same one
-   * @param cap chats in flight per server at most, or 0 for no limit
+   * @param cap chats in service per server at most (its slots), or 0 for no limit
+   * @param queued chats that may wait in a server's own queue beyond {@code cap}, while there is a
+   *     backlog here (see above); 0 for none
    */
-  ServerChoice(int servers, int first, int cap) {
+  ServerChoice(int servers, int first, int cap, int queued) {
     if (servers < 1 || first < 0 || first >= servers) {
       throw new IllegalArgumentException("need 0 <= first < servers, got first " + first + " of " + servers);
     }
     if (cap < 0) {
       throw new IllegalArgumentException("cap must be 0 (no limit) or more, got " + cap);
     }
+    if (queued < 0 || cap == 0 && queued > 0) {
+      throw new IllegalArgumentException("queued chats must be 0 or more, and need a cap; got " + queued
+          + " with cap " + cap);
+    }
     inFlight = new int[servers];
     this.cap = cap;
+    this.queued = queued;
     next = first;
+  }
+
+  ServerChoice(int servers, int first, int cap) {
+    this(servers, first, cap, 0);
   }
 
   ServerChoice(int servers, int first) {
@@ -61,6 +79,7 @@ final class ServerChoice {
   synchronized int acquire(int avoid, long order) throws InterruptedException {
     Waiter me = new Waiter(order, arrivals++);
     waiting.add(me);
+    notifyAll(); // a longer backlog may let the chats ahead join a server's queue
     try {
       int best;
       while (waiting.peek() != me || (best = pick(avoid)) < 0) {
@@ -75,15 +94,22 @@ final class ServerChoice {
     }
   }
 
-  /** The least busy server below the cap, from {@code next} on, skipping {@code avoid} if there are others; -1 if none. */
+  /** The least busy server below the limit, from {@code next} on, skipping {@code avoid} if there are others; -1 if none. */
   private int pick(int avoid) {
+    // A chat joins a server's own queue only while the chats waiting here (the one picking included)
+    // are at least as many as the servers with room left in their queues: each of them gets one.
+    int room = 0;
+    for (int n : inFlight) {
+      room += n < cap + queued ? 1 : 0;
+    }
+    int limit = cap + (waiting.size() >= room ? queued : 0);
     int best = -1;
     for (int k = 0; k < inFlight.length; k++) {
       int i = (next + k) % inFlight.length;
       if (i == avoid && inFlight.length > 1) {
         continue;
       }
-      if ((cap == 0 || inFlight[i] < cap) && (best < 0 || inFlight[i] < inFlight[best])) {
+      if ((cap == 0 || inFlight[i] < limit) && (best < 0 || inFlight[i] < inFlight[best])) {
         best = i;
       }
     }

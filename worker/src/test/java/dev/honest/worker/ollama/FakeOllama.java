@@ -42,7 +42,7 @@ final class FakeOllama {
   }
 
   static OllamaClient client(WorkerConfig config, Duration requestTimeout, Sleeper sleeper) {
-    return new OllamaClient(config, requestTimeout, OllamaClient.defaultHttpClient(), sleeper, new MaxJitter(), 0);
+    return new OllamaClient(config, requestTimeout, OllamaClient.defaultHttpClient(), sleeper, new MaxJitter(), 0, 0);
   }
 
   static OllamaClient client(WorkerConfig config, Sleeper sleeper) {

@@ -95,6 +95,58 @@ class ServerChoiceTest {
     assertThat(perServer).containsExactly(2, 2, 2);
   }
 
+  /** Acquires on another thread and returns once the chat waits in the choice (or has a server). */
+  private static CompletableFuture<Integer> acquireAsync(ServerChoice choice, int waitingBefore) throws Exception {
+    CompletableFuture<Integer> f = CompletableFuture.supplyAsync(() -> {
+      try {
+        return choice.acquire(-1);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    while (!f.isDone() && choice.waiting() == waitingBefore) {
+      Thread.sleep(5);
+    }
+    return f;
+  }
+
+  @Test
+  void whileChatsWaitForEveryServerOneMoreWaitsInEachServersOwnQueue() throws Exception {
+    ServerChoice choice = new ServerChoice(2, 0, 1, 1);
+    choice.acquire(-1);
+    choice.acquire(-1);
+    // Both slots are busy; one chat waiting here is fewer than the servers: it stays here.
+    CompletableFuture<Integer> first = acquireAsync(choice, 0);
+    assertThat(first).isNotDone();
+
+    // A second waiting chat makes a backlog for both servers: each goes to a server's own queue.
+    CompletableFuture<Integer> second = acquireAsync(choice, 1);
+
+    assertThat(List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS)))
+        .containsExactlyInAnyOrder(0, 1);
+    assertThat(choice.waiting()).isZero();
+  }
+
+  @Test
+  void withoutABacklogTheLastChatsWaitForAFreeSlotInsteadOfInABusyServersQueue() throws Exception {
+    ServerChoice choice = new ServerChoice(3, 0, 1, 1);
+    for (int i = 0; i < 3; i++) {
+      choice.acquire(-1);
+    }
+    CompletableFuture<Integer> last = acquireAsync(choice, 0);
+    Thread.sleep(50);
+    assertThat(last).as("every server is busy and only one chat waits: it waits here").isNotDone();
+
+    choice.release(2);
+
+    assertThat(last.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+  }
+
+  @Test
+  void queuedChatsNeedACap() {
+    assertThatThrownBy(() -> new ServerChoice(2, 0, 0, 1)).hasMessageContaining("need a cap");
+  }
+
   @Test
   void aNegativeCapIsRefused() {
     assertThatThrownBy(() -> new ServerChoice(2, 0, -1)).hasMessageContaining("cap");
