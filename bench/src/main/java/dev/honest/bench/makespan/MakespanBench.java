@@ -64,7 +64,7 @@ public final class MakespanBench implements Callable<Integer> {
     CLAIMS("shared claims, a process per worker, the replicas' URLs (round-robin per request)", false, false),
     /** Workers as threads of the launcher sharing one client: one JVM, each request to the least busy replica. */
     INPROC("shared claims, workers as threads in one JVM (--in-process), the replicas' URLs (least busy first,"
-        + " at most --parallel + 1 in flight on each)", true, false);
+        + " at most --parallel in service on each and one more in its queue while others wait)", true, false);
 
     final String description;
     final boolean inProcess;

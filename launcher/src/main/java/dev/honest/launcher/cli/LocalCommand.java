@@ -54,9 +54,10 @@ public final class LocalCommand implements Callable<Integer> {
   boolean inProcess;
 
   @Option(names = "--ollama-parallel", paramLabel = "N", defaultValue = "1",
-      description = {"With --in-process: each Ollama URL's OLLAMA_NUM_PARALLEL. The launcher keeps N + 1 chats in"
-          + " flight on each (one waiting at the server, so that its next chat starts the moment a slot frees);"
-          + " the others wait in the launcher and go to the first URL with room. Default: ${DEFAULT-VALUE}"})
+      description = {"With --in-process: each Ollama URL's OLLAMA_NUM_PARALLEL. The launcher keeps N chats in"
+          + " service on each, and while chats wait for every URL one more waiting at the server (so that its next"
+          + " chat starts the moment a slot frees); the others wait in the launcher and go to the first URL with"
+          + " room. Default: ${DEFAULT-VALUE}"})
   int ollamaParallel;
 
   @Option(names = "--fixed-slices",
