@@ -139,10 +139,17 @@ public final class OllamaClient {
     return NoTls.whenAllPlainHttp(config.llmUrls(), httpClientBuilder()).build();
   }
 
-  /** HTTP/1.1 only: Ollama serves plain HTTP/1.1, so the JDK's default h2c upgrade attempt is pointless. */
+  /**
+   * HTTP/1.1 only: Ollama serves plain HTTP/1.1, so the JDK's default h2c upgrade attempt is pointless.
+   * The client's own work runs on its selector thread instead of being handed to a thread pool: a
+   * response is read whole into a byte array (nothing blocks there) and waited for by the caller, and
+   * each hand-over cost a context switch, 1-3 ms of a worker's time per task on one CPU
+   * ({@code scripts/bench-worker}).
+   */
   private static HttpClient.Builder httpClientBuilder() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
+        .executor(Runnable::run)
         .connectTimeout(CONNECT_TIMEOUT);
   }
 
