@@ -279,14 +279,18 @@ class AggregatorTest {
     return String.join("\n", lines);
   }
 
-  @Test
-  void aDamagedSignatureOnTheLastStatementOfAChainIsCaughtAndTheStatementsBeforeItAreCheckedOneByOne() {
+  /** Worker 1's log of T-1 and T-2 and its summary, the signature of statement {@code statement} damaged. */
+  private ClusterResults aggregateTwoTasksWithADamagedSignature(int statement) {
     String finished = SignedLogs.attempt("run-1", 1, "p",
         List.of(completed("T-1", 1, "p", call(10, 2, null)), completed("T-2", 1, "p", call(10, 2, null))), true);
-
-    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
-        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), damageSignature(finished, 2), 1)),
+    return aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), damageSignature(finished, statement), 1)),
         START, END, Carried.NONE);
+  }
+
+  @Test
+  void aDamagedSignatureOnTheLastStatementOfAChainIsCaughtAndTheStatementsBeforeItAreCheckedOneByOne() {
+    ClusterResults r = aggregateTwoTasksWithADamagedSignature(2);
 
     assertThat(r.problems()).singleElement().asString().contains("k8s-worker-1 log line 6",
         "does not verify with the run's key", "bad signature");
@@ -295,12 +299,7 @@ class AggregatorTest {
 
   @Test
   void aStatementWhoseOwnSignatureIsDamagedIsStillAuthenticatedByTheSignedStatementAfterItAndVerifyNamesIt() {
-    String finished = SignedLogs.attempt("run-1", 1, "p",
-        List.of(completed("T-1", 1, "p", call(10, 2, null)), completed("T-2", 1, "p", call(10, 2, null))), true);
-
-    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
-        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), damageSignature(finished, 0), 1)),
-        START, END, Carried.NONE);
+    ClusterResults r = aggregateTwoTasksWithADamagedSignature(0);
 
     // Its payload is what the worker signed: the next statement names its hash, and that one verifies.
     assertThat(r.problems()).isEmpty();

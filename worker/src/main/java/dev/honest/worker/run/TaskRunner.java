@@ -197,8 +197,8 @@ public final class TaskRunner {
    * task of several files takes about as long as its longest question rather than their sum.
    */
   private List<FileResult> analyzeFiles(Attempt a, Map<String, String> texts, int budget) {
-    List<FileResult> results = new ArrayList<>();
     if (chunkPool == null || texts.size() == 1) {
+      List<FileResult> results = new ArrayList<>();
       for (Map.Entry<String, String> file : texts.entrySet()) {
         FileResult r = analyzeFile(a, file.getKey(), file.getValue(), budget);
         results.add(r);
