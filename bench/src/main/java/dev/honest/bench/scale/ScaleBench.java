@@ -69,11 +69,13 @@ import picocli.CommandLine.Option;
  * the aggregation authenticates every statement as it does after a real run. The case where no
  * worker reported anything (every record lost, the launcher signs a statement for each) is timed too.
  *
- * <p>Aggregation is timed two ways: all logs at once (what {@code collect} does, and {@code run}
- * when every worker ends at the same moment), and as {@code run} does it, each log read as its
- * worker ends ({@link LogReader#readAhead}), so that after the last one only its log and the
- * aggregation itself are left. The second is timed in a JVM of its own, started for it, so that
- * the JIT has compiled only what it would have compiled in a real run by then.
+ * <p>Aggregation is timed three ways: all logs at once (what {@code run} does when every worker
+ * ends at the same moment); as {@code run} does it, each log read as its worker ends
+ * ({@link LogReader#readAhead}), so that after the last one only its log and the aggregation
+ * itself are left; and as {@code collect} does it, each log read on every core as soon as it is
+ * fetched, at an assumed pace ({@code --fetch-ms}: no API server here). The last two are timed in a
+ * JVM of their own, started for them, so that the JIT has compiled only what it would have
+ * compiled in a real run by then.
  */
 @Command(name = "bench-scale", mixinStandardHelpOptions = true,
     description = "Times hashing and the plan, render and aggregate steps of a large run.")
@@ -99,9 +101,17 @@ public final class ScaleBench implements Callable<Integer> {
   @Option(names = "--hash-mib", defaultValue = "512", description = "Size of the hashed file (e.g. 256). Default: ${DEFAULT-VALUE}")
   int hashMib;
 
+  @Option(names = "--fetch-ms", defaultValue = "20", description = "For the `collect` case: milliseconds to fetch one"
+      + " worker's log from the API server (not measured here: no cluster). Default: ${DEFAULT-VALUE}")
+  int fetchMs;
+
   /** Set on the JVM this bench starts for the read-ahead case: only that case is run and timed. */
   @Option(names = "--read-ahead-only", hidden = true)
   boolean readAheadOnly;
+
+  /** Set on the JVM this bench starts for the {@code collect} case: only that case is run and timed. */
+  @Option(names = "--collect-only", hidden = true)
+  boolean collectOnly;
 
   /** What a figure line starts with on the output of the read-ahead JVM, for this one to collect. */
   private static final String FIGURE_MARK = "FIGURE|";
@@ -121,14 +131,20 @@ public final class ScaleBench implements Callable<Integer> {
     out.printf(Locale.ROOT, "JVM: Java %s, max heap %d MB, %d CPUs%n", Runtime.version(),
         Runtime.getRuntime().maxMemory() / MIB, Runtime.getRuntime().availableProcessors());
     try {
-      if (readAheadOnly) {
-        readAhead(work);
+      if (readAheadOnly || collectOnly) {
+        if (readAheadOnly) {
+          readAhead(work);
+        } else {
+          collectAsFetched(work);
+        }
         figures.forEach(f -> out.println(FIGURE_MARK + f));
         return missed ? 1 : 0;
       }
       hashing(work);
       run(work);
-      readAheadInItsOwnJvm();
+      inItsOwnJvm("--read-ahead-only", "aggregation as `run` does it, each log read as its worker ends");
+      inItsOwnJvm("--collect-only", "aggregation as `collect` does it, each log read on every core as soon as it is"
+          + " fetched");
     } finally {
       deleteTree(work); // some 300 MB
     }
@@ -145,14 +161,14 @@ public final class ScaleBench implements Callable<Integer> {
     }
   }
 
-  /** Runs {@link #readAhead} in a new JVM with this one's heap limit, and takes its figures. */
-  private void readAheadInItsOwnJvm() throws IOException, InterruptedException {
-    out.printf(Locale.ROOT, "%nIn a new JVM (-Xmx%dm), aggregation as `run` does it, each log read as its worker ends:%n",
-        Runtime.getRuntime().maxMemory() / MIB);
+  /** Runs one case ({@link #readAhead} or {@link #collectAsFetched}) in a new JVM with this one's heap limit, and takes its figures. */
+  private void inItsOwnJvm(String only, String what) throws IOException, InterruptedException {
+    out.printf(Locale.ROOT, "%nIn a new JVM (-Xmx%dm), %s:%n", Runtime.getRuntime().maxMemory() / MIB, what);
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + Runtime.getRuntime().maxMemory() / MIB + "m", "-cp", System.getProperty("java.class.path"),
         ScaleBench.class.getName(), "--repo", repo.toString(), "--tasks", String.valueOf(tasks),
-        "--workers", String.valueOf(workers), "--read-ahead-only").redirectErrorStream(true).start();
+        "--workers", String.valueOf(workers), "--fetch-ms", String.valueOf(fetchMs), only)
+        .redirectErrorStream(true).start();
     try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
         StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -166,22 +182,32 @@ public final class ScaleBench implements Callable<Integer> {
     missed |= child.waitFor() != 0;
   }
 
+  /** A run of {@code --tasks} over {@code --workers}, planned, with every worker's log as its worker signs it. */
+  private record SignedRun(List<TaskSpec> specs, Plan plan, List<WorkerOutcome> logs, RunSigner signer) {}
+
+  private SignedRun signedRun(Path work) throws Exception {
+    TaskSets.TaskSet set = TaskSets.replicate(repo.resolve("examples/excel-tasks-extracted.json"),
+        repo.resolve("examples/shop-app"), tasks, work.resolve("input"));
+    RunSettings settings = RunSettings.builder("bench", "registry.example/worker:1").workers(workers).build();
+    List<TaskSpec> specs = TaskFileReader.read(set.tasksFile(), set.workspace());
+    RenderedRun run = new Renderer().render(settings, specs, set.workspace());
+    SigningKey key = SigningKey.generate();
+    return new SignedRun(specs, run.plan(), logs(specs, run.plan(), set.workspace(), run.workerConfig(), key, true),
+        new RunSigner(key, run.plan().runId(), run.workerConfig().options()));
+  }
+
   /**
    * The aggregation as {@code run} does it: the logs of all workers but the last read one after the
    * other on the reader's background thread (as their workers end, during the run), then the last
    * worker's log and the aggregation, timed from the moment that worker ends.
    */
   private void readAhead(Path work) throws Exception {
-    TaskSets.TaskSet set = TaskSets.replicate(repo.resolve("examples/excel-tasks-extracted.json"),
-        repo.resolve("examples/shop-app"), tasks, work.resolve("input"));
-    RunSettings settings = RunSettings.builder("bench", "registry.example/worker:1").workers(workers).build();
-    List<TaskSpec> specs = TaskFileReader.read(set.tasksFile(), set.workspace());
-    RenderedRun run = new Renderer().render(settings, specs, set.workspace());
-    Plan plan = run.plan();
-    SigningKey key = SigningKey.generate();
-    List<WorkerOutcome> signed = logs(specs, plan, set.workspace(), run.workerConfig(), key, true);
-    RunSigner signer = new RunSigner(key, plan.runId(), run.workerConfig().options());
-    try (LogReader reader = new LogReader(plan, key.publicKey())) {
+    SignedRun r = signedRun(work);
+    List<TaskSpec> specs = r.specs();
+    Plan plan = r.plan();
+    List<WorkerOutcome> signed = r.logs();
+    RunSigner signer = r.signer();
+    try (LogReader reader = new LogReader(plan, signer.publicKey())) {
       long cpu = cpuNanos();
       long t = System.nanoTime();
       signed.subList(0, signed.size() - 1).stream().map(reader::readAhead).toList()
@@ -200,8 +226,49 @@ public final class ScaleBench implements Callable<Integer> {
               + " log; %.2f s of CPU), spread over the run in a real one; after the last worker ends, its log and the"
               + " aggregation of all %d results: %.2f s%n", signed.size() - 1, ahead, ahead * 1000 / (signed.size() - 1),
           aheadCpu, specs.size(), after);
-      figure("aggregate " + specs.size() + " results after the last worker ends", secondsText(after),
+      figure("aggregate " + specs.size() + " after the last worker ends", secondsText(after) + " (run)",
           "≤ " + AGGREGATE_SECONDS + " s", after <= AGGREGATE_SECONDS);
+    }
+  }
+
+  /**
+   * The aggregation as {@code collect} does it: the logs handed to a reader on every core one after
+   * the other, one every {@code --fetch-ms} (the collector fetches them one by one from the API
+   * server, which this machine has not got), then the aggregation, timed from the moment the last
+   * log is fetched.
+   */
+  private void collectAsFetched(Path work) throws Exception {
+    SignedRun r = signedRun(work);
+    List<TaskSpec> specs = r.specs();
+    Plan plan = r.plan();
+    List<WorkerOutcome> signed = r.logs();
+    RunSigner signer = r.signer();
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (LogReader reader = new LogReader(plan, signer.publicKey(), cores)) {
+      List<CompletableFuture<Void>> reads = new ArrayList<>();
+      long t = System.nanoTime();
+      for (int i = 0; i < signed.size(); i++) {
+        long due = t + (i + 1) * fetchMs * 1_000_000L; // the log of worker i + 1 is fetched by then
+        for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+          Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
+        reads.add(reader.readAhead(signed.get(i)));
+      }
+      long lastFetched = System.nanoTime();
+      int readByThen = (int) reads.stream().filter(CompletableFuture::isDone).count();
+      ClusterResults results = new Aggregator(CostSettings.defaults(), signer).aggregate(plan, specs, signed, Map.of(),
+          Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE, reader);
+      double after = seconds(lastFetched);
+      if (!results.problems().isEmpty() || results.completedTasks() != specs.size()) {
+        throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
+      }
+      out.printf(Locale.ROOT, "  %d logs fetched one every %d ms (%.1f s; the pace is assumed, not measured), read on %d"
+              + " threads as they came: %d of them read when the last was fetched; then the rest and the aggregation"
+              + " of all %d results: %.2f s%n", signed.size(), fetchMs, (lastFetched - t) / 1e9, cores, readByThen,
+          specs.size(), after);
+      figure("aggregate " + specs.size() + " after the last log fetched", String.format(Locale.ROOT,
+          "%.2f s (collect, a log every %d ms)", after, fetchMs), "≤ " + AGGREGATE_SECONDS + " s",
+          after <= AGGREGATE_SECONDS);
     }
   }
 
@@ -308,11 +375,12 @@ public final class ScaleBench implements Callable<Integer> {
         specs.size() + plan.workers().size(), seconds(t));
     RunSigner signer = new RunSigner(key, plan.runId(), run.workerConfig().options());
     Aggregated aggregated = aggregate(work, specs, plan, signed, signer, "signed");
-    out.printf(Locale.ROOT, "  aggregate %d records from %d logs (%.0f MB) at once, authenticating every statement: first in this"
+    out.printf(Locale.ROOT, "  aggregate %d records from %d logs (%.0f MB) at once (as no command does now: the worst"
+            + " case, when all logs arrive at the same moment), authenticating every statement: first in this"
             + " JVM %.2f s, third %.2f s (%.2f s of CPU, %.2f s of GC); write %s (%.0f MB): %.2f s%n", specs.size(),
         signed.size(), logBytes(signed) / 1e6, aggregated.first(), aggregated.seconds(), aggregated.cpu(),
         aggregated.gc(), ResultsFiles.RESULTS_FILE, aggregated.bytes() / 1e6, aggregated.write());
-    figure("aggregate " + specs.size() + " at once (collect)", secondsText(aggregated.first()),
+    figure("aggregate " + specs.size() + ", all logs at once", secondsText(aggregated.first()),
         "≤ " + AGGREGATE_SECONDS + " s", aggregated.first() <= AGGREGATE_SECONDS);
     figure("write " + ResultsFiles.RESULTS_FILE, String.format(Locale.ROOT, "%.2f s (%.0f MB)", aggregated.write(),
         aggregated.bytes() / 1e6), "≤ " + WRITE_SECONDS + " s", aggregated.write() <= WRITE_SECONDS);

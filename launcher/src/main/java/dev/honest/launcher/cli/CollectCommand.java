@@ -13,6 +13,7 @@ import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.cluster.RunLabels;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.CostSettings;
+import dev.honest.launcher.results.LogReader;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -60,8 +61,12 @@ public final class CollectCommand extends ClusterCommand {
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
-    return Outputs.finish(out, plan, tasks, ops.collect(output), ops.claimedBy(plan.runId()), start, Instant.now(),
-        output, costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE);
+    // Each log is read while the next ones are fetched; fetching waits on the API server, so every core reads.
+    try (LogReader reader = new LogReader(plan, key.publicKey(), Runtime.getRuntime().availableProcessors())) {
+      return Outputs.finish(out, plan, tasks, ops.collect(output, reader::readAhead), ops.claimedBy(plan.runId()),
+          start, Instant.now(), output, costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE,
+          reader);
+    }
   }
 
   /**

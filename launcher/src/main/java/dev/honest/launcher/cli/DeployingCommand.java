@@ -120,7 +120,7 @@ abstract class DeployingCommand implements Callable<Integer> {
             out.flush();
             return 1;
           }
-          outcomes = ops.collect(task.output);
+          outcomes = ops.collect(task.output, reader::readAhead);
           claimedBy = ops.claimedBy(runId);
         }
         return Outputs.finish(out, plan, full.tasks(), outcomes, claimedBy, start, Instant.now(), task.output, prices,

@@ -25,16 +25,11 @@ import java.util.Map;
 final class Outputs {
   private Outputs() {}
 
-  /** @param claimedBy which worker claimed each task, when the workers shared claims (else empty) */
-  static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
-      Map<String, Integer> claimedBy, Instant start, Instant end, Path output, CostSettings prices, RunSigner signer,
-      Carried carried) throws IOException {
-    try (LogReader reader = new LogReader(plan, signer.publicKey())) {
-      return finish(out, plan, tasks, outcomes, claimedBy, start, end, output, prices, signer, carried, reader);
-    }
-  }
-
-  /** @param reader reads the workers' logs, some of them perhaps already read as their workers ended */
+  /**
+   * @param claimedBy which worker claimed each task, when the workers shared claims (else empty)
+   * @param reader reads the workers' logs, some of them perhaps already read as their workers ended
+   *     or as they were fetched
+   */
   static int finish(PrintWriter out, Plan plan, List<TaskSpec> tasks, List<WorkerOutcome> outcomes,
       Map<String, Integer> claimedBy, Instant start, Instant end, Path output, CostSettings prices, RunSigner signer,
       Carried carried, LogReader reader) throws IOException {

@@ -295,6 +295,16 @@ public final class ClusterOperations {
    * Job and returns each worker's outcome, by index.
    */
   public List<WorkerOutcome> collect(Path outputDir) throws IOException {
+    return collect(outputDir, outcome -> {});
+  }
+
+  /**
+   * As {@link #collect(Path)}, handing each outcome whose logs it fetches to {@code fetched} as soon
+   * as they are fetched (on the calling thread, before the next Job's), so that reading them can
+   * overlap with fetching the rest; the outcomes collected as their Jobs ended were handed to
+   * {@link #watch}'s consumer already.
+   */
+  public List<WorkerOutcome> collect(Path outputDir, Consumer<WorkerOutcome> fetched) throws IOException {
     ExecutorService early;
     synchronized (this) {
       early = collecting;
@@ -309,7 +319,7 @@ public final class ClusterOperations {
         Thread.currentThread().interrupt();
       }
     }
-    return new LogCollector(cluster, runSelector, runId).collect(outputDir, Map.copyOf(ended));
+    return new LogCollector(cluster, runSelector, runId).collect(outputDir, Map.copyOf(ended), fetched);
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
@@ -48,7 +49,7 @@ final class LogCollector {
    * are {@code missing}.
    */
   List<WorkerOutcome> collect(Path dir) throws IOException {
-    return collect(dir, Map.of());
+    return collect(dir, Map.of(), outcome -> {});
   }
 
   /**
@@ -75,8 +76,11 @@ final class LogCollector {
   /**
    * As {@link #collect(Path)}, taking the outcome of a Job from {@code ended} (by Job name) when it
    * was taken from the same Job: its pods need not exist any more.
+   *
+   * @param fetched given each outcome whose logs were fetched here (not those taken from {@code ended}),
+   *     as soon as they are, while the next Job's are fetched
    */
-  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended) throws IOException {
+  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended, Consumer<WorkerOutcome> fetched) throws IOException {
     Files.createDirectories(dir);
     Map<String, Job> jobs = cluster.call("list", "jobs",
             () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
@@ -91,11 +95,14 @@ final class LogCollector {
     for (Map.Entry<String, Integer> worker : workers.entrySet()) {
       Job job = jobs.get(worker.getKey());
       Ended early = job == null ? null : ended.get(worker.getKey());
+      boolean reused = early != null && early.uid().equals(job.getMetadata().getUid())
+          && JobState.of(job) == JobState.SUCCEEDED;
       WorkerOutcome outcome = job == null
           ? new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0)
-          : early != null && early.uid().equals(job.getMetadata().getUid()) && JobState.of(job) == JobState.SUCCEEDED
-              ? early.outcome()
-              : outcome(worker.getValue(), job, pods(job), now);
+          : reused ? early.outcome() : outcome(worker.getValue(), job, pods(job), now);
+      if (job != null && !reused) {
+        fetched.accept(outcome);
+      }
       if (job != null) {
         Path file = dir.resolve(job.getMetadata().getName() + "-log.txt");
         Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);

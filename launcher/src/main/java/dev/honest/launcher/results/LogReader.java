@@ -31,22 +31,38 @@ public final class LogReader implements AutoCloseable {
   private final Map<Integer, WorkerSlice> slices;
   private final Set<String> planned;
   private final PublicKey key;
+  private final int threads;
   private final Map<WorkerOutcome, Ahead> ahead = new IdentityHashMap<>();
   private ExecutorService pool;
 
   /**
+   * A reader that reads ahead on one background thread, so that a run's own work keeps the other cores.
+   *
    * @param plan the run's plan: its workers and tasks
    * @param key the run's public key, which the workers' statements must verify with
    */
   public LogReader(Plan plan, PublicKey key) {
-    this.slices = plan.workers().stream().collect(Collectors.toMap(WorkerSlice::index, s -> s));
-    this.planned = plan.workers().stream().flatMap(w -> w.tasks().stream()).collect(Collectors.toUnmodifiableSet());
-    this.key = key;
+    this(plan, key, 1);
   }
 
   /**
-   * Starts reading the log of an ended worker in the background (one thread, so that the run's own
-   * work keeps the other cores). An outcome of a worker the plan does not hold is ignored.
+   * @param plan the run's plan: its workers and tasks
+   * @param key the run's public key, which the workers' statements must verify with
+   * @param threads how many logs are read ahead at once, at most
+   */
+  public LogReader(Plan plan, PublicKey key, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.slices = plan.workers().stream().collect(Collectors.toMap(WorkerSlice::index, s -> s));
+    this.planned = plan.workers().stream().flatMap(w -> w.tasks().stream()).collect(Collectors.toUnmodifiableSet());
+    this.key = key;
+    this.threads = threads;
+  }
+
+  /**
+   * Starts reading the log of an ended worker in the background (on as many threads as this reader
+   * was given). An outcome of a worker the plan does not hold is ignored.
    *
    * @return completes when the log has been read (or is to be read by the aggregation instead)
    */
@@ -59,7 +75,7 @@ public final class LogReader implements AutoCloseable {
       return ahead.get(outcome).result().handle((r, e) -> null);
     }
     if (pool == null) {
-      pool = Executors.newSingleThreadExecutor(r -> {
+      pool = Executors.newFixedThreadPool(threads, r -> {
         Thread t = new Thread(r, "log-reader");
         t.setDaemon(true);
         return t;

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -153,6 +154,56 @@ class CollectTest {
     assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
     assertThat(Files.readString(out.resolve("k8s-worker-2-log.txt"), StandardCharsets.UTF_8))
         .isEqualTo(workers.get(1).log());
+  }
+
+  @Test
+  void eachOutcomeFetchedIsHandedOverBeforeTheNextJobsLogsAreFetched() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 3, 2));
+      assertThat(ops.watch(3, 6, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
+    }
+    List<WorkerOutcome> handed = new ArrayList<>();
+    List<String> logFilesThen = new ArrayList<>();
+
+    // A launcher of its own, as `collect` is: nothing was collected while the Jobs ran.
+    List<WorkerOutcome> workers = cluster.ops().collect(out, outcome -> {
+      handed.add(outcome);
+      try (var files = Files.list(out)) {
+        logFilesThen.add(outcome.job() + " saw " + files.map(f -> f.getFileName().toString()).sorted().toList());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    assertThat(handed).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(handed.get(i)).isSameAs(workers.get(i));
+    }
+    // Handed over as soon as fetched: before its own log file is written and the next Job's fetched.
+    assertThat(logFilesThen).containsExactly("k8s-worker-1 saw []", "k8s-worker-2 saw [k8s-worker-1-log.txt]",
+        "k8s-worker-3 saw [k8s-worker-1-log.txt, k8s-worker-2-log.txt]");
+  }
+
+  @Test
+  void outcomesCollectedAsTheirJobsEndedAreNotHandedOverAgain() throws Exception {
+    List<WorkerOutcome> early = new CopyOnWriteArrayList<>();
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 2));
+      assertThat(ops.watch(2, 4, Duration.ofMinutes(2), early::add).ending()).isEqualTo(Ending.FINISHED);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (early.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    List<WorkerOutcome> handed = new CopyOnWriteArrayList<>();
+
+    List<WorkerOutcome> workers = ops.collect(out, handed::add);
+
+    assertThat(early).hasSize(2);
+    assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
+    assertThat(handed).isEmpty();
   }
 
   private void runOneWorker(Function<Job, Script> script) throws Exception {

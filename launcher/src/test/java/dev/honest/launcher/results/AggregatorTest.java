@@ -1,6 +1,7 @@
 package dev.honest.launcher.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerSlice;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ObjectNode;
@@ -318,18 +320,29 @@ class AggregatorTest {
     ClusterResults atTheEnd = aggregator(CostSettings.defaults())
         .aggregate(plan, tasks, List.of(w1, w2), Map.of(), START, END, Carried.NONE);
 
-    ClusterResults readAhead;
-    try (LogReader reader = new LogReader(plan, SignedLogs.KEY.publicKey())) {
-      reader.readAhead(w2);
-      reader.readAhead(w1);
-      reader.readAhead(new WorkerOutcome(9, "k8s-worker-9", "succeeded", null, List.of(), "not in the plan", 1));
-      readAhead = aggregator(CostSettings.defaults())
-          .aggregate(plan, tasks, List.of(w1, w2), Map.of(), START, END, Carried.NONE, reader);
-    }
+    for (int threads : new int[] {1, 2}) {
+      ClusterResults readAhead;
+      try (LogReader reader = new LogReader(plan, SignedLogs.KEY.publicKey(), threads)) {
+        CompletableFuture<Void> second = reader.readAhead(w2);
+        CompletableFuture<Void> first = reader.readAhead(w1);
+        reader.readAhead(new WorkerOutcome(9, "k8s-worker-9", "succeeded", null, List.of(), "not in the plan", 1));
+        if (threads > 1) {
+          CompletableFuture.allOf(first, second).join(); // both read before the aggregation asks
+        }
+        readAhead = aggregator(CostSettings.defaults())
+            .aggregate(plan, tasks, List.of(w1, w2), Map.of(), START, END, Carried.NONE, reader);
+      }
 
-    assertThat(readAhead.tasks()).isEqualTo(atTheEnd.tasks());
-    assertThat(readAhead.problems()).isEqualTo(atTheEnd.problems())
-        .singleElement().asString().contains("k8s-worker-2 log line 2", "bad signature");
-    assertThat(readAhead.tasks()).extracting(TaskRecord::completed).containsExactly(true, false, false, false);
+      assertThat(readAhead.tasks()).as("%d thread(s)", threads).isEqualTo(atTheEnd.tasks());
+      assertThat(readAhead.problems()).as("%d thread(s)", threads).isEqualTo(atTheEnd.problems())
+          .singleElement().asString().contains("k8s-worker-2 log line 2", "bad signature");
+      assertThat(readAhead.tasks()).extracting(TaskRecord::completed).containsExactly(true, false, false, false);
+    }
+  }
+
+  @Test
+  void aReaderNeedsAtLeastOneThread() {
+    assertThatThrownBy(() -> new LogReader(plan, SignedLogs.KEY.publicKey(), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("threads must be at least 1, got 0");
   }
 }
