@@ -94,17 +94,30 @@ public final class OllamaStandIn implements AutoCloseable {
         + "\"quantization_level\":\"" + quant + "\"}}";
   }
 
-  /** A streamed reply carrying {@code content} in three pieces, as Ollama streams tokens. */
+  /** Characters a streamed piece carries: about a token of a code model's answer. */
+  private static final int CHARS_PER_PIECE = 4;
+
+  /**
+   * A streamed reply carrying {@code content} as Ollama streams it: one line per token (a piece of
+   * {@value #CHARS_PER_PIECE} characters here, never splitting a surrogate pair), then the
+   * {@code done} line with the metrics.
+   */
   public static String stream(String model, String content, long promptTokens, long evalTokens, String doneReason) {
-    StringBuilder b = new StringBuilder();
-    int third = Math.max(1, content.length() / 3);
-    for (int start = 0; start < content.length(); start += third) {
-      String piece = content.substring(start, Math.min(content.length(), start + third));
-      b.append("{\"model\":\"").append(model).append("\",\"created_at\":\"2026-11-26T10:00:0")
-          .append(Math.min(9, start / third)).append(".5517293Z\",\"message\":{\"role\":\"assistant\",\"content\":")
+    StringBuilder b = new StringBuilder(content.length() * 40 + 512);
+    int line = 0;
+    for (int start = 0; start < content.length(); line++) {
+      int end = Math.min(content.length(), start + CHARS_PER_PIECE);
+      if (end < content.length() && Character.isLowSurrogate(content.charAt(end))) {
+        end++;
+      }
+      String piece = content.substring(start, end);
+      start = end;
+      b.append("{\"model\":\"").append(model).append("\",\"created_at\":\"2026-11-26T10:00:")
+          .append(String.format(java.util.Locale.ROOT, "%02d.%07dZ", 1 + line / 50_000 % 59, line % 50_000 * 200))
+          .append("\",\"message\":{\"role\":\"assistant\",\"content\":")
           .append(Json.mapper().writeValueAsString(piece)).append("},\"done\":false}\n");
     }
-    b.append("{\"model\":\"").append(model).append("\",\"created_at\":\"2026-11-26T10:00:09.99318Z\",")
+    b.append("{\"model\":\"").append(model).append("\",\"created_at\":\"2026-11-26T10:59:59.99318Z\",")
         .append("\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done_reason\":\"").append(doneReason)
         .append("\",\"done\":true,\"total_duration\":").append(1_000_000_000L + 25_000_000L * (promptTokens + evalTokens))
         .append(",\"load_duration\":1523000");
@@ -187,7 +200,7 @@ public final class OllamaStandIn implements AutoCloseable {
             .withFixedDelay(((Number) delay).intValue())
             .withBody(stream(model, content, prompt, eval, "stop").getBytes(UTF_8)).build();
       }
-      String body = "{\"model\":\"" + model + "\",\"created_at\":\"2026-11-26T10:00:09.99318Z\",\"message\":"
+      String body = "{\"model\":\"" + model + "\",\"created_at\":\"2026-11-26T10:59:59.99318Z\",\"message\":"
           + "{\"role\":\"assistant\",\"content\":" + Json.mapper().writeValueAsString(content) + "},"
           + "\"done_reason\":\"stop\",\"done\":true,\"total_duration\":1075509083,\"load_duration\":567678166,"
           + "\"prompt_eval_count\":" + prompt + ",\"prompt_eval_duration\":236000000,\"eval_count\":" + eval
