@@ -196,6 +196,15 @@ public final class ScaleBench implements Callable<Integer> {
         new RunSigner(key, run.plan().runId(), run.workerConfig().options()));
   }
 
+  /** Aggregates the run's logs with {@code reader}, which must find every task completed and nothing wrong. */
+  private static void aggregateAll(SignedRun r, LogReader reader) {
+    ClusterResults results = new Aggregator(CostSettings.defaults(), r.signer()).aggregate(r.plan(), r.specs(),
+        r.logs(), Map.of(), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE, reader);
+    if (!results.problems().isEmpty() || results.completedTasks() != r.specs().size()) {
+      throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
+    }
+  }
+
   /**
    * The aggregation as {@code run} does it: the logs of all workers but the last read one after the
    * other on the reader's background thread (as their workers end, during the run), then the last
@@ -203,11 +212,8 @@ public final class ScaleBench implements Callable<Integer> {
    */
   private void readAhead(Path work) throws Exception {
     SignedRun r = signedRun(work);
-    List<TaskSpec> specs = r.specs();
-    Plan plan = r.plan();
     List<WorkerOutcome> signed = r.logs();
-    RunSigner signer = r.signer();
-    try (LogReader reader = new LogReader(plan, signer.publicKey())) {
+    try (LogReader reader = new LogReader(r.plan(), r.signer().publicKey())) {
       long cpu = cpuNanos();
       long t = System.nanoTime();
       signed.subList(0, signed.size() - 1).stream().map(reader::readAhead).toList()
@@ -216,17 +222,13 @@ public final class ScaleBench implements Callable<Integer> {
       double aheadCpu = (cpuNanos() - cpu) / 1e9;
       t = System.nanoTime();
       reader.readAhead(signed.get(signed.size() - 1));
-      ClusterResults results = new Aggregator(CostSettings.defaults(), signer).aggregate(plan, specs, signed, Map.of(),
-          Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE, reader);
+      aggregateAll(r, reader);
       double after = seconds(t);
-      if (!results.problems().isEmpty() || results.completedTasks() != specs.size()) {
-        throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
-      }
       out.printf(Locale.ROOT, "  %d logs read ahead on one background thread, one after the other: %.2f s (%.0f ms a"
               + " log; %.2f s of CPU), spread over the run in a real one; after the last worker ends, its log and the"
               + " aggregation of all %d results: %.2f s%n", signed.size() - 1, ahead, ahead * 1000 / (signed.size() - 1),
-          aheadCpu, specs.size(), after);
-      figure("aggregate " + specs.size() + " after the last worker ends", secondsText(after) + " (run)",
+          aheadCpu, r.specs().size(), after);
+      figure("aggregate " + r.specs().size() + " after the last worker ends", secondsText(after) + " (run)",
           "≤ " + AGGREGATE_SECONDS + " s", after <= AGGREGATE_SECONDS);
     }
   }
@@ -239,12 +241,9 @@ public final class ScaleBench implements Callable<Integer> {
    */
   private void collectAsFetched(Path work) throws Exception {
     SignedRun r = signedRun(work);
-    List<TaskSpec> specs = r.specs();
-    Plan plan = r.plan();
     List<WorkerOutcome> signed = r.logs();
-    RunSigner signer = r.signer();
     int cores = Runtime.getRuntime().availableProcessors();
-    try (LogReader reader = new LogReader(plan, signer.publicKey(), cores)) {
+    try (LogReader reader = new LogReader(r.plan(), r.signer().publicKey(), cores)) {
       List<CompletableFuture<Void>> reads = new ArrayList<>();
       long t = System.nanoTime();
       for (int i = 0; i < signed.size(); i++) {
@@ -256,17 +255,13 @@ public final class ScaleBench implements Callable<Integer> {
       }
       long lastFetched = System.nanoTime();
       int readByThen = (int) reads.stream().filter(CompletableFuture::isDone).count();
-      ClusterResults results = new Aggregator(CostSettings.defaults(), signer).aggregate(plan, specs, signed, Map.of(),
-          Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE, reader);
+      aggregateAll(r, reader);
       double after = seconds(lastFetched);
-      if (!results.problems().isEmpty() || results.completedTasks() != specs.size()) {
-        throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
-      }
       out.printf(Locale.ROOT, "  %d logs fetched one every %d ms (%.1f s; the pace is assumed, not measured), read on %d"
               + " threads as they came: %d of them read when the last was fetched; then the rest and the aggregation"
               + " of all %d results: %.2f s%n", signed.size(), fetchMs, (lastFetched - t) / 1e9, cores, readByThen,
-          specs.size(), after);
-      figure("aggregate " + specs.size() + " after the last log fetched", String.format(Locale.ROOT,
+          r.specs().size(), after);
+      figure("aggregate " + r.specs().size() + " after the last log fetched", String.format(Locale.ROOT,
           "%.2f s (collect, a log every %d ms)", after, fetchMs), "≤ " + AGGREGATE_SECONDS + " s",
           after <= AGGREGATE_SECONDS);
     }

@@ -134,16 +134,7 @@ class CollectTest {
 
   @Test
   void aSucceededJobsOutcomeIsCollectedAsItEndsAndKeepsItsLogsWhenItsPodsAreDeletedBeforeCollect() throws Exception {
-    List<WorkerOutcome> early = new CopyOnWriteArrayList<>();
-    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
-        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
-      cluster.deploy(ops, TestRuns.resources(RUN, 2, 2));
-      assertThat(ops.watch(2, 4, Duration.ofMinutes(2), early::add).ending()).isEqualTo(Ending.FINISHED);
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (early.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    List<WorkerOutcome> early = twoWorkersCollectedAsTheyEnd();
     // A TTL controller, or a user, may delete the pods of an ended Job before the launcher collects.
     cluster.mock.client().pods().inNamespace(NS).delete();
 
@@ -187,6 +178,18 @@ class CollectTest {
 
   @Test
   void outcomesCollectedAsTheirJobsEndedAreNotHandedOverAgain() throws Exception {
+    List<WorkerOutcome> early = twoWorkersCollectedAsTheyEnd();
+    List<WorkerOutcome> handed = new CopyOnWriteArrayList<>();
+
+    List<WorkerOutcome> workers = ops.collect(out, handed::add);
+
+    assertThat(early).hasSize(2);
+    assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
+    assertThat(handed).isEmpty();
+  }
+
+  /** Runs two workers of two tasks each while {@link #ops} collects each as it ends; returns what it collected so. */
+  private List<WorkerOutcome> twoWorkersCollectedAsTheyEnd() throws Exception {
     List<WorkerOutcome> early = new CopyOnWriteArrayList<>();
     try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
         job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
@@ -197,13 +200,7 @@ class CollectTest {
     while (early.size() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    List<WorkerOutcome> handed = new CopyOnWriteArrayList<>();
-
-    List<WorkerOutcome> workers = ops.collect(out, handed::add);
-
-    assertThat(early).hasSize(2);
-    assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
-    assertThat(handed).isEmpty();
+    return early;
   }
 
   private void runOneWorker(Function<Job, Script> script) throws Exception {
