@@ -113,7 +113,7 @@ public final class ScaleBench implements Callable<Integer> {
   @Option(names = "--collect-only", hidden = true)
   boolean collectOnly;
 
-  /** What a figure line starts with on the output of the read-ahead JVM, for this one to collect. */
+  /** What a figure line starts with on the output of a child JVM (read-ahead or collect case), for this one to collect. */
   private static final String FIGURE_MARK = "FIGURE|";
 
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
