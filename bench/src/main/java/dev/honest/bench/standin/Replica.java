@@ -25,8 +25,8 @@ import tools.jackson.databind.JsonNode;
  * One Ollama replica for benchmarks, on 127.0.0.1: {@code GET /api/tags} at once, and {@code POST
  * /api/chat} through {@code parallel} slots. A chat waits for a free slot in arrival order (FIFO,
  * as Ollama queues behind {@code OLLAMA_NUM_PARALLEL}), holds it for its {@link LatencyModel} time,
- * and is answered as {@link OllamaStandIn} answers (a streamed NDJSON reply whose findings the worker
- * accepts). Every finished chat is kept as a {@link Chat}, and a {@link BusyMeter} adds up the time.
+ * and is answered as {@link OllamaStandIn} answers (one object, or a streamed NDJSON reply when the
+ * request asks for a stream or says nothing, as Ollama does; its findings the worker accepts). Every finished chat is kept as a {@link Chat}, and a {@link BusyMeter} adds up the time.
  */
 public final class Replica implements AutoCloseable {
   /** More handler threads than any benchmark has open connections; a request beyond them is refused. */
@@ -163,10 +163,7 @@ public final class Replica implements AutoCloseable {
           error("model \"" + model + "\" not found, try pulling it first"), false);
       return;
     }
-    if (!request.path("stream").asBoolean(true)) {
-      send(exchange, 400, JSON, error("this stand-in only streams"), false);
-      return;
-    }
+    boolean streamed = request.path("stream").asBoolean(true);
     String content = OllamaStandIn.answerFor(request);
     long prompt = OllamaStandIn.promptTokens(request);
     long completion = OllamaStandIn.completionTokens(content);
@@ -180,8 +177,8 @@ public final class Replica implements AutoCloseable {
     long startedAt = meter.begin();
     try {
       service.hold(latency.serviceNanos(prompt, completion));
-      send(exchange, 200, "application/x-ndjson", OllamaStandIn.stream(model, content, prompt, completion, "stop"),
-          true);
+      send(exchange, 200, OllamaStandIn.contentType(streamed),
+          OllamaStandIn.reply(model, content, prompt, completion, "stop", streamed), streamed);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {

@@ -18,8 +18,9 @@ import tools.jackson.databind.JsonNode;
  * An Ollama stand-in on 127.0.0.1 that answers at once and records how long it held each request:
  * from the moment its handler starts (the request line and headers read, the body not yet) to the
  * moment the reply is written, and, for a {@link #watch watched} process, the CPU it had used when
- * the request arrived. {@code GET /api/tags} lists both models and {@code POST /api/chat} streams
- * the answer {@link OllamaStandIn} gives, which the worker accepts. Unlike {@code standin.Replica}
+ * the request arrived. {@code GET /api/tags} lists both models and {@code POST /api/chat} sends
+ * the answer {@link OllamaStandIn} gives (streamed unless the request says {@code "stream": false}),
+ * which the worker accepts. Unlike {@code standin.Replica}
  * it also records {@code /api/tags}, the worker's first request.
  */
 final class RecordingOllama implements AutoCloseable {
@@ -95,8 +96,10 @@ final class RecordingOllama implements AutoCloseable {
       } else if (CHAT.equals(path)) {
         JsonNode request = Json.mapper().readTree(body);
         String content = OllamaStandIn.answerFor(request);
-        Replica.send(exchange, 200, "application/x-ndjson", OllamaStandIn.stream(request.path("model").asString(), content,
-            OllamaStandIn.promptTokens(request), OllamaStandIn.completionTokens(content), "stop"), true);
+        boolean streamed = request.path("stream").asBoolean(true);
+        Replica.send(exchange, 200, OllamaStandIn.contentType(streamed), OllamaStandIn.reply(
+            request.path("model").asString(), content, OllamaStandIn.promptTokens(request),
+            OllamaStandIn.completionTokens(content), "stop", streamed), streamed);
       } else {
         Replica.send(exchange, 404, "text/plain", "404 page not found", false);
       }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.json.Json;
 import dev.honest.worker.ollama.ChatMessage;
 import dev.honest.worker.ollama.ChatReply;
 import dev.honest.worker.ollama.ChatRequest;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class ReplicaTest {
   static final String CHAT = "{\"model\":\"codellama:7b\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
@@ -49,6 +51,27 @@ class ReplicaTest {
       assertThat(c.promptTokens()).isEqualTo(reply.promptTokens());
       assertThat(c.completionTokens()).isEqualTo(reply.completionTokens());
     });
+  }
+
+  @Test
+  void aChatAnswersInOneObjectWhenAskedNotToStreamAndInALinePerTokenOtherwise() throws Exception {
+    Replica replica = start(1, new LatencyModel(0, 0), Replica.Service.SLEEP);
+    String whole = CHAT.replace("}]}", "}],\"stream\":false}");
+
+    HttpResponse<String> one = http.send(post(replica, whole), HttpResponse.BodyHandlers.ofString(UTF_8));
+    HttpResponse<String> streamed = http.send(post(replica, CHAT), HttpResponse.BodyHandlers.ofString(UTF_8));
+
+    assertThat(one.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+    assertThat(one.body().lines()).hasSize(1);
+    JsonNode answer = Json.mapper().readTree(one.body());
+    assertThat(answer.path("done").asBoolean()).isTrue();
+    assertThat(streamed.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+    List<JsonNode> lines = streamed.body().lines().map(l -> Json.mapper().readTree(l)).toList();
+    assertThat(lines.size()).isGreaterThan(2);
+    assertThat(lines.get(lines.size() - 1).path("eval_count").asLong())
+        .isEqualTo(answer.path("eval_count").asLong());
+    assertThat(lines.stream().map(l -> l.path("message").path("content").asString()).reduce("", String::concat))
+        .isEqualTo(answer.path("message").path("content").asString());
   }
 
   @Test

@@ -362,7 +362,8 @@ public final class TaskRunner {
       throws OllamaException {
     JsonNode schema = ResponseSchema.forAction(a.task.action());
     long order = a.startedAt.getEpochSecond() * 1_000_000_000L + a.startedAt.getNano();
-    ChatReply reply = ollama.chat(new ChatRequest(a.model, part, messages, schema, true, order));
+    // The whole answer at once: one object to read and hash instead of a line per token.
+    ChatReply reply = ollama.chat(new ChatRequest(a.model, part, messages, schema, false, order));
     calls.addAll(reply.calls());
     return reply;
   }

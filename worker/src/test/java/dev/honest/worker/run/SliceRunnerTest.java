@@ -231,7 +231,8 @@ class SliceRunnerTest {
     assertThat(records().get(0).modelDigest()).isEqualTo(OllamaStandIn.GENERAL_DIGEST);
     JsonNode sent = ollama.chatRequests().get(0);
     assertThat(sent.path("model").asString()).isEqualTo(OllamaStandIn.GENERAL_MODEL);
-    assertThat(sent.path("stream").asBoolean()).isTrue();
+    assertThat(sent.path("stream").isBoolean()).isTrue();
+    assertThat(sent.path("stream").asBoolean()).isFalse();
     assertThat(sent.path("options").path("num_ctx").asInt()).isEqualTo(4096);
     assertThat(sent.path("options").path("temperature").asDouble()).isEqualTo(0.0);
     assertThat(sent.path("options").path("seed").asInt()).isEqualTo(42);
@@ -263,7 +264,7 @@ class SliceRunnerTest {
     write("api/db.js", "a();\nb();\n");
     String answer = "{\"findings\":[{\"file\":\"api/db.js\",\"line\":1,\"severity\":\"high\",\"title\":\"t\","
         + "\"detail\":\"d\",\"suggestion\":\"s\"}],\"edits\":[{\"file\":\"api/db.js\",\"search\":\"zzz\",\"replace\":\"y\"}]}";
-    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).willReturn(ndjson(answer, "stop")));
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).willReturn(wholeAnswer(answer, "stop")));
 
     ExitCode code = run(task("T-4", Action.FIX, "api/db.js"));
 
@@ -279,7 +280,7 @@ class SliceRunnerTest {
     write("a.js", "x();\n");
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("s")
         .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("asked")
-        .willReturn(ndjson("I found nothing wrong.", "stop")));
+        .willReturn(wholeAnswer("I found nothing wrong.", "stop")));
 
     run(task("T-5", Action.ANALYZE, "a.js"));
 
@@ -294,7 +295,7 @@ class SliceRunnerTest {
   void twoInvalidAnswersFailTheTask() throws Exception {
     write("a.js", "x();\n");
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
-        .willReturn(ndjson("{\"findings\": \"none\"}", "stop")));
+        .willReturn(wholeAnswer("{\"findings\": \"none\"}", "stop")));
 
     ExitCode code = run(task("T-6", Action.ANALYZE, "a.js"));
 
@@ -307,7 +308,7 @@ class SliceRunnerTest {
   void anAnswerCutByTheOutputLimitIsNotASuccess() throws Exception {
     write("a.js", "x();\n");
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
-        .willReturn(ndjson("{\"findings\":[{\"file\":\"a.js\",\"line\":1,\"sev", "length")));
+        .willReturn(wholeAnswer("{\"findings\":[{\"file\":\"a.js\",\"line\":1,\"sev", "length")));
 
     run(task("T-7", Action.ANALYZE, "a.js"));
 
@@ -414,8 +415,8 @@ class SliceRunnerTest {
     write("a.js", IntStream.rangeClosed(1, 40).mapToObj(i -> "call" + i + "();").collect(Collectors.joining("\n")));
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("ctx")
         .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("split")
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
-            .withBody(OllamaStandIn.stream("codellama:7b", "{\"findings\":[]}", 4096, 5, "stop"))));
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
+            .withBody(OllamaStandIn.whole("codellama:7b", "{\"findings\":[]}", 4096, 5, "stop"))));
 
     run(task("T-9", Action.ANALYZE, "a.js"));
 
@@ -508,8 +509,8 @@ class SliceRunnerTest {
     assertThat(r.calls()).singleElement().satisfies(c -> assertThat(c.httpStatus()).isEqualTo(404));
   }
 
-  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ndjson(String content, String reason) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
-        .withBody(OllamaStandIn.stream("codellama:7b", content, 50, 20, reason));
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder wholeAnswer(String content, String reason) {
+    return aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
+        .withBody(OllamaStandIn.whole("codellama:7b", content, 50, 20, reason));
   }
 }

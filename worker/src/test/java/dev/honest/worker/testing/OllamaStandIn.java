@@ -94,6 +94,30 @@ public final class OllamaStandIn implements AutoCloseable {
         + "\"quantization_level\":\"" + quant + "\"}}";
   }
 
+  /** The {@code Content-Type} of Ollama's chat answer, streamed or not. */
+  public static String contentType(boolean streamed) {
+    return streamed ? "application/x-ndjson" : "application/json; charset=utf-8";
+  }
+
+  /** A chat answer as Ollama sends it: {@link #stream} when streamed, else {@link #whole}. */
+  public static String reply(String model, String content, long promptTokens, long evalTokens, String doneReason,
+      boolean streamed) {
+    return streamed ? stream(model, content, promptTokens, evalTokens, doneReason)
+        : whole(model, content, promptTokens, evalTokens, doneReason);
+  }
+
+  /** The answer to a request with {@code "stream": false}: one object with the whole content and the metrics. */
+  public static String whole(String model, String content, long promptTokens, long evalTokens, String doneReason) {
+    return "{\"model\":\"" + model + "\",\"created_at\":\"2026-11-26T10:59:59.99318Z\",\"message\":"
+        + "{\"role\":\"assistant\",\"content\":" + Json.mapper().writeValueAsString(content) + "},"
+        + "\"done_reason\":\"" + doneReason + "\",\"done\":true,\"total_duration\":"
+        + (1_000_000_000L + 25_000_000L * (promptTokens + evalTokens)) + ",\"load_duration\":1523000"
+        + (promptTokens > 0 ? ",\"prompt_eval_count\":" + promptTokens : "")
+        + ",\"prompt_eval_duration\":" + 5_000_000L * promptTokens
+        + (evalTokens > 0 ? ",\"eval_count\":" + evalTokens : "")
+        + ",\"eval_duration\":" + 20_000_000L * evalTokens + "}";
+  }
+
   /** Characters a streamed piece carries: about a token of a code model's answer. */
   private static final int CHARS_PER_PIECE = 4;
 
@@ -195,18 +219,10 @@ public final class OllamaStandIn implements AutoCloseable {
       long eval = completionTokens(content);
       var parameters = event.getResponseDefinition().getTransformerParameters();
       Object delay = parameters == null ? 0 : parameters.getOrDefault(DELAY, 0);
-      if (request.path("stream").asBoolean(true)) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
-            .withFixedDelay(((Number) delay).intValue())
-            .withBody(stream(model, content, prompt, eval, "stop").getBytes(UTF_8)).build();
-      }
-      String body = "{\"model\":\"" + model + "\",\"created_at\":\"2026-11-26T10:59:59.99318Z\",\"message\":"
-          + "{\"role\":\"assistant\",\"content\":" + Json.mapper().writeValueAsString(content) + "},"
-          + "\"done_reason\":\"stop\",\"done\":true,\"total_duration\":1075509083,\"load_duration\":567678166,"
-          + "\"prompt_eval_count\":" + prompt + ",\"prompt_eval_duration\":236000000,\"eval_count\":" + eval
-          + ",\"eval_duration\":269000000}";
-      return aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8")
-          .withBody(body).build();
+      boolean streamed = request.path("stream").asBoolean(true);
+      return aResponse().withStatus(200).withHeader("Content-Type", contentType(streamed))
+          .withFixedDelay(((Number) delay).intValue())
+          .withBody(reply(model, content, prompt, eval, "stop", streamed).getBytes(UTF_8)).build();
     }
 
     @Override
