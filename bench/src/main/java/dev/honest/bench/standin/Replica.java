@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * /api/chat} through {@code parallel} slots. A chat waits for a free slot in arrival order (FIFO,
  * as Ollama queues behind {@code OLLAMA_NUM_PARALLEL}), holds it for its {@link LatencyModel} time,
  * and is answered as {@link OllamaStandIn} answers (one object, or a streamed NDJSON reply when the
- * request asks for a stream or says nothing, as Ollama does; its findings the worker accepts). Every finished chat is kept as a {@link Chat}, and a {@link BusyMeter} adds up the time.
+ * request asks for a stream or says nothing, as Ollama does; its findings the worker accepts).
+ * Every finished chat is kept as a {@link Chat}, and a {@link BusyMeter} adds up the time.
  */
 public final class Replica implements AutoCloseable {
   /** More handler threads than any benchmark has open connections; a request beyond them is refused. */

@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
  * moment the reply is written, and, for a {@link #watch watched} process, the CPU it had used when
  * the request arrived. {@code GET /api/tags} lists both models and {@code POST /api/chat} sends
  * the answer {@link OllamaStandIn} gives (streamed unless the request says {@code "stream": false}),
- * which the worker accepts. Unlike {@code standin.Replica}
- * it also records {@code /api/tags}, the worker's first request.
+ * which the worker accepts. Unlike {@code standin.Replica} it also records {@code /api/tags}, the
+ * worker's first request.
  */
 final class RecordingOllama implements AutoCloseable {
   static final String TAGS = "/api/tags";
