@@ -100,10 +100,10 @@ final class LogCollector {
       WorkerOutcome outcome = job == null
           ? new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0)
           : reused ? early.outcome() : outcome(worker.getValue(), job, pods(job), now);
-      if (job != null && !reused) {
-        fetched.accept(outcome);
-      }
       if (job != null) {
+        if (!reused) {
+          fetched.accept(outcome);
+        }
         Path file = dir.resolve(job.getMetadata().getName() + "-log.txt");
         Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
         cluster.say("📥 " + outcome.job() + ": " + outcome.status()
