@@ -1,5 +1,6 @@
 package dev.honest.launcher;
 
+import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.InputFile;
@@ -40,8 +41,10 @@ public final class SignedLogs {
     Attestor attestor = new Attestor(KEY, config(runId), new WorkerIdentity(worker, pod, null));
     StringBuilder log = new StringBuilder();
     for (TaskRecord r : records) {
-      log.append(ResultLines.format(r)).append('\n');
-      log.append(ResultLines.format(attestor.task(spec(r), r))).append('\n');
+      // As the worker prints it: the record's canonical form, whose digest the statement signs.
+      RecordDigest.Printed printed = RecordDigest.Printed.of(r);
+      log.append(ResultLines.formatRecord(printed.canonical())).append('\n');
+      log.append(ResultLines.format(attestor.task(spec(r), r, printed))).append('\n');
     }
     if (finished) {
       int done = (int) records.stream().filter(TaskRecord::completed).count();

@@ -1,6 +1,7 @@
 package dev.honest.bench.scale;
 
 import dev.honest.bench.makespan.TaskSets;
+import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.Plan;
@@ -113,6 +114,9 @@ public final class ScaleBench implements Callable<Integer> {
   @Option(names = "--collect-only", hidden = true)
   boolean collectOnly;
 
+  @Option(names = "--aggregate-only", hidden = true)
+  int aggregateOnly;
+
   /** What a figure line starts with on the output of a child JVM (read-ahead or collect case), for this one to collect. */
   private static final String FIGURE_MARK = "FIGURE|";
 
@@ -139,6 +143,20 @@ public final class ScaleBench implements Callable<Integer> {
         }
         figures.forEach(f -> out.println(FIGURE_MARK + f));
         return missed ? 1 : 0;
+      }
+      if (aggregateOnly > 0) {
+        SignedRun r = signedRun(work);
+        for (int i = 0; i < aggregateOnly; i++) {
+          long cpu = cpuNanos();
+          long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+          long gc = gcMillis();
+          long t = System.nanoTime();
+          aggregateAll(r, new LogReader(r.plan(), r.signer().publicKey()));
+          out.printf(Locale.ROOT, "round %d: %.2f s, %.2f s of CPU, %.2f s compiling, %.2f s in GC pauses%n", i + 1,
+              seconds(t), (cpuNanos() - cpu) / 1e9,
+              (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / 1e3, (gcMillis() - gc) / 1e3);
+        }
+        return 0;
       }
       hashing(work);
       run(work);
@@ -482,10 +500,12 @@ public final class ScaleBench implements Callable<Integer> {
       TaskRecord record = new TaskRecord(t.id(), t.title(), t.priority(), t.category(), t.area(), t.action(),
           slice.index(), pod, "node-1", TaskStatus.COMPLETED, null, "codellama:7b", Hashes.sha256Hex(new byte[0]),
           calls.size(), now, now, inputs, calls, findings, List.of());
+      // Printed as the worker prints it: the record's canonical form, whose digest the statement signs.
+      RecordDigest.Printed printed = RecordDigest.Printed.of(record);
       log.append("[worker-").append(slice.index()).append("] ✅ ").append(id).append(" completed\n")
-          .append(ResultLines.format(record)).append('\n');
+          .append(ResultLines.formatRecord(printed.canonical())).append('\n');
       if (sign) {
-        log.append(ResultLines.format(attestor.task(t, record))).append('\n');
+        log.append(ResultLines.format(attestor.task(t, record, printed))).append('\n');
       }
     }
     WorkerSummary summary = new WorkerSummary(slice.index(), slice.tasks().size(), slice.tasks().size(), 0, 0, 1000);

@@ -1,8 +1,10 @@
 package dev.honest.common.attest;
 
+import dev.honest.common.hash.Hashes;
 import dev.honest.common.json.Json;
 import dev.honest.common.proof.CanonicalJson;
 import dev.honest.common.result.TaskRecord;
+import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,6 +20,43 @@ public final class RecordDigest {
 
   private RecordDigest() {}
 
+  /**
+   * A record as a worker prints and signs it: its JSON tree, the canonical text of that tree (what
+   * the worker prints on its {@code HONEST-RESULT} line) and its digest. A reader of the line whose
+   * UTF-8 bytes hash to the digest a statement signs knows that the line holds the signed form as
+   * it is, without converting the record again.
+   *
+   * @param json the record's JSON tree, without {@value #CARRIED_FROM}
+   * @param canonical the canonical text of {@code json}
+   * @param sha256 the lowercase hex SHA-256 of {@code canonical}'s UTF-8 bytes
+   */
+  public record Printed(JsonNode json, String canonical, String sha256) {
+    public Printed {
+      if (json == null || !json.isObject() || json.has(CARRIED_FROM)) {
+        throw new IllegalArgumentException("a printed task record must be a JSON object without " + CARRIED_FROM);
+      }
+      if (canonical == null || sha256 == null) {
+        throw new IllegalArgumentException("a printed task record needs its canonical text and digest");
+      }
+    }
+
+    /**
+     * A record of this run as a worker prints it.
+     *
+     * @throws IllegalArgumentException when the record was carried over from another run
+     */
+    public static Printed of(TaskRecord record) {
+      if (record.carriedFrom() != null) {
+        throw new IllegalArgumentException("record " + record.id() + " was carried over from run "
+            + record.carriedFrom() + "; a worker prints only records of its own run");
+      }
+      ObjectNode json = Json.mapper().valueToTree(record);
+      json.remove(CARRIED_FROM); // null: the digest leaves it out, and so does the line
+      String canonical = CanonicalJson.canonicalText(json);
+      return new Printed(json, canonical, ofText(canonical));
+    }
+  }
+
   /** The digest of a record's JSON object. */
   public static String sha256(JsonNode record) {
     if (record == null || !record.isObject()) {
@@ -30,6 +69,15 @@ public final class RecordDigest {
   public static String sha256(TaskRecord record) {
     // A tree of its own: no copy needed to leave the member out (this runs for every record of a run).
     return withoutCarriedFrom(Json.mapper().valueToTree(record));
+  }
+
+  /**
+   * The SHA-256 of a record's JSON text as printed: the record's digest when the text is the
+   * canonical form of a record without {@value #CARRIED_FROM} (as a worker prints it), else a hash
+   * no statement names.
+   */
+  public static String ofText(String printed) {
+    return Hashes.sha256Hex(printed.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String withoutCarriedFrom(ObjectNode record) {

@@ -98,23 +98,28 @@ public record TaskPredicate(
    * changed file's new content (named by its path, digests {@code sha256} and {@code md5}).
    */
   public Statement statement(TaskRecord record) {
-    return statement(record, Json.mapper().valueToTree(record));
+    JsonNode json = Json.mapper().valueToTree(record);
+    return statement(record, json, RecordDigest.sha256(json));
   }
 
   /**
-   * The same statement as {@link #statement(TaskRecord)}, from the record's JSON tree
-   * ({@code Json.mapper().valueToTree(record)}, only read): for a caller that prints that tree too,
-   * so that the record is converted once, and its inputs and calls are not converted again for the
+   * The same statement as {@link #statement(TaskRecord)}, from the record as the caller prints it
+   * ({@link RecordDigest.Printed} of {@code Json.mapper().valueToTree(record)}): the record is
+   * converted and canonicalized once, and its inputs and calls are not converted again for the
    * predicate.
    *
-   * @throws IllegalArgumentException when {@code recordJson} is not the JSON of a record of this task
+   * @throws IllegalArgumentException when {@code printed} is not the JSON of a record of this task
    */
-  public Statement statement(TaskRecord record, JsonNode recordJson) {
+  public Statement statement(TaskRecord record, RecordDigest.Printed printed) {
+    return statement(record, printed.json(), printed.sha256());
+  }
+
+  private Statement statement(TaskRecord record, JsonNode recordJson, String recordDigest) {
     if (!recordJson.isObject() || !record.id().equals(recordJson.path("id").asString(null))) {
       throw new IllegalArgumentException("the JSON given for record " + record.id() + " is not that record's");
     }
     List<Statement.Subject> subjects = new ArrayList<>();
-    subjects.add(Statement.Subject.sha256(Attestations.recordSubject(record.id()), RecordDigest.sha256(recordJson)));
+    subjects.add(Statement.Subject.sha256(Attestations.recordSubject(record.id()), recordDigest));
     for (Change change : record.changes()) {
       subjects.add(new Statement.Subject(change.path(), Map.of("sha256", change.sha256After(), "md5", change.md5After())));
     }

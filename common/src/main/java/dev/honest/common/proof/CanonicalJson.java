@@ -46,9 +46,14 @@ public final class CanonicalJson {
 
   /** The canonical UTF-8 bytes of {@code node}. */
   public static byte[] canonicalize(JsonNode node) {
+    return canonicalText(node).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The canonical form of {@code node} as text: one line, as its UTF-8 bytes are {@link #canonicalize}'s. */
+  public static String canonicalText(JsonNode node) {
     StringBuilder out = new StringBuilder();
     write(node, null, out);
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return out.toString();
   }
 
   /** The canonical bytes of any value, after converting it with the project's {@link Json#mapper()}. */

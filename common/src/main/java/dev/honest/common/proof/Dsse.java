@@ -92,22 +92,27 @@ public final class Dsse {
    */
   public static Statement verifiedStatement(Envelope envelope, PublicKey key) throws VerificationException {
     requireInToto(envelope);
-    verifiedPayload(envelope, key);
-    return unverifiedStatement(envelope);
+    byte[] payload = verifiedPayload(envelope, key);
+    try {
+      return Statement.fromCanonicalBytes(payload);
+    } catch (IllegalArgumentException e) {
+      throw new VerificationException("the signed payload is not a valid in-toto statement: " + e.getMessage(), e);
+    }
   }
 
   /**
-   * The statement of an in-toto envelope, read as strictly as {@link #verifiedStatement} reads it
-   * but checked against no signature. Only for a reader that authenticates it another way: by
-   * {@link #verifiedPayload} later, or by a signed statement that names its {@link HashChain#hash}.
+   * The statement of an in-toto envelope, checked against no signature and not for canonical form
+   * ({@link Statement#fromPayload}). Only for a reader that authenticates it another way: by
+   * {@link #verifiedPayload} later, or by a signed statement that names its {@link HashChain#hash};
+   * {@link #verifiedStatement} checks both.
    *
    * @throws VerificationException when the payload type is not in-toto's or the payload is not a
-   *     valid statement in canonical form
+   *     valid statement
    */
   public static Statement unverifiedStatement(Envelope envelope) throws VerificationException {
     requireInToto(envelope);
     try {
-      return Statement.fromCanonicalBytes(envelope.payload);
+      return Statement.fromPayload(envelope.payload);
     } catch (IllegalArgumentException e) {
       throw new VerificationException("the signed payload is not a valid in-toto statement: " + e.getMessage(), e);
     }

@@ -3,7 +3,6 @@ package dev.honest.common.result;
 import dev.honest.common.json.Json;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The worker's machine-readable log lines: a fixed prefix, then one JSON object on the same line.
@@ -15,6 +14,8 @@ public final class ResultLines {
   public static final String RESULT_PREFIX = "HONEST-RESULT ";
   public static final String SUMMARY_PREFIX = "HONEST-SUMMARY ";
   public static final String ATTESTATION_PREFIX = "HONEST-ATTESTATION ";
+  /** What every prefix starts with: a line without it is none of these. */
+  public static final String MARK = "HONEST-";
 
   private ResultLines() {}
 
@@ -23,12 +24,16 @@ public final class ResultLines {
   }
 
   /**
-   * The same line as {@link #format(TaskRecord)}, from the record's JSON tree
-   * ({@code Json.mapper().valueToTree(record)}): for a caller that needs the tree anyway (to sign
-   * the record) and so converts the record once.
+   * A result line holding a record's JSON text as given: the worker prints the record's canonical
+   * form, the very text whose digest its statement signs ({@code RecordDigest.Printed}).
+   *
+   * @throws IllegalArgumentException when the text spans more than one line
    */
-  public static String formatRecord(JsonNode record) {
-    return RESULT_PREFIX + Json.mapper().writeValueAsString(record);
+  public static String formatRecord(String recordJson) {
+    if (recordJson.indexOf('\n') >= 0 || recordJson.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("a record's JSON on a result line must be one line");
+    }
+    return RESULT_PREFIX + recordJson;
   }
 
   public static String format(WorkerSummary summary) {
@@ -49,6 +54,22 @@ public final class ResultLines {
     return parse(line, RESULT_PREFIX, TaskRecord.class);
   }
 
+  /**
+   * A record as printed: the record on a result line and the line's JSON text, as it stands
+   * (without what precedes the prefix and the whitespace around it).
+   */
+  public record PrintedRecord(TaskRecord record, String json) {}
+
+  /**
+   * The record on this line and its JSON text, if it is a result line.
+   *
+   * @throws IllegalArgumentException as {@link #parseRecord} does
+   */
+  public static Optional<PrintedRecord> parsePrintedRecord(String line) {
+    String json = json(line, RESULT_PREFIX);
+    return json == null ? Optional.empty() : Optional.of(new PrintedRecord(read(json, RESULT_PREFIX, TaskRecord.class), json));
+  }
+
   public static Optional<WorkerSummary> parseSummary(String line) {
     return parse(line, SUMMARY_PREFIX, WorkerSummary.class);
   }
@@ -58,13 +79,19 @@ public final class ResultLines {
   }
 
   private static <T> Optional<T> parse(String line, String prefix, Class<T> type) {
+    String json = json(line, prefix);
+    return json == null ? Optional.empty() : Optional.of(read(json, prefix, type));
+  }
+
+  /** The JSON text after the prefix, or null when the line has no such prefix. */
+  private static String json(String line, String prefix) {
     int at = line.indexOf(prefix);
-    if (at < 0) {
-      return Optional.empty();
-    }
-    String json = line.substring(at + prefix.length()).strip();
+    return at < 0 ? null : line.substring(at + prefix.length()).strip();
+  }
+
+  private static <T> T read(String json, String prefix, Class<T> type) {
     try {
-      return Optional.of(Json.mapper().readValue(json, type));
+      return Json.mapper().readValue(json, type);
     } catch (JacksonException e) {
       throw new IllegalArgumentException("malformed " + prefix.strip() + " line: " + e.getOriginalMessage(), e);
     }

@@ -73,7 +73,7 @@ class TaskPredicateTest {
   }
 
   @Test
-  void aStatementFromTheRecordsJsonTreeHasTheBytesOfOneConvertedFromTheRecordAndPredicateWhole() {
+  void aStatementFromTheRecordAsPrintedHasTheBytesOfOneConvertedFromTheRecordAndPredicateWhole() {
     TaskRecord record = record();
     ChainLink link = new ChainLink(3, SHA);
     TaskPredicate fromRecord = TaskPredicate.of("run-1", Attestations.BY_WORKER, SPEC, record,
@@ -87,12 +87,15 @@ class TaskPredicateTest {
           new Statement.Subject("src/db.js", Map.of("sha256", "f".repeat(64), "md5", "e".repeat(32)))),
           Attestations.TASK, Json.mapper().valueToTree(predicate));
 
-      assertThat(predicate.statement(record, Json.mapper().valueToTree(record)).canonicalBytes())
+      assertThat(predicate.statement(record, RecordDigest.Printed.of(record)).canonicalBytes())
+          .isEqualTo(predicate.statement(record).canonicalBytes())
           .isEqualTo(whole.canonicalBytes());
     }
     ObjectNode another = Json.mapper().valueToTree(record);
     another.put("id", "T-2");
-    assertThatThrownBy(() -> fromRecord.statement(record, another)).hasMessageContaining("is not that record's");
+    another.remove(RecordDigest.CARRIED_FROM);
+    RecordDigest.Printed printedOther = new RecordDigest.Printed(another, "{}", SHA);
+    assertThatThrownBy(() -> fromRecord.statement(record, printedOther)).hasMessageContaining("is not that record's");
   }
 
   @Test

@@ -159,16 +159,22 @@ class DsseTest {
   }
 
   @Test
-  void anUnverifiedStatementIsReadAsStrictlyButWithoutLookingAtTheSignature() throws Exception {
+  void anUnverifiedStatementIsReadWithoutLookingAtTheSignatureOrTheCanonicalForm() throws Exception {
     Statement statement = StatementTest.statement();
     Dsse.Envelope signedByOther = Dsse.sign(statement, OTHER);
     byte[] pretty = Json.pretty().writeValueAsBytes(statement.toJson());
+    Dsse.Envelope prettySigned = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, pretty, KEY);
+    ObjectNode extra = statement.toJson().put("extra", 1);
 
     assertThat(Dsse.unverifiedStatement(signedByOther)).isEqualTo(statement);
     assertThatThrownBy(() -> Dsse.verifiedStatement(signedByOther, KEY.publicKey()))
         .isInstanceOf(VerificationException.class).hasMessageContaining("wrong keyid");
-    assertThatThrownBy(() -> Dsse.unverifiedStatement(Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, pretty, KEY)))
+    assertThat(Dsse.unverifiedStatement(prettySigned)).isEqualTo(statement);
+    assertThatThrownBy(() -> Dsse.verifiedStatement(prettySigned, KEY.publicKey()))
         .isInstanceOf(VerificationException.class).hasMessageContaining("canonical form");
+    assertThatThrownBy(() -> Dsse.unverifiedStatement(
+        Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, CanonicalJson.canonicalize(extra), KEY)))
+        .isInstanceOf(VerificationException.class).hasMessageContaining("not a valid in-toto statement");
     assertThatThrownBy(() -> Dsse.unverifiedStatement(Dsse.sign("application/json", statement.canonicalBytes(), KEY)))
         .isInstanceOf(VerificationException.class).hasMessageContaining("wrong payload type");
   }

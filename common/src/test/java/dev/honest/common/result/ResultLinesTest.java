@@ -11,11 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
-class ResultLinesTest {
+public class ResultLinesTest {
   private static final String SHA = "a".repeat(64);
   private static final String MD5 = "b".repeat(32);
 
-  static TaskRecord completedRecord() {
+  /** A completed analysis record with one input, call and finding. */
+  public static TaskRecord completedRecord() {
     CallRecord call = new CallRecord("codellama:7b", "http://localhost:11434", "task", 200, 120, 40,
         1_500_000_000L, 1500, "stop", SHA, MD5, SHA, null);
     return new TaskRecord("T-001", "Check XSS", Priority.CRITICAL, "security", "frontend", Action.ANALYZE,
@@ -38,15 +39,19 @@ class ResultLinesTest {
   }
 
   @Test
-  void aRecordsLineFromItsJsonTreeIsTheLineFromTheRecordByteForByte() {
-    TaskRecord failed = new TaskRecord("T-002", "Ünïcode \"quoted\"\ttitle \u2028 😀", Priority.LOW, "style", null,
-        Action.FIX, 1, null, null, TaskStatus.FAILED, new TaskError("invalid_answer", "line\nbreak \\ and \u0001"),
-        "m", null, 2, Instant.parse("2026-11-26T10:00:00.123456789Z"), Instant.parse("2026-11-26T10:00:01Z"),
-        List.of(), List.of(), List.of(), List.of());
+  void aRecordsJsonTextIsPrintedAsGivenAndReadBackWithTheRecord() {
+    TaskRecord record = completedRecord();
+    String text = Json.mapper().writeValueAsString(record).replace(",", ", ");
 
-    for (TaskRecord record : List.of(completedRecord(), failed, completedRecord().carriedOver("run-0"))) {
-      assertThat(ResultLines.formatRecord(Json.mapper().valueToTree(record))).isEqualTo(ResultLines.format(record));
-    }
+    String line = ResultLines.formatRecord(text);
+
+    assertThat(line).isEqualTo("HONEST-RESULT " + text);
+    assertThat(ResultLines.parsePrintedRecord("2026-11-26T10:00:03Z " + line + "  \r"))
+        .contains(new ResultLines.PrintedRecord(record, text));
+    assertThat(ResultLines.parsePrintedRecord("[worker-1] T-001 completed")).isEmpty();
+    assertThatThrownBy(() -> ResultLines.formatRecord("{\"id\":\n\"T-1\"}")).hasMessageContaining("one line");
+    assertThatThrownBy(() -> ResultLines.parsePrintedRecord(line.substring(0, line.length() / 2)))
+        .hasMessageContaining("malformed HONEST-RESULT line");
   }
 
   @Test

@@ -18,6 +18,8 @@ import dev.honest.worker.prompt.Prompts;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The launcher's signatures over a run, with the run's own key: the statements of tasks no worker
@@ -67,12 +69,12 @@ public final class RunSigner {
    * @param earlierKeys the keys of the earlier runs carried statements were signed in
    * @param carried how many records were carried over
    */
-  public RunAttestation seal(List<TaskRecord> records, List<Dsse.Envelope> statements, List<WorkerChain> chains,
+  public RunAttestation seal(List<TaskRecord> records, List<Signed> statements, List<WorkerChain> chains,
       List<PublicKeyEntry> earlierKeys, int carried) {
     if (records.size() != statements.size()) {
       throw new IllegalArgumentException(records.size() + " records but " + statements.size() + " statements");
     }
-    List<byte[]> leaves = statements.stream().map(Dsse.Envelope::payload).toList();
+    List<byte[]> leaves = statements.stream().map(s -> s.envelope().payload()).toList();
     String root = MerkleTree.rootHex(leaves);
     List<PublicKeyEntry> keys = new ArrayList<>();
     keys.add(new PublicKeyEntry(key.keyId(), runId, Keys.toPem(key.publicKey())));
@@ -84,10 +86,28 @@ public final class RunSigner {
         keys.stream().map(k -> new RunPredicate.KeyRef(k.keyId(), k.runId())).toList());
     List<TaskProof> proofs = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
-      proofs.add(new TaskProof(records.get(i).id(), statements.get(i).toJson()));
+      proofs.add(new TaskProof(records.get(i).id(), statements.get(i).json()));
     }
     return new RunAttestation(key.keyId(), keys, root, leaves.size(), Dsse.sign(run.statement(), key).toJson(),
         proofs, chains);
+  }
+
+  /**
+   * A task's final statement: its envelope, and the envelope's JSON as the results hold it. A
+   * worker's statement keeps the JSON it was read from (encoding it again would cost as much as
+   * reading it); one the launcher signs or carries over is written from its envelope.
+   *
+   * @param json DSSE JSON that {@link Dsse.Envelope#fromJson} reads as {@code envelope}
+   */
+  public record Signed(Dsse.Envelope envelope, JsonNode json) {
+    public Signed {
+      Objects.requireNonNull(envelope, "envelope");
+      Objects.requireNonNull(json, "json");
+    }
+
+    public static Signed of(Dsse.Envelope envelope) {
+      return new Signed(envelope, envelope.toJson());
+    }
   }
 
   private static RunPredicate.ChainSummary summary(WorkerChain chain) {

@@ -2,7 +2,6 @@ package dev.honest.launcher.results;
 
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerSlice;
-import dev.honest.common.proof.Dsse;
 import dev.honest.common.result.TaskError;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.result.TaskStatus;
@@ -77,7 +76,7 @@ public final class Aggregator {
         .collect(Collectors.toMap(WorkerOutcome::index, Function.identity(), (a, b) -> b));
     List<String> problems = new ArrayList<>();
     List<TaskRecord> records = new ArrayList<>();
-    List<Dsse.Envelope> statements = new ArrayList<>();
+    List<RunSigner.Signed> statements = new ArrayList<>();
     List<WorkerChain> chains = new ArrayList<>();
 
     Map<Integer, WorkerSlice> slices = new LinkedHashMap<>();
@@ -116,14 +115,14 @@ public final class Aggregator {
         if (worker != null) {
           WorkerLog.Attested reported = logs.get(worker).attested(id).orElseThrow();
           records.add(reported.record());
-          statements.add(reported.envelope());
+          statements.add(reported.statement());
         } else {
           Integer claimant = claimedBy.get(id);
           worker = claimant != null && slices.containsKey(claimant) ? claimant : slice.index();
           TaskRecord lost = lost(specs.get(id), slices.get(worker), outcomeOf.get(worker), end,
               logs.get(worker).unattested(id), worker == slice.index() ? null : slice);
           records.add(lost);
-          statements.add(signer.lost(specs.get(id), lost));
+          statements.add(RunSigner.Signed.of(signer.lost(specs.get(id), lost)));
         }
         tasksOf.computeIfAbsent(worker, k -> new ArrayList<>()).add(id);
         if (records.get(records.size() - 1).completed()) {
@@ -142,7 +141,7 @@ public final class Aggregator {
     }
     List<TaskRecord> ran = List.copyOf(records);
     records.addAll(carried.records());
-    statements.addAll(carried.statements());
+    carried.statements().forEach(s -> statements.add(RunSigner.Signed.of(s)));
     chains.addAll(carried.chains());
     if (records.size() != specs.size()) {
       throw new IllegalArgumentException("plan and carried tasks cover " + records.size() + " of " + specs.size()

@@ -12,6 +12,7 @@ import dev.honest.common.result.AttestationLine;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.attest.RunAttestation.WorkerChain;
+import dev.honest.launcher.attest.RunSigner;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,13 +31,15 @@ import tools.jackson.databind.JsonNode;
  * reported: its task counts as lost.
  */
 final class WorkerLog {
-  /** A record and its verified statement. */
-  record Attested(TaskRecord record, Dsse.Envelope envelope) {}
+  /** A record and its verified statement, with the statement's envelope as printed. */
+  record Attested(TaskRecord record, RunSigner.Signed statement) {}
 
   /** An authenticated statement of a chain: its envelope as printed, its payload and the previous hash it names. */
   private record Link(JsonNode envelope, byte[] payload, String previous, String hash) {}
 
   private final Map<String, TaskRecord> records = new HashMap<>();
+  /** The text of each record line whose statement has not been read yet (the text costs memory). */
+  private final Map<String, String> printed = new HashMap<>();
   private final Map<String, Attested> attested = new HashMap<>();
   private final List<List<Link>> chains = new ArrayList<>();
   private final List<String> chainPods = new ArrayList<>();
@@ -67,7 +70,7 @@ final class WorkerLog {
       if (line instanceof Problem p) {
         problems.add(p.where() + p.message());
       } else if (line instanceof RecordLine r) {
-        log.record(planned, r.record(), r.where(), problems);
+        log.record(planned, r.printed(), r.where(), problems);
       } else if (line instanceof Read read) {
         String failure = unauthentic.get(read);
         if (failure != null) {
@@ -98,7 +101,7 @@ final class WorkerLog {
   /** A line of the log that matters: a record, a statement read (not yet authenticated), or a problem. */
   private sealed interface Line permits RecordLine, Read, Problem {}
 
-  private record RecordLine(TaskRecord record, String where) implements Line {}
+  private record RecordLine(ResultLines.PrintedRecord printed, String where) implements Line {}
 
   private record Problem(String where, String message) implements Line {}
 
@@ -117,11 +120,22 @@ final class WorkerLog {
   private static List<Line> lines(WorkerSlice slice, String log) {
     List<Line> lines = new ArrayList<>();
     int lineNo = 0;
-    for (String text : log.split("\n", -1)) {
+    // Only the lines that hold the prefixes' common start are cut out of the log and parsed.
+    int marked = log.indexOf(ResultLines.MARK);
+    for (int start = 0; start <= log.length(); ) {
+      int end = log.indexOf('\n', start);
+      end = end < 0 ? log.length() : end;
       lineNo++;
+      boolean holdsMark = marked >= start && marked < end;
+      String text = holdsMark ? log.substring(start, end) : null;
+      start = end + 1;
+      if (!holdsMark) {
+        continue;
+      }
+      marked = log.indexOf(ResultLines.MARK, start);
       String where = slice.job() + " log line " + lineNo + ": ";
       try {
-        Optional<TaskRecord> record = ResultLines.parseRecord(text);
+        Optional<ResultLines.PrintedRecord> record = ResultLines.parsePrintedRecord(text);
         if (record.isPresent()) {
           lines.add(new RecordLine(record.get(), where));
           continue;
@@ -253,13 +267,15 @@ final class WorkerLog {
     return out;
   }
 
-  private void record(Set<String> planned, TaskRecord record, String where, List<String> problems) {
+  private void record(Set<String> planned, ResultLines.PrintedRecord line, String where, List<String> problems) {
+    TaskRecord record = line.record();
     if (!planned.contains(record.id())) {
       problems.add(where + "record for task " + record.id() + ", which is not in the plan; ignored");
       return;
     }
     // A later attempt's record replaces an earlier one, and only the statement after it counts.
     records.put(record.id(), record);
+    printed.put(record.id(), line.json());
     attested.remove(record.id());
   }
 
@@ -283,12 +299,23 @@ final class WorkerLog {
           + Attestations.TASK);
     }
     TaskRecord record = records.get(line.task());
-    if (record == null || !read.task().equals(record.id())
-        || !read.subject().equals(Statement.Subject.sha256(Attestations.recordSubject(record.id()),
-            RecordDigest.sha256(record)))) {
+    if (record == null || !read.task().equals(record.id()) || !signs(read.subject(), record, printed.remove(record.id()))) {
       problems.add(read.where() + "the statement of task " + line.task() + " does not match the record printed before it");
       return;
     }
-    attested.put(record.id(), new Attested(record, read.envelope()));
+    attested.put(record.id(), new Attested(record, new RunSigner.Signed(read.envelope(), line.envelope())));
+  }
+
+  /**
+   * Whether the statement's subject names the printed record. A worker prints the record's
+   * canonical form, so the digest of the line's text is the one signed, with no conversion; a line
+   * printed otherwise (by an older worker) is converted and canonicalized as {@code verify} does.
+   *
+   * @param text the record's line as printed; null when another statement has taken it already
+   */
+  private static boolean signs(Statement.Subject subject, TaskRecord record, String text) {
+    String name = Attestations.recordSubject(record.id());
+    return text != null && subject.equals(Statement.Subject.sha256(name, RecordDigest.ofText(text)))
+        || subject.equals(Statement.Subject.sha256(name, RecordDigest.sha256(record)));
   }
 }

@@ -3,6 +3,7 @@ package dev.honest.launcher.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.result.CallRecord;
@@ -247,6 +248,31 @@ class AggregatorTest {
     assertThat(p.attestedBy()).isEqualTo("launcher");
     assertThat(p.error().errorClass()).isEqualTo("worker_lost");
     assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
+  }
+
+  @Test
+  void aRecordPrintedOtherwiseThanCanonicallyIsMatchedByItsConvertedDigestAndAnAlteredOneIsNot() {
+    TaskRecord t1 = completed("T-1", 1, "p", call(10, 2, null));
+    TaskRecord t2 = completed("T-2", 1, "p", call(20, 3, null));
+    Attestor attestor = new Attestor(SignedLogs.KEY, SignedLogs.config("run-1"), new WorkerIdentity(1, "p", null));
+    // T-1 printed by the mapper, as an older worker did; T-2 canonically, then changed after signing.
+    String t1Line = ResultLines.format(t1);
+    String t1Statement = ResultLines.format(attestor.task(SignedLogs.spec(t1), t1));
+    String t2Statement = ResultLines.format(attestor.task(SignedLogs.spec(t2), t2));
+    String t2Line = ResultLines.formatRecord(RecordDigest.Printed.of(t2).canonical()
+        .replace("\"prompt_tokens\":20", "\"prompt_tokens\":2000"));
+    String log = t1Line + "\n" + t1Statement + "\n"
+        + t2Line + "\n" + t2Statement + "\n";
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "failed", "Error", List.of(), log, 1)), START, END, Carried.NONE);
+
+    assertThat(t1Line).isNotEqualTo(ResultLines.formatRecord(RecordDigest.Printed.of(t1).canonical()));
+    assertThat(t2Line).contains("\"prompt_tokens\":2000");
+    assertThat(r.tasks().get(0)).isEqualTo(t1);
+    assertThat(r.tasks().get(1).error().errorClass()).isEqualTo("worker_lost");
+    assertThat(r.problems()).singleElement().asString()
+        .contains("k8s-worker-1 log line 4", "statement of task T-2 does not match the record printed before it");
   }
 
   @Test

@@ -2,10 +2,10 @@ package dev.honest.worker.run;
 
 import dev.honest.common.attest.Attestations;
 import dev.honest.common.attest.ChainLink;
+import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.attest.TaskPredicate;
 import dev.honest.common.attest.WorkerSummaryPredicate;
 import dev.honest.common.config.WorkerConfig;
-import dev.honest.common.json.Json;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
 import dev.honest.common.proof.SigningKey;
@@ -42,17 +42,17 @@ public final class Attestor {
 
   /** The signed statement of {@code record}, which ran {@code spec}; the next link of the chain. */
   public AttestationLine task(TaskSpec spec, TaskRecord record) {
-    return task(spec, record, Json.mapper().valueToTree(record));
+    return task(spec, record, RecordDigest.Printed.of(record));
   }
 
   /**
-   * The same, from the record's JSON tree ({@code Json.mapper().valueToTree(record)}, only read),
-   * which the caller also prints: see {@link TaskPredicate#statement(TaskRecord, JsonNode)}.
+   * The same, from the record as the caller prints it: see
+   * {@link TaskPredicate#statement(TaskRecord, RecordDigest.Printed)}.
    */
-  public AttestationLine task(TaskSpec spec, TaskRecord record, JsonNode recordJson) {
+  public AttestationLine task(TaskSpec spec, TaskRecord record, RecordDigest.Printed printed) {
     return new AttestationLine(AttestationLine.TASK, record.id(), identity.index(), append(link ->
         TaskPredicate.of(config.runId(), Attestations.BY_WORKER, spec, record, config.options(),
-            Prompts.PROMPT_VERSION, link).statement(record, recordJson)));
+            Prompts.PROMPT_VERSION, link).statement(record, printed)));
   }
 
   /** The signed worker summary: the last link of the chain, naming how many task statements it holds. */

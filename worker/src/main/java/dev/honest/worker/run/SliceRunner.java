@@ -1,8 +1,8 @@
 package dev.honest.worker.run;
 
+import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
-import dev.honest.common.json.Json;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskError;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Runs a worker's tasks, as its {@link TaskSource} hands them out (its slice, and with shared claims
@@ -137,10 +136,10 @@ public final class SliceRunner {
     } else {
       say("❌ " + r.id() + " failed [" + r.error().errorClass() + "]: " + r.error().message());
     }
-    // Converted once: the line printed and the digest its statement signs come from the same tree.
-    JsonNode json = Json.mapper().valueToTree(r);
-    out.println(ResultLines.formatRecord(json));
-    out.println(ResultLines.format(attestor.task(task, r, json)));
+    // Converted and canonicalized once: the line printed is the very text whose digest its statement signs.
+    RecordDigest.Printed printed = RecordDigest.Printed.of(r);
+    out.println(ResultLines.formatRecord(printed.canonical()));
+    out.println(ResultLines.format(attestor.task(task, r, printed)));
     out.flush();
   }
 
