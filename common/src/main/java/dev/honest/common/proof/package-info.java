@@ -32,7 +32,9 @@
  * ({@code https://in-toto.io/Statement/v1}), {@code subject} (a non-empty array of
  * {@code {"name": ..., "digest": {"sha256": <64 lowercase hex>, ...}}}), {@code predicateType}
  * (an absolute URI) and {@code predicate} (an object). The statement's <em>canonical bytes</em>
- * are its canonical JSON (section 1); readers require the payload to be exactly those bytes.
+ * are its canonical JSON (section 1); a verifier requires the payload to be exactly those bytes
+ * (the launcher's aggregation, which hashes and authenticates the bytes as they are, leaves that
+ * check to {@code verify}).
  *
  * <h2>3. Keys ({@link dev.honest.common.proof.Keys}, {@link dev.honest.common.proof.SigningKey})</h2>
  * Ed25519 (RFC 8032, pure, no pre-hash). Public keys as PEM {@code PUBLIC KEY} (X.509
@@ -81,7 +83,8 @@
  * finished task, completed or failed. Subjects: first {@code task-record/<id>} with the
  * <em>record digest</em>: the SHA-256 of the canonical JSON (section 1) of the task record exactly as
  * it stands in {@code tasks[]} of the results (and on the worker's {@code HONEST-RESULT} line),
- * without its {@code carried_from} member; then, for a fix task, each changed file by its path with
+ * without its {@code carried_from} member (the worker prints the line's JSON in exactly that form,
+ * so the line's own text hashes to the digest); then, for a fix task, each changed file by its path with
  * the {@code sha256} and {@code md5} of its new content. The predicate (snake_case): {@code run_id},
  * {@code attested_by} ({@code worker}, or {@code launcher} for a task no worker reported on, whose
  * error class is then {@code worker_lost}), {@code task} (the task spec as given), {@code inputs}
