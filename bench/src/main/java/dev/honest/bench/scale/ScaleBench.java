@@ -114,6 +114,10 @@ public final class ScaleBench implements Callable<Integer> {
   @Option(names = "--collect-only", hidden = true)
   boolean collectOnly;
 
+  /**
+   * For profiling: only the all-at-once aggregation, this many times in this JVM, each round's wall,
+   * CPU, compile and GC time printed (no figures, no verdicts).
+   */
   @Option(names = "--aggregate-only", hidden = true)
   int aggregateOnly;
 
@@ -145,17 +149,7 @@ public final class ScaleBench implements Callable<Integer> {
         return missed ? 1 : 0;
       }
       if (aggregateOnly > 0) {
-        SignedRun r = signedRun(work);
-        for (int i = 0; i < aggregateOnly; i++) {
-          long cpu = cpuNanos();
-          long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-          long gc = gcMillis();
-          long t = System.nanoTime();
-          aggregateAll(r, new LogReader(r.plan(), r.signer().publicKey()));
-          out.printf(Locale.ROOT, "round %d: %.2f s, %.2f s of CPU, %.2f s compiling, %.2f s in GC pauses%n", i + 1,
-              seconds(t), (cpuNanos() - cpu) / 1e9,
-              (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / 1e3, (gcMillis() - gc) / 1e3);
-        }
+        aggregateRounds(work);
         return 0;
       }
       hashing(work);
@@ -220,6 +214,22 @@ public final class ScaleBench implements Callable<Integer> {
         r.logs(), Map.of(), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE, reader);
     if (!results.problems().isEmpty() || results.completedTasks() != r.specs().size()) {
       throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
+    }
+  }
+
+  /** {@code --aggregate-only}: the all-at-once aggregation round after round, what each cost. */
+  private void aggregateRounds(Path work) throws Exception {
+    SignedRun r = signedRun(work);
+    for (int i = 0; i < aggregateOnly; i++) {
+      long cpu = cpuNanos();
+      long jit = jitMillis();
+      long gc = gcMillis();
+      long t = System.nanoTime();
+      try (LogReader reader = new LogReader(r.plan(), r.signer().publicKey())) {
+        aggregateAll(r, reader);
+      }
+      out.printf(Locale.ROOT, "round %d: %.2f s, %.2f s of CPU, the JIT compilers busy %.2f s, %.2f s in GC pauses%n",
+          i + 1, seconds(t), (cpuNanos() - cpu) / 1e9, (jitMillis() - jit) / 1e3, (gcMillis() - gc) / 1e3);
     }
   }
 
@@ -390,8 +400,9 @@ public final class ScaleBench implements Callable<Integer> {
     Aggregated aggregated = aggregate(work, specs, plan, signed, signer, "signed");
     out.printf(Locale.ROOT, "  aggregate %d records from %d logs (%.0f MB) at once (as no command does now: the worst"
             + " case, when all logs arrive at the same moment), authenticating every statement: first in this"
-            + " JVM %.2f s, third %.2f s (%.2f s of CPU, %.2f s of GC); write %s (%.0f MB): %.2f s%n", specs.size(),
-        signed.size(), logBytes(signed) / 1e6, aggregated.first(), aggregated.seconds(), aggregated.cpu(),
+            + " JVM %.2f s (%.2f s of CPU; the JIT compilers busy %.2f s meanwhile), third %.2f s (%.2f s of CPU, %.2f s"
+            + " of GC); write %s (%.0f MB): %.2f s%n", specs.size(), signed.size(), logBytes(signed) / 1e6,
+        aggregated.first(), aggregated.firstCpu(), aggregated.firstJit(), aggregated.seconds(), aggregated.cpu(),
         aggregated.gc(), ResultsFiles.RESULTS_FILE, aggregated.bytes() / 1e6, aggregated.write());
     figure("aggregate " + specs.size() + ", all logs at once", secondsText(aggregated.first()),
         "≤ " + AGGREGATE_SECONDS + " s", aggregated.first() <= AGGREGATE_SECONDS);
@@ -423,11 +434,19 @@ public final class ScaleBench implements Callable<Integer> {
    * load on the machine skews less) and seconds the collectors took then, seconds to write the
    * results, their size.
    */
-  private record Aggregated(double first, double seconds, double cpu, double gc, double write, long bytes) {}
+  /**
+   * @param first the first round's wall time, {@code firstCpu} its CPU and {@code firstJit} the time the JIT
+   *     compilers spent meanwhile (on the same cores)
+   * @param seconds the last round's wall time, {@code cpu} and {@code gc} its CPU and GC time
+   */
+  private record Aggregated(double first, double firstCpu, double firstJit, double seconds, double cpu, double gc,
+      double write, long bytes) {}
 
   private static Aggregated aggregate(Path work, List<TaskSpec> specs, Plan plan, List<WorkerOutcome> outcomes,
       RunSigner signer, String name) throws IOException {
     double[] wall = new double[AGGREGATE_ROUNDS];
+    double firstCpu = 0;
+    double firstJit = 0;
     double cpu = 0;
     double gc = 0;
     double write = 0;
@@ -435,12 +454,17 @@ public final class ScaleBench implements Callable<Integer> {
     for (int round = 0; round < AGGREGATE_ROUNDS; round++) {
       long gcStart = gcMillis();
       long cpuStart = cpuNanos();
+      long jitStart = jitMillis();
       long t = System.nanoTime();
       ClusterResults results = new Aggregator(CostSettings.defaults(), signer)
           .aggregate(plan, specs, outcomes, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE);
       wall[round] = seconds(t);
       cpu = (cpuNanos() - cpuStart) / 1e9;
       gc = (gcMillis() - gcStart) / 1e3;
+      if (round == 0) {
+        firstCpu = cpu;
+        firstJit = (jitMillis() - jitStart) / 1e3;
+      }
       if (!results.problems().isEmpty() || results.tasks().size() != specs.size()
           || "signed".equals(name) && results.completedTasks() != specs.size()) {
         throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
@@ -450,7 +474,7 @@ public final class ScaleBench implements Callable<Integer> {
       write = seconds(t);
       bytes = Files.size(file);
     }
-    return new Aggregated(wall[0], wall[AGGREGATE_ROUNDS - 1], cpu, gc, write, bytes);
+    return new Aggregated(wall[0], firstCpu, firstJit, wall[AGGREGATE_ROUNDS - 1], cpu, gc, write, bytes);
   }
 
   /**
@@ -532,6 +556,11 @@ public final class ScaleBench implements Callable<Integer> {
 
   private static long gcMillis() {
     return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> g.getCollectionTime()).sum();
+  }
+
+  /** How long the JIT compilers have compiled, summed over their threads. */
+  private static long jitMillis() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   private static long cpuNanos() {
