@@ -429,15 +429,11 @@ public final class ScaleBench implements Callable<Integer> {
   }
 
   /**
-   * Seconds to aggregate the first time in this JVM and the third (by then the JIT has compiled
-   * most of it), CPU seconds of the process during the third (all threads: a figure that other
-   * load on the machine skews less) and seconds the collectors took then, seconds to write the
-   * results, their size.
-   */
-  /**
-   * @param first the first round's wall time, {@code firstCpu} its CPU and {@code firstJit} the time the JIT
-   *     compilers spent meanwhile (on the same cores)
-   * @param seconds the last round's wall time, {@code cpu} and {@code gc} its CPU and GC time
+   * Seconds to aggregate the first time in this JVM, with the process's CPU seconds then and the
+   * time the JIT compilers spent meanwhile (on the same cores); the same for the third time (by
+   * then the JIT has compiled most of it: CPU seconds of all threads, a figure that other load on
+   * the machine skews less) and seconds the collectors took then; seconds to write the results,
+   * their size.
    */
   private record Aggregated(double first, double firstCpu, double firstJit, double seconds, double cpu, double gc,
       double write, long bytes) {}

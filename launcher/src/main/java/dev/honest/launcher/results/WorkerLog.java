@@ -126,12 +126,12 @@ final class WorkerLog {
       int end = log.indexOf('\n', start);
       end = end < 0 ? log.length() : end;
       lineNo++;
-      boolean holdsMark = marked >= start && marked < end;
-      String text = holdsMark ? log.substring(start, end) : null;
-      start = end + 1;
-      if (!holdsMark) {
+      if (marked < start || marked >= end) {
+        start = end + 1;
         continue;
       }
+      String text = log.substring(start, end);
+      start = end + 1;
       marked = log.indexOf(ResultLines.MARK, start);
       String where = slice.job() + " log line " + lineNo + ": ";
       try {

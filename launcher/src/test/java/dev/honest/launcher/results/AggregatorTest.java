@@ -261,7 +261,8 @@ class AggregatorTest {
     String t2Statement = ResultLines.format(attestor.task(SignedLogs.spec(t2), t2));
     String t2Line = ResultLines.formatRecord(RecordDigest.Printed.of(t2).canonical()
         .replace("\"prompt_tokens\":20", "\"prompt_tokens\":2000"));
-    String log = t1Line + "\n" + t1Statement + "\n"
+    // Lines without a prefix in between, as the worker prints them: they count for the line numbers.
+    String log = t1Line + "\n" + t1Statement + "\n[worker-1] ✅ T-1 completed\n\n"
         + t2Line + "\n" + t2Statement + "\n";
 
     ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
@@ -272,7 +273,7 @@ class AggregatorTest {
     assertThat(r.tasks().get(0)).isEqualTo(t1);
     assertThat(r.tasks().get(1).error().errorClass()).isEqualTo("worker_lost");
     assertThat(r.problems()).singleElement().asString()
-        .contains("k8s-worker-1 log line 4", "statement of task T-2 does not match the record printed before it");
+        .contains("k8s-worker-1 log line 6", "statement of task T-2 does not match the record printed before it");
   }
 
   @Test
