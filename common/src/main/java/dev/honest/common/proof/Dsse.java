@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -101,18 +102,18 @@ public final class Dsse {
   }
 
   /**
-   * The statement of an in-toto envelope, checked against no signature and not for canonical form
-   * ({@link Statement#fromPayload}). Only for a reader that authenticates it another way: by
+   * An excerpt of the statement of an in-toto envelope ({@link Statement#excerpt}), checked against
+   * no signature and not for canonical form. Only for a reader that authenticates it another way: by
    * {@link #verifiedPayload} later, or by a signed statement that names its {@link HashChain#hash};
    * {@link #verifiedStatement} checks both.
    *
    * @throws VerificationException when the payload type is not in-toto's or the payload is not a
    *     valid statement
    */
-  public static Statement unverifiedStatement(Envelope envelope) throws VerificationException {
+  public static Statement.Excerpt unverifiedExcerpt(Envelope envelope, Set<String> paths) throws VerificationException {
     requireInToto(envelope);
     try {
-      return Statement.fromPayload(envelope.payload);
+      return Statement.excerpt(envelope.payload, paths);
     } catch (IllegalArgumentException e) {
       throw new VerificationException("the signed payload is not a valid in-toto statement: " + e.getMessage(), e);
     }

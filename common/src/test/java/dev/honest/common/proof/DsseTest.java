@@ -7,6 +7,7 @@ import dev.honest.common.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -159,23 +160,26 @@ class DsseTest {
   }
 
   @Test
-  void anUnverifiedStatementIsReadWithoutLookingAtTheSignatureOrTheCanonicalForm() throws Exception {
+  void anUnverifiedExcerptIsReadWithoutLookingAtTheSignatureOrTheCanonicalForm() throws Exception {
     Statement statement = StatementTest.statement();
     Dsse.Envelope signedByOther = Dsse.sign(statement, OTHER);
     byte[] pretty = Json.pretty().writeValueAsBytes(statement.toJson());
     Dsse.Envelope prettySigned = Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, pretty, KEY);
     ObjectNode extra = statement.toJson().put("extra", 1);
 
-    assertThat(Dsse.unverifiedStatement(signedByOther)).isEqualTo(statement);
+    Statement.Excerpt excerpt = Dsse.unverifiedExcerpt(signedByOther, Set.of("task"));
+    assertThat(excerpt.subject()).isEqualTo(statement.subject());
+    assertThat(excerpt.predicateType()).isEqualTo(statement.predicateType());
+    assertThat(excerpt.value("task")).isEqualTo(statement.predicateMember("task"));
     assertThatThrownBy(() -> Dsse.verifiedStatement(signedByOther, KEY.publicKey()))
         .isInstanceOf(VerificationException.class).hasMessageContaining("wrong keyid");
-    assertThat(Dsse.unverifiedStatement(prettySigned)).isEqualTo(statement);
+    assertThat(Dsse.unverifiedExcerpt(prettySigned, Set.of("task")).value("task")).isEqualTo(excerpt.value("task"));
     assertThatThrownBy(() -> Dsse.verifiedStatement(prettySigned, KEY.publicKey()))
         .isInstanceOf(VerificationException.class).hasMessageContaining("canonical form");
-    assertThatThrownBy(() -> Dsse.unverifiedStatement(
-        Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, CanonicalJson.canonicalize(extra), KEY)))
+    assertThatThrownBy(() -> Dsse.unverifiedExcerpt(
+        Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, CanonicalJson.canonicalize(extra), KEY), Set.of()))
         .isInstanceOf(VerificationException.class).hasMessageContaining("not a valid in-toto statement");
-    assertThatThrownBy(() -> Dsse.unverifiedStatement(Dsse.sign("application/json", statement.canonicalBytes(), KEY)))
+    assertThatThrownBy(() -> Dsse.unverifiedExcerpt(Dsse.sign("application/json", statement.canonicalBytes(), KEY), Set.of()))
         .isInstanceOf(VerificationException.class).hasMessageContaining("wrong payload type");
   }
 

@@ -7,6 +7,7 @@ import dev.honest.common.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -104,5 +105,69 @@ class StatementTest {
     assertThatThrownBy(() -> Statement.fromCanonicalBytes(duplicateMember)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Statement.fromCanonicalBytes("{".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("payload is not JSON");
+  }
+
+  @Test
+  void anExcerptKeepsTheSubjectsAndOnlyTheValuesAskedFor() {
+    ObjectNode predicate = Json.mapper().createObjectNode();
+    predicate.putObject("task").put("id", "T-001").put("title", "Review the login route");
+    predicate.putObject("chain").put("previous", SHA).put("sequence", 3);
+    predicate.putArray("calls").addObject().put("model", "codellama:7b").putObject("task").put("id", "not this one");
+    predicate.put("pod", "k8s-worker-1-x").put("status", "completed").putNull("error");
+    Statement statement = new Statement(List.of(Statement.Subject.sha256("T-001/record.json", SHA),
+        new Statement.Subject("other", Map.of("sha256", "c".repeat(64), "md5", "b".repeat(32)))), PREDICATE_TYPE, predicate);
+
+    Statement.Excerpt excerpt = Statement.excerpt(statement.canonicalBytes(),
+        Set.of("task.id", "chain", "pod", "error", "status.code", "absent", "calls.model"));
+
+    assertThat(excerpt.subject()).isEqualTo(statement.subject());
+    assertThat(excerpt.predicateType()).isEqualTo(PREDICATE_TYPE);
+    assertThat(excerpt.values()).containsOnlyKeys("task.id", "chain", "pod", "error");
+    assertThat(excerpt.value("task.id").stringValue()).isEqualTo("T-001");
+    assertThat(excerpt.value("chain")).isEqualTo(predicate.get("chain"));
+    assertThat(excerpt.value("pod").stringValue()).isEqualTo("k8s-worker-1-x");
+    assertThat(excerpt.value("error").isNull()).isTrue();
+    assertThat(excerpt.value("status.code")).as("status is a string, not an object").isNull();
+    assertThat(Statement.excerpt(Json.pretty().writeValueAsBytes(statement.toJson()), Set.of("pod")).value("pod"))
+        .as("no canonical form required").isEqualTo(predicate.get("pod"));
+  }
+
+  @Test
+  void anExcerptRefusesWhatReadingTheWholeStatementRefuses() {
+    ObjectNode wrongType = statement().toJson().put("_type", "https://in-toto.io/Statement/v0.1");
+    ObjectNode extra = statement().toJson().put("signature", "trust me");
+    ObjectNode missing = statement().toJson();
+    missing.remove("predicateType");
+    ObjectNode badSubject = statement().toJson();
+    ((ObjectNode) badSubject.get("subject").get(0)).put("uri", "file:///x");
+    ObjectNode noSubject = statement().toJson();
+    noSubject.putArray("subject");
+    ObjectNode relativeType = statement().toJson().put("predicateType", "task-result");
+    ObjectNode arrayPredicate = statement().toJson();
+    arrayPredicate.putArray("predicate");
+    ObjectNode badDigest = statement().toJson();
+    ((ObjectNode) badDigest.get("subject").get(0).get("digest")).put("sha256", "abc");
+    String canonical = new String(statement().canonicalBytes(), StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> excerpt(wrongType)).hasMessageContaining("_type must be https://in-toto.io/Statement/v1");
+    assertThatThrownBy(() -> excerpt(extra)).hasMessageContaining("unexpected field 'signature'");
+    assertThatThrownBy(() -> excerpt(missing)).hasMessageContaining("missing field 'predicateType'");
+    assertThatThrownBy(() -> excerpt(badSubject)).hasMessageContaining("subject[0]: unexpected field 'uri'");
+    assertThatThrownBy(() -> excerpt(noSubject)).hasMessageContaining("at least one subject");
+    assertThatThrownBy(() -> excerpt(relativeType)).hasMessageContaining("predicateType must be an absolute URI");
+    assertThatThrownBy(() -> excerpt(arrayPredicate)).hasMessageContaining("predicate must be a JSON object, got array");
+    assertThatThrownBy(() -> excerpt(badDigest)).hasMessageContaining("sha256 must be 64 lowercase hex digits");
+    assertThatThrownBy(() -> Statement.excerpt(canonical.replace("{\"_type\"", "{\"_type\":\"x\",\"_type\"")
+        .getBytes(StandardCharsets.UTF_8), Set.of())).hasMessageContaining("field '_type' appears twice");
+    assertThatThrownBy(() -> Statement.excerpt((canonical + "{}").getBytes(StandardCharsets.UTF_8), Set.of()))
+        .hasMessageContaining("more after the statement's JSON object");
+    assertThatThrownBy(() -> Statement.excerpt(canonical.substring(0, 40).getBytes(StandardCharsets.UTF_8), Set.of()))
+        .hasMessageContaining("payload is not JSON");
+    assertThatThrownBy(() -> Statement.excerpt("[]".getBytes(StandardCharsets.UTF_8), Set.of()))
+        .hasMessageContaining("statement must be a JSON object, got array");
+  }
+
+  private static Statement.Excerpt excerpt(ObjectNode json) {
+    return Statement.excerpt(CanonicalJson.canonicalize(json), Set.of("task"));
   }
 }

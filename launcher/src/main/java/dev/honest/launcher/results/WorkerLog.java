@@ -151,28 +151,29 @@ final class WorkerLog {
     return lines;
   }
 
+  /** The only parts of a statement's predicate the launcher uses. */
+  private static final Set<String> PREDICATE_PATHS = Set.of("chain", "pod", "task.id");
+
   private static Line read(AttestationLine line, String where) {
     Dsse.Envelope envelope = Dsse.Envelope.fromJson(line.envelope());
-    Statement statement;
+    Statement.Excerpt statement;
     try {
-      statement = Dsse.unverifiedStatement(envelope);
+      statement = Dsse.unverifiedExcerpt(envelope, PREDICATE_PATHS);
     } catch (VerificationException e) {
       return new Problem(where, "the statement does not verify with the run's key: " + e.getMessage() + "; ignored");
     }
-    // Only the predicate's chain link, pod and task id are read: the launcher uses nothing else of it.
     boolean summary = Attestations.WORKER_SUMMARY.equals(statement.predicateType());
     if (!summary && !Attestations.TASK.equals(statement.predicateType())) {
       throw new IllegalArgumentException("predicateType is " + statement.predicateType() + ", expected "
           + Attestations.TASK);
     }
-    JsonNode taskSpec = statement.predicateMember("task");
-    String task = summary || taskSpec == null ? null : text(taskSpec.get("id"), "task.id");
+    String task = summary ? null : text(statement.value("task.id"), "task.id");
     if (!summary && task == null) {
       throw new IllegalArgumentException("the task statement's predicate names no task.id");
     }
     byte[] payload = envelope.payload();
     return new Read(line, envelope, payload, HashChain.hash(payload), statement.subject().get(0), summary,
-        link(statement.predicateMember("chain")), text(statement.predicateMember("pod"), "pod"), task, where);
+        link(statement.value("chain")), text(statement.value("pod"), "pod"), task, where);
   }
 
   private static ChainLink link(JsonNode chain) {
