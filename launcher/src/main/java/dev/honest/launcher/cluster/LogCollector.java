@@ -90,6 +90,12 @@ final class LogCollector {
     plan().ifPresent(p -> p.workers().forEach(w -> workers.put(w.job(), w.index())));
     jobs.keySet().forEach(name -> workers.putIfAbsent(name, JobState.workerIndex(name)));
 
+    // One list of the run's pods for all its Jobs (a run of 200 workers: one request, not 200).
+    Map<String, List<Pod>> podsByJob = cluster.call("list", "pods",
+            () -> cluster.client.pods().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
+        .stream()
+        .filter(p -> p.getMetadata().getLabels() != null && p.getMetadata().getLabels().containsKey(RunLabels.JOB_NAME))
+        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(RunLabels.JOB_NAME)));
     Instant now = Instant.now();
     List<WorkerOutcome> outcomes = new ArrayList<>();
     for (Map.Entry<String, Integer> worker : workers.entrySet()) {
@@ -99,7 +105,8 @@ final class LogCollector {
           && JobState.of(job) == JobState.SUCCEEDED;
       WorkerOutcome outcome = job == null
           ? new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0)
-          : reused ? early.outcome() : outcome(worker.getValue(), job, pods(job), now);
+          : reused ? early.outcome()
+          : outcome(worker.getValue(), job, ofJob(job, podsByJob.getOrDefault(worker.getKey(), List.of())), now);
       if (job != null) {
         if (!reused) {
           fetched.accept(outcome);
@@ -121,9 +128,13 @@ final class LogCollector {
   /** The Job's pods, oldest first. */
   private List<Pod> pods(Job job) {
     String name = job.getMetadata().getName();
-    return cluster.call("list", "pods",
-            () -> cluster.client.pods().inNamespace(cluster.namespace).withLabel(RunLabels.JOB_NAME, name).list().getItems())
-        .stream()
+    return ofJob(job, cluster.call("list", "pods",
+        () -> cluster.client.pods().inNamespace(cluster.namespace).withLabel(RunLabels.JOB_NAME, name).list().getItems()));
+  }
+
+  /** Those of {@code pods} that this Job created (not an earlier Job of the same name), oldest first. */
+  private static List<Pod> ofJob(Job job, List<Pod> pods) {
+    return pods.stream()
         // Pods of an earlier Job with the same name may still be terminating.
         .filter(p -> Objects.equals(Pods.controllerUid(p), job.getMetadata().getUid()))
         .sorted(Pods.OLDEST_FIRST)

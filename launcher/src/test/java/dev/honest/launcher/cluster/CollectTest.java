@@ -14,6 +14,7 @@ import dev.honest.launcher.cluster.WatchResult.Ending;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +176,41 @@ class CollectTest {
     // Handed over as soon as fetched: before its own log file is written and the next Job's fetched.
     assertThat(logFilesThen).containsExactly("k8s-worker-1 saw []", "k8s-worker-2 saw [k8s-worker-1-log.txt]",
         "k8s-worker-3 saw [k8s-worker-1-log.txt, k8s-worker-2-log.txt]");
+  }
+
+  @Test
+  void theRunsPodsAreListedOnceForAllItsJobsAndEachJobKeepsItsOwn() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 3, 2));
+      assertThat(ops.watch(3, 6, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
+    }
+    while (cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS) != null) {
+      // what the run asked before collect
+    }
+
+    List<WorkerOutcome> workers = cluster.ops().collect(out);
+
+    List<String> podRequests = new ArrayList<>();
+    for (RecordedRequest r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS); r != null;
+        r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS)) {
+      if (r.getPath().startsWith("/api/v1/namespaces/" + NS + "/pods")) {
+        podRequests.add(r.getMethod() + " " + r.getPath());
+      }
+    }
+    String pods = "GET /api/v1/namespaces/" + NS + "/pods";
+    // One list of the run's pods; per pod, fabric8 looks the pod up by name before it reads its log.
+    assertThat(podRequests).filteredOn(r -> r.startsWith(pods + "?labelSelector="))
+        .containsExactly(pods + "?labelSelector=app.kubernetes.io%2Finstance%3D" + RUN);
+    assertThat(podRequests).filteredOn(r -> r.contains("/log"))
+        .containsExactlyInAnyOrder(pods + "/" + podName(W1, 1) + "/log?pretty=false",
+            pods + "/" + podName("k8s-worker-2", 1) + "/log?pretty=false",
+            pods + "/" + podName("k8s-worker-3", 1) + "/log?pretty=false");
+    assertThat(podRequests).hasSize(7);
+    for (int i = 0; i < 3; i++) {
+      assertThat(workers.get(i).pods()).extracting(PodOutcome::pod).containsExactly(podName("k8s-worker-" + (i + 1), 1));
+      assertThat(taskIds(workers.get(i).log())).containsExactly("T-" + (i + 1) + "-1", "T-" + (i + 1) + "-2");
+    }
   }
 
   @Test
