@@ -151,11 +151,7 @@ class CollectTest {
 
   @Test
   void eachOutcomeFetchedIsHandedOverBeforeTheNextJobsLogsAreFetched() throws Exception {
-    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
-        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
-      cluster.deploy(ops, TestRuns.resources(RUN, 3, 2));
-      assertThat(ops.watch(3, 6, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
-    }
+    runThreeWorkersOfTwoTasks();
     List<WorkerOutcome> handed = new ArrayList<>();
     List<String> logFilesThen = new ArrayList<>();
 
@@ -180,11 +176,7 @@ class CollectTest {
 
   @Test
   void theRunsPodsAreListedOnceForAllItsJobsAndEachJobKeepsItsOwn() throws Exception {
-    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
-        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
-      cluster.deploy(ops, TestRuns.resources(RUN, 3, 2));
-      assertThat(ops.watch(3, 6, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
-    }
+    runThreeWorkersOfTwoTasks();
     while (cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS) != null) {
       // what the run asked before collect
     }
@@ -238,6 +230,15 @@ class CollectTest {
       Thread.sleep(20);
     }
     return early;
+  }
+
+  /** Runs three workers of two tasks each, collecting nothing while they run. */
+  private void runThreeWorkersOfTwoTasks() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 3, 2));
+      assertThat(ops.watch(3, 6, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
+    }
   }
 
   private void runOneWorker(Function<Job, Script> script) throws Exception {
