@@ -19,6 +19,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -112,7 +113,9 @@ public final class RunSigner {
 
   private static RunPredicate.ChainSummary summary(WorkerChain chain) {
     byte[] last = Dsse.Envelope.fromJson(chain.envelopes().get(chain.envelopes().size() - 1)).payload();
-    boolean complete = Attestations.WORKER_SUMMARY.equals(Statement.fromCanonicalBytes(last).predicateType());
+    // Only its type is read: the launcher authenticated the chain when it read the log, and verify
+    // reads every statement whole.
+    boolean complete = Attestations.WORKER_SUMMARY.equals(Statement.excerpt(last, Set.of()).predicateType());
     return new RunPredicate.ChainSummary(chain.runId(), chain.worker(), chain.attempt(), chain.envelopes().size(),
         HashChain.hash(last), complete);
   }
