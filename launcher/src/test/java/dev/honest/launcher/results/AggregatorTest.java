@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerSlice;
+import dev.honest.common.result.AttestationLine;
 import dev.honest.common.result.CallRecord;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskError;
@@ -274,6 +275,27 @@ class AggregatorTest {
     assertThat(r.tasks().get(1).error().errorClass()).isEqualTo("worker_lost");
     assertThat(r.problems()).singleElement().asString()
         .contains("k8s-worker-1 log line 6", "statement of task T-2 does not match the record printed before it");
+  }
+
+  @Test
+  void aSignedStatementNotInCanonicalFormIsTakenWhenAggregatingAndNamedByVerify() {
+    TaskRecord record = completed("T-1", 1, "p", call(10, 2, null));
+    AttestationLine signed = new Attestor(SignedLogs.KEY, SignedLogs.config("run-1"), new WorkerIdentity(1, "p", null))
+        .task(SignedLogs.spec(record), record);
+    // The same statement, signed with the run's key, but indented: valid, and the last of its chain.
+    byte[] pretty = Json.pretty().writeValueAsBytes(Json.mapper().readTree(Dsse.Envelope.fromJson(signed.envelope()).payload()));
+    AttestationLine indented = new AttestationLine(signed.kind(), signed.task(), signed.worker(),
+        Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, pretty, SignedLogs.KEY).toJson());
+    String log = ResultLines.formatRecord(RecordDigest.Printed.of(record).canonical()) + "\n"
+        + ResultLines.format(indented) + "\n";
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "failed", "Error", List.of(), log, 1)), START, END, Carried.NONE);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.tasks().get(0)).isEqualTo(record);
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems())
+        .anySatisfy(p -> assertThat(p).contains("T-1", "canonical form"));
   }
 
   @Test
