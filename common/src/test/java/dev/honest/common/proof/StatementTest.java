@@ -82,17 +82,20 @@ class StatementTest {
 
   @Test
   void readingRefusesAnythingButTheInTotoShape() {
-    ObjectNode wrongType = statement().toJson().put("_type", "https://in-toto.io/Statement/v0.1");
-    ObjectNode extra = statement().toJson().put("signature", "trust me");
+    malformed().forEach((message, json) -> assertThatThrownBy(() -> Statement.fromJson(json)).hasMessageContaining(message));
+  }
+
+  /** Statements each wrong in one way, by what the error says. */
+  private static Map<String, ObjectNode> malformed() {
     ObjectNode missing = statement().toJson();
     missing.remove("predicateType");
     ObjectNode badSubject = statement().toJson();
     ((ObjectNode) badSubject.get("subject").get(0)).put("uri", "file:///x");
-
-    assertThatThrownBy(() -> Statement.fromJson(wrongType)).hasMessageContaining("_type must be https://in-toto.io/Statement/v1");
-    assertThatThrownBy(() -> Statement.fromJson(extra)).hasMessageContaining("unexpected field 'signature'");
-    assertThatThrownBy(() -> Statement.fromJson(missing)).hasMessageContaining("missing field 'predicateType'");
-    assertThatThrownBy(() -> Statement.fromJson(badSubject)).hasMessageContaining("subject[0]: unexpected field 'uri'");
+    return Map.of(
+        "_type must be https://in-toto.io/Statement/v1", statement().toJson().put("_type", "https://in-toto.io/Statement/v0.1"),
+        "unexpected field 'signature'", statement().toJson().put("signature", "trust me"),
+        "missing field 'predicateType'", missing,
+        "subject[0]: unexpected field 'uri'", badSubject);
   }
 
   @Test
@@ -134,12 +137,6 @@ class StatementTest {
 
   @Test
   void anExcerptRefusesWhatReadingTheWholeStatementRefuses() {
-    ObjectNode wrongType = statement().toJson().put("_type", "https://in-toto.io/Statement/v0.1");
-    ObjectNode extra = statement().toJson().put("signature", "trust me");
-    ObjectNode missing = statement().toJson();
-    missing.remove("predicateType");
-    ObjectNode badSubject = statement().toJson();
-    ((ObjectNode) badSubject.get("subject").get(0)).put("uri", "file:///x");
     ObjectNode noSubject = statement().toJson();
     noSubject.putArray("subject");
     ObjectNode relativeType = statement().toJson().put("predicateType", "task-result");
@@ -149,10 +146,7 @@ class StatementTest {
     ((ObjectNode) badDigest.get("subject").get(0).get("digest")).put("sha256", "abc");
     String canonical = new String(statement().canonicalBytes(), StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> excerpt(wrongType)).hasMessageContaining("_type must be https://in-toto.io/Statement/v1");
-    assertThatThrownBy(() -> excerpt(extra)).hasMessageContaining("unexpected field 'signature'");
-    assertThatThrownBy(() -> excerpt(missing)).hasMessageContaining("missing field 'predicateType'");
-    assertThatThrownBy(() -> excerpt(badSubject)).hasMessageContaining("subject[0]: unexpected field 'uri'");
+    malformed().forEach((message, json) -> assertThatThrownBy(() -> excerpt(json)).hasMessageContaining(message));
     assertThatThrownBy(() -> excerpt(noSubject)).hasMessageContaining("at least one subject");
     assertThatThrownBy(() -> excerpt(relativeType)).hasMessageContaining("predicateType must be an absolute URI");
     assertThatThrownBy(() -> excerpt(arrayPredicate)).hasMessageContaining("predicate must be a JSON object, got array");
