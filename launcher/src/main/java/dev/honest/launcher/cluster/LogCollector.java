@@ -90,12 +90,9 @@ final class LogCollector {
     plan().ifPresent(p -> p.workers().forEach(w -> workers.put(w.job(), w.index())));
     jobs.keySet().forEach(name -> workers.putIfAbsent(name, JobState.workerIndex(name)));
 
-    // One list of the run's pods for all its Jobs (a run of 200 workers: one request, not 200).
-    Map<String, List<Pod>> podsByJob = cluster.call("list", "pods",
-            () -> cluster.client.pods().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
-        .stream()
-        .filter(p -> p.getMetadata().getLabels() != null && p.getMetadata().getLabels().containsKey(RunLabels.JOB_NAME))
-        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(RunLabels.JOB_NAME)));
+    // One list of the run's pods for all the Jobs fetched here (a run of 200 workers: one request, not
+    // 200), made when the first is: none when every Job was collected as it ended.
+    Map<String, List<Pod>> podsByJob = null;
     Instant now = Instant.now();
     List<WorkerOutcome> outcomes = new ArrayList<>();
     for (Map.Entry<String, Integer> worker : workers.entrySet()) {
@@ -103,6 +100,9 @@ final class LogCollector {
       Ended early = job == null ? null : ended.get(worker.getKey());
       boolean reused = early != null && early.uid().equals(job.getMetadata().getUid())
           && JobState.of(job) == JobState.SUCCEEDED;
+      if (job != null && !reused && podsByJob == null) {
+        podsByJob = podsByJob();
+      }
       WorkerOutcome outcome = job == null
           ? new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0)
           : reused ? early.outcome()
@@ -123,6 +123,15 @@ final class LogCollector {
     }
     outcomes.sort(Comparator.comparingInt(WorkerOutcome::index).thenComparing(WorkerOutcome::job));
     return outcomes;
+  }
+
+  /** The run's pods, by the name of the Job that created them. */
+  private Map<String, List<Pod>> podsByJob() {
+    return cluster.call("list", "pods",
+            () -> cluster.client.pods().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
+        .stream()
+        .filter(p -> p.getMetadata().getLabels() != null && p.getMetadata().getLabels().containsKey(RunLabels.JOB_NAME))
+        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(RunLabels.JOB_NAME)));
   }
 
   /** The Job's pods, oldest first. */

@@ -37,6 +37,9 @@ final class WorkerLog {
   /** An authenticated statement of a chain: its envelope as printed, its payload and the previous hash it names. */
   private record Link(JsonNode envelope, byte[] payload, String previous, String hash) {}
 
+  /** The only parts of a statement's predicate the launcher uses. */
+  private static final Set<String> PREDICATE_PATHS = Set.of("chain", "pod", "task.id");
+
   private final Map<String, TaskRecord> records = new HashMap<>();
   /** The text of each record line whose statement has not been read yet (the text costs memory). */
   private final Map<String, String> printed = new HashMap<>();
@@ -150,9 +153,6 @@ final class WorkerLog {
     }
     return lines;
   }
-
-  /** The only parts of a statement's predicate the launcher uses. */
-  private static final Set<String> PREDICATE_PATHS = Set.of("chain", "pod", "task.id");
 
   private static Line read(AttestationLine line, String where) {
     Dsse.Envelope envelope = Dsse.Envelope.fromJson(line.envelope());

@@ -177,19 +177,11 @@ class CollectTest {
   @Test
   void theRunsPodsAreListedOnceForAllItsJobsAndEachJobKeepsItsOwn() throws Exception {
     runThreeWorkersOfTwoTasks();
-    while (cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS) != null) {
-      // what the run asked before collect
-    }
+    podRequests();
 
     List<WorkerOutcome> workers = cluster.ops().collect(out);
 
-    List<String> podRequests = new ArrayList<>();
-    for (RecordedRequest r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS); r != null;
-        r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS)) {
-      if (r.getPath().startsWith("/api/v1/namespaces/" + NS + "/pods")) {
-        podRequests.add(r.getMethod() + " " + r.getPath());
-      }
-    }
+    List<String> podRequests = podRequests();
     String pods = "GET /api/v1/namespaces/" + NS + "/pods";
     // One list of the run's pods; per pod, fabric8 looks the pod up by name before it reads its log.
     assertThat(podRequests).filteredOn(r -> r.startsWith(pods + "?labelSelector="))
@@ -209,12 +201,14 @@ class CollectTest {
   void outcomesCollectedAsTheirJobsEndedAreNotHandedOverAgain() throws Exception {
     List<WorkerOutcome> early = twoWorkersCollectedAsTheyEnd();
     List<WorkerOutcome> handed = new CopyOnWriteArrayList<>();
+    podRequests();
 
     List<WorkerOutcome> workers = ops.collect(out, handed::add);
 
     assertThat(early).hasSize(2);
     assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
     assertThat(handed).isEmpty();
+    assertThat(podRequests()).as("nothing left to fetch: not even the run's pods are listed").isEmpty();
   }
 
   /** Runs two workers of two tasks each while {@link #ops} collects each as it ends; returns what it collected so. */
@@ -230,6 +224,18 @@ class CollectTest {
       Thread.sleep(20);
     }
     return early;
+  }
+
+  /** The requests for pods and their logs the mock server answered since the last call, as {@code GET /path?query}. */
+  private List<String> podRequests() throws InterruptedException {
+    List<String> requests = new ArrayList<>();
+    for (RecordedRequest r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS); r != null;
+        r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS)) {
+      if (r.getPath().startsWith("/api/v1/namespaces/" + NS + "/pods")) {
+        requests.add(r.getMethod() + " " + r.getPath());
+      }
+    }
+    return requests;
   }
 
   /** Runs three workers of two tasks each, collecting nothing while they run. */
