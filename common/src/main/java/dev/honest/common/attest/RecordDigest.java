@@ -24,20 +24,18 @@ public final class RecordDigest {
    * A record as a worker prints and signs it: its JSON tree, the canonical text of that tree (what
    * the worker prints on its {@code HONEST-RESULT} line) and its digest. A reader of the line whose
    * UTF-8 bytes hash to the digest a statement signs knows that the line holds the signed form as
-   * it is, without converting the record again.
-   *
-   * @param json the record's JSON tree, without {@value #CARRIED_FROM}
-   * @param canonical the canonical text of {@code json}
-   * @param sha256 the lowercase hex SHA-256 of {@code canonical}'s UTF-8 bytes
+   * it is, without converting the record again. Made only by {@link #of}, so the three always agree:
+   * a statement signs the digest of the very text printed.
    */
-  public record Printed(JsonNode json, String canonical, String sha256) {
-    public Printed {
-      if (json == null || !json.isObject() || json.has(CARRIED_FROM)) {
-        throw new IllegalArgumentException("a printed task record must be a JSON object without " + CARRIED_FROM);
-      }
-      if (canonical == null || sha256 == null) {
-        throw new IllegalArgumentException("a printed task record needs its canonical text and digest");
-      }
+  public static final class Printed {
+    private final JsonNode json;
+    private final String canonical;
+    private final String sha256;
+
+    private Printed(JsonNode json, String canonical) {
+      this.json = json;
+      this.canonical = canonical;
+      this.sha256 = ofText(canonical);
     }
 
     /**
@@ -52,8 +50,22 @@ public final class RecordDigest {
       }
       ObjectNode json = Json.mapper().valueToTree(record);
       json.remove(CARRIED_FROM); // null: the digest leaves it out, and so does the line
-      String canonical = CanonicalJson.canonicalText(json);
-      return new Printed(json, canonical, ofText(canonical));
+      return new Printed(json, CanonicalJson.canonicalText(json));
+    }
+
+    /** The record's JSON tree, without {@value #CARRIED_FROM}; only to be read. */
+    public JsonNode json() {
+      return json;
+    }
+
+    /** The canonical text of {@link #json}: one line. */
+    public String canonical() {
+      return canonical;
+    }
+
+    /** The lowercase hex SHA-256 of {@link #canonical}'s UTF-8 bytes: the record digest. */
+    public String sha256() {
+      return sha256;
     }
   }
 

@@ -93,8 +93,7 @@ class TaskPredicateTest {
     }
     ObjectNode another = Json.mapper().valueToTree(record);
     another.put("id", "T-2");
-    another.remove(RecordDigest.CARRIED_FROM);
-    RecordDigest.Printed printedOther = new RecordDigest.Printed(another, "{}", SHA);
+    RecordDigest.Printed printedOther = RecordDigest.Printed.of(Json.mapper().treeToValue(another, TaskRecord.class));
     assertThatThrownBy(() -> fromRecord.statement(record, printedOther)).hasMessageContaining("is not that record's");
   }
 
