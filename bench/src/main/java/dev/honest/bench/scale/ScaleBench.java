@@ -263,9 +263,9 @@ public final class ScaleBench implements Callable<Integer> {
 
   /**
    * The aggregation as {@code collect} does it: the logs handed to a reader on every core one after
-   * the other, one every {@code --fetch-ms} (the collector fetches them one by one from the API
-   * server, which this machine has not got), then the aggregation, timed from the moment the last
-   * log is fetched.
+   * the other, one every {@code --fetch-ms} (the collector hands them over in the workers' order as
+   * it fetches them from the API server, which this machine has not got; the pace is that of all its
+   * fetches together), then the aggregation, timed from the moment the last log is fetched.
    */
   private void collectAsFetched(Path work) throws Exception {
     SignedRun r = signedRun(work);

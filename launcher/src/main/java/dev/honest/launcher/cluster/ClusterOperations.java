@@ -243,13 +243,15 @@ public final class ClusterOperations {
    * as soon as it has succeeded, while the others run; {@link #collect} then reuses them (and a Job
    * whose pods were deleted since keeps its logs).
    *
-   * @param collected given each outcome collected so, on the collecting thread
+   * @param collected given each outcome collected so, on one of the collecting threads
    */
   public WatchResult watch(int expectedJobs, int totalTasks, Duration timeout, Consumer<WorkerOutcome> collected) {
     LogCollector collector = new LogCollector(cluster, runSelector, runId);
     synchronized (this) {
       if (collecting == null) {
-        collecting = Executors.newSingleThreadExecutor(r -> {
+        // Workers that claim their tasks end together: their Jobs' logs are fetched as many at a time
+        // as collect fetches them.
+        collecting = Executors.newFixedThreadPool(LogCollector.LOG_REQUESTS, r -> {
           Thread t = new Thread(r, "collect-ended-jobs");
           t.setDaemon(true);
           return t;
@@ -300,9 +302,10 @@ public final class ClusterOperations {
 
   /**
    * As {@link #collect(Path)}, handing each outcome whose logs it fetches to {@code fetched} as soon
-   * as they are fetched (on the calling thread, before the next Job's), so that reading them can
-   * overlap with fetching the rest; the outcomes collected as their Jobs ended were handed to
-   * {@link #watch}'s consumer already.
+   * as it and those before it are fetched (on the calling thread, in the workers' order, while the
+   * following Jobs' logs are fetched, {@value LogCollector#LOG_REQUESTS} at a time), so that reading
+   * them can overlap with fetching the rest; the outcomes collected as their Jobs ended were handed
+   * to {@link #watch}'s consumer already.
    */
   public List<WorkerOutcome> collect(Path outputDir, Consumer<WorkerOutcome> fetched) throws IOException {
     ExecutorService early;

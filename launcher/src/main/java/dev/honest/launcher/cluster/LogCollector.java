@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ContainerResource;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -33,6 +38,13 @@ import tools.jackson.core.JacksonException;
  * Works while the Jobs run, after they ended, and long after the launcher that started them exited.
  */
 final class LogCollector {
+  /**
+   * How many Jobs' logs are fetched at once: a run's workers end together, and each log waits on the
+   * API server (and its kubelet) twice, so one at a time is a round trip per request; kubectl's
+   * {@code --max-log-requests} has the same default.
+   */
+  static final int LOG_REQUESTS = 5;
+
   private final Cluster cluster;
   private final Map<String, String> selector;
   private final String runId;
@@ -77,10 +89,14 @@ final class LogCollector {
    * As {@link #collect(Path)}, taking the outcome of a Job from {@code ended} (by Job name) when it
    * was taken from the same Job: its pods need not exist any more.
    *
-   * @param fetched given each outcome whose logs were fetched here (not those taken from {@code ended}),
-   *     as soon as they are, while the next Job's are fetched
+   * <p>The logs are fetched {@value #LOG_REQUESTS} Jobs at a time; the outcomes are handed over, their
+   * files written and reported in the workers' order, each as soon as it and those before it are
+   * fetched.
+   *
+   * @param handOver given each outcome whose logs were fetched here (not those taken from {@code ended}),
+   *     on the calling thread, while the following Jobs' logs are fetched
    */
-  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended, Consumer<WorkerOutcome> fetched) throws IOException {
+  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended, Consumer<WorkerOutcome> handOver) throws IOException {
     Files.createDirectories(dir);
     Map<String, Job> jobs = cluster.call("list", "jobs",
             () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
@@ -90,39 +106,83 @@ final class LogCollector {
     plan().ifPresent(p -> p.workers().forEach(w -> workers.put(w.job(), w.index())));
     jobs.keySet().forEach(name -> workers.putIfAbsent(name, JobState.workerIndex(name)));
 
-    // One list of the run's pods for all the Jobs fetched here (a run of 200 workers: one request, not
-    // 200), made when the first is: none when every Job was collected as it ended.
-    Map<String, List<Pod>> podsByJob = null;
-    Instant now = Instant.now();
-    List<WorkerOutcome> outcomes = new ArrayList<>();
-    for (Map.Entry<String, Integer> worker : workers.entrySet()) {
-      Job job = jobs.get(worker.getKey());
-      Ended early = job == null ? null : ended.get(worker.getKey());
-      boolean reused = early != null && early.uid().equals(job.getMetadata().getUid())
-          && JobState.of(job) == JobState.SUCCEEDED;
-      if (job != null && !reused && podsByJob == null) {
-        podsByJob = podsByJob();
+    // Which Jobs' logs are fetched here: those not collected as they ended (the same Job, succeeded).
+    Map<String, Job> toFetch = new TreeMap<>();
+    for (String name : workers.keySet()) {
+      Job job = jobs.get(name);
+      Ended early = job == null ? null : ended.get(name);
+      if (job != null && !(early != null && early.uid().equals(job.getMetadata().getUid())
+          && JobState.of(job) == JobState.SUCCEEDED)) {
+        toFetch.put(name, job);
       }
-      WorkerOutcome outcome = job == null
-          ? new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0)
-          : reused ? early.outcome()
-          : outcome(worker.getValue(), job, ofJob(job, podsByJob.getOrDefault(worker.getKey(), List.of())), now);
-      if (job != null) {
-        if (!reused) {
-          fetched.accept(outcome);
-        }
-        Path file = dir.resolve(job.getMetadata().getName() + "-log.txt");
-        Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
-        cluster.say("📥 " + outcome.job() + ": " + outcome.status()
-            + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
-            + ", " + outcome.pods().size() + " pod(s) → " + file);
-      } else {
-        cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")");
-      }
-      outcomes.add(outcome);
     }
-    outcomes.sort(Comparator.comparingInt(WorkerOutcome::index).thenComparing(WorkerOutcome::job));
-    return outcomes;
+    Map<String, Future<WorkerOutcome>> fetching = fetch(toFetch, workers);
+    try {
+      List<WorkerOutcome> outcomes = new ArrayList<>();
+      for (Map.Entry<String, Integer> worker : workers.entrySet()) {
+        Job job = jobs.get(worker.getKey());
+        WorkerOutcome outcome;
+        if (job == null) {
+          outcome = new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0);
+          cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")");
+        } else {
+          Future<WorkerOutcome> fetched = fetching.get(worker.getKey());
+          outcome = fetched == null ? ended.get(worker.getKey()).outcome() : done(fetched);
+          if (fetched != null) {
+            handOver.accept(outcome);
+          }
+          Path file = dir.resolve(job.getMetadata().getName() + "-log.txt");
+          Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
+          cluster.say("📥 " + outcome.job() + ": " + outcome.status()
+              + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
+              + ", " + outcome.pods().size() + " pod(s) → " + file);
+        }
+        outcomes.add(outcome);
+      }
+      outcomes.sort(Comparator.comparingInt(WorkerOutcome::index).thenComparing(WorkerOutcome::job));
+      return outcomes;
+    } finally {
+      fetching.values().forEach(f -> f.cancel(true));
+    }
+  }
+
+  /**
+   * Starts fetching the logs of {@code jobs}, {@value #LOG_REQUESTS} Jobs at a time (each Job's pods
+   * one after the other), after one list of the run's pods for all of them (a run of 200 workers: one
+   * request, not 200; none when there is nothing to fetch).
+   */
+  private Map<String, Future<WorkerOutcome>> fetch(Map<String, Job> jobs, Map<String, Integer> workers) {
+    if (jobs.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, List<Pod>> podsByJob = podsByJob();
+    Instant now = Instant.now();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(LOG_REQUESTS, jobs.size()), r -> {
+      Thread t = new Thread(r, "fetch-logs");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Map<String, Future<WorkerOutcome>> fetching = new TreeMap<>();
+      jobs.forEach((name, job) -> fetching.put(name, pool.submit(
+          () -> outcome(workers.get(name), job, ofJob(job, podsByJob.getOrDefault(name, List.of())), now))));
+      return fetching;
+    } finally {
+      pool.shutdown(); // the threads end when the last fetch has
+    }
+  }
+
+  /** The outcome fetched, or what stopped its fetch, as it was thrown. */
+  private static WorkerOutcome done(Future<WorkerOutcome> fetched) throws IOException {
+    try {
+      return fetched.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while fetching the workers' logs");
+    } catch (ExecutionException e) {
+      // A ClusterException (or fabric8's own) as the sequential fetch threw it.
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("fetching logs", e.getCause());
+    }
   }
 
   /** The run's pods, by the name of the Job that created them. */

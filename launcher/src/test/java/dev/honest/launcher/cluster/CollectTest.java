@@ -150,7 +150,7 @@ class CollectTest {
   }
 
   @Test
-  void eachOutcomeFetchedIsHandedOverBeforeTheNextJobsLogsAreFetched() throws Exception {
+  void eachOutcomeFetchedIsHandedOverInTheWorkersOrderBeforeItsLogFileIsWritten() throws Exception {
     runThreeWorkersOfTwoTasks();
     List<WorkerOutcome> handed = new ArrayList<>();
     List<String> logFilesThen = new ArrayList<>();
@@ -169,9 +169,54 @@ class CollectTest {
     for (int i = 0; i < 3; i++) {
       assertThat(handed.get(i)).isSameAs(workers.get(i));
     }
-    // Handed over as soon as fetched: before its own log file is written and the next Job's fetched.
+    // Handed over in order, as soon as it and those before it are fetched: before its own log file is written.
     assertThat(logFilesThen).containsExactly("k8s-worker-1 saw []", "k8s-worker-2 saw [k8s-worker-1-log.txt]",
         "k8s-worker-3 saw [k8s-worker-1-log.txt, k8s-worker-2-log.txt]");
+  }
+
+  @Test
+  void theLogsOfSeveralJobsAreFetchedTogetherNotOneAfterTheOther(@TempDir Path earlier) throws Exception {
+    runThreeWorkersOfTwoTasks();
+    ops.collect(earlier); // waits for what the run's launcher fetched as the Jobs ended
+    int printedBefore = cluster.lines().size();
+    Duration delay = Duration.ofSeconds(2);
+    cluster.mock.slowLogs(delay);
+
+    List<WorkerOutcome> workers = cluster.ops().collect(out);
+
+    List<Long> asked = cluster.mock.logsAskedAt();
+    assertThat(asked).hasSize(3);
+    // One at a time, each log would be asked for only after the one before it had come, `delay` later.
+    assertThat(Duration.ofNanos(asked.get(2) - asked.get(0))).isLessThan(delay);
+    for (int i = 0; i < 3; i++) {
+      assertThat(workers.get(i).job()).isEqualTo("k8s-worker-" + (i + 1));
+      assertThat(taskIds(workers.get(i).log())).containsExactly("T-" + (i + 1) + "-1", "T-" + (i + 1) + "-2");
+      assertThat(Files.readString(out.resolve("k8s-worker-" + (i + 1) + "-log.txt"), StandardCharsets.UTF_8))
+          .isEqualTo(workers.get(i).log());
+    }
+    assertThat(cluster.lines().subList(printedBefore, cluster.lines().size())).filteredOn(l -> l.startsWith("📥")).extracting(l -> l.substring(0, l.indexOf(',')))
+        .containsExactly("📥 k8s-worker-1: succeeded", "📥 k8s-worker-2: succeeded", "📥 k8s-worker-3: succeeded");
+  }
+
+  @Test
+  void jobsThatEndTogetherHaveTheirLogsFetchedTogetherAsTheyEnd() throws Exception {
+    Duration delay = Duration.ofSeconds(2);
+    cluster.mock.slowLogs(delay);
+    List<WorkerOutcome> early = new CopyOnWriteArrayList<>();
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 3, 2));
+      assertThat(ops.watch(3, 6, Duration.ofMinutes(2), early::add).ending()).isEqualTo(Ending.FINISHED);
+    }
+    List<WorkerOutcome> workers = ops.collect(out); // waits for those still being fetched
+
+    assertThat(early).hasSize(3);
+    assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
+    List<Long> asked = cluster.mock.logsAskedAt();
+    assertThat(asked).hasSize(3);
+    // The fake controller ends the three Jobs within moments of each other; one at a time, each log
+    // would be asked for only after the one before it had come, `delay` later.
+    assertThat(Duration.ofNanos(asked.get(2) - asked.get(0))).isLessThan(delay);
   }
 
   @Test

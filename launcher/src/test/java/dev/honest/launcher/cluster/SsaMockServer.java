@@ -20,6 +20,7 @@ import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,8 @@ final class SsaMockServer implements AutoCloseable {
   private final NamespacedKubernetesClient client;
   private final List<String> applied = new CopyOnWriteArrayList<>();
   private volatile int forwardTo;
+  private volatile Duration logDelay = Duration.ZERO;
+  private final List<Long> logsAskedAt = new CopyOnWriteArrayList<>();
 
   SsaMockServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -80,6 +83,20 @@ final class SsaMockServer implements AutoCloseable {
    */
   void forwardPortsTo(int port) {
     forwardTo = port;
+  }
+
+  /**
+   * From now on sends each pod log read at once only {@code delay} after it was asked for (as a slow
+   * API server or kubelet would), and notes when each was asked for.
+   */
+  void slowLogs(Duration delay) {
+    logsAskedAt.clear();
+    logDelay = delay;
+  }
+
+  /** When each pod log was asked for ({@link System#nanoTime}) since {@link #slowLogs}, in order. */
+  List<Long> logsAskedAt() {
+    return List.copyOf(logsAskedAt);
   }
 
   /** Serves {@code log} for the pod's log, read at once or followed. */
@@ -119,6 +136,11 @@ final class SsaMockServer implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       if (forwardTo > 0 && request.getPath().contains("/portforward?")) {
         return new MockResponse().withWebSocketUpgrade(new PortForwardRelay(forwardTo));
+      }
+      if (request.getPath().contains("/log?") && !request.getPath().contains("follow=true")
+          && !logDelay.isZero()) {
+        logsAskedAt.add(System.nanoTime());
+        return super.dispatch(request).setBodyDelay(logDelay);
       }
       String type = request.getHeader("Content-Type");
       if (request.method() != HttpMethod.PATCH || type == null || !type.startsWith("application/apply-patch")) {
