@@ -67,6 +67,7 @@ public final class ClusterOperations {
   /** Outcomes of succeeded Jobs, collected as each ended, by Job name: {@link #collect} reuses them. */
   private final Map<String, LogCollector.Ended> ended = new ConcurrentHashMap<>();
   private ExecutorService collecting;
+  private volatile int logRequests = LogCollector.LOG_REQUESTS;
 
   /**
    * @param client a client for the cluster (see {@link KubeClients#connect})
@@ -84,6 +85,21 @@ public final class ClusterOperations {
     this.runSelector = runId == null
         ? Map.of(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         : Map.of(RunLabels.INSTANCE, runId);
+  }
+
+  /**
+   * Sets how many Jobs' logs are fetched at once, {@value LogCollector#LOG_REQUESTS} unless set (a
+   * benchmark compares it with one at a time); takes effect from the next {@link #watch} or
+   * {@link #collect}.
+   *
+   * @return this
+   */
+  public ClusterOperations logRequests(int jobsAtOnce) {
+    if (jobsAtOnce < 1) {
+      throw new IllegalArgumentException("log requests at once must be at least 1, got " + jobsAtOnce);
+    }
+    logRequests = jobsAtOnce;
+    return this;
   }
 
   /**
@@ -246,12 +262,12 @@ public final class ClusterOperations {
    * @param collected given each outcome collected so, on one of the collecting threads
    */
   public WatchResult watch(int expectedJobs, int totalTasks, Duration timeout, Consumer<WorkerOutcome> collected) {
-    LogCollector collector = new LogCollector(cluster, runSelector, runId);
+    LogCollector collector = new LogCollector(cluster, runSelector, runId, logRequests);
     synchronized (this) {
       if (collecting == null) {
         // Workers that claim their tasks end together: their Jobs' logs are fetched as many at a time
         // as collect fetches them.
-        collecting = Executors.newFixedThreadPool(LogCollector.LOG_REQUESTS, r -> {
+        collecting = Executors.newFixedThreadPool(logRequests, r -> {
           Thread t = new Thread(r, "collect-ended-jobs");
           t.setDaemon(true);
           return t;
@@ -303,7 +319,7 @@ public final class ClusterOperations {
   /**
    * As {@link #collect(Path)}, handing each outcome whose logs it fetches to {@code fetched} as soon
    * as it and those before it are fetched (on the calling thread, in the workers' order, while the
-   * following Jobs' logs are fetched, {@value LogCollector#LOG_REQUESTS} at a time), so that reading
+   * following Jobs' logs are fetched, {@link #logRequests} at a time), so that reading
    * them can overlap with fetching the rest; the outcomes collected as their Jobs ended were handed
    * to {@link #watch}'s consumer already.
    */
@@ -322,7 +338,7 @@ public final class ClusterOperations {
         Thread.currentThread().interrupt();
       }
     }
-    return new LogCollector(cluster, runSelector, runId).collect(outputDir, Map.copyOf(ended), fetched);
+    return new LogCollector(cluster, runSelector, runId, logRequests).collect(outputDir, Map.copyOf(ended), fetched);
   }
 
   /**

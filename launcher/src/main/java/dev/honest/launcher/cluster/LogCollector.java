@@ -39,7 +39,7 @@ import tools.jackson.core.JacksonException;
  */
 final class LogCollector {
   /**
-   * How many Jobs' logs are fetched at once: a run's workers end together, and each log waits on the
+   * How many Jobs' logs are fetched at once by default: a run's workers end together, and each log waits on the
    * API server (and its kubelet) twice, so one at a time is a round trip per request; kubectl's
    * {@code --max-log-requests} has the same default.
    */
@@ -48,11 +48,14 @@ final class LogCollector {
   private final Cluster cluster;
   private final Map<String, String> selector;
   private final String runId;
+  private final int logRequests;
 
-  LogCollector(Cluster cluster, Map<String, String> selector, String runId) {
+  /** @param logRequests how many Jobs' logs {@link #collect} fetches at once */
+  LogCollector(Cluster cluster, Map<String, String> selector, String runId, int logRequests) {
     this.cluster = cluster;
     this.selector = selector;
     this.runId = runId;
+    this.logRequests = logRequests;
   }
 
   /**
@@ -89,7 +92,7 @@ final class LogCollector {
    * As {@link #collect(Path)}, taking the outcome of a Job from {@code ended} (by Job name) when it
    * was taken from the same Job: its pods need not exist any more.
    *
-   * <p>The logs are fetched {@value #LOG_REQUESTS} Jobs at a time; the outcomes are handed over, their
+   * <p>The logs are fetched {@code logRequests} Jobs at a time; the outcomes are handed over, their
    * files written and reported in the workers' order, each as soon as it and those before it are
    * fetched.
    *
@@ -147,7 +150,7 @@ final class LogCollector {
   }
 
   /**
-   * Starts fetching the logs of {@code jobs}, {@value #LOG_REQUESTS} Jobs at a time (each Job's pods
+   * Starts fetching the logs of {@code jobs}, {@code logRequests} Jobs at a time (each Job's pods
    * one after the other), after one list of the run's pods for all of them (a run of 200 workers: one
    * request, not 200; none when there is nothing to fetch).
    */
@@ -157,7 +160,7 @@ final class LogCollector {
     }
     Map<String, List<Pod>> podsByJob = podsByJob();
     Instant now = Instant.now();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(LOG_REQUESTS, jobs.size()), r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(logRequests, jobs.size()), r -> {
       Thread t = new Thread(r, "fetch-logs");
       t.setDaemon(true);
       return t;

@@ -188,14 +188,23 @@ class CollectTest {
     assertThat(asked).hasSize(3);
     // One at a time, each log would be asked for only after the one before it had come, `delay` later.
     assertThat(Duration.ofNanos(asked.get(2) - asked.get(0))).isLessThan(delay);
+    assertThat(LogCollector.LOG_REQUESTS).isGreaterThanOrEqualTo(3);
     for (int i = 0; i < 3; i++) {
       assertThat(workers.get(i).job()).isEqualTo("k8s-worker-" + (i + 1));
       assertThat(taskIds(workers.get(i).log())).containsExactly("T-" + (i + 1) + "-1", "T-" + (i + 1) + "-2");
       assertThat(Files.readString(out.resolve("k8s-worker-" + (i + 1) + "-log.txt"), StandardCharsets.UTF_8))
           .isEqualTo(workers.get(i).log());
     }
-    assertThat(cluster.lines().subList(printedBefore, cluster.lines().size())).filteredOn(l -> l.startsWith("📥")).extracting(l -> l.substring(0, l.indexOf(',')))
+    List<String> printed = cluster.lines().subList(printedBefore, cluster.lines().size());
+    assertThat(printed).filteredOn(l -> l.startsWith("📥")).extracting(l -> l.substring(0, l.indexOf(',')))
         .containsExactly("📥 k8s-worker-1: succeeded", "📥 k8s-worker-2: succeeded", "📥 k8s-worker-3: succeeded");
+
+    // The same collect one Job at a time: each log is asked for only once the one before it has come.
+    cluster.mock.slowLogs(delay);
+    assertThat(cluster.ops().logRequests(1).collect(out)).isEqualTo(workers);
+    asked = cluster.mock.logsAskedAt();
+    assertThat(Duration.ofNanos(asked.get(1) - asked.get(0))).isGreaterThanOrEqualTo(delay);
+    assertThat(Duration.ofNanos(asked.get(2) - asked.get(1))).isGreaterThanOrEqualTo(delay);
   }
 
   @Test
