@@ -21,6 +21,7 @@ import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
 import dev.honest.launcher.attest.RunSigner;
+import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.plan.Planner;
 import dev.honest.launcher.render.RenderedRun;
 import dev.honest.launcher.render.Renderer;
@@ -40,10 +41,13 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +55,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +82,11 @@ import picocli.CommandLine.Option;
  * fetched, at an assumed pace ({@code --fetch-ms}: no API server here). The last two are timed in a
  * JVM of their own, started for them, so that the JIT has compiled only what it would have
  * compiled in a real run by then.
+ *
+ * <p>Last, the whole {@code collect} ({@link ClusterOperations#collect}) against fabric8's mock API
+ * server holding the run's Jobs, pods and logs, each answer held {@code --api-ms} as a round trip to a
+ * real server: with the logs of {@value ClusterOperations#DEFAULT_LOG_REQUESTS} Jobs fetched at a
+ * time, then one at a time (as before session 9), each in a JVM of its own, and the ratio of the two.
  */
 @Command(name = "bench-scale", mixinStandardHelpOptions = true,
     description = "Times hashing and the plan, render and aggregate steps of a large run.")
@@ -110,6 +120,17 @@ public final class ScaleBench implements Callable<Integer> {
   @Option(names = "--read-ahead-only", hidden = true)
   boolean readAheadOnly;
 
+  @Option(names = "--api-ms", defaultValue = "20", description = "For `collect` from a mock API server: milliseconds"
+      + " the server holds each answer, as a round trip to a real one (assumed, not measured). Default: ${DEFAULT-VALUE}")
+  int apiMs;
+
+  /**
+   * Set on the JVM this bench starts for {@code collect} from a mock API server: only that case is run
+   * and timed, with this many Jobs' logs fetched at once.
+   */
+  @Option(names = "--api-collect-only", hidden = true)
+  int apiCollectOnly;
+
   /** Set on the JVM this bench starts for the {@code collect} case: only that case is run and timed. */
   @Option(names = "--collect-only", hidden = true)
   boolean collectOnly;
@@ -123,9 +144,13 @@ public final class ScaleBench implements Callable<Integer> {
 
   /** What a figure line starts with on the output of a child JVM (read-ahead or collect case), for this one to collect. */
   private static final String FIGURE_MARK = "FIGURE|";
+  /** What the line of a child JVM's {@code collect} from the mock API server starts with: {@code Jobs at once|seconds}. */
+  private static final String API_MARK = "API-COLLECT|";
 
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
   private final List<String> figures = new ArrayList<>();
+  /** The whole {@code collect} from the mock API server, in seconds, by how many Jobs' logs were fetched at once. */
+  private final Map<Integer, Double> apiCollect = new TreeMap<>();
   private boolean missed;
 
   public static void main(String[] args) {
@@ -139,11 +164,13 @@ public final class ScaleBench implements Callable<Integer> {
     out.printf(Locale.ROOT, "JVM: Java %s, max heap %d MB, %d CPUs%n", Runtime.version(),
         Runtime.getRuntime().maxMemory() / MIB, Runtime.getRuntime().availableProcessors());
     try {
-      if (readAheadOnly || collectOnly) {
+      if (readAheadOnly || collectOnly || apiCollectOnly > 0) {
         if (readAheadOnly) {
           readAhead(work);
-        } else {
+        } else if (collectOnly) {
           collectAsFetched(work);
+        } else {
+          collectFromApi(work, apiCollectOnly);
         }
         figures.forEach(f -> out.println(FIGURE_MARK + f));
         return missed ? 1 : 0;
@@ -157,6 +184,13 @@ public final class ScaleBench implements Callable<Integer> {
       inItsOwnJvm("--read-ahead-only", "aggregation as `run` does it, each log read as its worker ends");
       inItsOwnJvm("--collect-only", "aggregation as `collect` does it, each log read on every core as soon as it is"
           + " fetched");
+      int jobsAtOnce = ClusterOperations.DEFAULT_LOG_REQUESTS;
+      for (int n : new int[] {jobsAtOnce, 1}) {
+        inItsOwnJvm("--api-collect-only=" + n, "`collect` from a mock API server, the logs of " + n + " Job(s) at a time");
+      }
+      out.printf(Locale.ROOT, "  `collect` from the mock API server, %d Jobs at a time against one: %.2f s / %.2f s ="
+          + " %.2f%n", jobsAtOnce, apiCollect.get(jobsAtOnce), apiCollect.get(1),
+          apiCollect.get(jobsAtOnce) / apiCollect.get(1));
     } finally {
       deleteTree(work); // some 300 MB
     }
@@ -179,13 +213,17 @@ public final class ScaleBench implements Callable<Integer> {
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + Runtime.getRuntime().maxMemory() / MIB + "m", "-cp", System.getProperty("java.class.path"),
         ScaleBench.class.getName(), "--repo", repo.toString(), "--tasks", String.valueOf(tasks),
-        "--workers", String.valueOf(workers), "--fetch-ms", String.valueOf(fetchMs), only)
+        "--workers", String.valueOf(workers), "--fetch-ms", String.valueOf(fetchMs), "--api-ms", String.valueOf(apiMs),
+        only)
         .redirectErrorStream(true).start();
     try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
         StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith(FIGURE_MARK)) {
           figures.add(line.substring(FIGURE_MARK.length()));
+        } else if (line.startsWith(API_MARK)) {
+          String[] parts = line.substring(API_MARK.length()).split("\\|");
+          apiCollect.put(Integer.parseInt(parts[0]), Double.parseDouble(parts[1]));
         } else {
           out.println(line);
         }
@@ -210,8 +248,13 @@ public final class ScaleBench implements Callable<Integer> {
 
   /** Aggregates the run's logs with {@code reader}, which must find every task completed and nothing wrong. */
   private static void aggregateAll(SignedRun r, LogReader reader) {
+    aggregateAll(r, r.logs(), reader);
+  }
+
+  /** Aggregates {@code logs}, the run's logs as collected, which must hold every task completed and nothing wrong. */
+  private static void aggregateAll(SignedRun r, List<WorkerOutcome> logs, LogReader reader) {
     ClusterResults results = new Aggregator(CostSettings.defaults(), r.signer()).aggregate(r.plan(), r.specs(),
-        r.logs(), Map.of(), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE, reader);
+        logs, Map.of(), Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), Carried.NONE, reader);
     if (!results.problems().isEmpty() || results.completedTasks() != r.specs().size()) {
       throw new IllegalStateException("aggregation of the bench logs found problems: " + results.problems());
     }
@@ -292,6 +335,36 @@ public final class ScaleBench implements Callable<Integer> {
       figure("aggregate " + r.specs().size() + " after the last log fetched", String.format(Locale.ROOT,
           "%.2f s (collect, a log every %d ms)", after, fetchMs), "≤ " + AGGREGATE_SECONDS + " s",
           after <= AGGREGATE_SECONDS);
+    }
+  }
+
+  /**
+   * {@code collect} as the command does it, from a mock API server that holds the run's Jobs, their
+   * pods and logs and answers each request {@code --api-ms} after it came: the logs of
+   * {@code jobsAtOnce} Jobs fetched at a time, each read on every core as soon as it is handed over,
+   * then the aggregation; timed from the first request to the aggregated results.
+   */
+  private void collectFromApi(Path work, int jobsAtOnce) throws Exception {
+    SignedRun signed = signedRun(work);
+    try (MockApiServer api = new MockApiServer()) {
+      api.succeeded(signed.plan().runId(), signed.logs());
+      SignedRun r = new SignedRun(signed.specs(), signed.plan(), List.of(), signed.signer()); // the server has the logs
+      signed = null;
+      api.roundTrip(Duration.ofMillis(apiMs));
+      ClusterOperations ops = new ClusterOperations(api.client(), MockApiServer.NAMESPACE, r.plan().runId(),
+          ClusterOperations.FIELD_MANAGER, new PrintWriter(Writer.nullWriter())).logRequests(jobsAtOnce);
+      int cores = Runtime.getRuntime().availableProcessors();
+      try (LogReader reader = new LogReader(r.plan(), r.signer().publicKey(), cores)) {
+        long t = System.nanoTime();
+        List<WorkerOutcome> collected = ops.collect(work.resolve("collected"), reader::readAhead);
+        double fetched = seconds(t);
+        aggregateAll(r, collected, reader);
+        double total = seconds(t);
+        out.printf(Locale.ROOT, "  %d logs (%.0f MB) from a mock API server answering each request after %d ms, %d"
+                + " Job(s) at a time, read on %d threads as they came: all fetched after %.2f s, aggregated after %.2f s"
+                + "%n", collected.size(), logBytes(collected) / 1e6, apiMs, jobsAtOnce, cores, fetched, total);
+        out.println(API_MARK + jobsAtOnce + "|" + total);
+      }
     }
   }
 

@@ -55,6 +55,13 @@ public final class ClusterOperations {
   /** How long {@code --replace} waits for the earlier run's Jobs and ConfigMaps to be gone. */
   static final Duration REPLACE_TIMEOUT = Duration.ofMinutes(2);
 
+  /**
+   * How many Jobs' logs are fetched at once by default: a run's workers end together, and each log
+   * waits on the API server (and its kubelet) twice, so one at a time is a round trip per request;
+   * kubectl's {@code --max-log-requests} has the same default.
+   */
+  public static final int DEFAULT_LOG_REQUESTS = 5;
+
   /** How many object names an "applied" line lists in full. */
   private static final int APPLIED_NAMES = 12;
 
@@ -67,7 +74,7 @@ public final class ClusterOperations {
   /** Outcomes of succeeded Jobs, collected as each ended, by Job name: {@link #collect} reuses them. */
   private final Map<String, LogCollector.Ended> ended = new ConcurrentHashMap<>();
   private ExecutorService collecting;
-  private volatile int logRequests = LogCollector.LOG_REQUESTS;
+  private volatile int logRequests = DEFAULT_LOG_REQUESTS;
 
   /**
    * @param client a client for the cluster (see {@link KubeClients#connect})
@@ -88,7 +95,7 @@ public final class ClusterOperations {
   }
 
   /**
-   * Sets how many Jobs' logs are fetched at once, {@value LogCollector#LOG_REQUESTS} unless set (a
+   * Sets how many Jobs' logs are fetched at once, {@value #DEFAULT_LOG_REQUESTS} unless set (a
    * benchmark compares it with one at a time); takes effect from the next {@link #watch} or
    * {@link #collect}.
    *

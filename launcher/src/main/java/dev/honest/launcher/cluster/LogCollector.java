@@ -38,13 +38,6 @@ import tools.jackson.core.JacksonException;
  * Works while the Jobs run, after they ended, and long after the launcher that started them exited.
  */
 final class LogCollector {
-  /**
-   * How many Jobs' logs are fetched at once by default: a run's workers end together, and each log waits on the
-   * API server (and its kubelet) twice, so one at a time is a round trip per request; kubectl's
-   * {@code --max-log-requests} has the same default.
-   */
-  static final int LOG_REQUESTS = 5;
-
   private final Cluster cluster;
   private final Map<String, String> selector;
   private final String runId;

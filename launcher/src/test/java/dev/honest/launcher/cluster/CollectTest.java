@@ -188,7 +188,7 @@ class CollectTest {
     assertThat(asked).hasSize(3);
     // One at a time, each log would be asked for only after the one before it had come, `delay` later.
     assertThat(Duration.ofNanos(asked.get(2) - asked.get(0))).isLessThan(delay);
-    assertThat(LogCollector.LOG_REQUESTS).isGreaterThanOrEqualTo(3);
+    assertThat(ClusterOperations.DEFAULT_LOG_REQUESTS).isGreaterThanOrEqualTo(3);
     for (int i = 0; i < 3; i++) {
       assertThat(workers.get(i).job()).isEqualTo("k8s-worker-" + (i + 1));
       assertThat(taskIds(workers.get(i).log())).containsExactly("T-" + (i + 1) + "-1", "T-" + (i + 1) + "-2");
