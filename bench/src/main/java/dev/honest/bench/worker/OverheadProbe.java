@@ -69,10 +69,10 @@ final class OverheadProbe {
 
   /** Every task's window, for a closer look. */
   private static void writeCsv(Path file, List<TaskCost> costs) throws IOException {
-    StringBuilder csv = new StringBuilder("task,window_ms,llm_ms,chats,overhead_ms,cpu_ms\n");
+    StringBuilder csv = new StringBuilder("task,window_ms,llm_ms,chats,overhead_ms,cpu_ms,worker_timed_calls_ms\n");
     for (TaskCost c : costs) {
-      csv.append(String.format(Locale.ROOT, "%s,%.3f,%.3f,%d,%.3f,%.3f%n", c.task(), c.windowNanos() / 1e6,
-          c.llmNanos() / 1e6, c.chats(), c.overheadNanos() / 1e6, c.cpuNanos() / 1e6));
+      csv.append(String.format(Locale.ROOT, "%s,%.3f,%.3f,%d,%.3f,%.3f,%.0f%n", c.task(), c.windowNanos() / 1e6,
+          c.llmNanos() / 1e6, c.chats(), c.overheadNanos() / 1e6, c.cpuNanos() / 1e6, c.callsNanos() / 1e6));
     }
     Files.writeString(file, csv);
   }

@@ -6,8 +6,11 @@ import dev.honest.common.result.AttestationLine;
 import dev.honest.common.result.ResultLines;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker's own time per task, from its output and the stand-in's record of its requests.
@@ -30,10 +33,27 @@ final class TaskCosts {
    * @param llmNanos the part the stand-in held its chats
    * @param cpuNanos the CPU the worker process used from the previous task's statement to this
    *     one's (all its threads: JIT, GC and the HTTP client's too); -1 for the first task
+   * @param callsNanos the calls' wall time as the worker timed them ({@code duration_ms} of the
+   *     calls in the task's record: from handing the request to its HTTP client to the answer's last
+   *     byte, whole milliseconds, so up to 1 ms short per call); -1 when no record of the task was seen
    */
-  record TaskCost(String task, long windowNanos, long llmNanos, int chats, long cpuNanos) {
+  record TaskCost(String task, long windowNanos, long llmNanos, int chats, long cpuNanos, long callsNanos) {
     long overheadNanos() {
       return windowNanos - llmNanos;
+    }
+
+    /**
+     * The window outside the calls as the worker timed them: the issue's list (hashing, prompts,
+     * parsing, diffs) and the record and its statement, without the HTTP client's part of the
+     * exchanges, which {@link #overheadNanos} counts.
+     *
+     * @throws IllegalStateException when no record of the task was seen
+     */
+    long outsideCallsNanos() {
+      if (callsNanos < 0) {
+        throw new IllegalStateException("no record of task " + task);
+      }
+      return windowNanos - callsNanos;
     }
   }
 
@@ -49,7 +69,12 @@ final class TaskCosts {
     List<TaskCost> costs = new ArrayList<>();
     Long previousStatement = null;
     long previousCpu = -1;
+    Map<String, Long> callsNanos = new HashMap<>();
     for (Line line : lines) {
+      if (line.text().contains(ResultLines.RESULT_PREFIX)) {
+        ResultLines.parseRecord(line.text()).ifPresent(r -> callsNanos.put(r.id(),
+            r.calls().stream().mapToLong(c -> TimeUnit.MILLISECONDS.toNanos(c.durationMs())).sum()));
+      }
       Optional<String> task = taskOf(line.text());
       if (task.isEmpty()) {
         continue;
@@ -73,7 +98,7 @@ final class TaskCosts {
         }
       }
       long cpu = previousCpu < 0 || line.cpuNanos() < 0 ? -1 : line.cpuNanos() - previousCpu;
-      costs.add(new TaskCost(task.get(), end - from, llm, n, cpu));
+      costs.add(new TaskCost(task.get(), end - from, llm, n, cpu, callsNanos.getOrDefault(task.get(), -1L)));
       previousStatement = end;
       previousCpu = line.cpuNanos();
     }

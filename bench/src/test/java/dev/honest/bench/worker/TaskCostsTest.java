@@ -9,7 +9,14 @@ import dev.honest.bench.worker.TaskCosts.TaskCost;
 import dev.honest.bench.worker.TimedProcess.Line;
 import dev.honest.common.json.Json;
 import dev.honest.common.result.AttestationLine;
+import dev.honest.common.result.CallRecord;
 import dev.honest.common.result.ResultLines;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.result.TaskStatus;
+import dev.honest.common.task.Action;
+import dev.honest.common.task.Priority;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +35,7 @@ class TaskCostsTest {
     List<Line> lines = List.of(
         new Line(15, 1_000, "[worker-1] models ready"),
         statement(100, 2_000, AttestationLine.TASK, "T-1"),
-        new Line(101, 2_100, "HONEST-RESULT {}"),
+        new Line(101, 2_100, "HONEST-SUMMARY {}"),
         statement(200, 2_500, AttestationLine.TASK, "T-2"),
         statement(210, 2_600, AttestationLine.WORKER_SUMMARY, null));
     List<Exchange> exchanges = List.of(
@@ -40,9 +47,42 @@ class TaskCostsTest {
     List<TaskCost> costs = TaskCosts.of(lines, exchanges);
 
     assertThat(costs).containsExactly(
-        new TaskCost("T-1", 90, 40, 2, -1),
-        new TaskCost("T-2", 100, 30, 1, 500));
+        new TaskCost("T-1", 90, 40, 2, -1, -1),
+        new TaskCost("T-2", 100, 30, 1, 500, -1));
     assertThat(costs).extracting(TaskCost::overheadNanos).containsExactly(50L, 70L);
+  }
+
+  @Test
+  void outsideTheCallsIsTheWindowMinusTheCallsAsTheWorkerTimedThemInItsRecord() {
+    long ms = 1_000_000;
+    List<Line> lines = List.of(
+        new Line(150 * ms, 0, "[worker-1] " + ResultLines.format(record("T-1", 25, 10))),
+        statement(151 * ms, 0, AttestationLine.TASK, "T-1"),
+        statement(200 * ms, 0, AttestationLine.TASK, "T-2"));
+    List<Exchange> exchanges = List.of(exchange(RecordingOllama.TAGS, 0, 100 * ms),
+        exchange(RecordingOllama.CHAT, 110 * ms, 130 * ms), exchange(RecordingOllama.CHAT, 132 * ms, 140 * ms));
+
+    List<TaskCost> costs = TaskCosts.of(lines, exchanges);
+
+    // The stand-in held the chats 28 ms of the 51 ms window; the worker timed them at 35 ms (its
+    // HTTP client's part included).
+    assertThat(costs.get(0)).isEqualTo(new TaskCost("T-1", 51 * ms, 28 * ms, 2, -1, 35 * ms));
+    assertThat(costs.get(0).overheadNanos()).isEqualTo(23 * ms);
+    assertThat(costs.get(0).outsideCallsNanos()).isEqualTo(16 * ms);
+    assertThat(costs.get(1).callsNanos()).isEqualTo(-1);
+    assertThatThrownBy(() -> costs.get(1).outsideCallsNanos()).hasMessageContaining("T-2");
+  }
+
+  /** A completed record of an analysis task whose calls took {@code callMillis} each, as the worker timed them. */
+  private static TaskRecord record(String id, long... callMillis) {
+    List<CallRecord> calls = new ArrayList<>();
+    for (long d : callMillis) {
+      calls.add(new CallRecord("codellama:7b", "http://ollama:11434", "task", 200, 10, 5, d * 900_000, d, "stop",
+          "a".repeat(64), "b".repeat(32), "c".repeat(64), null));
+    }
+    return new TaskRecord(id, "Review", Priority.HIGH, "security", "api", Action.ANALYZE, 1, "pod-1", "node-1",
+        TaskStatus.COMPLETED, null, "codellama:7b", null, 1, Instant.parse("2026-11-27T00:00:00Z"),
+        Instant.parse("2026-11-27T00:00:01Z"), List.of(), calls, List.of(), List.of());
   }
 
   @Test
@@ -51,7 +91,7 @@ class TaskCostsTest {
     List<Exchange> exchanges = List.of(exchange(RecordingOllama.TAGS, 0, 10), exchange(RecordingOllama.TAGS, 30, 40),
         exchange(RecordingOllama.CHAT, 50, 60));
 
-    assertThat(TaskCosts.of(lines, exchanges)).containsExactly(new TaskCost("T-1", 60, 10, 1, -1));
+    assertThat(TaskCosts.of(lines, exchanges)).containsExactly(new TaskCost("T-1", 60, 10, 1, -1, -1));
   }
 
   @Test
