@@ -210,7 +210,7 @@ public record Statement(List<Subject> subject, String predicateType, JsonNode pr
       String path = prefix.isEmpty() ? name : prefix + name;
       JsonToken token = p.nextToken();
       if (paths.contains(path)) {
-        values.put(path, p.readValueAsTree());
+        values.put(path, Json.tree(p));
       } else if (token == JsonToken.START_OBJECT && anyBelow(paths, path)) {
         excerpt(p, path + ".", paths, values);
       } else {

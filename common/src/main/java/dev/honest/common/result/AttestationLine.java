@@ -1,7 +1,9 @@
 package dev.honest.common.result;
 
+import dev.honest.common.json.Json;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A worker's signed statement as it prints it, right after the line it attests: {@code HONEST-ATTESTATION}
@@ -14,7 +16,10 @@ import tools.jackson.databind.JsonNode;
  * @param worker 1-based worker index
  * @param envelope the DSSE envelope of the in-toto statement
  */
-public record AttestationLine(String kind, String task, int worker, JsonNode envelope) {
+public record AttestationLine(String kind, String task, int worker,
+    // Read with Json.tree: a launcher reads thousands of these, and Jackson's node deserializer is
+    // costly to compile.
+    @JsonDeserialize(using = Json.TreeDeserializer.class) JsonNode envelope) {
   public static final String TASK = "task";
   public static final String WORKER_SUMMARY = "worker_summary";
 

@@ -9,6 +9,8 @@ import dev.honest.common.task.Priority;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.node.ObjectNode;
 
 public class ResultLinesTest {
@@ -68,6 +70,15 @@ public class ResultLinesTest {
     assertThat(ResultLines.parseRecord(line)).isEmpty();
     assertThatThrownBy(() -> ResultLines.parseAttestation(line.replace("\"task\",", "\"other\",")))
         .hasMessageContaining("malformed HONEST-ATTESTATION line");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", ",\"envelope\":null", ",\"envelope\":[]", ",\"envelope\":\"e30=\""})
+  void anAttestationLineWithoutAnEnvelopeObjectIsRefusedNamingIt(String envelope) {
+    String line = "HONEST-ATTESTATION {\"kind\":\"task\",\"task\":\"T-001\",\"worker\":3" + envelope + "}";
+
+    assertThatThrownBy(() -> ResultLines.parseAttestation(line))
+        .hasMessageContaining("malformed HONEST-ATTESTATION line").hasMessageContaining("envelope");
   }
 
   @Test
