@@ -8,11 +8,13 @@ import static dev.honest.launcher.cluster.TestRuns.RUN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.honest.common.exit.ExitCode;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.cluster.WatchResult.Ending;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.WorkerOutcome;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
@@ -205,6 +207,27 @@ class CollectTest {
     asked = cluster.mock.logsAskedAt();
     assertThat(Duration.ofNanos(asked.get(1) - asked.get(0))).isGreaterThanOrEqualTo(delay);
     assertThat(Duration.ofNanos(asked.get(2) - asked.get(1))).isGreaterThanOrEqualTo(delay);
+  }
+
+  @Test
+  void aLogTheClusterForbidsStopsCollectNamingItAfterTheWorkersBeforeIt() throws Exception {
+    String denial = "pods \"" + podName("k8s-worker-2", 1) + "\" is forbidden: User \"dev\" cannot get resource"
+        + " \"pods/log\"";
+    cluster.mock.server().expect().get()
+        .withPath("/api/v1/namespaces/" + NS + "/pods/" + podName("k8s-worker-2", 1) + "/log?pretty=false")
+        .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+            .withMessage(denial).build())
+        .always();
+    runThreeWorkersOfTwoTasks();
+
+    assertThatThrownBy(() -> cluster.ops().collect(out))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+        .hasMessage("forbidden: cannot get pods/log in namespace " + NS + " (" + denial + ")"
+            + " — ask for an RBAC role that allows get on pods/log");
+    // The workers' logs are written in order: the first one's was, no later one's.
+    try (var files = Files.list(out)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly(W1 + "-log.txt");
+    }
   }
 
   @Test
