@@ -3,12 +3,17 @@ package dev.honest.common.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.ValueInstantiationException;
 
 class JsonTest {
   private static JsonNode tree(String json) {
@@ -37,6 +42,87 @@ class JsonTest {
 
     assertThat(ours).isEqualTo(jackson);
     assertThat(Json.mapper().writeValueAsString(ours)).isEqualTo(Json.mapper().writeValueAsString(jackson));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2026-11-27T08:14:05Z", "2026-11-27T08:14:05.1Z", "2026-11-27T08:14:05.123Z",
+      "2026-11-27T08:14:05.123456Z", "2026-11-27T08:14:05.123456789Z", "2026-11-27T08:14:05.000000001Z",
+      "1970-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2024-02-29T12:00:00Z"})
+  void anInstantAsInstantToStringWritesItIsReadByArithmeticAsInstantParseReadsIt(String text) {
+    assertThat(Json.utcInstant(text)).isEqualTo(Instant.parse(text));
+    assertThat(Json.mapper().readValue("\"" + text + "\"", Instant.class)).isEqualTo(Instant.parse(text));
+  }
+
+  @Test
+  void everyInstantToStringWritesIsReadBack() {
+    Random random = new Random(7);
+    for (int i = 0; i < 10_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextLong(-62_167_219_200L, 253_402_300_800L),
+          switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1_000;
+            default -> random.nextInt(1_000_000_000);
+          });
+      assertThat(Json.utcInstant(instant.toString())).as(instant.toString()).isEqualTo(instant);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"2026-11-27T08:14:05", "2026-11-27T08:14:05.Z", "2026-11-27T08:14:05.1234567890Z",
+      "2026-11-27 08:14:05Z", "2026-11-27T08:14Z", "2026-11-27T08:14:05+00:00", "2026-11-27t08:14:05z",
+      "2026-02-30T08:14:05Z", "2026-11-27T24:00:00Z", "2026-12-31T23:59:60Z", "+12026-11-27T08:14:05Z",
+      "2026-1a-27T08:14:05Z", "2026-11-27T08:14:05.12a4Z", ""})
+  void anyOtherTextIsLeftToTheFullParser(String text) {
+    assertThat(Json.utcInstant(text)).isNull();
+  }
+
+  @Test
+  void theMapperStillReadsWhatJacksonReadsAndRefusesWhatItRefuses() {
+    // Jackson's own reader, for the forms the arithmetic leaves to it.
+    assertThat(Json.mapper().readValue("\"2026-11-27T08:14:05+01:00\"", Instant.class))
+        .isEqualTo(Instant.parse("2026-11-27T07:14:05Z"));
+    assertThat(Json.mapper().readValue("\"2026-12-31T23:59:60Z\"", Instant.class))
+        .isEqualTo(Instant.parse("2026-12-31T23:59:60Z"));
+    assertThat(Json.mapper().readValue("1700000000", Instant.class)).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+    assertThatThrownBy(() -> Json.mapper().readValue("\"2026-02-30T08:14:05Z\"", Instant.class))
+        .isInstanceOf(JacksonException.class).hasMessageContaining("2026-02-30T08:14:05Z");
+    assertThatThrownBy(() -> Json.mapper().readValue("\"yesterday\"", Instant.class))
+        .isInstanceOf(JacksonException.class).hasMessageContaining("yesterday");
+  }
+
+  /** A record of this package only, as a test's or a command's own records are. */
+  record Span(String name, Instant from, Instant to, List<Span> parts) {
+    Span {
+      if (to.isBefore(from)) {
+        throw new IllegalArgumentException("span " + name + " ends before it starts");
+      }
+    }
+  }
+
+  @Test
+  void aRecordIsMadeThroughItsConstructorNestedRecordsToo() {
+    String json = "{\"name\":\"run\",\"from\":\"2026-11-27T08:00:00Z\",\"to\":\"2026-11-27T09:00:00Z\","
+        + "\"parts\":[{\"name\":\"a\",\"from\":\"2026-11-27T08:00:00Z\",\"to\":\"2026-11-27T08:30:00.500Z\","
+        + "\"parts\":[]}]}";
+
+    Span span = Json.mapper().readValue(json, Span.class);
+
+    assertThat(span).isEqualTo(new Span("run", Instant.parse("2026-11-27T08:00:00Z"),
+        Instant.parse("2026-11-27T09:00:00Z"), List.of(new Span("a", Instant.parse("2026-11-27T08:00:00Z"),
+            Instant.parse("2026-11-27T08:30:00.500Z"), List.of()))));
+    assertThat(Json.mapper().writeValueAsString(span)).isEqualTo(json);
+  }
+
+  @Test
+  void whatARecordsConstructorRefusesIsReportedAsJacksonReportsIt() {
+    String json = "{\"name\":\"backwards\",\"from\":\"2026-11-27T09:00:00Z\",\"to\":\"2026-11-27T08:00:00Z\","
+        + "\"parts\":[]}";
+
+    assertThatThrownBy(() -> Json.mapper().readValue(json, Span.class))
+        .isInstanceOf(ValueInstantiationException.class)
+        .hasMessageContaining("span backwards ends before it starts")
+        .hasRootCauseInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
