@@ -29,6 +29,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.ClassUtil;
 
 /**
  * The project's JSON conventions in one place: snake_case names, fields in declaration order,
@@ -212,6 +213,8 @@ public final class Json {
 
     Reflective(StdValueInstantiator instantiator, Constructor<?> constructor) {
       super(instantiator);
+      // Jackson has made it accessible already, to take its method handle; as Jackson does, if not.
+      ClassUtil.checkAndFixAccess(constructor, false);
       this.constructor = constructor;
     }
 

@@ -115,6 +115,15 @@ class JsonTest {
   }
 
   @Test
+  void aRecordOfAnotherPackageThatNoOtherCanSeeIsMadeToo() throws Exception {
+    Class<?> hidden = Class.forName("dev.honest.common.json.elsewhere.Hidden");
+
+    assertThat(Json.mapper().readValue("{\"name\":\"x\",\"count\":2}", hidden)).hasToString("Hidden[name=x, count=2]");
+    assertThatThrownBy(() -> Json.mapper().readValue("{\"name\":\"x\",\"count\":-1}", hidden))
+        .isInstanceOf(ValueInstantiationException.class).hasMessageContaining("count must not be negative");
+  }
+
+  @Test
   void whatARecordsConstructorRefusesIsReportedAsJacksonReportsIt() {
     String json = "{\"name\":\"backwards\",\"from\":\"2026-11-27T09:00:00Z\",\"to\":\"2026-11-27T08:00:00Z\","
         + "\"parts\":[]}";
