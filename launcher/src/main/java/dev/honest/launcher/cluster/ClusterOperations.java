@@ -96,8 +96,9 @@ public final class ClusterOperations {
 
   /**
    * Sets how many Jobs' logs are fetched at once, {@value #DEFAULT_LOG_REQUESTS} unless set (a
-   * benchmark compares it with one at a time); takes effect from the next {@link #watch} or
-   * {@link #collect}.
+   * benchmark compares it with one at a time). {@link #collect} takes it when called; {@link #watch}
+   * when it starts collecting ended Jobs, and keeps that count, across watches, until the next
+   * {@code collect}.
    *
    * @return this
    */
