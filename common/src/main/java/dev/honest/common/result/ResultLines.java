@@ -3,6 +3,7 @@ package dev.honest.common.result;
 import dev.honest.common.json.Json;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 
 /**
  * The worker's machine-readable log lines: a fixed prefix, then one JSON object on the same line.
@@ -66,8 +67,8 @@ public final class ResultLines {
    * @throws IllegalArgumentException as {@link #parseRecord} does
    */
   public static Optional<PrintedRecord> parsePrintedRecord(String line) {
-    String json = json(line, RESULT_PREFIX);
-    return json == null ? Optional.empty() : Optional.of(new PrintedRecord(read(json, RESULT_PREFIX, TaskRecord.class), json));
+    int at = line.indexOf(RESULT_PREFIX);
+    return at < 0 ? Optional.empty() : printedRecordAt(line, at, line.length());
   }
 
   public static Optional<WorkerSummary> parseSummary(String line) {
@@ -78,22 +79,75 @@ public final class ResultLines {
     return parse(line, ATTESTATION_PREFIX, AttestationLine.class);
   }
 
-  private static <T> Optional<T> parse(String line, String prefix, Class<T> type) {
-    String json = json(line, prefix);
-    return json == null ? Optional.empty() : Optional.of(read(json, prefix, type));
+  /**
+   * The record and its JSON text on a line of a longer text (a whole log), read where it stands
+   * rather than from a copy of the line: the line ends at {@code end}, and the result line's prefix
+   * would be at {@code at}.
+   *
+   * @return empty when {@link #RESULT_PREFIX} is not at {@code at}
+   * @throws IllegalArgumentException as {@link #parseRecord} does
+   */
+  public static Optional<PrintedRecord> printedRecordAt(String text, int at, int end) {
+    if (!text.startsWith(RESULT_PREFIX, at)) {
+      return Optional.empty();
+    }
+    String json = strip(text, at + RESULT_PREFIX.length(), end);
+    return Optional.of(new PrintedRecord(read(json, RESULT_PREFIX, TaskRecord.class), json));
   }
 
-  /** The JSON text after the prefix, or null when the line has no such prefix. */
-  private static String json(String line, String prefix) {
+  /**
+   * The attestation on a line of a longer text, read where it stands, as {@link #printedRecordAt}
+   * reads a record: only its JSON is copied, once, into the parser's buffer.
+   *
+   * @return empty when {@link #ATTESTATION_PREFIX} is not at {@code at}
+   * @throws IllegalArgumentException when its JSON is not a valid attestation, saying what is wrong
+   */
+  public static Optional<AttestationLine> attestationAt(String text, int at, int end) {
+    if (!text.startsWith(ATTESTATION_PREFIX, at)) {
+      return Optional.empty();
+    }
+    int from = at + ATTESTATION_PREFIX.length();
+    char[] json = new char[end - from];
+    text.getChars(from, end, json, 0);
+    try (JsonParser parser = Json.mapper().createParser(json)) {
+      return Optional.of(read(parser, ATTESTATION_PREFIX, AttestationLine.class));
+    }
+  }
+
+  private static <T> Optional<T> parse(String line, String prefix, Class<T> type) {
     int at = line.indexOf(prefix);
-    return at < 0 ? null : line.substring(at + prefix.length()).strip();
+    return at < 0 ? Optional.empty()
+        : Optional.of(read(strip(line, at + prefix.length(), line.length()), prefix, type));
+  }
+
+  /** The text between {@code from} and {@code to} without the whitespace around it. */
+  private static String strip(String text, int from, int to) {
+    while (from < to && Character.isWhitespace(text.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+      to--;
+    }
+    return text.substring(from, to);
   }
 
   private static <T> T read(String json, String prefix, Class<T> type) {
     try {
       return Json.mapper().readValue(json, type);
     } catch (JacksonException e) {
-      throw new IllegalArgumentException("malformed " + prefix.strip() + " line: " + e.getOriginalMessage(), e);
+      throw malformed(prefix, e);
     }
+  }
+
+  private static <T> T read(JsonParser parser, String prefix, Class<T> type) {
+    try {
+      return Json.mapper().readValue(parser, type);
+    } catch (JacksonException e) {
+      throw malformed(prefix, e);
+    }
+  }
+
+  private static IllegalArgumentException malformed(String prefix, JacksonException e) {
+    return new IllegalArgumentException("malformed " + prefix.strip() + " line: " + e.getOriginalMessage(), e);
   }
 }

@@ -2,6 +2,7 @@ package dev.honest.common.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.honest.common.json.Json;
 import dev.honest.common.task.Action;
@@ -70,6 +71,41 @@ public class ResultLinesTest {
     assertThat(ResultLines.parseRecord(line)).isEmpty();
     assertThatThrownBy(() -> ResultLines.parseAttestation(line.replace("\"task\",", "\"other\",")))
         .hasMessageContaining("malformed HONEST-ATTESTATION line");
+  }
+
+  @Test
+  void linesReadWhereTheyStandInALogAreReadAsTheLinesThemselves() {
+    ObjectNode envelope = Json.mapper().createObjectNode().put("payload", "e30=").put("payloadType", "t");
+    AttestationLine attestation = new AttestationLine(AttestationLine.TASK, "T-001", 3, envelope);
+    String recordLine = "2026-11-26T10:00:03Z " + ResultLines.format(completedRecord()) + " \r";
+    String attestationLine = ResultLines.format(attestation) + "\t";
+    // An emoji makes the log a UTF-16 string, as a worker's log is.
+    String log = "[worker-3] \u2705 T-001 completed\n" + recordLine + "\n" + attestationLine + "\n";
+    int recordAt = log.indexOf(ResultLines.MARK);
+    int recordEnd = log.indexOf('\n', recordAt);
+    int attestationAt = log.indexOf(ResultLines.MARK, recordEnd);
+    int attestationEnd = log.indexOf('\n', attestationAt);
+
+    assertThat(ResultLines.printedRecordAt(log, recordAt, recordEnd))
+        .isEqualTo(ResultLines.parsePrintedRecord(recordLine)).get()
+        .extracting(ResultLines.PrintedRecord::record).isEqualTo(completedRecord());
+    assertThat(ResultLines.attestationAt(log, attestationAt, attestationEnd))
+        .isEqualTo(ResultLines.parseAttestation(attestationLine)).contains(attestation);
+    assertThat(ResultLines.attestationAt(log, recordAt, recordEnd)).isEmpty();
+    assertThat(ResultLines.printedRecordAt(log, attestationAt, attestationEnd)).isEmpty();
+    assertThat(ResultLines.printedRecordAt(log, 0, log.indexOf('\n'))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"kind\":\"task\"", "{\"kind\":\"task\",\"task\":\"T-1\",\"worker\":3,\"envelope\":{}} {}",
+      "{\"kind\":\"other\",\"task\":\"T-1\",\"worker\":3,\"envelope\":{}}", ""})
+  void aBadAttestationReadWhereItStandsIsRefusedAsTheLineItselfIs(String json) {
+    String line = ResultLines.ATTESTATION_PREFIX + json;
+    String log = "x\n" + line + "\ny";
+
+    assertThatThrownBy(() -> ResultLines.attestationAt(log, 2, 2 + line.length()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("malformed HONEST-ATTESTATION line")
+        .hasMessage(catchThrowable(() -> ResultLines.parseAttestation(line)).getMessage());
   }
 
   @ParameterizedTest

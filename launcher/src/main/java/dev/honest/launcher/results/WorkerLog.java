@@ -123,7 +123,7 @@ final class WorkerLog {
   private static List<Line> lines(WorkerSlice slice, String log) {
     List<Line> lines = new ArrayList<>();
     int lineNo = 0;
-    // Only the lines that hold the prefixes' common start are cut out of the log and parsed.
+    // Only the lines that hold the prefixes' common start are parsed, where they stand in the log.
     int marked = log.indexOf(ResultLines.MARK);
     for (int start = 0; start <= log.length(); ) {
       int end = log.indexOf('\n', start);
@@ -133,17 +133,28 @@ final class WorkerLog {
         start = end + 1;
         continue;
       }
-      String text = log.substring(start, end);
+      int mark = marked;
+      int lineStart = start;
       start = end + 1;
       marked = log.indexOf(ResultLines.MARK, start);
       String where = slice.job() + " log line " + lineNo + ": ";
       try {
-        Optional<ResultLines.PrintedRecord> record = ResultLines.parsePrintedRecord(text);
+        Optional<ResultLines.PrintedRecord> record = ResultLines.printedRecordAt(log, mark, end);
         if (record.isPresent()) {
           lines.add(new RecordLine(record.get(), where));
           continue;
         }
-        Optional<AttestationLine> attestation = ResultLines.parseAttestation(text);
+        Optional<AttestationLine> attestation = ResultLines.attestationAt(log, mark, end);
+        if (attestation.isEmpty()) {
+          // Another prefix first (a summary), or none where the mark is: the line is read as a whole.
+          String text = log.substring(lineStart, end);
+          record = ResultLines.parsePrintedRecord(text);
+          if (record.isPresent()) {
+            lines.add(new RecordLine(record.get(), where));
+            continue;
+          }
+          attestation = ResultLines.parseAttestation(text);
+        }
         if (attestation.isPresent()) {
           lines.add(read(attestation.get(), where));
         }
