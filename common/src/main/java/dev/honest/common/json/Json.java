@@ -1,8 +1,11 @@
 package dev.honest.common.json;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -13,13 +16,16 @@ import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.deser.ValueInstantiator;
+import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.ValueInstantiators;
+import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.deser.std.StdValueInstantiator;
 import tools.jackson.databind.ext.javatime.deser.InstantDeserializer;
 import tools.jackson.databind.introspect.AnnotatedConstructor;
@@ -38,7 +44,8 @@ import tools.jackson.databind.util.ClassUtil;
  *
  * <p>It reads as Jackson does, more cheaply in a fresh JVM, where a launcher reads 10,000 records at
  * once (see docs/performance.md): records are made through their constructor's reflection rather than
- * a method handle, and instants in {@link Instant#toString}'s form with arithmetic.
+ * a method handle, enums through their factory's, and instants in {@link Instant#toString}'s form with
+ * arithmetic.
  */
 public final class Json {
   private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -187,6 +194,64 @@ public final class Json {
     public void setupModule(SetupContext context) {
       super.setupModule(context);
       context.addValueInstantiators(new ReflectiveCreators());
+      context.addDeserializerModifier(new ReflectiveEnumFactories());
+    }
+  }
+
+  /**
+   * Reads an enum whose static {@code @JsonCreator} method takes a string by calling that method
+   * through reflection, where Jackson 3 calls it with {@code invokeWithArguments} (as it makes
+   * records): twice for every record read, each call making a method type and, in a fresh JVM,
+   * lambda forms. Anything else, and any string the method refuses, goes to Jackson's own reader,
+   * which then reports it as it always does.
+   */
+  private static final class ReflectiveEnumFactories extends ValueDeserializerModifier {
+    @Override
+    public ValueDeserializer<?> modifyEnumDeserializer(DeserializationConfig config, JavaType type,
+        BeanDescription.Supplier bean, ValueDeserializer<?> deserializer) {
+      Method factory = null;
+      for (Method method : type.getRawClass().getDeclaredMethods()) {
+        JsonCreator creator = method.getAnnotation(JsonCreator.class);
+        if (creator != null && creator.mode() != JsonCreator.Mode.DISABLED) {
+          if (factory != null || !Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 1
+              || method.getParameterTypes()[0] != String.class || method.getReturnType() != type.getRawClass()
+              || creator.mode() == JsonCreator.Mode.PROPERTIES) {
+            return deserializer;
+          }
+          factory = method;
+        }
+      }
+      if (factory == null) {
+        return deserializer;
+      }
+      ClassUtil.checkAndFixAccess(factory, false);
+      return new EnumFactoryReader(deserializer, factory);
+    }
+  }
+
+  private static final class EnumFactoryReader extends DelegatingDeserializer {
+    private final Method factory;
+
+    EnumFactoryReader(ValueDeserializer<?> jacksons, Method factory) {
+      super(jacksons);
+      this.factory = factory;
+    }
+
+    @Override
+    protected ValueDeserializer<?> newDelegatingInstance(ValueDeserializer<?> jacksons) {
+      return new EnumFactoryReader(jacksons, factory);
+    }
+
+    @Override
+    public Object deserialize(JsonParser parser, DeserializationContext context) {
+      if (parser.currentToken() == JsonToken.VALUE_STRING) {
+        try {
+          return factory.invoke(null, parser.getString());
+        } catch (InvocationTargetException | IllegalAccessException e) {
+          // Refused: Jackson's reader calls the method again on the same token and reports it.
+        }
+      }
+      return super.deserialize(parser, context);
     }
   }
 

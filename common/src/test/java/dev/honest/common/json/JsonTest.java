@@ -2,9 +2,13 @@ package dev.honest.common.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,6 +17,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.exc.ValueInstantiationException;
 
 class JsonTest {
@@ -151,5 +156,59 @@ class JsonTest {
       assertThat(p.currentToken()).isEqualTo(JsonToken.END_OBJECT);
       assertThatThrownBy(() -> Json.tree(p)).hasMessageContaining("not the start of a JSON value");
     }
+  }
+  /** An enum read by its own factory, as the project's are: any case, and a message naming the word refused. */
+  enum Shade {
+    LIGHT, DARK;
+
+    /** Whether the last call came through a method handle's {@code invokeWithArguments}. */
+    static volatile boolean byMethodHandle;
+
+    @JsonCreator
+    static Shade of(String text) {
+      byMethodHandle = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+          f -> f.getClassName().equals("java.lang.invoke.MethodHandle") && f.getMethodName().equals("invokeWithArguments")));
+      for (Shade shade : values()) {
+        if (shade.name().equalsIgnoreCase(text.strip())) {
+          return shade;
+        }
+      }
+      throw new IllegalArgumentException("unknown shade '" + text + "'");
+    }
+
+    @JsonValue
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  record Swatch(String name, Shade shade) {}
+
+  @Test
+  void anEnumIsReadByItsFactoryCalledThroughReflectionNotAMethodHandle() {
+    JsonMapper jacksons = JsonMapper.builder().build();
+    String json = "{\"name\":\"n\",\"shade\":\" Dark\"}";
+
+    assertThat(jacksons.readValue(json, Swatch.class)).isEqualTo(new Swatch("n", Shade.DARK));
+    assertThat(Shade.byMethodHandle).as("Jackson's own reader").isTrue();
+    assertThat(Json.mapper().readValue(json, Swatch.class)).isEqualTo(new Swatch("n", Shade.DARK));
+    assertThat(Shade.byMethodHandle).isFalse();
+    assertThat(Json.mapper().readValue("{\"name\":\"n\",\"shade\":null}", Swatch.class))
+        .isEqualTo(new Swatch("n", null));
+    assertThat(Json.mapper().writeValueAsString(new Swatch("n", Shade.LIGHT)))
+        .isEqualTo("{\"name\":\"n\",\"shade\":\"light\"}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"grey\"", "\"\"", "7", "[\"dark\"]", "{\"shade\":\"dark\"}", "true"})
+  void whatAnEnumsFactoryRefusesOrIsNotGivenIsReportedAsJacksonReportsIt(String value) {
+    JsonMapper jacksons = JsonMapper.builder().build();
+    String json = "{\"name\":\"n\",\"shade\":" + value + "}";
+    Throwable expected = catchThrowable(() -> jacksons.readValue(json, Swatch.class));
+
+    Throwable thrown = catchThrowable(() -> Json.mapper().readValue(json, Swatch.class));
+
+    assertThat(expected).as("Jackson's own reader refuses it").isNotNull();
+    assertThat(thrown).isInstanceOf(expected.getClass()).hasMessage(expected.getMessage());
   }
 }
