@@ -344,6 +344,15 @@ public record Statement(List<Subject> subject, String predicateType, JsonNode pr
       return new Subject(name, Map.of(SHA256, sha256Hex));
     }
 
+    /**
+     * Whether this is the subject {@link #sha256} makes of these: {@code name}, identified by this
+     * SHA-256 alone. It answers what {@code equals(Subject.sha256(name, sha256Hex))} answers for a
+     * valid digest, without making a subject (a launcher asks it of every task's statement).
+     */
+    public boolean is(String name, String sha256Hex) {
+      return this.name.equals(name) && digest.size() == 1 && digest.get(SHA256).equals(sha256Hex);
+    }
+
     static Subject fromJson(JsonNode json, String what) {
       JsonFields.object(json, what, FIELDS);
       JsonNode digests = json.get("digest");

@@ -81,6 +81,24 @@ class StatementTest {
   }
 
   @Test
+  void aSubjectIsANameAndSha256AloneExactlyWhenItEqualsTheSubjectMadeOfThem() {
+    String other = "c".repeat(64);
+    List<Statement.Subject> subjects = List.of(Statement.Subject.sha256("x", SHA), Statement.Subject.sha256("y", SHA),
+        Statement.Subject.sha256("x", other), new Statement.Subject("x", Map.of("sha256", SHA, "md5", "b".repeat(32))));
+
+    for (Statement.Subject subject : subjects) {
+      for (String name : List.of("x", "y")) {
+        for (String sha256 : List.of(SHA, other)) {
+          assertThat(subject.is(name, sha256)).as("%s is %s %s", subject, name, sha256)
+              .isEqualTo(subject.equals(Statement.Subject.sha256(name, sha256)));
+        }
+      }
+    }
+    assertThat(subjects.get(0).is("x", SHA)).isTrue();
+    assertThat(subjects.get(3).is("x", SHA)).isFalse();
+  }
+
+  @Test
   void readingRefusesAnythingButTheInTotoShape() {
     malformed().forEach((message, json) -> assertThatThrownBy(() -> Statement.fromJson(json)).hasMessageContaining(message));
   }

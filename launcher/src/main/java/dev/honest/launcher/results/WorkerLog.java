@@ -327,7 +327,6 @@ final class WorkerLog {
    */
   private static boolean signs(Statement.Subject subject, TaskRecord record, String text) {
     String name = Attestations.recordSubject(record.id());
-    return text != null && subject.equals(Statement.Subject.sha256(name, RecordDigest.ofText(text)))
-        || subject.equals(Statement.Subject.sha256(name, RecordDigest.sha256(record)));
+    return text != null && subject.is(name, RecordDigest.ofText(text)) || subject.is(name, RecordDigest.sha256(record));
   }
 }
