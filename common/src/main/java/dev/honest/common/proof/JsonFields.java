@@ -42,8 +42,15 @@ final class JsonFields {
   static byte[] base64(JsonNode object, String field, String what) {
     String text = string(object, field, what);
     try {
-      boolean urlSafe = text.indexOf('-') >= 0 || text.indexOf('_') >= 0;
-      return (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(text);
+      try {
+        return Base64.getDecoder().decode(text);
+      } catch (IllegalArgumentException standard) {
+        // Only URL-safe base64 has these; it is looked for when the standard decoder refuses.
+        if (text.indexOf('-') < 0 && text.indexOf('_') < 0) {
+          throw standard;
+        }
+        return Base64.getUrlDecoder().decode(text);
+      }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(what + ": '" + field + "' is not valid base64: " + e.getMessage(), e);
     }

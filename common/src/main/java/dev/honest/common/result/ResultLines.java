@@ -4,6 +4,7 @@ import dev.honest.common.json.Json;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * The worker's machine-readable log lines: a fixed prefix, then one JSON object on the same line.
@@ -17,6 +18,10 @@ public final class ResultLines {
   public static final String ATTESTATION_PREFIX = "HONEST-ATTESTATION ";
   /** What every prefix starts with: a line without it is none of these. */
   public static final String MARK = "HONEST-";
+
+  private static final ObjectReader RECORDS = Json.mapper().readerFor(TaskRecord.class);
+  private static final ObjectReader SUMMARIES = Json.mapper().readerFor(WorkerSummary.class);
+  private static final ObjectReader ATTESTATIONS = Json.mapper().readerFor(AttestationLine.class);
 
   private ResultLines() {}
 
@@ -52,7 +57,7 @@ public final class ResultLines {
    *     record (a cut-off line from a killed pod, say); the message says what is wrong
    */
   public static Optional<TaskRecord> parseRecord(String line) {
-    return parse(line, RESULT_PREFIX, TaskRecord.class);
+    return parse(line, RESULT_PREFIX, RECORDS);
   }
 
   /**
@@ -72,11 +77,11 @@ public final class ResultLines {
   }
 
   public static Optional<WorkerSummary> parseSummary(String line) {
-    return parse(line, SUMMARY_PREFIX, WorkerSummary.class);
+    return parse(line, SUMMARY_PREFIX, SUMMARIES);
   }
 
   public static Optional<AttestationLine> parseAttestation(String line) {
-    return parse(line, ATTESTATION_PREFIX, AttestationLine.class);
+    return parse(line, ATTESTATION_PREFIX, ATTESTATIONS);
   }
 
   /**
@@ -92,7 +97,7 @@ public final class ResultLines {
       return Optional.empty();
     }
     String json = strip(text, at + RESULT_PREFIX.length(), end);
-    return Optional.of(new PrintedRecord(read(json, RESULT_PREFIX, TaskRecord.class), json));
+    return Optional.of(new PrintedRecord(read(json, RESULT_PREFIX, RECORDS), json));
   }
 
   /**
@@ -109,15 +114,15 @@ public final class ResultLines {
     int from = at + ATTESTATION_PREFIX.length();
     char[] json = new char[end - from];
     text.getChars(from, end, json, 0);
-    try (JsonParser parser = Json.mapper().createParser(json)) {
-      return Optional.of(read(parser, ATTESTATION_PREFIX, AttestationLine.class));
+    try (JsonParser parser = ATTESTATIONS.createParser(json)) {
+      return Optional.of(read(parser, ATTESTATION_PREFIX, ATTESTATIONS));
     }
   }
 
-  private static <T> Optional<T> parse(String line, String prefix, Class<T> type) {
+  private static <T> Optional<T> parse(String line, String prefix, ObjectReader reader) {
     int at = line.indexOf(prefix);
     return at < 0 ? Optional.empty()
-        : Optional.of(read(strip(line, at + prefix.length(), line.length()), prefix, type));
+        : Optional.of(read(strip(line, at + prefix.length(), line.length()), prefix, reader));
   }
 
   /** The text between {@code from} and {@code to} without the whitespace around it. */
@@ -131,17 +136,17 @@ public final class ResultLines {
     return text.substring(from, to);
   }
 
-  private static <T> T read(String json, String prefix, Class<T> type) {
+  private static <T> T read(String json, String prefix, ObjectReader reader) {
     try {
-      return Json.mapper().readValue(json, type);
+      return reader.readValue(json);
     } catch (JacksonException e) {
       throw malformed(prefix, e);
     }
   }
 
-  private static <T> T read(JsonParser parser, String prefix, Class<T> type) {
+  private static <T> T read(JsonParser parser, String prefix, ObjectReader reader) {
     try {
-      return Json.mapper().readValue(parser, type);
+      return reader.readValue(parser);
     } catch (JacksonException e) {
       throw malformed(prefix, e);
     }

@@ -71,6 +71,10 @@ class DsseTest {
     json.put("payload", Base64.getUrlEncoder().withoutPadding().encodeToString(payload));
 
     assertThat(Dsse.Envelope.fromJson(json).payload()).isEqualTo(payload);
+    assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(payload)).isEqualTo("-_8");
+    // One alphabet or the other, not both.
+    json.put("payload", "-_8+");
+    assertThatThrownBy(() -> Dsse.Envelope.fromJson(json)).hasMessageContaining("'payload' is not valid base64");
   }
 
   @Test
