@@ -140,24 +140,16 @@ final class WorkerLog {
       String where = slice.job() + " log line " + lineNo + ": ";
       try {
         Optional<ResultLines.PrintedRecord> record = ResultLines.printedRecordAt(log, mark, end);
-        if (record.isPresent()) {
-          lines.add(new RecordLine(record.get(), where));
-          continue;
-        }
-        Optional<AttestationLine> attestation = ResultLines.attestationAt(log, mark, end);
-        if (attestation.isEmpty()) {
+        Optional<AttestationLine> attestation =
+            record.isPresent() ? Optional.empty() : ResultLines.attestationAt(log, mark, end);
+        if (record.isEmpty() && attestation.isEmpty()) {
           // Another prefix first (a summary), or none where the mark is: the line is read as a whole.
           String text = log.substring(lineStart, end);
           record = ResultLines.parsePrintedRecord(text);
-          if (record.isPresent()) {
-            lines.add(new RecordLine(record.get(), where));
-            continue;
-          }
-          attestation = ResultLines.parseAttestation(text);
+          attestation = record.isPresent() ? Optional.empty() : ResultLines.parseAttestation(text);
         }
-        if (attestation.isPresent()) {
-          lines.add(read(attestation.get(), where));
-        }
+        record.ifPresent(r -> lines.add(new RecordLine(r, where)));
+        attestation.ifPresent(a -> lines.add(read(a, where)));
       } catch (IllegalArgumentException e) {
         lines.add(new Problem(where, e.getMessage()));
       }

@@ -278,6 +278,30 @@ class AggregatorTest {
   }
 
   @Test
+  void resultLinesAreTakenWhateverPrecedesTheirPrefixOnTheLineAndWhateverEndsIt() {
+    String log = SignedLogs.attempt("run-1", 1, "p", List.of(completed("T-1", 1, "p", call(10, 2, null)),
+        completed("T-2", 1, "p", call(20, 3, null))), false);
+    // kubectl logs --timestamps before every line, Windows line ends, and text with a mark of its own
+    // ahead of one line's prefix.
+    String[] lines = log.split("\n");
+    StringBuilder printed = new StringBuilder();
+    for (int i = 0; i < lines.length; i++) {
+      printed.append("2026-11-26T10:00:0").append(i).append("Z ")
+          .append(i == 1 ? "HONEST-NOTE \u2705 " : "").append(lines[i]).append("\r\n");
+    }
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), printed.toString(), 1)),
+        START, END, Carried.NONE);
+
+    assertThat(lines[1]).startsWith(ResultLines.ATTESTATION_PREFIX);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.tasks().subList(0, 2)).containsExactly(completed("T-1", 1, "p", call(10, 2, null)),
+        completed("T-2", 1, "p", call(20, 3, null)));
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
+  }
+
+  @Test
   void aSignedStatementNotInCanonicalFormIsTakenWhenAggregatingAndNamedByVerify() {
     TaskRecord record = completed("T-1", 1, "p", call(10, 2, null));
     AttestationLine signed = new Attestor(SignedLogs.KEY, SignedLogs.config("run-1"), new WorkerIdentity(1, "p", null))
