@@ -40,6 +40,9 @@ class StatementTest {
 
     assertThat(Statement.fromJson(statement.toJson())).isEqualTo(statement);
     assertThat(Statement.fromCanonicalBytes(statement.canonicalBytes())).isEqualTo(statement);
+    assertThat(statement.subject().get(0).digest().keySet()).containsExactly("md5", "sha256");
+    assertThat(Statement.excerpt(statement.canonicalBytes(), Set.of()).subject())
+        .isEqualTo(statement.subject());
   }
 
   @Test
