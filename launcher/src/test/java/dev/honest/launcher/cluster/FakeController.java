@@ -1,14 +1,18 @@
 package dev.honest.launcher.cluster;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The mock API server runs no controllers; a subclass plays one. It reacts to objects it
@@ -55,6 +59,24 @@ abstract class FakeController<T extends HasMetadata> implements AutoCloseable {
       AssertionError error = new AssertionError("the fake controller failed: " + failures.get(0), failures.get(0));
       failures.stream().skip(1).forEach(error::addSuppressed);
       throw error;
+    }
+  }
+
+  /**
+   * Sets an object's status as a controller does: on a conflict (the object changed since it was
+   * read, or a retried request finds its own first attempt applied) it reads the object again and
+   * sets the status once more, a few times at most.
+   */
+  static <R extends HasMetadata> void editStatus(Resource<R> object, UnaryOperator<R> status) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        object.editStatus(status);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
+          throw e;
+        }
+      }
     }
   }
 

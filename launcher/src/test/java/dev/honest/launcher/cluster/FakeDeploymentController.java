@@ -48,7 +48,7 @@ final class FakeDeploymentController extends FakeController<Deployment> {
           .endStatus()
           .build()).createOr(existing -> existing.update());
     }
-    client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).editStatus(current -> {
+    editStatus(client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()), current -> {
       current.setStatus(new DeploymentStatusBuilder()
           .withObservedGeneration(current.getMetadata().getGeneration())
           .withReplicas(replicas)

@@ -167,7 +167,7 @@ final class FakeJobController extends FakeController<Job> {
 
   private void setStatus(Job job, Script script, Instant start, Instant end, int failed) {
     boolean succeeded = script.ends() && script.failureReason() == null;
-    mock.client().batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName()).editStatus(current -> {
+    editStatus(mock.client().batch().v1().jobs().inNamespace(namespace).withName(job.getMetadata().getName()), current -> {
       JobStatusBuilder status = new JobStatusBuilder()
           .withStartTime(start.toString())
           .withActive(script.ends() ? 0 : 1)
