@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -104,7 +105,9 @@ public final class WorkerMain implements Callable<Integer> {
   /** Runs the worker as {@code main} would and returns the exit code. */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new WorkerMain());
-    cli.setExitCodeExceptionMapper(e -> ExitCode.INTERNAL.code());
+    // A bad option or value is invalid input; only what escapes call() is a bug.
+    cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
+        ? ExitCode.INVALID_INPUT.code() : ExitCode.INTERNAL.code());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       System.err.println("[worker] internal error: " + e);
       e.printStackTrace();
@@ -161,7 +164,8 @@ public final class WorkerMain implements Callable<Integer> {
 
   /**
    * Where worker {@code worker} gets its tasks: its slice of {@code plan}, and with a claims
-   * directory the unclaimed tasks of the other slices after it.
+   * directory the unclaimed tasks of the other slices after it. When that directory fails later, the
+   * worker says why on standard error and runs the rest of its slice only.
    *
    * @param claimsDir the run's shared claims directory, or null
    * @throws ConfigException when the plan has no such slice or names a task that {@code all} lacks
@@ -175,7 +179,9 @@ public final class WorkerMain implements Callable<Integer> {
     if (!Files.isDirectory(claimsDir)) {
       throw new ConfigException("--claims-dir " + claimsDir + ": not a directory");
     }
-    return claiming(plan, all, worker, new DirectoryClaims(claimsDir, worker));
+    return claiming(plan, all, worker, new DirectoryClaims(claimsDir, worker), reason -> System.err.println(
+        "[worker-" + worker + "] cannot claim tasks in " + claimsDir + " any more, so this worker runs the rest of"
+            + " its slice and nothing else: " + reason));
   }
 
   /**
@@ -184,7 +190,8 @@ public final class WorkerMain implements Callable<Integer> {
    * holds the files of its own slice only (and its config directory may hold only its own tasks),
    * so it takes over only the tasks it knows whose files are all in {@code workspace}: tasks without
    * files always. When the API server cannot be used for claims (no token, refused, unreachable), it
-   * says why on {@code out} and hands out exactly the slice, as every worker did before Leases.
+   * says why on {@code out} and hands out exactly the slice, as every worker did before Leases; when
+   * it fails later, the worker says why on {@code out} and runs the rest of its slice only.
    *
    * @throws ConfigException when the plan has no such slice or names a task of it that {@code all} lacks
    */
@@ -221,15 +228,17 @@ public final class WorkerMain implements Callable<Integer> {
     out.println("[worker-" + worker + "] claiming tasks as Leases in namespace " + leases.namespace()
         + "; after its slice it may take over " + takeable + " of the " + others + " other tasks (those whose files"
         + " are in its workspace)");
-    return claiming(new Plan(plan.runId(), runnable), all, worker, leases);
+    return claiming(new Plan(plan.runId(), runnable), all, worker, leases, reason -> out.println(
+        "[worker-" + worker + "] cannot claim tasks as Leases any more, so this worker runs the rest of its slice"
+            + " and nothing else: " + reason));
   }
 
-  private static TaskSource claiming(Plan plan, List<TaskSpec> all, int worker, Claims claims)
-      throws ConfigException {
+  private static TaskSource claiming(Plan plan, List<TaskSpec> all, int worker, Claims claims,
+      Consumer<String> claimsFailed) throws ConfigException {
     Map<String, TaskSpec> byId = new LinkedHashMap<>();
     all.forEach(t -> byId.putIfAbsent(t.id(), t));
     try {
-      return TaskSource.claiming(plan, byId, worker, claims);
+      return TaskSource.claiming(plan, byId, worker, claims, claimsFailed);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(ConfigLayout.PLAN_FILE + ": " + e.getMessage());
     }

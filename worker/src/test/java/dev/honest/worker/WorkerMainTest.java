@@ -141,6 +141,22 @@ class WorkerMainTest {
   }
 
   @Test
+  void aWorkerIndexThatIsNotANumberIsInvalidInputNamingTheOption() {
+    int code = WorkerMain.execute("--worker", "abc");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("--worker", "'abc'");
+  }
+
+  @Test
+  void anUnknownOptionIsInvalidInputNamingIt() {
+    int code = WorkerMain.execute("--no-such-option");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("--no-such-option");
+  }
+
+  @Test
   void aConfigurationThatBreaksAFieldRuleNamesTheField() throws Exception {
     Files.writeString(config.resolve("config.json"), "{\"run_id\":\"r\",\"llm_urls\":[\"ftp://x\"],"
         + "\"request_timeout_seconds\":5,\"max_attempts\":1,\"ready_timeout_seconds\":1,\"zero_simulation\":true}");

@@ -113,7 +113,12 @@ final class ResponseParser {
       // Not Ollama's {"error": ...} shape: show what came instead.
     }
     String text = new String(body, UTF_8).strip().replaceAll("\\s+", " ");
-    return text.length() <= SNIPPET_CHARS ? text : text.substring(0, SNIPPET_CHARS) + "...";
+    if (text.length() <= SNIPPET_CHARS) {
+      return text;
+    }
+    // Cut before a character, never inside one: half a surrogate pair could not go into a record.
+    int end = Character.isHighSurrogate(text.charAt(SNIPPET_CHARS - 1)) ? SNIPPET_CHARS - 1 : SNIPPET_CHARS;
+    return text.substring(0, end) + "...";
   }
 
   /** The JSON object in {@code body[start, end)}, or null for a blank line. */

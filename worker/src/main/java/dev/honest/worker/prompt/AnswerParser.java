@@ -14,9 +14,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Parses the model's {@code message.content} (a string holding JSON) and validates it against
  * {@link ResponseSchema}: required fields and their types, the severity enum (any case, normalised
- * to lower case), {@code line} a non-negative integer, and every {@code file} one of the task's
- * files (or empty, for findings only). Unknown fields are ignored; {@code edits} in an
- * {@code analyze} answer are ignored.
+ * to lower case), {@code line} a non-negative integer, every {@code file} one of the task's
+ * files (or empty, for findings only), and every string whole characters (no lone surrogate).
+ * Unknown fields are ignored; {@code edits} in an {@code analyze} answer are ignored.
  */
 public final class AnswerParser {
   private AnswerParser() {}
@@ -30,6 +30,7 @@ public final class AnswerParser {
     if (content == null || content.isBlank()) {
       throw new InvalidAnswerException("answer is empty");
     }
+    requireWholeCharacters(content, "answer"); // before the parser, whose message would quote half a character
     JsonNode root;
     try {
       root = Json.mapper().readTree(content);
@@ -120,7 +121,23 @@ public final class AnswerParser {
     if (!node.isString()) {
       throw invalid(path + "." + field, "expected a string, got " + kind(node));
     }
-    return node.stringValue();
+    // Valid JSON may escape half of an emoji's pair alone; such a string is not text, and no record could hold it.
+    String value = node.stringValue();
+    requireWholeCharacters(value, path + "." + field);
+    return value;
+  }
+
+  /** Refuses {@code text} when it holds a surrogate that is not half of a pair. */
+  private static void requireWholeCharacters(String text, String path) throws InvalidAnswerException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw invalid(path, String.format(Locale.ROOT,
+            "holds half a character, the lone surrogate \\u%04x at index %d; write whole characters", (int) c, i));
+      }
+    }
   }
 
   private static String filesOf(TaskSpec task) {
@@ -131,10 +148,14 @@ public final class AnswerParser {
     return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
-  /** The offending value as compact JSON, cut so the reason stays one short line. */
+  /** The offending value as compact JSON, cut so the reason stays one short line (never inside a character). */
   private static String shown(JsonNode node) {
     String json = Json.mapper().writeValueAsString(node);
-    return json.length() > 60 ? json.substring(0, 60) + "..." : json;
+    if (json.length() <= 60) {
+      return json;
+    }
+    int end = Character.isHighSurrogate(json.charAt(59)) ? 59 : 60;
+    return json.substring(0, end) + "...";
   }
 
   private static String firstLine(String message) {

@@ -335,7 +335,9 @@ public final class TaskRunner {
           : prompt.user() + "\nYour previous answer was rejected: " + rejection
               + "\nAnswer again with only JSON that matches the schema; keep it short (at most 10 findings).\n";
       ChatReply reply = chat(a, calls, List.of(ChatMessage.system(prompt.system()), ChatMessage.user(user)), part);
-      if (reply.atContextLimit(config.options().numCtx()) && !reply.truncated()) {
+      int numCtx = config.options().numCtx();
+      // A prompt that filled the context lost its start, however the answer ended: asking again cannot help.
+      if (reply.promptTokens() >= numCtx || reply.atContextLimit(numCtx) && !reply.truncated()) {
         return Optional.empty();
       }
       if (reply.truncated()) {
@@ -405,9 +407,12 @@ public final class TaskRunner {
     }
 
     private TaskRecord record(TaskStatus status, TaskError error) {
+      // The wall clock may step back (NTP) while a task runs; the task then took no time, not less.
+      Instant now = clock.instant();
+      Instant finishedAt = now.isBefore(startedAt) ? startedAt : now;
       return new TaskRecord(task.id(), task.title(), task.priority(), task.category(), task.area(), task.action(),
           identity.index(), identity.pod(), identity.node(), status, error, model, modelDigests.get(model),
-          calls.size(), startedAt, clock.instant(), inputs, calls, findings, changes);
+          calls.size(), startedAt, finishedAt, inputs, calls, findings, changes);
     }
   }
 }

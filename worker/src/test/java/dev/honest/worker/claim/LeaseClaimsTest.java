@@ -254,6 +254,25 @@ class LeaseClaimsTest {
   }
 
   @Test
+  void aWorkerThatCannotReadTheOthersLeasesAnyMoreEndsWithItsSliceAndSaysWhyOnce() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1), new PrintStream(out, true, UTF_8));
+    // After the start-up check, the API server answers 503 to every read of T-2's Lease (an etcd hiccup).
+    server.expect().get().withPath(LEASES + "/" + LeaseClaims.leaseName(RUN, "T-2"))
+        .andReturn(503, status(503, "ServiceUnavailable", "etcd busy")).always();
+
+    List<String> ran = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      source.next().ifPresent(t -> ran.add(t.id()));
+    }
+
+    assertThat(ran).containsExactly("T-1");
+    assertThat(out.toString(UTF_8)).containsOnlyOnce("[worker-1] cannot claim tasks as Leases any more, so this worker"
+        + " runs the rest of its slice and nothing else: cannot tell whether task T-2 is claimed: the API server"
+        + " answered HTTP 503").contains("etcd busy");
+  }
+
+  @Test
   void aWorkerTakesOverOnlyTasksWhoseFilesAreInItsWorkspace() throws Exception {
     Files.writeString(dir.resolve("here.js"), "x();\n");
     List<TaskSpec> tasks = List.of(TASKS.get(0), TASKS.get(1),

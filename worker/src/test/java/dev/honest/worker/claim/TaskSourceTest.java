@@ -8,6 +8,7 @@ import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
 import dev.honest.common.task.TaskSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +36,15 @@ class TaskSourceTest {
     return byId;
   }
 
+  /** Why the claims failed, as each worker was told. */
+  private final List<String> claimsFailed = new ArrayList<>();
+
   private TaskSource worker(int index) {
-    return TaskSource.claiming(PLAN, TASKS, index, new DirectoryClaims(claims, index));
+    return worker(index, claims);
+  }
+
+  private TaskSource worker(int index, Path claimsDir) {
+    return TaskSource.claiming(PLAN, TASKS, index, new DirectoryClaims(claimsDir, index), claimsFailed::add);
   }
 
   private static List<String> drain(TaskSource source, int max) {
@@ -108,6 +116,19 @@ class TaskSourceTest {
   }
 
   @Test
+  void aWorkerWhoseClaimsFailRunsTheTaskAnywayThenTheRestOfItsSliceOnlyAndIsToldWhyOnce() throws Exception {
+    Path shared = Files.createDirectory(claims.resolve("shared"));
+    TaskSource source = worker(2, shared);
+    assertThat(drain(source, 1)).containsExactly("B1");
+
+    Files.move(shared, claims.resolve("gone")); // the shared directory is gone: no claim can be made any more
+
+    // B2's claim failed: it is run all the same (never lost), and so are B3 and B4; nothing of the others.
+    assertThat(drain(source, 10)).containsExactly("B2", "B3", "B4");
+    assertThat(claimsFailed).singleElement().asString().contains("cannot claim task B2 in " + shared);
+  }
+
+  @Test
   void aClaimingWorkerWaitsForTheModelsOfEveryTaskItMightTake() {
     assertThat(worker(2).candidates()).extracting(TaskSpec::id).containsExactlyElementsOf(TASKS.keySet());
   }
@@ -117,7 +138,7 @@ class TaskSourceTest {
     Plan plan = new Plan("run", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("A1"), 1),
         new WorkerSlice(2, "b", "k8s-worker-2", List.of("B1", "X9"), 2)));
 
-    TaskSource source = TaskSource.claiming(plan, TASKS, 1, new DirectoryClaims(claims, 1));
+    TaskSource source = TaskSource.claiming(plan, TASKS, 1, new DirectoryClaims(claims, 1), claimsFailed::add);
 
     assertThat(drain(source, 10)).containsExactly("A1", "B1");
   }
@@ -126,7 +147,7 @@ class TaskSourceTest {
   void aTaskOfTheWorkersOwnSliceThatItWasNotGivenIsRefusedNamingIt() {
     Plan plan = new Plan("run", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("A1", "X9"), 2)));
 
-    assertThatThrownBy(() -> TaskSource.claiming(plan, TASKS, 1, new DirectoryClaims(claims, 1)))
+    assertThatThrownBy(() -> TaskSource.claiming(plan, TASKS, 1, new DirectoryClaims(claims, 1), claimsFailed::add))
         .hasMessageContaining("worker 1").hasMessageContaining("X9");
   }
 }

@@ -133,4 +133,13 @@ class ResponseParserTest {
 
     assertThat(ResponseParser.chat(body.getBytes(UTF_8), false)).isEqualTo(new ParsedReply("{}", "stop", 5, 2, 11));
   }
+
+  @Test
+  void aLongErrorBodyIsCutBeforeACharacterNeverInsideOne() {
+    // The 200th char is the first half of an emoji's surrogate pair.
+    String body = "<html>" + "x".repeat(193) + "\uD83D\uDE00 proxy error</html>";
+
+    assertThat(ResponseParser.errorText(body.getBytes(UTF_8))).isEqualTo("<html>" + "x".repeat(193) + "...");
+    assertThat(ResponseParser.errorText("{\"error\":\"model not found\"}".getBytes(UTF_8))).isEqualTo("model not found");
+  }
 }

@@ -87,6 +87,37 @@ class AnswerParserTest {
   }
 
   @Test
+  void aLoneSurrogateInAnyStringIsRejectedNamingTheField() {
+    // Valid JSON: the escape of an emoji's first half, without the second.
+    assertInvalid("{\"findings\":[" + FINDING.replace("SQL injection", "Broken \\ud83d here") + "]}", Action.ANALYZE,
+        "findings[0].title: holds half a character, the lone surrogate \\ud83d at index 7");
+    assertInvalid("{\"findings\":[" + FINDING.replace("Use a prepared", "\\ude00Use a prepared") + "]}",
+        Action.ANALYZE, "findings[0].suggestion: holds half a character, the lone surrogate \\ude00 at index 0");
+    assertInvalid("{\"findings\":[],\"edits\":[{\"file\":\"src/app.js\",\"search\":\"a\",\"replace\":\"b\\ud83d\"}]}",
+        Action.FIX, "edits[0].replace: holds half a character");
+    // Unescaped, as Ollama's JSON body may carry it: refused before parsing, so no message quotes it.
+    assertInvalid("{\"findings\":[]} " + (char) 0xD83D, Action.ANALYZE,
+        "answer: holds half a character, the lone surrogate \\ud83d at index 16");
+  }
+
+  @Test
+  void wholeCharactersOutsideTheBasicPlaneAreKept() throws Exception {
+    Answer answer = AnswerParser.parse("{\"findings\":[" + FINDING.replace("SQL injection", "SQL \\ud83d\\ude00 injection 😀")
+        + "]}", task(Action.ANALYZE, "src/app.js"));
+
+    assertThat(answer.findings().get(0).title()).isEqualTo("SQL 😀 injection 😀");
+  }
+
+  @Test
+  void aLongOffendingValueIsCutBeforeACharacterNeverInsideOne() {
+    // Shown as JSON: the quote and 58 x, then an emoji whose first half is the 60th char.
+    String severity = "x".repeat(58) + "😀 and more";
+
+    assertInvalid("{\"findings\":[" + FINDING.replace("HIGH", severity) + "]}", Action.ANALYZE,
+        "findings[0].severity: expected one of critical, high, medium, low, info, got \"" + "x".repeat(58) + "...");
+  }
+
+  @Test
   void aFindingAboutAnotherFileIsRejected() {
     assertInvalid("{\"findings\":[" + FINDING.replace("src/app.js", "src/other.js") + "]}", Action.ANALYZE,
         "findings[0].file: \"src/other.js\" is not one of the task's files (src/app.js) nor empty");

@@ -42,6 +42,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +52,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -76,9 +80,13 @@ class SliceRunnerTest {
   }
 
   private ExitCode run(TaskSource source, ExecutorService chunkPool) {
+    return run(source, chunkPool, Clock.systemUTC());
+  }
+
+  private ExitCode run(TaskSource source, ExecutorService chunkPool, Clock clock) {
     WorkerConfig config = new WorkerConfig("run-1", List.of(ollama.url()), null, null, options, "30m", 10, 2, 0, true);
     return new SliceRunner(config, workspace, OllamaClient.create(config), new WorkerIdentity(3, "pod-a", "node-1"),
-        key, new PrintStream(bytes, true, UTF_8), Clock.systemUTC(), chunkPool).run(source);
+        key, new PrintStream(bytes, true, UTF_8), clock, chunkPool).run(source);
   }
 
   /** Worker 3 of a plan whose worker 1 holds T-31 and T-32, sharing claims in {@code claims}. */
@@ -89,7 +97,9 @@ class SliceRunnerTest {
     }
     Plan plan = new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-31", "T-32"), 2),
         new WorkerSlice(3, "c", "k8s-worker-3", List.of("T-33"), 1)));
-    return TaskSource.claiming(plan, tasks, 3, new DirectoryClaims(claims, 3));
+    return TaskSource.claiming(plan, tasks, 3, new DirectoryClaims(claims, 3), reason -> {
+      throw new AssertionError("the claims failed: " + reason);
+    });
   }
 
   /** The attestation lines printed, in order. */
@@ -305,6 +315,86 @@ class SliceRunnerTest {
   }
 
   @Test
+  void aLoneSurrogateInTheModelsAnswerIsAskedAgainThenFailsOnlyItsTask() throws Exception {
+    write("a.js", "x();\n");
+    write("b.js", "y();\n");
+    // Valid JSON, but "\\ud83d" is half of an emoji's pair: no record could hold the title.
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("T-1"))
+        .willReturn(wholeAnswer("{\"findings\":[{\"file\":\"a.js\",\"line\":1,\"severity\":\"low\","
+            + "\"title\":\"Broken emoji \\ud83d here\",\"detail\":\"d\",\"suggestion\":\"s\"}]}", "stop")));
+
+    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-1", "T-2");
+    TaskRecord r = records().get(0);
+    assertThat(r.error().errorClass()).isEqualTo("invalid_model_output");
+    assertThat(r.error().message()).contains("findings[0].title: holds half a character, the lone surrogate \\ud83d");
+    assertThat(r.calls()).hasSize(2);
+    assertThat(ollama.chatRequests().get(1).path("messages").get(1).path("content").asString())
+        .contains("Your previous answer was rejected: findings[0].title: holds half a character");
+    assertThat(records().get(1).completed()).isTrue();
+    assertThat(summary().failed()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordThatCannotBePrintedIsReplacedByAFailedRecordThatSaysWhy() throws Exception {
+    write("a.js", "x();\n");
+    write("b.js", "y();\n");
+    // The server's error text holds half an emoji's pair: it goes into the record, which JSON cannot then hold.
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("T-1"))
+        .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":\"model \\ud83d not found\"}")));
+
+    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-1", "T-2");
+    TaskRecord r = records().get(0);
+    assertThat(r.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(r.error().errorClass()).isEqualTo("internal_error");
+    assertThat(r.error().message()).contains("its record could not be printed", "lone surrogate U+D83D",
+        "the task had failed [model_not_found] after 1 call(s)");
+    assertThat(r.calls()).isEmpty();
+    assertThat(r.inputs()).extracting(in -> in.path()).containsExactly("a.js");
+    List<AttestationLine> lines = attestations();
+    assertThat(lines).extracting(AttestationLine::task).containsExactly("T-1", "T-2", null);
+    assertThat(verified(lines.get(0)).subject()).first().isEqualTo(
+        Statement.Subject.sha256("task-record/T-1", RecordDigest.sha256(r)));
+    assertThat(records().get(1).completed()).isTrue();
+    assertThat(summary().failed()).isEqualTo(1);
+  }
+
+  @Test
+  void aWallClockSteppingBackDuringATaskDoesNotLoseItsRecord() throws Exception {
+    write("a.js", "x();\n");
+    AtomicLong now = new AtomicLong(Instant.parse("2026-01-01T10:00:00Z").toEpochMilli());
+    Clock steppingBack = new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(now.getAndAdd(-1_000)); // each reading a second earlier (NTP)
+      }
+    };
+
+    ExitCode code = run(TaskSource.fixed(List.of(task("T-1", Action.ANALYZE, "a.js"))), null, steppingBack);
+
+    assertThat(code).isEqualTo(ExitCode.OK);
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isTrue();
+    assertThat(r.finishedAt()).isEqualTo(r.startedAt());
+  }
+
+  @Test
   void anAnswerCutByTheOutputLimitIsNotASuccess() throws Exception {
     write("a.js", "x();\n");
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
@@ -424,6 +514,27 @@ class SliceRunnerTest {
     assertThat(r.completed()).isTrue();
     assertThat(r.calls().get(0).promptTokens()).isEqualTo(4096);
     assertThat(r.calls().size()).isGreaterThanOrEqualTo(2);
+    assertThat(r.findings()).isNotEmpty();
+  }
+
+  @Test
+  void aPromptThatFilledTheContextIsSplitFurtherEvenWhenItsAnswerRanToTheOutputLimit() throws Exception {
+    write("a.js", IntStream.rangeClosed(1, 40).mapToObj(i -> "call" + i + "();").collect(Collectors.joining("\n")));
+    // Twice, Ollama dropped the start of the prompt, then the answer ran to num_predict: asking the same prompt
+    // again cannot help (the second time, it would fail the task as output_truncated).
+    var cut = aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
+        .withBody(OllamaStandIn.whole("codellama:7b", "{\"findings\":[{\"file\":\"a.js\",\"li", 4096, 20, "length"));
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("ctx")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("once").willReturn(cut));
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("ctx")
+        .whenScenarioStateIs("once").willSetStateTo("split").willReturn(cut));
+
+    run(task("T-9", Action.ANALYZE, "a.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).as(String.valueOf(r.error())).isTrue();
+    assertThat(r.calls()).extracting(CallRecord::promptTokens).startsWith(4096L, 4096L)
+        .element(2).isNotEqualTo(4096L);
     assertThat(r.findings()).isNotEmpty();
   }
 
