@@ -58,7 +58,8 @@ final class ResponseParser {
       JsonNode error = line.get("error");
       if (error != null) {
         // Ollama writes this line when generation fails after the 200 status went out.
-        throw new BadBody(STREAM_ERROR, "the answer carries an error: " + error.stringValue(error.toString()));
+        throw new BadBody(STREAM_ERROR, "the answer carries an error: "
+            + wholeCharacters(error.stringValue(error.toString())));
       }
       content.append(line.path("message").path("content").stringValue(""));
       if (line.path("done").asBoolean(false)) {
@@ -107,7 +108,7 @@ final class ResponseParser {
     try {
       String error = JSON.readTree(body).path("error").stringValue(null);
       if (error != null) {
-        return error;
+        return wholeCharacters(error);
       }
     } catch (JacksonException notJson) {
       // Not Ollama's {"error": ...} shape: show what came instead.
@@ -119,6 +120,14 @@ final class ResponseParser {
     // Cut before a character, never inside one: half a surrogate pair could not go into a record.
     int end = Character.isHighSurrogate(text.charAt(SNIPPET_CHARS - 1)) ? SNIPPET_CHARS - 1 : SNIPPET_CHARS;
     return text.substring(0, end) + "...";
+  }
+
+  /**
+   * The server's text as whole characters: JSON may escape half of a surrogate pair alone, and a
+   * record (canonical JSON) cannot hold that. Encoding to UTF-8 writes such a half as {@code ?}.
+   */
+  static String wholeCharacters(String text) {
+    return new String(text.getBytes(UTF_8), UTF_8);
   }
 
   /** The JSON object in {@code body[start, end)}, or null for a blank line. */

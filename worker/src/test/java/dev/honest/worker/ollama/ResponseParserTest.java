@@ -142,4 +142,13 @@ class ResponseParserTest {
     assertThat(ResponseParser.errorText(body.getBytes(UTF_8))).isEqualTo("<html>" + "x".repeat(193) + "...");
     assertThat(ResponseParser.errorText("{\"error\":\"model not found\"}".getBytes(UTF_8))).isEqualTo("model not found");
   }
+
+  @Test
+  void halfACharacterInTheServersErrorIsShownAsAQuestionMarkSoARecordCanHoldIt() {
+    String halfAnEmoji = "{\"error\":\"bad \\ud83d input \uD83D\uDE00\"}";
+
+    assertThat(ResponseParser.errorText(halfAnEmoji.getBytes(UTF_8))).isEqualTo("bad ? input \uD83D\uDE00");
+    assertThatThrownBy(() -> streamed(chunk("\"a\"") + "{\"error\":\"cut \\udc00\"}\n"))
+        .hasMessage("the answer carries an error: cut ?");
+  }
 }
