@@ -212,10 +212,11 @@ final class LogCollector {
     StringBuilder log = new StringBuilder();
     for (Pod pod : pods) {
       PodOutcome attempt = Pods.outcome(pod);
-      attempts.add(attempt);
-      log.append("==> attempt ").append(attempts.size()).append('/').append(pods.size()).append(": ")
+      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(pods.size()).append(": ")
           .append(attempt.describe()).append(" <==\n");
-      appendLogs(log, pod);
+      String unread = appendLogs(log, pod);
+      // A worker that never started printed nothing: its outcome says why.
+      attempts.add(unread != null && Pods.workerStarted(pod) ? attempt.withUnreadLog(unread) : attempt);
     }
     JobState state = JobState.of(job);
     return new WorkerOutcome(
@@ -228,35 +229,49 @@ final class LogCollector {
         JobState.duration(job, now).toMillis());
   }
 
-  /** The pod's log; first the previous container's when the kubelet restarted it (it keeps only that one). */
-  private void appendLogs(StringBuilder log, Pod pod) {
+  /**
+   * The pod's log; first the previous container's when the kubelet restarted it (it keeps only that one).
+   *
+   * @return why a part of it could not be read, or null when all could
+   */
+  private String appendLogs(StringBuilder log, Pod pod) {
     PodResource resource = cluster.client.pods().inNamespace(cluster.namespace).withName(pod.getMetadata().getName());
     ContainerResource container = Pods.hasSidecars(pod) ? resource.inContainer(Pods.workerContainer(pod)) : resource;
     int restarts = Pods.workerStatus(pod).map(s -> s.getRestartCount() == null ? 0 : s.getRestartCount()).orElse(0);
+    String unread = null;
     if (restarts > 0) {
       log.append("--- container before restart ").append(restarts).append(" ---\n");
-      append(log, () -> container.terminated().getLog());
+      unread = append(log, () -> container.terminated().getLog());
       log.append("--- container after restart ").append(restarts).append(" ---\n");
     }
-    append(log, container::getLog);
+    String after = append(log, container::getLog);
+    return unread != null ? unread : after;
   }
 
-  /** A log that cannot be read (the pod never started, or is gone) is noted, and the rest goes on. */
-  private void append(StringBuilder log, Supplier<String> read) {
+  /**
+   * A log that cannot be read (the pod never started, is gone, or its kubelet did not answer) is
+   * noted in the text, and the rest goes on.
+   *
+   * @return why it could not be read, or null when it was
+   */
+  private String append(StringBuilder log, Supplier<String> read) {
     String text;
+    String unread = null;
     try {
       text = read.get();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 401 || e.getCode() == 403 || e.getCode() <= 0) {
         throw cluster.translate(e, "get", "pods/log");
       }
-      text = "(no log: " + (e.getStatus() != null && e.getStatus().getMessage() != null
-          ? e.getStatus().getMessage() : e.getMessage()) + ")\n";
+      unread = "HTTP " + e.getCode() + ": " + (e.getStatus() != null && e.getStatus().getMessage() != null
+          ? e.getStatus().getMessage() : e.getMessage());
+      text = "(no log: " + unread + ")\n";
     }
     log.append(text);
     if (!text.isEmpty() && !text.endsWith("\n")) {
       log.append('\n');
     }
+    return unread;
   }
 
   /** The plan the run was started with, from its ConfigMap: it names the workers that should exist. */

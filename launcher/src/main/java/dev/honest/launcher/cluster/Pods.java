@@ -41,6 +41,13 @@ final class Pods {
     return statuses(pod.getStatus(), false).stream().filter(s -> name.equals(s.getName())).findFirst();
   }
 
+  /** True when the worker container has run (or runs), so it may have printed results: not a pod that never started it. */
+  static boolean workerStarted(Pod pod) {
+    return workerStatus(pod).map(s -> s.getState() != null
+        && (s.getState().getRunning() != null || s.getState().getTerminated() != null)
+        || s.getRestartCount() != null && s.getRestartCount() > 0).orElse(false);
+  }
+
   /** True when the pod has ended (phase Succeeded or Failed): its logs will not grow any more. */
   static boolean ended(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -92,9 +93,11 @@ public final class Aggregator {
     }
     Map<Integer, WorkerOutcome> outcomeOf = new HashMap<>();
     for (WorkerSlice slice : slices.values()) {
-      outcomeOf.put(slice.index(), Optional.ofNullable(byIndex.get(slice.index()))
+      WorkerOutcome outcome = Optional.ofNullable(byIndex.get(slice.index()))
           .orElseGet(() -> new WorkerOutcome(slice.index(), slice.job(), "missing", "no outcome collected",
-              List.of(), "", 0)));
+              List.of(), "", 0));
+      outcomeOf.put(slice.index(), outcome);
+      unreadLogs(outcome).forEach(note -> problems.add(slice.job() + ": " + note));
     }
     // Each worker's log on its own: parsing and authenticating is the cost, and it divides over the cores.
     List<LogReader.ReadLog> read = slices.values().parallelStream()
@@ -176,6 +179,11 @@ public final class Aggregator {
     return reportedBy;
   }
 
+  /** What each of the worker's pods whose log could not be read means, oldest first. */
+  private static List<String> unreadLogs(WorkerOutcome outcome) {
+    return outcome.pods().stream().map(PodOutcome::unreadLogNote).filter(Objects::nonNull).toList();
+  }
+
   /**
    * @param slice the worker that claimed the task and did not report it
    * @param plannedFor the worker whose slice held the task, when another took it over; else null
@@ -199,6 +207,7 @@ public final class Aggregator {
     } else {
       why.append("; last ").append(outcome.pods().get(outcome.pods().size() - 1).describe());
     }
+    unreadLogs(outcome).forEach(note -> why.append("; ").append(note));
     PodOutcome last = outcome.pods().isEmpty() ? null : outcome.pods().get(outcome.pods().size() - 1);
     return new TaskRecord(spec.id(), spec.title(), spec.priority(), spec.category(), spec.area(), spec.action(),
         slice.index(), last == null ? null : last.pod(), last == null ? null : last.node(), TaskStatus.FAILED,

@@ -231,6 +231,26 @@ class CollectTest {
   }
 
   @Test
+  void aLogTheKubeletCouldNotServeIsNotedInItsAttemptWithWhyAndTheOtherLogsAreCollected() throws Exception {
+    String w2 = "k8s-worker-2";
+    String why = "Get \"https://10.224.0.5:10250/containerLogs/" + NS + "/" + podName(w2, 1) + "/worker\": dial tcp"
+        + " 10.224.0.5:10250: connect: no route to host";
+    cluster.mock.server().expect().get()
+        .withPath("/api/v1/namespaces/" + NS + "/pods/" + podName(w2, 1) + "/log?pretty=false")
+        .andReturn(404, new StatusBuilder().withStatus("Failure").withCode(404).withMessage(why).build())
+        .always();
+    runThreeWorkersOfTwoTasks();
+
+    List<WorkerOutcome> workers = ops.collect(out);
+
+    assertThat(workers.get(1).pods()).containsExactly(
+        new PodOutcome(podName(w2, 1), "node-1", 0, "Completed", null, "HTTP 404: " + why));
+    assertThat(workers.get(1).log()).endsWith("(no log: HTTP 404: " + why + ")\n");
+    assertThat(workers.get(0).pods()).extracting(PodOutcome::unreadLog).containsOnlyNulls();
+    assertThat(taskIds(workers.get(2).log())).containsExactly("T-3-1", "T-3-2");
+  }
+
+  @Test
   void jobsThatEndTogetherHaveTheirLogsFetchedTogetherAsTheyEnd() throws Exception {
     Duration delay = Duration.ofSeconds(2);
     cluster.mock.slowLogs(delay);

@@ -233,6 +233,26 @@ class AggregatorTest {
   }
 
   @Test
+  void aPodWhoseLogCouldNotBeReadIsNamedWithWhyInTheLostTasksAndTheProblemsWithCollectToReadIt() {
+    String why = "HTTP 500: dial tcp 10.224.0.5:10250: connect: no route to host";
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null,
+        List.of(new PodOutcome("p1", "n1", 137, "OOMKilled", null, why), new PodOutcome("p2", "n1", 0, "Completed", null)),
+        attempt(1, "p2", completed("T-2", 1, "p2", call(10, 2, null))), 1);
+    WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "succeeded", null,
+        List.of(new PodOutcome("p3", "n2", 0, "Completed", null)),
+        attempt(2, "p3", completed("T-3", 2, "p3", call(10, 2, null)), completed("T-4", 2, "p3", call(10, 2, null))), 1);
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2), START, END,
+        Carried.NONE);
+
+    String note = "the log of pod p1 could not be read (" + why + "), so any result the worker printed there is"
+        + " missing: run `collect` again to read it";
+    assertThat(r.tasks().get(0).error().message()).contains("no result from worker 1", "last pod p2", note);
+    assertThat(r.problems()).containsExactly("k8s-worker-1: " + note);
+    assertThat(r.completedTasks()).isEqualTo(3);
+  }
+
+  @Test
   void aRecordWithoutItsSignedStatementIsNotTakenAndTheLauncherSignsItsLoss() throws Exception {
     String log = ResultLines.format(completed("T-1", 1, "p", call(10, 2, null))) + "\n";
 
