@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns what the workers printed into one {@link ClusterResults}: for each planned task its final
- * record and the signed statement that followed it (a later attempt's replaces an earlier one),
+ * record and the signed statement that followed it (a later attempt's replaces an earlier one,
+ * except that a failed record never replaces a completed one: {@link WorkerLog#replaces}),
  * and for a task with no such pair a {@code failed} record that says which worker, which pod and
  * how it ended, with a statement the launcher signs; then the records carried over from an earlier
  * run, and the run's Merkle root and signed run statement over all of them. Nothing is dropped and
@@ -159,8 +160,9 @@ public final class Aggregator {
   }
 
   /**
-   * Which worker's log reports each task: the worker it was planned for when several do (which
-   * shared claims rule out, so it is a problem worth a line), else the first in plan order.
+   * Which worker's log reports each task. When several do (which shared claims rule out, so it is a
+   * problem worth a line): the worker it was planned for, else the first in plan order, unless the
+   * other's result replaces that one's ({@link WorkerLog#replaces}: a completed one, where that one failed).
    */
   private static Map<String, Integer> reporters(Map<Integer, WorkerLog> logs, Map<String, Integer> owner,
       List<String> problems) {
@@ -169,7 +171,9 @@ public final class Aggregator {
       for (String id : e.getValue().attestedTasks()) {
         Integer first = reportedBy.putIfAbsent(id, e.getKey());
         if (first != null) {
-          int kept = owner.get(id).equals(e.getKey()) ? e.getKey() : first;
+          int preferred = owner.get(id).equals(e.getKey()) ? e.getKey() : first;
+          int other = preferred == first ? e.getKey() : first;
+          int kept = WorkerLog.replaces(record(logs, preferred, id), record(logs, other, id)) ? preferred : other;
           reportedBy.put(id, kept);
           problems.add("task " + id + " was reported by worker " + first + " and by worker " + e.getKey()
               + "; the result of worker " + kept + " is kept");
@@ -177,6 +181,10 @@ public final class Aggregator {
       }
     }
     return reportedBy;
+  }
+
+  private static TaskRecord record(Map<Integer, WorkerLog> logs, int worker, String id) {
+    return logs.get(worker).attested(id).orElseThrow().record();
   }
 
   /** What each of the worker's pods whose log could not be read means, oldest first. */

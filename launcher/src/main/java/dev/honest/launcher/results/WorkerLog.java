@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
  * What one worker printed over all its attempts: the last record of each of its tasks, paired with
  * the signed statement that followed it, and its chains of statements (a statement at sequence 0
  * starts a new chain: a new process). A record without a valid statement of its own is not
- * reported: its task counts as lost.
+ * reported: its task counts as lost. A later attempt's record replaces an earlier one, except that
+ * a failed record never replaces a completed one whose statement verified ({@link #replaces}).
  */
 final class WorkerLog {
   /** A record and its verified statement, with the statement's envelope as printed. */
@@ -246,6 +247,16 @@ final class WorkerLog {
     }
   }
 
+  /**
+   * Whether {@code later}, a task's record, replaces {@code earlier}, a record of the same task
+   * whose statement verified: unless it failed where the earlier one completed, as proven work is
+   * never thrown away (a retried pod whose Ollama was unreachable fails a task its killed
+   * predecessor had done). Also decides between two workers that reported the same task.
+   */
+  static boolean replaces(TaskRecord later, TaskRecord earlier) {
+    return later.completed() || !earlier.completed();
+  }
+
   /** The ids of the tasks whose record and statement the worker reported, in no particular order. */
   Set<String> attestedTasks() {
     return attested.keySet();
@@ -277,10 +288,13 @@ final class WorkerLog {
       problems.add(where + "record for task " + record.id() + ", which is not in the plan; ignored");
       return;
     }
-    // A later attempt's record replaces an earlier one, and only the statement after it counts.
+    // A later attempt's record replaces an earlier one (see replaces), and only the statement after it counts.
     records.put(record.id(), record);
     printed.put(record.id(), line.json());
-    attested.remove(record.id());
+    Attested earlier = attested.get(record.id());
+    if (earlier != null && replaces(record, earlier.record())) {
+      attested.remove(record.id());
+    }
   }
 
   private void attestation(Set<String> planned, Read read, List<String> problems) {
@@ -307,7 +321,10 @@ final class WorkerLog {
       problems.add(read.where() + "the statement of task " + line.task() + " does not match the record printed before it");
       return;
     }
-    attested.put(record.id(), new Attested(record, new RunSigner.Signed(read.envelope(), line.envelope())));
+    Attested earlier = attested.get(record.id());
+    if (earlier == null || replaces(record, earlier.record())) {
+      attested.put(record.id(), new Attested(record, new RunSigner.Signed(read.envelope(), line.envelope())));
+    }
   }
 
   /**

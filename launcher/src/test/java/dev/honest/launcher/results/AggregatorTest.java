@@ -2,6 +2,7 @@ package dev.honest.launcher.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.config.Plan;
@@ -182,19 +183,44 @@ class AggregatorTest {
   }
 
   @Test
-  void aTaskReportedByTwoWorkersKeepsThePlannedWorkersResultAndSaysSo() {
+  void aTaskReportedByTwoWorkersKeepsThePlannedWorkersResultUnlessOnlyTheOthersCompletedAndSaysSo() {
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(),
-        attempt(1, "p1", completed("T-3", 1, "p1", call(10, 2, null))), 1);
+        attempt(1, "p1", completed("T-3", 1, "p1", call(10, 2, null)), completed("T-4", 1, "p1", call(10, 2, null))), 1);
     WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(),
-        attempt(2, "p2", failed("T-3", 2, "p2")), 1);
+        attempt(2, "p2", failed("T-3", 2, "p2"), completed("T-4", 2, "p2", call(10, 2, null))), 1);
 
     ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2), START, END,
         Carried.NONE);
 
-    assertThat(r.tasks().get(2).worker()).isEqualTo(2);
-    assertThat(r.tasks().get(2).completed()).isFalse();
-    assertThat(r.problems()).singleElement().asString()
-        .contains("task T-3", "worker 1", "worker 2", "the result of worker 2 is kept");
+    assertThat(r.tasks().get(2)).extracting(TaskRecord::worker, TaskRecord::completed).containsExactly(1, true);
+    assertThat(r.tasks().get(3).worker()).isEqualTo(2);
+    assertThat(r.problems()).containsExactlyInAnyOrder(
+        "task T-3 was reported by worker 1 and by worker 2; the result of worker 1 is kept",
+        "task T-4 was reported by worker 1 and by worker 2; the result of worker 2 is kept");
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
+  }
+
+  @Test
+  void aLaterAttemptsFailedRecordDoesNotReplaceACompletedOneButACompletedOneReplacesAnyEarlierRecord() throws Exception {
+    // p1 completed T-1 and was killed; its retry p2, whose Ollama was unreachable, failed it again.
+    String log1 = attempt(1, "p1", completed("T-1", 1, "p1", call(100, 20, null)), failed("T-2", 1, "p1"))
+        + attempt(1, "p2", failed("T-1", 1, "p2"), completed("T-2", 1, "p2", call(10, 2, null)));
+    String log2 = attempt(2, "p3", completed("T-3", 2, "p3", call(10, 2, null)))
+        + attempt(2, "p4", completed("T-3", 2, "p4", call(20, 4, null)), completed("T-4", 2, "p4", call(10, 2, null)));
+    List<WorkerOutcome> outcomes = List.of(
+        new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log1, 1),
+        new WorkerOutcome(2, "k8s-worker-2", "succeeded", null, List.of(), log2, 1));
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, outcomes, START, END, Carried.NONE);
+
+    assertThat(r.tasks()).extracting(TaskRecord::id, TaskRecord::pod, TaskRecord::completed).containsExactly(
+        tuple("T-1", "p1", true), tuple("T-2", "p2", true),
+        tuple("T-3", "p4", true), tuple("T-4", "p4", true));
+    Statement kept = Dsse.verifiedStatement(Dsse.Envelope.fromJson(r.attestation().tasks().get(0).envelope()),
+        SignedLogs.KEY.publicKey());
+    assertThat(TaskPredicate.from(kept)).extracting(TaskPredicate::pod, p -> p.error()).containsExactly("p1", null);
+    assertThat(r.problems()).isEmpty();
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
   }
 
   @Test
