@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -61,7 +62,7 @@ import tools.jackson.databind.node.StringNode;
  * <ul>
  *   <li>{@code id} ({@code id}, {@code taskid}, {@code tasknumber}, {@code taskno}), required and
  *       unique. A number becomes its decimal string ({@code 7} and {@code 7.0} become {@code "7"});
- *       a non-integral number is kept as written.
+ *       a non-integral number, or one of more than 19 digits ({@code 1e400}), is kept as written.
  *   <li>{@code title} ({@code title}, {@code taskname}, {@code name}, {@code summary}), required.
  *   <li>{@code description} ({@code description}, {@code details}, {@code taskdescription}).
  *   <li>{@code priority} ({@code priority}): {@code critical}, {@code high}, {@code medium} or
@@ -86,8 +87,9 @@ import tools.jackson.databind.node.StringNode;
  * names the file, the task (its id and 1-based position when it has an id) and the field:
  * {@code tasks.json: task T-003 (#3): priority: unknown value 'urgent' (expected critical, high,
  * medium or low)}. A file is rejected when it is not UTF-8, is malformed JSON, or holds no tasks;
- * a task when it is not an object, lacks an id or title, repeats another task's id, or has an
- * unknown priority or action; a path when it is absolute, contains {@code ..}, leaves the
+ * a task when it is not an object, lacks an id or title, repeats another task's id, has an
+ * unknown priority or action, or has text with a lone surrogate (half of a UTF-16 pair escaped
+ * on its own, which is not a character); a path when it is absolute, contains {@code ..}, leaves the
  * workspace through a symlink, does not exist, or is a directory (see {@link WorkspacePaths}).
  */
 public final class TaskFileReader {
@@ -190,7 +192,7 @@ public final class TaskFileReader {
         tasks = readWrapped(parser, source, problems);
       } else {
         problems.add(source + ": expected an array of tasks or an object with a 'tasks' array, got "
-            + describe(readValue(parser)));
+            + describeValue(parser));
         return List.of();
       }
       if (parser.nextToken() != null) {
@@ -225,7 +227,7 @@ public final class TaskFileReader {
       } else if (value == JsonToken.START_ARRAY) {
         tasks = readArray(parser, source, problems);
       } else {
-        problems.add(source + ": '" + key + "' must be an array of tasks, got " + describe(readValue(parser)));
+        problems.add(source + ": '" + key + "' must be an array of tasks, got " + describeValue(parser));
         tasks = List.of();
       }
     }
@@ -242,7 +244,7 @@ public final class TaskFileReader {
     for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
       position++;
       if (token != JsonToken.START_OBJECT) {
-        problems.add(source + ": task #" + position + ": not an object (got " + describe(readValue(parser)) + ")");
+        problems.add(source + ": task #" + position + ": not an object (got " + describeValue(parser) + ")");
         continue;
       }
       // Read key by key rather than as a tree: a tree would silently keep only one of two equal keys.
@@ -268,11 +270,25 @@ public final class TaskFileReader {
     return VALUE_READER.readTree(parser);
   }
 
-  /** An integral number as plain digits ({@code 7.0} and {@code 7E0} are {@code 7}), others as written. */
+  /**
+   * An integral number as plain digits ({@code 7.0} and {@code 7E0} are {@code 7}), others as written:
+   * non-integral ones, longer ones and those whose exponent is too large for {@link BigDecimal}.
+   */
   static String numberText(String written) {
-    BigDecimal value = new BigDecimal(written).stripTrailingZeros();
-    boolean plainInteger = value.scale() <= 0 && value.precision() - value.scale() <= MAX_INTEGER_DIGITS;
+    BigDecimal value;
+    try {
+      value = new BigDecimal(written).stripTrailingZeros();
+    } catch (NumberFormatException | ArithmeticException e) { // a scale beyond the int range
+      return written;
+    }
+    // In long: precision - scale overflows an int for an exponent near Integer.MAX_VALUE.
+    boolean plainInteger = value.scale() <= 0 && (long) value.precision() - value.scale() <= MAX_INTEGER_DIGITS;
     return plainInteger ? value.toBigInteger().toString() : written;
+  }
+
+  /** What the value at the parser's current token is, for a problem line; the value is read. */
+  private static String describeValue(JsonParser parser) {
+    return parser.currentToken().isNumeric() ? "a number" : describe(readValue(parser));
   }
 
   private static String describe(JsonNode node) {
@@ -372,7 +388,20 @@ public final class TaskFileReader {
       if (raw != null && !raw.value().isNull() && !isText(raw.value())) {
         problem(field, "expected text or a number, got " + describe(raw.value()));
       }
-      return textOf(raw);
+      Optional<String> text = textOf(raw);
+      text.ifPresent(value -> requireUnicode(field, value));
+      return text;
+    }
+
+    /**
+     * Adds a problem when {@code text} holds a lone surrogate (valid JSON when escaped): the workers'
+     * records are canonical JSON, which refuses it, so the task could never be recorded.
+     */
+    private boolean requireUnicode(TaskField field, String text) {
+      OptionalInt lone = text.codePoints().filter(c -> Character.getType(c) == Character.SURROGATE).findFirst();
+      lone.ifPresent(c -> problem(field, String.format(
+          "holds a lone surrogate U+%04X, which is not a character (write the whole character)", c)));
+      return lone.isEmpty();
     }
 
     /** The trimmed text of a field; empty when absent, null, blank or not text. */
@@ -406,7 +435,7 @@ public final class TaskFileReader {
       }
       Set<String> paths = new LinkedHashSet<>();
       for (String path : written) {
-        if (!path.isBlank()) {
+        if (!path.isBlank() && requireUnicode(TaskField.FILES, path)) {
           paths.add(WorkspacePaths.normalize(path));
         }
       }

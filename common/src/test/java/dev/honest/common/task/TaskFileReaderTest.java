@@ -152,6 +152,16 @@ class TaskFileReaderTest {
   }
 
   @Test
+  void aNumberWithAnExponentBeyondTheIntRangeIsKeptAsWritten() throws Exception {
+    List<TaskSpec> tasks = parse("""
+        [{"id": 1e99999999999, "title": 1e-99999999999}, {"id": 100e2147483647, "title": "b"},
+         {"id": 1e2147483647, "title": "c"}]""");
+
+    assertThat(tasks).extracting(TaskSpec::id).containsExactly("1e99999999999", "100e2147483647", "1e2147483647");
+    assertThat(tasks.get(0).title()).isEqualTo("1e-99999999999");
+  }
+
+  @Test
   void filesMayBeAList() throws Exception {
     assertThat(only("{\"id\": 1, \"title\": \"x\", \"files\": [\"a.js\", \" src/app.js \", \"\", null]}").files())
         .containsExactly("a.js", "src/app.js");
@@ -223,6 +233,9 @@ class TaskFileReaderTest {
         .containsExactly("tasks.json: 'tasks' must be an array of tasks, got an object");
     assertThat(problems("\"T-1\""))
         .containsExactly("tasks.json: expected an array of tasks or an object with a 'tasks' array, got text");
+    assertThat(problems("{\"tasks\": 5}")).containsExactly("tasks.json: 'tasks' must be an array of tasks, got a number");
+    assertThat(problems("5"))
+        .containsExactly("tasks.json: expected an array of tasks or an object with a 'tasks' array, got a number");
   }
 
   @Test
@@ -233,10 +246,11 @@ class TaskFileReaderTest {
 
   @Test
   void aTaskThatIsNotAnObjectIsNamedByItsPosition() {
-    assertThat(problems("[{\"id\": 1, \"title\": \"x\"}, \"T-2\", [1], null]")).containsExactly(
+    assertThat(problems("[{\"id\": 1, \"title\": \"x\"}, \"T-2\", [1], null, 5]")).containsExactly(
         "tasks.json: task #2: not an object (got text)",
         "tasks.json: task #3: not an object (got a list)",
-        "tasks.json: task #4: not an object (got null)");
+        "tasks.json: task #4: not an object (got null)",
+        "tasks.json: task #5: not an object (got a number)");
   }
 
   // --- problems: fields ---
@@ -279,6 +293,20 @@ class TaskFileReaderTest {
             + "semicolons or new lines, got a boolean");
     assertThat(problems("[{\"id\": 1, \"title\": \"x\", \"files\": [\"a.js\", {\"path\": \"b.js\"}]}]"))
         .containsExactly("tasks.json: task 1 (#1): files: expected a path in the list, got an object");
+  }
+
+  @Test
+  void textWithALoneSurrogateIsAProblemNamingTheTaskAndField() {
+    // Valid JSON, but no character: the workers' canonical JSON records refuse it.
+    assertThat(problems("""
+        [{"id": "T-1", "title": "Fix \\ud83d alone"}, {"id": "T-2", "title": "x", "description": "a \\udc00"},
+         {"id": "T-3", "title": "Smile \\ud83d\\ude00", "files": ["a.js", "b\\ud83d.js"]}]""")).containsExactly(
+        "tasks.json: task T-1 (#1): title: holds a lone surrogate U+D83D, which is not a character"
+            + " (write the whole character)",
+        "tasks.json: task T-2 (#2): description: holds a lone surrogate U+DC00, which is not a character"
+            + " (write the whole character)",
+        "tasks.json: task T-3 (#3): files: holds a lone surrogate U+D83D, which is not a character"
+            + " (write the whole character)");
   }
 
   @Test
