@@ -17,7 +17,7 @@ public record GenerationOptions(
   public static final GenerationOptions DEFAULTS = new GenerationOptions(0.0, 42, 8192, 2048, null);
 
   public GenerationOptions {
-    if (temperature < 0 || temperature > 2) {
+    if (!(temperature >= 0 && temperature <= 2)) {
       throw new IllegalArgumentException("options.temperature must be within 0..2, got " + temperature);
     }
     if (numCtx < 512) {
@@ -25,7 +25,7 @@ public record GenerationOptions(
     }
     if (numPredict < 16 || numPredict >= numCtx) {
       throw new IllegalArgumentException(
-          "options.num_predict must be within 16..num_ctx-1 (" + (numCtx - 1) + "), got " + numPredict);
+          "options.num_predict must be within 16.." + (numCtx - 1) + " (below the context window), got " + numPredict);
     }
     if (numThread != null && numThread < 1) {
       throw new IllegalArgumentException("options.num_thread must be positive, got " + numThread);

@@ -49,4 +49,11 @@ class WorkerConfigTest {
     assertThat(expanded).isEqualTo(new WorkerConfig("r", List.of("http://10.0.0.1:11434", "http://10.0.0.2:11434"),
         false, "m1", "m2", null, "5m", 5, 3, 1, true));
   }
+
+  @Test
+  void aTemperatureThatIsNotANumberIsRefused() {
+    assertThatThrownBy(() -> new GenerationOptions(Double.NaN, 42, 8192, 2048, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("options.temperature must be within 0..2, got NaN");
+  }
 }
