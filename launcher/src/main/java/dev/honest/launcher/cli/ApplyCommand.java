@@ -67,6 +67,8 @@ public final class ApplyCommand implements Callable<Integer> {
     } catch (JacksonException e) {
       throw LauncherException.invalidInput("results file " + file + " is not a valid k8s-cluster-results.json: "
           + e.getOriginalMessage());
+    } catch (IllegalArgumentException e) {
+      throw LauncherException.invalidInput(e.getMessage());
     }
   }
 }

@@ -36,9 +36,10 @@ import tools.jackson.core.type.TypeReference;
  * large run the tasks from its {@code orchestrator-config-tasks-K}).
  */
 @Command(name = "collect", mixinStandardHelpOptions = true,
-    description = {"Write every worker's log to k8s-worker-N-log.txt and aggregate k8s-cluster-results.json,",
-        "for a run that is still going or was left by an interrupted `run`; signed with the run's key,",
-        "read from its Secret (so before `cleanup`)."})
+    description = {"Collect the results of a run still going or left by an interrupted `run`.",
+        "Writes every worker's log to k8s-worker-N-log.txt and aggregates",
+        "k8s-cluster-results.json, signed with the run's key, read from its Secret (so",
+        "before `cleanup`)."})
 public final class CollectCommand extends ClusterCommand {
   @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
       description = "Where the logs, k8s-cluster-results.json, the SARIF file and the patches go. Default: ./${DEFAULT-VALUE}")

@@ -2,11 +2,28 @@ package dev.honest.launcher.cli;
 
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.launcher.render.RunSettings;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** How the run is deployed: namespace, images, Ollama's size. */
 public final class DeployOptions {
   static final String DEFAULT_IMAGE = "honest-orchestration/worker:0.1.0-SNAPSHOT";
+  /** The options that set each field of {@link RunSettings} (some come from {@link TaskOptions}). */
+  private static final Map<String, String> OPTION_BY_FIELD = Map.ofEntries(
+      Map.entry("namespace", "--namespace"),
+      Map.entry("workers", "--workers"),
+      Map.entry("llmReplicas", "--llm-replicas"),
+      Map.entry("codeModel", "--code-model"),
+      Map.entry("generalModel", "--general-model"),
+      Map.entry("workerImage", "--image"),
+      Map.entry("ollamaImage", "--ollama-image"),
+      Map.entry("ollamaResources.cpuRequest", "--ollama-cpu"),
+      Map.entry("ollamaResources.cpuLimit", "--ollama-cpu"),
+      Map.entry("ollamaResources.memoryRequest", "--ollama-memory"),
+      Map.entry("ollamaResources.memoryLimit", "--ollama-memory"),
+      Map.entry("jobActiveDeadlineSeconds", "--timeout"),
+      Map.entry("modelCachePvc", "--model-cache-pvc"),
+      Map.entry("gpuCount", "--gpus"));
 
   @Option(names = "--namespace", paramLabel = "NAME", defaultValue = RunSettings.DEFAULT_NAMESPACE,
       description = "Namespace of the run. Default: ${DEFAULT-VALUE}")
@@ -64,7 +81,7 @@ public final class DeployOptions {
       }
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw LauncherException.invalidInput(e.getMessage());
+      throw LauncherException.invalidOption(e, OPTION_BY_FIELD);
     }
   }
 }

@@ -95,7 +95,7 @@ public final class LocalCommand implements Callable<Integer> {
       config = new WorkerConfig(runId, ollamaUrls, task.codeModel, task.generalModel, options, "30m",
           1800, 4, 60, true);
     } catch (IllegalArgumentException e) {
-      throw LauncherException.invalidInput(e.getMessage());
+      throw LauncherException.invalidOption(e, Map.of("llm_urls", "--ollama-url"));
     }
     Resume.Previous earlier = resume.read();
     // Without --resume every task runs, so the plan and the configuration files do not depend on the

@@ -16,17 +16,17 @@ public final class PriceOptions {
       description = "Paid model of the table that estimated_savings_usd compares with. Default: the table's default_model")
   String paidModel;
 
-  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015",
+  @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015", converter = UsdConverter.class,
       description = "A flat paid-API reference rate per 1,000 tokens (input and output alike); with the built-in"
           + " table, estimated_savings_usd compares with it. Default: ${DEFAULT-VALUE}")
   double paidPer1k;
 
-  @Option(names = "--local-price-per-1k", paramLabel = "USD",
+  @Option(names = "--local-price-per-1k", paramLabel = "USD", converter = UsdConverter.class,
       description = "Local cost per 1,000 tokens (prompt + completion). Default: "
           + CostSettings.DEFAULT_LOCAL_USD_PER_1K)
   Double localPrice;
 
-  @Option(names = "--cluster-cost-per-hour", paramLabel = "USD",
+  @Option(names = "--cluster-cost-per-hour", paramLabel = "USD", converter = UsdConverter.class,
       description = "What the cluster costs per hour; the local cost is then this x the run's duration"
           + " (instead of --local-price-per-1k)")
   Double clusterPerHour;

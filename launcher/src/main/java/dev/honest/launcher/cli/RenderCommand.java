@@ -63,15 +63,16 @@ public final class RenderCommand implements Callable<Integer> {
     RunSettings settings = prepared.settings();
     RenderedRun run = prepared.run();
     TaskOptions.createDirectory(task.output);
+    int manifests;
     try {
-      run.writeTo(task.output);
+      manifests = run.writeTo(task.output);
     } catch (IOException e) {
       throw LauncherException.invalidInput("cannot write to " + task.output + ": " + e.getMessage());
     }
     out.println("Run " + settings.runId() + ": " + prepared.tasks().size() + " tasks, namespace "
         + settings.namespace());
     out.print(PlanTable.render(run.plan(), prepared.tasks(), task.workers));
-    out.println("Wrote plan.json and " + (run.jobs().size() + 5) + " manifest files to " + task.output);
+    out.println("Wrote plan.json and " + manifests + " manifest files to " + task.output);
     out.println("Not written: the Secret " + SigningKeySecret.NAME + " with the run's private signing key, which the"
         + " Jobs mount; `run` creates it with a fresh key. To apply these files yourself, create it first:"
         + " `openssl genpkey -algorithm ed25519 -out key.pem && kubectl -n " + settings.namespace()

@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 /** {@code run}: deploy to the current kube context and see the run through. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Deploy Ollama and the workers to the cluster, watch them live, then collect every",
-        "worker's log and aggregate k8s-cluster-results.json."})
+    description = {"Deploy Ollama and the workers to the cluster, watch them live, then collect the results.",
+        "Collecting writes every worker's log and aggregates k8s-cluster-results.json."})
 public final class RunCommand extends DeployingCommand {}

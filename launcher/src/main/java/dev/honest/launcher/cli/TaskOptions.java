@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -76,8 +77,8 @@ public final class TaskOptions {
     try {
       return new GenerationOptions(temperature, seed, numCtx, numPredict, null);
     } catch (IllegalArgumentException e) {
-      throw LauncherException.invalidInput(e.getMessage().replace("options.", "--").replace("num_ctx", "num-ctx")
-          .replace("num_predict", "num-predict"));
+      throw LauncherException.invalidOption(e, Map.of("options.temperature", "--temperature",
+          "options.num_ctx", "--num-ctx", "options.num_predict", "--num-predict"));
     }
   }
 

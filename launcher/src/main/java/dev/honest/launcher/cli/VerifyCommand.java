@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,12 +20,14 @@ import tools.jackson.databind.JsonNode;
 
 /** {@code verify}: check a results file offline, with no cluster and no Ollama. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Check k8s-cluster-results.json offline: every signature, every worker's chain, the Merkle root,",
-        "that each task record is the one its statement signed, the counts, and (with --workspace) that every",
-        "input file still has its recorded SHA-256. Prints each problem on its own line."},
+    description = {"Check k8s-cluster-results.json offline, with no cluster and no Ollama.",
+        "Checks every signature, every worker's chain, the Merkle root, that each task",
+        "record is the one its statement signed, the counts, and (with --workspace) that",
+        "every input file still has its recorded SHA-256. Prints each problem on its own",
+        "line."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:everything holds", "1:a problem was found (each is printed)",
-        "2:the file or the key cannot be read"})
+        "2:the file or the key cannot be read, or the file holds no JSON object"})
 public final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -65,9 +68,11 @@ public final class VerifyCommand implements Callable<Integer> {
     return v.holds() ? 0 : 1;
   }
 
+  /** The results file as a JSON object; anything else (empty, null, an array, ...) cannot be read as results. */
   private JsonNode readResults() {
+    JsonNode json;
     try {
-      return Json.mapper().readTree(Files.readAllBytes(results));
+      json = Json.mapper().readTree(Files.readAllBytes(results));
     } catch (NoSuchFileException e) {
       throw LauncherException.invalidInput("--results " + results + ": no such file");
     } catch (IOException e) {
@@ -75,6 +80,14 @@ public final class VerifyCommand implements Callable<Integer> {
     } catch (JacksonException e) {
       throw LauncherException.invalidInput("--results " + results + " is not JSON: " + e.getOriginalMessage());
     }
+    if (json.isMissingNode()) {
+      throw LauncherException.invalidInput("--results " + results + " is empty");
+    }
+    if (!json.isObject()) {
+      String what = json.isNull() ? "JSON null" : "a JSON " + json.getNodeType().name().toLowerCase(Locale.ROOT);
+      throw LauncherException.invalidInput("--results " + results + " holds " + what + ", not results");
+    }
+    return json;
   }
 
   private PublicKey readKey() {

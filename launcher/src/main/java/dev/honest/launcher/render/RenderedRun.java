@@ -15,7 +15,9 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every Kubernetes object of a run, plus the plan and the worker configuration they carry.
@@ -91,22 +93,29 @@ public record RenderedRun(
    * Writes the manifests (YAML through fabric8's serialization; several objects in one file are
    * separate documents; the ConfigMaps as JSON documents, which are YAML too) and {@code plan.json}
    * into {@code outputDir}, creating it.
+   *
+   * @return how many manifest files were written ({@code plan.json} not counted)
    */
-  public void writeTo(Path outputDir) throws IOException {
-    Files.createDirectories(outputDir);
-    write(outputDir.resolve(NAMESPACE_FILE), List.of(namespace), false);
-    write(outputDir.resolve(DEPLOYMENT_FILE), List.of(deployment), false);
-    write(outputDir.resolve(SERVICE_FILE), List.of(service), false);
-    write(outputDir.resolve(PODS_SERVICE_FILE), List.of(podsService), false);
-    // Their data is JSON text of up to 1 MiB a value: the YAML emitter takes seconds over it in a
-    // large run, Jackson milliseconds. kubectl reads a JSON document in a YAML stream as any other.
-    write(outputDir.resolve(CONFIG_MAPS_FILE), configMaps, true);
+  public int writeTo(Path outputDir) throws IOException {
+    Map<String, List<? extends HasMetadata>> manifests = new LinkedHashMap<>();
+    manifests.put(NAMESPACE_FILE, List.of(namespace));
+    manifests.put(DEPLOYMENT_FILE, List.of(deployment));
+    manifests.put(SERVICE_FILE, List.of(service));
+    manifests.put(PODS_SERVICE_FILE, List.of(podsService));
+    manifests.put(CONFIG_MAPS_FILE, configMaps);
     for (int i = 0; i < jobs.size(); i++) {
-      write(outputDir.resolve(jobFile(plan.workers().get(i).index())), List.of(jobs.get(i)), false);
+      manifests.put(jobFile(plan.workers().get(i).index()), List.of(jobs.get(i)));
     }
-    write(outputDir.resolve(NETWORK_POLICIES_FILE), networkPolicies, false);
-    write(outputDir.resolve(WORKER_ACCESS_FILE), workerAccess, false);
+    manifests.put(NETWORK_POLICIES_FILE, networkPolicies);
+    manifests.put(WORKER_ACCESS_FILE, workerAccess);
+    Files.createDirectories(outputDir);
+    for (Map.Entry<String, List<? extends HasMetadata>> file : manifests.entrySet()) {
+      // The ConfigMaps' data is JSON text of up to 1 MiB a value: the YAML emitter takes seconds over it in
+      // a large run, Jackson milliseconds. kubectl reads a JSON document in a YAML stream as any other.
+      write(outputDir.resolve(file.getKey()), file.getValue(), file.getKey().equals(CONFIG_MAPS_FILE));
+    }
     Files.writeString(outputDir.resolve(PLAN_FILE), ConfigLayout.toJson(plan));
+    return manifests.size();
   }
 
   /** One document at a time: a large run's ConfigMaps are tens of MB of YAML together. */

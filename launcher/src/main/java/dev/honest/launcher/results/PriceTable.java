@@ -86,8 +86,9 @@ public record PriceTable(String defaultModel, List<ModelPrice> models) {
    *     message names the file and what is wrong
    */
   public static PriceTable read(Path file) {
+    PriceTable table;
     try {
-      return Json.mapper().readValue(Files.readAllBytes(file), PriceTable.class);
+      table = Json.mapper().readValue(Files.readAllBytes(file), PriceTable.class);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read price table " + file + ": " + e.getMessage(), e);
     } catch (JacksonException e) {
@@ -95,5 +96,9 @@ public record PriceTable(String defaultModel, List<ModelPrice> models) {
       String why = cause instanceof JacksonException j ? j.getOriginalMessage() : cause.getMessage();
       throw new IllegalArgumentException("price table " + file + ": " + why, e);
     }
+    if (table == null) {
+      throw new IllegalArgumentException("price table " + file + " holds JSON null, not a price table");
+    }
+    return table;
   }
 }

@@ -33,8 +33,17 @@ public final class ResultsFiles {
     return file;
   }
 
+  /**
+   * Reads a results file.
+   *
+   * @throws IllegalArgumentException when the file holds JSON null; the message names the file
+   */
   public static ClusterResults readResults(Path file) throws IOException {
-    return Json.mapper().readValue(Files.readAllBytes(file), ClusterResults.class);
+    ClusterResults results = Json.mapper().readValue(Files.readAllBytes(file), ClusterResults.class);
+    if (results == null) {
+      throw new IllegalArgumentException("results file " + file + " holds JSON null, not a " + RESULTS_FILE);
+    }
+    return results;
   }
 
   /** Writes through a temporary file so a crash never leaves half a file behind. */

@@ -146,6 +146,17 @@ class ApplyCommandTest {
     assertThat(sha256("src/db.js")).isEqualTo(t1.get(0).sha256Before());
   }
 
+  @Test
+  void aResultsFileHoldingJsonNullIsInvalidInputSayingSo() throws Exception {
+    Path nothing = Files.writeString(out.resolve("null.json"), "null");
+
+    Cli cli = Cli.run("apply", "--results", nothing.toString(), "--workspace", workspace.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).isEqualTo("error: results file " + nothing
+        + " holds JSON null, not a k8s-cluster-results.json" + System.lineSeparator());
+  }
+
   private String sha256(String path) throws Exception {
     return Hashes.sha256Hex(Files.readAllBytes(workspace.resolve(path)));
   }

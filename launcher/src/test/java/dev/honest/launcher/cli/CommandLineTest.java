@@ -50,6 +50,17 @@ class CommandLineTest {
   }
 
   @Test
+  void theCommandListGivesEachCommandAWholeSentence() {
+    String help = Cli.run("--help").out();
+    String list = help.substring(help.indexOf("Commands:"), help.indexOf("Exit codes:")).replaceAll("\\s+", " ");
+
+    assertThat(list).startsWith("Commands: run ").endsWith(". ");
+    for (String name : List.of("render", "local", "status", "collect", "cleanup", "apply", "verify")) {
+      assertThat(list).as(name).contains(". " + name + " ");
+    }
+  }
+
+  @Test
   void aSubcommandNamedFirstIsTheOnlyOneSetUpAndReadsAsInTheFullCommandLine() {
     CommandLine full = LauncherCommand.commandLine();
     List<String> names = List.of("run", "render", "local", "status", "collect", "cleanup", "apply", "verify");
@@ -119,6 +130,62 @@ class CommandLineTest {
   }
 
   @Test
+  void aPriceTableHoldingJsonNullIsOneLineNamingTheFileAndExits2() throws Exception {
+    Path prices = Files.writeString(out.resolve("prices.json"), "null");
+
+    Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--tasks", EXAMPLE_TASKS.toString(),
+        "--workspace", EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString(),
+        "--price-table", prices.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).isEqualTo("error: price table " + prices + " holds JSON null, not a price table"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void anInvalidPriceNamesTheOptionAndTheValueAsTyped() {
+    for (String[] option : new String[][] {{"--paid-price-per-1k", "-1"}, {"--local-price-per-1k", "NaN"},
+        {"--cluster-cost-per-hour", "-2.50"}, {"--paid-price-per-1k", "cheap"}}) {
+      Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--tasks", EXAMPLE_TASKS.toString(),
+          "--workspace", EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString(), option[0], option[1]);
+
+      assertThat(cli.exitCode).isEqualTo(2);
+      assertThat(cli.err()).contains("error: Invalid value for option '" + option[0] + "': '" + option[1]
+          + "' is not an amount of USD (a number, 0 or more)");
+    }
+  }
+
+  @Test
+  void anInvalidDeployOrTaskOptionIsNamedAsTyped() {
+    for (String[] option : new String[][] {
+        {"--llm-replicas", "0", "--llm-replicas must be within 1..100, got 0"},
+        {"--gpus", "17", "--gpus must be within 0..16, got 17"},
+        {"--ollama-cpu", "0", "--ollama-cpu must be positive, got '0'"},
+        {"--ollama-memory", "lots", "--ollama-memory is not a Kubernetes quantity: 'lots'"},
+        {"--image", "worker:latest", "--image must be pinned to a tag or digest (not latest), got 'worker:latest'"},
+        {"--code-model", " ", "--code-model must not be blank"},
+        {"--temperature", "NaN", "--temperature must be within 0..2, got NaN"},
+        {"--num-ctx", "100", "--num-ctx must be at least 512, got 100"}}) {
+      Cli cli = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+          "--output", out.toString(), option[0], option[1]);
+
+      assertThat(cli.exitCode).as(option[0]).isEqualTo(2);
+      assertThat(cli.err()).isEqualTo("error: " + option[2] + System.lineSeparator());
+    }
+    assertThat(out).isEmptyDirectory();
+  }
+
+  @Test
+  void anInvalidOllamaUrlIsNamedAsTyped() {
+    Cli cli = Cli.run("local", "--ollama-url", "ftp://127.0.0.1:1", "--tasks", EXAMPLE_TASKS.toString(),
+        "--workspace", EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).isEqualTo("error: --ollama-url: expected http(s)://host:port, got ftp://127.0.0.1:1"
+        + System.lineSeparator());
+  }
+
+  @Test
   void theLocalCostIsPricedOneWayOnly() {
     Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--local-price-per-1k", "0.001",
         "--cluster-cost-per-hour", "2");
@@ -140,6 +207,10 @@ class CommandLineTest {
     for (String name : expected) {
       assertThat(out.resolve(name)).isNotEmptyFile();
     }
+    try (var files = Files.list(out)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrderElementsOf(expected);
+    }
+    assertThat(cli.out()).contains("Wrote plan.json and " + (expected.size() - 1) + " manifest files to " + out);
     Plan plan = Json.mapper().readValue(Files.readString(out.resolve("plan.json")), Plan.class);
     List<String> planned = plan.workers().stream().flatMap(w -> w.tasks().stream()).sorted().toList();
     List<String> ids = IntStream.rangeClosed(1, 71).mapToObj(i -> String.format("T-%03d", i)).toList();
@@ -153,6 +224,23 @@ class CommandLineTest {
         assertThat(Files.readString(f)).as(f.toString()).doesNotContain("kind: Secret", "PRIVATE KEY");
       }
     }
+  }
+
+  @Test
+  void theReadmeListsEveryFileRenderWritesAndNoOther() throws Exception {
+    String ls = Files.readString(Path.of("..", "README.md")).lines().filter(l -> l.startsWith("ls out"))
+        .findFirst().orElseThrow();
+    Cli cli = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", out.toString());
+    assertThat(cli.exitCode).as(cli.err()).isZero();
+
+    List<String> written;
+    try (var files = Files.list(out)) {
+      written = files.map(f -> f.getFileName().toString().replaceFirst("^k8s-worker-\\d+-job", "k8s-worker-1..12-job"))
+          .distinct().sorted().toList();
+    }
+    List<String> listed = List.of(ls.substring(ls.indexOf('#') + 1).strip().split(", "));
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(written);
   }
 
   @Test

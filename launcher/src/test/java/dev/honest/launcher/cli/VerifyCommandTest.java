@@ -224,6 +224,21 @@ class VerifyCommandTest {
     assertThat(cli.err()).contains("is not JSON");
   }
 
+  @Test
+  void aFileThatIsEmptyOrHoldsNoJsonObjectIsInvalidInputSayingWhatItHolds() throws Exception {
+    Path file = scratch.resolve("results.json");
+    for (String[] content : new String[][] {{"", "is empty"}, {" \n", "is empty"},
+        {"null", "holds JSON null, not results"}, {"[]", "holds a JSON array, not results"},
+        {"\"ok\"", "holds a JSON string, not results"}, {"7", "holds a JSON number, not results"}}) {
+      Files.writeString(file, content[0]);
+
+      Cli cli = Cli.run("verify", "--results", file.toString());
+
+      assertThat(cli.exitCode).as(content[0]).isEqualTo(2);
+      assertThat(cli.err()).isEqualTo("error: --results " + file + " " + content[1] + System.lineSeparator());
+    }
+  }
+
   private static JsonNode resign(JsonNode envelope, SigningKey key) {
     Dsse.Envelope e = Dsse.Envelope.fromJson(envelope);
     return Dsse.sign(e.payloadType(), e.payload(), key).toJson();
