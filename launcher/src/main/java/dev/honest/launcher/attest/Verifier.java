@@ -365,7 +365,7 @@ public final class Verifier {
   private void merkleRoot(JsonNode attestation, RunPredicate run, List<byte[]> leaves) {
     String root = MerkleTree.rootHex(leaves);
     String listed = text(attestation, "merkle_root");
-    if (!root.equals(listed) || attestation.path("tree_size").asLong(-1) != leaves.size()) {
+    if (!root.equals(listed) || count(attestation.path("tree_size")) != leaves.size()) {
       problems.add("the Merkle root over the " + leaves.size() + " task statement(s) is " + root
           + ", attestation.merkle_root says " + listed + " over " + attestation.path("tree_size").asString());
     }
@@ -390,8 +390,8 @@ public final class Verifier {
     actual.put("failed_tasks", total - completed);
     actual.put("carried_tasks", carried);
     actual.forEach((field, count) -> {
-      if (results.path(field).asInt(-1) != count) {
-        problems.add(field + " says " + results.path(field).asString() + " but the records make " + count);
+      if (count(results.path(field)) != count) {
+        problems.add(field + " says " + results.path(field) + " but the records make " + count);
       }
     });
     if (run != null) {
@@ -411,9 +411,9 @@ public final class Verifier {
         done += "completed".equals(s) ? 1 : 0;
         failed += "failed".equals(s) ? 1 : 0;
       }
-      if (w.path("completed").asInt(-1) != done || w.path("failed").asInt(-1) != failed) {
-        problems.add("worker " + w.path("index").asInt() + " says " + w.path("completed").asInt() + " completed and "
-            + w.path("failed").asInt() + " failed, its tasks' records make " + done + " and " + failed);
+      if (count(w.path("completed")) != done || count(w.path("failed")) != failed) {
+        problems.add("worker " + w.path("index") + " says " + w.path("completed") + " completed and "
+            + w.path("failed") + " failed, its tasks' records make " + done + " and " + failed);
       }
     }
   }
@@ -480,6 +480,14 @@ public final class Verifier {
   }
 
   /** A string member, or "" when it is missing or not a string. */
+  /**
+   * A count as the results state it: a JSON integer, or -1 for anything else. Jackson's {@code asInt}
+   * would read {@code "4"} and {@code 4.9} as 4, letting an edited count pass.
+   */
+  private static long count(JsonNode node) {
+    return node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : -1;
+  }
+
   private static String text(JsonNode node, String field) {
     JsonNode value = node.path(field);
     return value.isString() ? value.asString() : "";

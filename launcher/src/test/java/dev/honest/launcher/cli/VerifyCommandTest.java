@@ -112,6 +112,25 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aCountWrittenAsTextOrWithAFractionIsCaughtThoughItReadsAsTheRightNumber() throws Exception {
+    int completed = results.path("completed_tasks").intValue();
+    ObjectNode asText = copy().put("completed_tasks", Integer.toString(completed));
+    ObjectNode withFraction = copy().put("completed_tasks", completed + 0.9);
+    ObjectNode workerAsText = copy();
+    ((ObjectNode) workerAsText.path("workers").get(0)).put("completed",
+        workerAsText.path("workers").get(0).path("completed").asString());
+
+    for (ObjectNode tampered : List.of(asText, withFraction, workerAsText)) {
+      Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+      assertThat(cli.exitCode).as(cli.out()).isEqualTo(1);
+      assertThat(problems(cli)).as(cli.out()).singleElement().asString().containsAnyOf(
+          "❌ completed_tasks says \"" + completed + "\"", "❌ completed_tasks says " + completed + ".9",
+          "completed and");
+    }
+  }
+
+  @Test
   void aDroppedTaskIsCaughtNamingItEvenWithTheCountsAdjusted() throws Exception {
     ObjectNode tampered = copy();
     int at = indexOf(tampered.path("tasks"), "A-3");
