@@ -4,7 +4,6 @@ import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.proof.SigningKey;
-import dev.honest.common.result.AttestationLine;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskError;
 import dev.honest.common.result.TaskRecord;
@@ -29,8 +28,7 @@ import java.util.concurrent.ExecutorService;
  * Runs a worker's tasks, as its {@link TaskSource} hands them out (its slice, and with shared claims
  * the tasks it takes over from others): checks that Ollama has every model they need, runs each task and prints, as soon as it ends, a line for people, its record as a result line and the
  * record's signed statement as an attestation line; then the summary line and the signed summary
- * that ends the chain. Every task it takes gets a record, even when Ollama never answers or the
- * task's own record cannot be printed.
+ * that ends the chain. Every task it takes gets a record, even when Ollama never answers.
  */
 public final class SliceRunner {
   private final WorkerConfig config;
@@ -102,7 +100,8 @@ public final class SliceRunner {
     int completed = 0;
     boolean unavailable = false;
     for (TaskSpec task = source.next().orElse(null); task != null; task = source.next().orElse(null)) {
-      TaskRecord record = report(task, runner.run(task));
+      TaskRecord record = runner.run(task);
+      report(task, record);
       ran++;
       if (record.completed()) {
         completed++;
@@ -128,24 +127,7 @@ public final class SliceRunner {
     return code;
   }
 
-  /**
-   * Prints a task's record and its signed statement; returns the record printed. A record that cannot
-   * be printed (text that JSON cannot hold, such as a lone surrogate, or a bug) is replaced by a
-   * failed one that says why, so that the task is never lost.
-   */
-  private TaskRecord report(TaskSpec task, TaskRecord record) {
-    TaskRecord r = record;
-    // Converted and canonicalized once: the line printed is the very text whose digest its statement signs.
-    RecordDigest.Printed printed;
-    AttestationLine statement;
-    try {
-      printed = RecordDigest.Printed.of(r);
-      statement = attestor.task(task, r, printed);
-    } catch (RuntimeException e) {
-      r = unprintable(record, e);
-      printed = RecordDigest.Printed.of(r);
-      statement = attestor.task(task, r, printed);
-    }
+  private void report(TaskSpec task, TaskRecord r) {
     // Concatenated rather than formatted: this runs once per task, mostly before the JIT has compiled it.
     if (r.completed()) {
       say("✅ " + r.id() + " completed: " + r.findings().size() + " finding(s), " + r.changes().size()
@@ -154,25 +136,11 @@ public final class SliceRunner {
     } else {
       say("❌ " + r.id() + " failed [" + r.error().errorClass() + "]: " + r.error().message());
     }
+    // Converted and canonicalized once: the line printed is the very text whose digest its statement signs.
+    RecordDigest.Printed printed = RecordDigest.Printed.of(r);
     out.println(ResultLines.formatRecord(printed.canonical()));
-    out.println(ResultLines.format(statement));
+    out.println(ResultLines.format(attestor.task(task, r, printed)));
     out.flush();
-    return r;
-  }
-
-  /**
-   * A failed record of {@code r}'s task that says why {@code r} could not be printed. It keeps what
-   * the task and this worker gave (and the inputs' hashes) and leaves out the calls, findings and
-   * changes, where the text that could not be printed came from (the model or the server).
-   */
-  private static TaskRecord unprintable(TaskRecord r, RuntimeException e) {
-    String outcome = r.completed() ? "completed" : "failed [" + r.error().errorClass() + "]";
-    return new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(), r.worker(), r.pod(),
-        r.node(), TaskStatus.FAILED, new TaskError("internal_error", "its record could not be printed ("
-            + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the task had " + outcome + " after "
-            + r.calls().size() + " call(s), left out here with its findings and changes"),
-        r.model(), r.modelDigest(), r.attempts(), r.startedAt(), r.finishedAt(), r.inputs(), List.of(), List.of(),
-        List.of());
   }
 
   private void say(String message) {

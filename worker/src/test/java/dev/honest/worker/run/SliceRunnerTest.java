@@ -338,10 +338,10 @@ class SliceRunnerTest {
   }
 
   @Test
-  void aRecordThatCannotBePrintedIsReplacedByAFailedRecordThatSaysWhy() throws Exception {
+  void halfACharacterInTheServersErrorFailsOnlyItsTaskWithItsOwnErrorClass() throws Exception {
     write("a.js", "x();\n");
     write("b.js", "y();\n");
-    // The server's error text holds half an emoji's pair: it goes into the record, which JSON cannot then hold.
+    // The server's error text holds half an emoji's pair, which no record (canonical JSON) could hold.
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("T-1"))
         .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
             .withBody("{\"error\":\"model \\ud83d not found\"}")));
@@ -351,16 +351,9 @@ class SliceRunnerTest {
     assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
     assertThat(records()).extracting(TaskRecord::id).containsExactly("T-1", "T-2");
     TaskRecord r = records().get(0);
-    assertThat(r.status()).isEqualTo(TaskStatus.FAILED);
-    assertThat(r.error().errorClass()).isEqualTo("internal_error");
-    assertThat(r.error().message()).contains("its record could not be printed", "lone surrogate U+D83D",
-        "the task had failed [model_not_found] after 1 call(s)");
-    assertThat(r.calls()).isEmpty();
-    assertThat(r.inputs()).extracting(in -> in.path()).containsExactly("a.js");
-    List<AttestationLine> lines = attestations();
-    assertThat(lines).extracting(AttestationLine::task).containsExactly("T-1", "T-2", null);
-    assertThat(verified(lines.get(0)).subject()).first().isEqualTo(
-        Statement.Subject.sha256("task-record/T-1", RecordDigest.sha256(r)));
+    assertThat(r.error().errorClass()).isEqualTo("model_not_found");
+    assertThat(r.error().message()).contains("model ? not found");
+    assertThat(attestations()).extracting(AttestationLine::task).containsExactly("T-1", "T-2", null);
     assertThat(records().get(1).completed()).isTrue();
     assertThat(summary().failed()).isEqualTo(1);
   }
