@@ -69,8 +69,15 @@ public final class FixApplier {
     if (problem.isPresent()) {
       return refused(taskId, path, problem.get());
     }
-    String key = WorkspacePaths.normalize(path);
-    Path file = workspace.resolve(key);
+    // Keyed by the file itself, symlinks resolved: a change through a link and one to its target are
+    // changes of one file, for the dry run as on disk.
+    Path file;
+    try {
+      file = workspace.toRealPath().resolve(WorkspacePaths.normalize(path)).toRealPath();
+    } catch (IOException e) {
+      return refused(taskId, path, "cannot resolve it: " + e.getMessage());
+    }
+    String key = file.toString();
     byte[] before;
     try {
       before = written.containsKey(key) ? written.get(key) : Files.readAllBytes(file);
@@ -88,8 +95,10 @@ public final class FixApplier {
     byte[] after;
     try {
       after = UnifiedPatch.apply(before, change.diff());
-    } catch (IllegalArgumentException e) {
-      return refused(taskId, path, "its diff cannot be applied: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // IllegalArgumentException says where the diff is wrong; anything else is a diff nobody foresaw.
+      return refused(taskId, path, "its diff cannot be applied: "
+          + (e instanceof IllegalArgumentException ? e.getMessage() : e.toString()));
     }
     String patched = Hashes.sha256Hex(after);
     if (!patched.equals(change.sha256After())) {

@@ -59,6 +59,10 @@ final class UnifiedPatch {
       int oldCount = m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
       int newStart = Integer.parseInt(m.group(3));
       int newCount = m.group(4) == null ? 1 : Integer.parseInt(m.group(4));
+      if (oldCount > 0 && oldStart == 0 || newCount > 0 && newStart == 0) {
+        throw new IllegalArgumentException("diff line " + (i + 1) + " starts a range of lines at line 0: "
+            + lines.get(i).strip());
+      }
       List<String> source = new ArrayList<>();
       List<String> target = new ArrayList<>();
       // Which side(s) the previous line went to, for a following "\ No newline at end of file".

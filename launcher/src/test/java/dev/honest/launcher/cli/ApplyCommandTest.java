@@ -128,6 +128,38 @@ class ApplyCommandTest {
   }
 
   @Test
+  void aDiffWhoseHunkPointsBeforeTheFirstLineIsRefusedAndTheChangesAppliedBeforeItAreReported() throws Exception {
+    Change c = t1.get(0);
+    Change outside = new Change(c.path(), c.md5Before(), c.sha256Before(), c.md5After(), c.sha256After(),
+        "--- a/src/db.js\n+++ b/src/db.js\n@@ -0,2 +0,2 @@\n-const db = require('db');\n-function find(id) {\n"
+            + "+const db = require('db');\n+function find(key) {\n");
+
+    Cli cli = apply(List.of(fixTask("T-2", t2), fixTask("T-1", List.of(outside))));
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(1);
+    assertThat(cli.out()).contains("applied T-2 docs/my notes.txt", "refused T-1 src/db.js: its diff cannot be applied",
+        "Applied 1 of 2 changes; refused 1.");
+    assertThat(sha256("src/db.js")).isEqualTo(c.sha256Before());
+    assertThat(sha256("docs/my notes.txt")).isEqualTo(t2.get(0).sha256After());
+  }
+
+  @Test
+  void aDryRunPredictsTheRefusalOfAChangeToAFileAnotherTaskChangedThroughASymlink() throws Exception {
+    Files.createSymbolicLink(workspace.resolve("db-link.js"), Path.of("src/db.js"));
+    List<Change> viaLink = fix(workspace, "T-8", new Edit("db-link.js", "module.exports = find;",
+        "export default find;"));
+
+    Cli dry = apply(List.of(fixTask("T-1", t1), fixTask("T-8", viaLink)), "--dry-run");
+    Cli real = apply(List.of(fixTask("T-1", t1), fixTask("T-8", viaLink)));
+
+    assertThat(real.exitCode).as(real.out()).isEqualTo(1);
+    assertThat(real.out()).contains("refused T-8 db-link.js: changed since the run");
+    assertThat(dry.exitCode).as(dry.out()).isEqualTo(1);
+    assertThat(dry.out()).contains("refused T-8 db-link.js: changed since the run",
+        "task T-1 changed it just before (in this dry run)");
+  }
+
+  @Test
   void aMissingOrBrokenResultsFileOrWorkspaceIsInvalidInput() throws Exception {
     Path broken = out.resolve("broken.json");
     Files.writeString(broken, "{\"tasks\": [{\"id\": \"T-1\"");
