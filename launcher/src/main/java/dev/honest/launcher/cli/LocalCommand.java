@@ -9,6 +9,7 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
 import dev.honest.launcher.attest.Resume;
 import dev.honest.launcher.attest.RunSigner;
+import dev.honest.launcher.cluster.ShutdownGuard;
 import dev.honest.launcher.local.LocalRunner;
 import dev.honest.launcher.plan.PlanTable;
 import dev.honest.launcher.plan.Planner;
@@ -119,8 +120,11 @@ public final class LocalCommand implements Callable<Integer> {
     Files.writeString(task.output.resolve("plan.json"), prepared.configFiles().get(ConfigLayout.PLAN_FILE));
     SigningKey key = newKey.join();
     Instant start = Instant.now();
-    // Each worker's log is read and its statements checked as soon as it has ended.
-    try (LogReader reader = new LogReader(plan, key.publicKey())) {
+    // Each worker's log is read and its statements checked as soon as it has ended. On Ctrl-C the
+    // runner stops the workers and returns what they did; the guard keeps the launcher alive until the
+    // results of the tasks they finished are written.
+    try (ShutdownGuard guard = ShutdownGuard.install(() -> {}, LocalRunner.STOP_GRACE.plusSeconds(30));
+        LogReader reader = new LogReader(plan, key.publicKey())) {
       LocalRunner.Result ran = plan.workers().isEmpty() ? new LocalRunner.Result(List.of(), false, Map.of())
           : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key,
               new LocalRunner.Mode(inProcess, fixedSlices, ollamaParallel), out)

@@ -20,15 +20,22 @@ public final class ShutdownGuard implements AutoCloseable {
   static final Duration GRACE = Duration.ofSeconds(10);
 
   private final Runnable onShutdown;
+  private final Duration grace;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread hook = new Thread(this::onShutdown, "honest-shutdown");
 
-  private ShutdownGuard(Runnable onShutdown) {
+  private ShutdownGuard(Runnable onShutdown, Duration grace) {
     this.onShutdown = onShutdown;
+    this.grace = grace;
   }
 
   public static ShutdownGuard install(Runnable onShutdown) {
-    ShutdownGuard guard = new ShutdownGuard(onShutdown);
+    return install(onShutdown, GRACE);
+  }
+
+  /** As {@link #install(Runnable)}, holding the JVM open for at most {@code grace}. */
+  public static ShutdownGuard install(Runnable onShutdown, Duration grace) {
+    ShutdownGuard guard = new ShutdownGuard(onShutdown, grace);
     Runtime.getRuntime().addShutdownHook(guard.hook);
     return guard;
   }
@@ -37,7 +44,7 @@ public final class ShutdownGuard implements AutoCloseable {
   void onShutdown() {
     onShutdown.run();
     try {
-      closed.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      closed.await(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -41,6 +41,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,11 @@ import java.util.stream.Stream;
  * directory only its owner can enter ({@code HONEST_SIGNING_KEY}); both are deleted when the workers
  * have ended, and on the launcher's exit should it be interrupted. Threads are handed the key itself,
  * and no key file is written for them.
+ *
+ * <p>{@link #stop} (Ctrl-C: the launcher's shutdown calls it) stops the workers still running, as the
+ * timeout does, and the run returns what they printed until then, so that the tasks they finished are
+ * kept; their pods end {@code Interrupted}. Should the run not have returned within {@link #STOP_GRACE}
+ * of the launcher's shutdown, the workers are killed.
  */
 public final class LocalRunner {
   /** The worker's entry point, run from the launcher's own class path. */
@@ -77,6 +84,11 @@ public final class LocalRunner {
   public static final List<String> WORKER_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1");
   private static final String NODE = "localhost";
+  /** How long the launcher's shutdown waits for a stopped run to return before it kills the workers. */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(20);
+  /** The pod reason of a worker stopped by {@link #stop}. */
+  static final String INTERRUPTED = "Interrupted";
+  private static final long STOP_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final Path configDir;
   private final Path workspace;
@@ -85,6 +97,9 @@ public final class LocalRunner {
   private final SigningKey key;
   private final Mode mode;
   private final PrintWriter out;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch returned = new CountDownLatch(1);
+  private volatile List<Worker> running = List.of();
 
   /**
    * @param key the run's signing key, handed to the workers
@@ -126,6 +141,18 @@ public final class LocalRunner {
 
   public Result run(Plan plan) throws IOException, InterruptedException {
     return run(plan, outcome -> {});
+  }
+
+  /**
+   * Stops the run: the workers still running are stopped, as by the timeout, and {@link #run} returns
+   * their outcomes with what they printed (pod reason {@code Interrupted}). Safe from any thread,
+   * also before the run or after it.
+   */
+  public void stop() {
+    for (Worker w : running) {
+      w.interrupted = true;
+    }
+    stopRequested.countDown();
   }
 
   /**
@@ -180,8 +207,19 @@ public final class LocalRunner {
   private boolean run(Plan plan, Path keyFile, Path claimsDir, List<WorkerOutcome> outcomes,
       Consumer<WorkerOutcome> ended) throws IOException, InterruptedException {
     long started = System.nanoTime();
-    List<Worker> workers = new ArrayList<>();
-    Thread killer = new Thread(() -> workers.forEach(Worker::kill), "local-workers-shutdown");
+    List<Worker> workers = new CopyOnWriteArrayList<>();
+    running = workers;
+    // On the launcher's shutdown (Ctrl-C), the run is stopped and given the time to return its
+    // outcomes; whatever still runs then is killed, so that no worker outlives the launcher.
+    Thread killer = new Thread(() -> {
+      stop();
+      try {
+        returned.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      workers.forEach(Worker::kill);
+    }, "local-workers-shutdown");
     Runtime.getRuntime().addShutdownHook(killer);
     Set<String> done = ConcurrentHashMap.newKeySet();
     InProcess shared = mode.inProcess() ? InProcess.read(configDir, mode.ollamaParallel()) : null;
@@ -190,29 +228,45 @@ public final class LocalRunner {
         workers.add(shared == null ? startProcess(slice, keyFile, claimsDir, done, ended)
             : startThread(slice, shared, claimsDir, done, ended));
       }
+      if (stopRequested.getCount() == 0) {
+        stop(); // stopped while the workers were starting
+      }
       boolean timedOut = false;
+      boolean stopped = false;
       try (ProgressPrinter progress = new ProgressPrinter(out,
           () -> progress(workers, done, started, plan.taskCount()), Duration.ofSeconds(15)).start()) {
         long deadline = started + timeout.toNanos();
         for (Worker w : workers) {
-          long left = deadline - System.nanoTime();
-          if (!w.waitFor(Math.max(0, left))) {
-            timedOut = true;
+          // In steps, so that a stop is seen while a worker still runs.
+          while (!w.waitFor(Math.max(0, Math.min(deadline - System.nanoTime(), STOP_POLL_NANOS)))) {
+            if (stopRequested.getCount() == 0) {
+              stopped = true;
+              break;
+            }
+            if (deadline - System.nanoTime() <= 0) {
+              timedOut = true;
+              break;
+            }
+          }
+          if (timedOut || stopped) {
             break;
           }
         }
-        if (timedOut) {
-          out.println("⏱ Timeout of " + timeout.toSeconds() + "s reached: stopping the workers still running.");
+        if (timedOut || stopped) {
+          out.println(timedOut ? "⏱ Timeout of " + timeout.toSeconds() + "s reached: stopping the workers still running."
+              : "⏹ Stopped: stopping the workers still running; the tasks they finished are kept.");
+          out.flush();
           for (Worker w : workers) {
             if (w.isAlive()) {
-              w.killedByTimeout = true;
+              w.killedByTimeout = timedOut;
               w.stop();
             }
           }
+          long patience = TimeUnit.SECONDS.toNanos(timedOut ? 10 : 3);
           for (Worker w : workers) {
-            if (!w.waitFor(TimeUnit.SECONDS.toNanos(10))) {
+            if (!w.waitFor(patience)) {
               w.kill();
-              w.waitFor(TimeUnit.SECONDS.toNanos(10));
+              w.waitFor(patience);
             }
           }
         }
@@ -227,6 +281,7 @@ public final class LocalRunner {
       return timedOut;
     } finally {
       workers.forEach(Worker::kill);
+      returned.countDown();
       if (shared != null) {
         shared.chunkPool.shutdownNow();
       }
@@ -341,6 +396,8 @@ public final class LocalRunner {
     final long startedAt = System.nanoTime();
     final StringBuilder log = new StringBuilder();
     volatile boolean killedByTimeout;
+    /** The run was stopped ({@link LocalRunner#stop}). */
+    volatile boolean interrupted;
     volatile long endedAt;
     volatile String readError;
     /** Its outcome, once it has ended and its output is read. */
@@ -414,7 +471,7 @@ public final class LocalRunner {
     WorkerOutcome outcome() {
       Integer exit = exitCode();
       boolean ok = exit != null && exit == 0;
-      String reason = killedByTimeout ? "DeadlineExceeded" : ok ? "Completed" : "Error";
+      String reason = killedByTimeout ? "DeadlineExceeded" : ok ? "Completed" : interrupted ? INTERRUPTED : "Error";
       String message = readError == null ? null : "log read failed: " + readError;
       PodOutcome pod = new PodOutcome(pod(), NODE, exit, reason, message);
       String text;

@@ -208,6 +208,59 @@ class LocalCommandTest {
     assertThat(r.workers()).allSatisfy(w -> assertThat(w.reason()).isEqualTo("DeadlineExceeded"));
   }
 
+  @ParameterizedTest(name = "in process: {0}")
+  @ValueSource(booleans = {false, true})
+  void stoppedLikeCtrlCTheRunStillWritesItsResultsWithTheFinishedTasksAndTheRestLost(boolean inProcess)
+      throws Exception {
+    Path workspace = out.resolve("project");
+    Path tasks = dev.honest.launcher.SmallProject.write(workspace);
+    ollama.slowDown("Task: Write a release checklist", 120_000);
+    Path output = out.resolve("run");
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        "dev.honest.launcher.LauncherMain", "local", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+        "--output", output.toString(), "--ollama-url", url, "--workers", "2", "--fixed-slices"));
+    if (inProcess) {
+      command.add("--in-process");
+    }
+    Process launcher = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(out.resolve("launcher.txt").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (resultLines(output) < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(resultLines(output)).as(Files.readString(out.resolve("launcher.txt"))).isEqualTo(3);
+
+      launcher.destroy(); // SIGTERM: the launcher's shutdown runs as on Ctrl-C
+
+      assertThat(launcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      launcher.destroyForcibly();
+    }
+    String printed = Files.readString(out.resolve("launcher.txt"));
+    assertThat(output.resolve("k8s-cluster-results.json")).as(printed).exists();
+    ClusterResults r = ResultsFiles.readResults(output.resolve("k8s-cluster-results.json"));
+    assertThat(r.completedTasks()).isEqualTo(3);
+    TaskRecord lost = r.tasks().stream().filter(t -> t.id().equals("A-3")).findFirst().orElseThrow();
+    assertThat(lost.error().errorClass()).isEqualTo("worker_lost");
+    assertThat(lost.error().message()).contains("Interrupted");
+    Cli verify = Cli.run("verify", "--results", output.resolve("k8s-cluster-results.json").toString(),
+        "--workspace", workspace.toString());
+    assertThat(verify.exitCode).as(verify.out()).isZero();
+  }
+
+  private static long resultLines(Path output) throws Exception {
+    long n = 0;
+    for (int i = 1; i <= 2; i++) {
+      Path log = output.resolve(ResultsFiles.logFileName(i));
+      if (Files.exists(log)) {
+        n += Files.readAllLines(log).stream().filter(l -> l.startsWith("HONEST-RESULT ")).count();
+      }
+    }
+    return n;
+  }
+
   /** Which worker the run's own plan ({@code plan.json} in the output) gave each task. */
   private Map<String, Integer> plannedWorkers() throws Exception {
     Plan plan = Json.mapper().readValue(out.resolve("plan.json").toFile(), Plan.class);
