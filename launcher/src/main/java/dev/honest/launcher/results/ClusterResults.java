@@ -35,13 +35,26 @@ public record ClusterResults(
     RunAttestation attestation) {
 
   public ClusterResults {
-    workers = List.copyOf(workers);
-    tasks = List.copyOf(tasks);
-    problems = List.copyOf(problems);
+    workers = listOf("workers", workers);
+    tasks = listOf("tasks", tasks);
+    problems = listOf("problems", problems);
     if (completedTasks + failedTasks != totalTasks || tasks.size() != totalTasks) {
       throw new IllegalArgumentException("results: " + totalTasks + " tasks but " + tasks.size()
           + " records, " + completedTasks + " completed and " + failedTasks + " failed");
     }
+  }
+
+  /** An unmodifiable copy; a missing list or a null in it is named (a results file read back may lack one). */
+  private static <T> List<T> listOf(String member, List<T> list) {
+    if (list == null) {
+      throw new IllegalArgumentException("results: " + member + " is missing");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == null) {
+        throw new IllegalArgumentException("results: " + member + "[" + i + "] is null");
+      }
+    }
+    return List.copyOf(list);
   }
 
   public boolean allCompleted() {

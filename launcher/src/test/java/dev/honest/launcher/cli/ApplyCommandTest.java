@@ -179,6 +179,20 @@ class ApplyCommandTest {
   }
 
   @Test
+  void aResultsFileWithoutTasksOrWithANullTaskIsInvalidInputNamingTheMember() throws Exception {
+    Path empty = Files.writeString(out.resolve("empty.json"), "{}");
+    Path nullTask = Files.writeString(out.resolve("null-task.json"), "{\"workers\": [], \"tasks\": [null]}");
+
+    Cli noTasks = Cli.run("apply", "--results", empty.toString(), "--workspace", workspace.toString());
+    Cli withNull = Cli.run("apply", "--results", nullTask.toString(), "--workspace", workspace.toString());
+
+    assertThat(noTasks.exitCode).isEqualTo(2);
+    assertThat(noTasks.err()).contains("empty.json is not a valid k8s-cluster-results.json", "workers is missing");
+    assertThat(withNull.exitCode).isEqualTo(2);
+    assertThat(withNull.err()).contains("null-task.json is not a valid k8s-cluster-results.json", "tasks[0] is null");
+  }
+
+  @Test
   void aResultsFileHoldingJsonNullIsInvalidInputSayingSo() throws Exception {
     Path nothing = Files.writeString(out.resolve("null.json"), "null");
 
