@@ -126,7 +126,8 @@
  * name); verify the run statement with it and accept the keys it lists; verify every envelope with
  * the accepted key of the run it belongs to; walk every chain (links, sequence numbers, summary
  * last) and compare its length and head with the run statement; for each task, compare the record
- * digest of {@code tasks[i]} with the statement in {@code attestation.tasks[i]}, check that a
+ * digest of {@code tasks[i]} with the statement in {@code attestation.tasks[i]} (and that its
+ * {@code carried_from}, which the digest leaves out, is null or a run id), check that a
  * worker's statement is in one of that worker's chains and that only {@code worker_lost} statements
  * come from the launcher; recompute the Merkle root; recount; and, given a workspace, hash every
  * input file the statements name.

@@ -4,6 +4,7 @@ import dev.honest.common.attest.Attestations;
 import dev.honest.common.json.Json;
 import dev.honest.common.proof.Statement;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the launcher signs about a whole run ({@value Attestations#RUN}): the Merkle root over the
@@ -35,9 +36,27 @@ public record RunPredicate(
     List<KeyRef> keys) {
 
   public RunPredicate {
-    tasks = List.copyOf(tasks);
-    chains = List.copyOf(chains);
-    keys = List.copyOf(keys);
+    // Read from a signed statement too: whatever is missing is named, rather than failing later.
+    require(runId, "run_id");
+    require(keyId, "key_id");
+    require(merkleRoot, "merkle_root");
+    tasks = copy(tasks, "tasks");
+    chains = copy(chains, "chains");
+    keys = copy(keys, "keys");
+  }
+
+  private static <T> T require(T value, String member) {
+    if (value == null) {
+      throw new IllegalArgumentException("run statement: '" + member + "' is missing");
+    }
+    return value;
+  }
+
+  private static <T> List<T> copy(List<T> list, String member) {
+    if (require(list, member).stream().anyMatch(Objects::isNull)) {
+      throw new IllegalArgumentException("run statement: '" + member + "' holds null");
+    }
+    return List.copyOf(list);
   }
 
   /** The statement: subject {@value Attestations#RUN_SUBJECT} with the Merkle root as its digest. */
@@ -57,8 +76,18 @@ public record RunPredicate(
    * @param head lowercase hex SHA-256 of its last statement's canonical bytes
    * @param complete true when it ends with the worker summary (the process ran to its end)
    */
-  public record ChainSummary(String runId, int worker, int attempt, long statements, String head, boolean complete) {}
+  public record ChainSummary(String runId, int worker, int attempt, long statements, String head, boolean complete) {
+    public ChainSummary {
+      require(runId, "chains[].run_id");
+      require(head, "chains[].head");
+    }
+  }
 
   /** A key accepted in the results, and the run that used it. */
-  public record KeyRef(String keyId, String runId) {}
+  public record KeyRef(String keyId, String runId) {
+    public KeyRef {
+      require(keyId, "keys[].key_id");
+      require(runId, "keys[].run_id");
+    }
+  }
 }

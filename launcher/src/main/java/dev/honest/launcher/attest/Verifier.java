@@ -6,6 +6,7 @@ import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.attest.TaskPredicate;
 import dev.honest.common.attest.WorkerSummaryPredicate;
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.json.Json;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
 import dev.honest.common.proof.Keys;
@@ -102,7 +103,7 @@ public final class Verifier {
       return;
     }
     String runId = text(results, "run_id");
-    Map<String, RunKey> listed = listedKeys(attestation.path("public_keys"));
+    Map<String, RunKey> listed = listedKeys(array(attestation, "public_keys", "attestation.public_keys"));
     String runKeyId = text(attestation, "key_id");
     PublicKey runKey;
     if (trusted != null) {
@@ -140,8 +141,8 @@ public final class Verifier {
       listed.keySet().stream().filter(id -> !accepted.containsKey(id)).forEach(id ->
           problems.add("key " + id + " is listed in attestation.public_keys but not in the signed run statement"));
     }
-    Map<String, Set<String>> chained = chains(attestation.path("chains"), run);
-    List<byte[]> leaves = tasks(attestation.path("tasks"), runId, run, chained);
+    Map<String, Set<String>> chained = chains(array(attestation, "chains", "attestation.chains"), run);
+    List<byte[]> leaves = tasks(array(attestation, "tasks", "attestation.tasks"), runId, run, chained);
     merkleRoot(attestation, run, leaves);
     counts(run);
     if (workspace != null) {
@@ -195,16 +196,26 @@ public final class Verifier {
     if (run != null) {
       run.chains().forEach(c -> signed.put(chainKey(c.runId(), c.worker(), c.attempt()), c));
     }
-    for (JsonNode chain : chains) {
+    for (int c = 0; c < chains.size(); c++) {
+      JsonNode chain = chains.get(c);
       String chainRun = text(chain, "run_id");
-      int worker = chain.path("worker").asInt();
-      int attempt = chain.path("attempt").asInt();
+      long worker = count(chain.path("worker"));
+      long attempt = count(chain.path("attempt"));
+      if (!chain.isObject()) {
+        problems.add("attestation.chains[" + c + "] must be an object, got " + kind(chain));
+        continue;
+      }
+      if (worker < 0 || worker > Integer.MAX_VALUE || attempt < 0 || attempt > Integer.MAX_VALUE) {
+        problems.add("attestation.chains[" + c + "]: 'worker' and 'attempt' must be whole numbers, got "
+            + kind(chain.path("worker")) + " and " + kind(chain.path("attempt")));
+        continue;
+      }
       String what = "chain of worker " + worker + " attempt " + attempt + " (run " + chainRun
           + (chain.path("pod").isString() ? ", pod " + chain.path("pod").asString() : "") + ")";
       List<byte[]> payloads = new ArrayList<>();
       List<Statement> statements = new ArrayList<>();
       int index = 0;
-      for (JsonNode envelope : chain.path("envelopes")) {
+      for (JsonNode envelope : array(chain, "envelopes", what + ": envelopes")) {
         Optional<Opened> opened = open(envelope, what + ": statement " + index);
         index++;
         if (opened.isEmpty()) {
@@ -217,14 +228,15 @@ public final class Verifier {
         payloads.add(opened.get().payload());
         statements.add(opened.get().statement());
       }
-      linksHold(what, payloads, statements, worker);
+      linksHold(what, payloads, statements, (int) worker);
       Set<String> hashes = chained.computeIfAbsent(chainRun + "/" + worker, k -> new HashSet<>());
       payloads.forEach(p -> hashes.add(HashChain.hash(p)));
-      RunPredicate.ChainSummary summary = signed.remove(chainKey(chainRun, worker, attempt));
+      RunPredicate.ChainSummary summary = signed.remove(chainKey(chainRun, (int) worker, (int) attempt));
       if (run != null && summary == null) {
         problems.add(what + " is not in the signed run statement");
-      } else if (summary != null && !payloads.isEmpty()) {
-        String head = HashChain.hash(payloads.get(payloads.size() - 1));
+      } else if (summary != null && (!payloads.isEmpty() || index == 0)) {
+        // A chain emptied of its statements is compared too; one whose statements did not open was reported.
+        String head = payloads.isEmpty() ? HashChain.GENESIS : HashChain.hash(payloads.get(payloads.size() - 1));
         if (summary.statements() != index || !summary.head().equals(head)) {
           problems.add(what + ": holds " + index + " statement(s) ending in " + head + ", the signed run statement"
               + " says " + summary.statements() + " ending in " + summary.head() + " (statements cut, added or"
@@ -287,7 +299,7 @@ public final class Verifier {
 
   /** Checks each task's record against its statement; returns the statements, the Merkle leaves. */
   private List<byte[]> tasks(JsonNode proofs, String runId, RunPredicate run, Map<String, Set<String>> chained) {
-    JsonNode records = results.path("tasks");
+    JsonNode records = array(results, "tasks", "tasks");
     List<byte[]> leaves = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     if (records.size() != proofs.size()) {
@@ -343,6 +355,11 @@ public final class Verifier {
           + ", signed " + subject.digest().get(Statement.Subject.SHA256) + "): edited after the run");
     }
     JsonNode carriedFrom = record.path(RecordDigest.CARRIED_FROM);
+    if (!carriedFrom.isString() && !carriedFrom.isNull() && !carriedFrom.isMissingNode()) {
+      // The digest leaves the member out whatever it holds, so only its kind keeps it from carrying anything.
+      problems.add(what + ": carried_from must be the id of the run it was carried over from, or null, got "
+          + kind(carriedFrom));
+    }
     String from = carriedFrom.isString() ? carriedFrom.asString() : runId;
     if (!p.runId().equals(from)) {
       problems.add(what + ": its statement is of run " + p.runId() + ", the record says "
@@ -365,9 +382,13 @@ public final class Verifier {
   private void merkleRoot(JsonNode attestation, RunPredicate run, List<byte[]> leaves) {
     String root = MerkleTree.rootHex(leaves);
     String listed = text(attestation, "merkle_root");
-    if (!root.equals(listed) || count(attestation.path("tree_size")) != leaves.size()) {
+    if (!root.equals(listed)) {
       problems.add("the Merkle root over the " + leaves.size() + " task statement(s) is " + root
-          + ", attestation.merkle_root says " + listed + " over " + attestation.path("tree_size").asString());
+          + ", attestation.merkle_root says " + attestation.path("merkle_root"));
+    }
+    if (count(attestation.path("tree_size")) != leaves.size()) {
+      problems.add("attestation.tree_size says " + attestation.path("tree_size") + ", the Merkle tree holds "
+          + leaves.size() + " task statement(s)");
     }
     if (run != null && (!root.equals(run.merkleRoot()) || run.treeSize() != leaves.size())) {
       problems.add("the Merkle root over the " + leaves.size() + " task statement(s) is " + root
@@ -376,11 +397,11 @@ public final class Verifier {
   }
 
   private void counts(RunPredicate run) {
-    JsonNode records = results.path("tasks");
+    JsonNode records = results.path("tasks").isArray() ? results.path("tasks") : Json.mapper().createArrayNode();
     int completed = 0;
     int carried = 0;
     for (JsonNode r : records) {
-      completed += "completed".equals(r.path("status").asString()) ? 1 : 0;
+      completed += "completed".equals(text(r, "status")) ? 1 : 0;
       carried += r.path(RecordDigest.CARRIED_FROM).isString() ? 1 : 0;
     }
     int total = records.size();
@@ -402,12 +423,19 @@ public final class Verifier {
       }
     }
     Map<String, String> status = new HashMap<>();
-    records.forEach(r -> status.put(text(r, "id"), r.path("status").asString()));
-    for (JsonNode w : results.path("workers")) {
+    records.forEach(r -> status.put(text(r, "id"), text(r, "status")));
+    JsonNode workers = array(results, "workers", "workers");
+    for (int i = 0; i < workers.size(); i++) {
+      JsonNode w = workers.get(i);
       int done = 0;
       int failed = 0;
-      for (JsonNode id : w.path("tasks")) {
-        String s = status.get(id.asString());
+      JsonNode ids = array(w, "tasks", "workers[" + i + "].tasks");
+      for (int t = 0; t < ids.size(); t++) {
+        JsonNode id = ids.get(t);
+        if (!id.isString()) {
+          problems.add("workers[" + i + "].tasks[" + t + "] must be a task id, got " + kind(id));
+        }
+        String s = status.get(id.isString() ? id.asString() : null);
         done += "completed".equals(s) ? 1 : 0;
         failed += "failed".equals(s) ? 1 : 0;
       }
@@ -479,7 +507,6 @@ public final class Verifier {
     return runId + "/" + worker + "/" + attempt;
   }
 
-  /** A string member, or "" when it is missing or not a string. */
   /**
    * A count as the results state it: a JSON integer, or -1 for anything else. Jackson's {@code asInt}
    * would read {@code "4"} and {@code 4.9} as 4, letting an edited count pass.
@@ -488,6 +515,26 @@ public final class Verifier {
     return node.isIntegralNumber() && node.canConvertToLong() ? node.longValue() : -1;
   }
 
+  /**
+   * The array {@code parent.field}, or an empty one after noting that {@code name} is not an array:
+   * a valid results file always has it.
+   */
+  private JsonNode array(JsonNode parent, String field, String name) {
+    JsonNode value = parent.path(field);
+    if (value.isArray()) {
+      return value;
+    }
+    problems.add(name + " must be an array, got " + kind(value));
+    return Json.mapper().createArrayNode();
+  }
+
+  /** A value as a problem names it: a scalar as written, an object or array by its kind alone. */
+  private static String kind(JsonNode value) {
+    return value.isMissingNode() ? "nothing" : value.isObject() ? "an object" : value.isArray() ? "an array"
+        : value.toString();
+  }
+
+  /** A string member, or "" when it is missing or not a string. */
   private static String text(JsonNode node, String field) {
     JsonNode value = node.path(field);
     return value.isString() ? value.asString() : "";

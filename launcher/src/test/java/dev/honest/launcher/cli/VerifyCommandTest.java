@@ -233,6 +233,97 @@ class VerifyCommandTest {
   }
 
   @Test
+  void membersOfTheWrongKindAreProblemsNamingThemNotAnInternalError() throws Exception {
+    ObjectNode chainWorkerText = copy();
+    ((ObjectNode) chainWorkerText.path("attestation").path("chains").get(0)).put("worker", "one");
+    ObjectNode statusObject = copy();
+    ((ObjectNode) statusObject.path("tasks").get(0)).putObject("status");
+    ObjectNode workerTaskObject = copy();
+    ((ArrayNode) workerTaskObject.path("workers").get(0).path("tasks")).set(0, Json.mapper().createObjectNode());
+    ObjectNode tasksObject = copy();
+    tasksObject.putObject("tasks").setAll((ObjectNode) Json.mapper().createObjectNode()
+        .set("0", results.path("tasks").get(0)));
+    ObjectNode proofsObject = copy();
+    ((ObjectNode) proofsObject.path("attestation")).putObject("tasks").set("0",
+        results.path("attestation").path("tasks").get(0));
+    ObjectNode chainsObject = copy();
+    ((ObjectNode) chainsObject.path("attestation")).putObject("chains").set("0",
+        results.path("attestation").path("chains").get(0));
+
+    for (ObjectNode tampered : List.of(chainWorkerText, statusObject, workerTaskObject, tasksObject, proofsObject,
+        chainsObject)) {
+      Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+      assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(1);
+      assertThat(cli.err()).isEmpty();
+      assertThat(problems(cli)).as(cli.out()).anySatisfy(p -> assertThat(p).containsAnyOf(
+          "'worker'", "task A-1: the record differs", "workers[0].tasks[0]", "tasks must be an array", "attestation.tasks must be an array",
+          "attestation.chains must be an array"));
+    }
+  }
+
+  @Test
+  void aRunStatementSignedWithoutSomeOfItsMembersIsAProblemNotAnInternalError() throws Exception {
+    List<java.util.function.Consumer<ObjectNode>> edits = List.of(
+        p -> p.remove("run_id"),
+        p -> p.remove("key_id"),
+        p -> ((ObjectNode) p.path("keys").get(0)).remove("run_id"),
+        p -> ((ObjectNode) p.path("chains").get(0)).remove("head"));
+    for (java.util.function.Consumer<ObjectNode> edit : edits) {
+      Cli cli = verify(forged(SigningKey.generate(), edit));
+
+      assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(1);
+      assertThat(cli.err()).isEmpty();
+      assertThat(problems(cli)).anySatisfy(p -> assertThat(p).startsWith("❌ the run statement: "));
+    }
+  }
+
+  @Test
+  void aCarriedFromThatNamesNoRunIsCaughtThoughTheDigestLeavesTheMemberOut() throws Exception {
+    for (JsonNode value : List.of(Json.mapper().createObjectNode().put("note", "reviewed by hand"),
+        Json.mapper().getNodeFactory().numberNode(7), Json.mapper().getNodeFactory().booleanNode(true))) {
+      ObjectNode tampered = copy();
+      ((ObjectNode) tampered.path("tasks").get(indexOf(tampered.path("tasks"), "A-1"))).set("carried_from", value);
+
+      Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+      assertThat(cli.exitCode).as(cli.out()).isEqualTo(1);
+      assertThat(problems(cli)).singleElement().asString()
+          .startsWith("❌ task A-1: carried_from must be the id of the run it was carried over from, or null");
+    }
+  }
+
+  @Test
+  void aChainEmptiedOfItsStatementsIsCaughtNamingTheChain() throws Exception {
+    for (boolean removed : new boolean[] {false, true}) {
+      ObjectNode tampered = copy();
+      ObjectNode chain = (ObjectNode) tampered.path("attestation").path("chains").get(1);
+      if (removed) {
+        chain.remove("envelopes");
+      } else {
+        chain.putArray("envelopes");
+      }
+
+      Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+      assertThat(cli.exitCode).isEqualTo(1);
+      assertThat(problems(cli)).as(cli.out()).anySatisfy(p -> assertThat(p).startsWith("❌ chain of worker 2 attempt 1")
+          .contains("holds 0 statement(s)", "the signed run statement says 3"));
+    }
+  }
+
+  @Test
+  void aTreeSizeWrittenAsTextIsCaughtNamingTreeSize() throws Exception {
+    ObjectNode tampered = copy();
+    ((ObjectNode) tampered.path("attestation")).put("tree_size", "4");
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).singleElement().asString().contains("attestation.tree_size says \"4\"");
+  }
+
+  @Test
   void aFileThatIsNotJsonIsInvalidInput() throws Exception {
     Path file = scratch.resolve("results.json");
     Files.writeString(file, "{\"tasks\": [");
@@ -256,6 +347,35 @@ class VerifyCommandTest {
       assertThat(cli.exitCode).as(content[0]).isEqualTo(2);
       assertThat(cli.err()).isEqualTo("error: --results " + file + " " + content[1] + System.lineSeparator());
     }
+  }
+
+  /**
+   * The results signed again with {@code forger}, every statement as it was, the run statement's
+   * predicate edited by {@code edit} after its keys were made the forger's.
+   */
+  private static ObjectNode forged(SigningKey forger, java.util.function.Consumer<ObjectNode> edit) {
+    ObjectNode forged = copy();
+    ObjectNode attestation = (ObjectNode) forged.path("attestation");
+    for (JsonNode proof : attestation.path("tasks")) {
+      ((ObjectNode) proof).set("envelope", resign(proof.path("envelope"), forger));
+    }
+    for (JsonNode chain : attestation.path("chains")) {
+      ArrayNode envelopes = (ArrayNode) chain.path("envelopes");
+      for (int i = 0; i < envelopes.size(); i++) {
+        envelopes.set(i, resign(envelopes.get(i), forger));
+      }
+    }
+    Statement run = Statement.fromCanonicalBytes(Dsse.Envelope.fromJson(attestation.path("run_statement")).payload());
+    ObjectNode predicate = (ObjectNode) run.predicate();
+    predicate.put("key_id", forger.keyId());
+    ((ObjectNode) predicate.path("keys").get(0)).put("key_id", forger.keyId());
+    edit.accept(predicate);
+    attestation.set("run_statement",
+        Dsse.sign(new Statement(run.subject(), run.predicateType(), predicate), forger).toJson());
+    attestation.put("key_id", forger.keyId());
+    ((ObjectNode) attestation.path("public_keys").get(0)).put("key_id", forger.keyId())
+        .put("pem", Keys.toPem(forger.publicKey()));
+    return forged;
   }
 
   private static JsonNode resign(JsonNode envelope, SigningKey key) {
