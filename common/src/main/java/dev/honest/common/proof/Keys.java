@@ -66,7 +66,8 @@ public final class Keys {
 
   /** Reads an Ed25519 public key from a PEM file. */
   public static PublicKey readPublicKey(Path file) throws IOException {
-    return publicKeyFromPem(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+    // Latin-1 maps every byte: text around the PEM block may be in any encoding (RFC 7468 §2).
+    return publicKeyFromPem(Files.readString(file, StandardCharsets.ISO_8859_1), file.toString());
   }
 
   /** Writes an Ed25519 public key as PEM (public material: ordinary permissions). */

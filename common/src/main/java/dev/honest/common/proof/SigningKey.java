@@ -64,7 +64,8 @@ public final class SigningKey {
 
   /** Reads a private key file written by {@link #write(Path)} or {@code openssl genpkey -algorithm ed25519}. */
   public static SigningKey read(Path file) throws IOException {
-    return fromPem(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+    // Latin-1 maps every byte: text around the PEM block may be in any encoding (RFC 7468 §2).
+    return fromPem(Files.readString(file, StandardCharsets.ISO_8859_1), file.toString());
   }
 
   /**

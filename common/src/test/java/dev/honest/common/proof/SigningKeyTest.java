@@ -64,6 +64,19 @@ class SigningKeyTest {
   }
 
   @Test
+  void keyFilesWithExplanatoryTextThatIsNotAsciiAreRead() throws Exception {
+    // RFC 7468 §2: text outside the encapsulation boundaries is allowed and must not upset a parser.
+    SigningKey key = SigningKey.generate();
+    Path publicFile = dir.resolve("key.pub");
+    Path privateFile = dir.resolve("key.pem");
+    Files.write(publicFile, ("Clé de la série 7 \u2014 run 42\n" + Keys.toPem(key.publicKey())).getBytes(StandardCharsets.UTF_8));
+    Files.write(privateFile, ("Clé privée\n" + key.toPem()).getBytes(StandardCharsets.UTF_8));
+
+    assertThat(Keys.keyId(Keys.readPublicKey(publicFile))).isEqualTo(key.keyId());
+    assertThat(SigningKey.read(privateFile).keyId()).isEqualTo(key.keyId());
+  }
+
+  @Test
   void generatedKeysDiffer() {
     assertThat(SigningKey.generate().keyId()).isNotEqualTo(SigningKey.generate().keyId());
   }
