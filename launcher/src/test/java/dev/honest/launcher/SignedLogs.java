@@ -30,7 +30,12 @@ public final class SignedLogs {
 
   /** The launcher's signer for the same run and key. */
   public static RunSigner signer(String runId) {
-    return new RunSigner(KEY, runId, config(runId).options());
+    return signer(KEY, runId);
+  }
+
+  /** The launcher's signer for the same run with another key. */
+  public static RunSigner signer(SigningKey key, String runId) {
+    return new RunSigner(key, runId, config(runId).options());
   }
 
   /**
@@ -38,7 +43,13 @@ public final class SignedLogs {
    * the summary and the statement that ends its chain. Lines end with {@code \n}.
    */
   public static String attempt(String runId, int worker, String pod, List<TaskRecord> records, boolean finished) {
-    Attestor attestor = new Attestor(KEY, config(runId), new WorkerIdentity(worker, pod, null));
+    return attempt(KEY, runId, worker, pod, records, finished);
+  }
+
+  /** The same, signed with another key. */
+  public static String attempt(SigningKey key, String runId, int worker, String pod, List<TaskRecord> records,
+      boolean finished) {
+    Attestor attestor = new Attestor(key, config(runId), new WorkerIdentity(worker, pod, null));
     StringBuilder log = new StringBuilder();
     for (TaskRecord r : records) {
       // As the worker prints it: the record's canonical form, whose digest the statement signs.

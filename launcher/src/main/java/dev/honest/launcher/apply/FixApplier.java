@@ -20,6 +20,9 @@ import java.util.Optional;
  * {@code sha256_before}, and only when the patched bytes have its {@code sha256_after}. Anything
  * else is refused with the reason, and the other files are still applied.
  *
+ * <p>It trusts the records it is given: that they are the ones the run signed is checked before,
+ * by {@code apply} verifying the results file.
+ *
  * <p>Changes apply in the order of the results. When two tasks change the same file, the second
  * finds the file changed by the first and is refused; a dry run predicts exactly that, because it
  * keeps what it would have written in memory.

