@@ -82,14 +82,14 @@ public final class ApplyCommand implements Callable<Integer> {
    * stderr and fails with invalid input, before anything is applied.
    */
   private void verified(Verifier.Verification v, PrintWriter out) {
-    v.notes().forEach(n -> out.println("note: " + n));
+    v.notes().forEach(n -> out.println("note: " + ResultsInput.oneLine(n)));
     out.flush();
     if (v.holds()) {
       return;
     }
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = v.problems();
-    problems.stream().limit(PROBLEMS_SHOWN).forEach(p -> err.println("❌ " + p));
+    problems.stream().limit(PROBLEMS_SHOWN).forEach(p -> err.println("❌ " + ResultsInput.oneLine(p)));
     if (problems.size() > PROBLEMS_SHOWN) {
       err.println("❌ ... and " + (problems.size() - PROBLEMS_SHOWN) + " more problem(s)");
     }

@@ -9,7 +9,7 @@ import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-/** A results file as {@code verify} and {@code apply} read it. */
+/** A results file as {@code verify} and {@code apply} read it, and the problems they print about it. */
 final class ResultsInput {
   private ResultsInput() {}
 
@@ -36,5 +36,37 @@ final class ResultsInput {
       throw LauncherException.invalidInput("--results " + results + " holds " + what + ", not results");
     }
     return json;
+  }
+
+  /**
+   * {@code text} on one line: every control character (and the Unicode line and paragraph
+   * separators) escaped as in Java source ({@code \n}, <code>&#92;u001b</code>). Problems quote members of
+   * the results that nothing signs (a {@code run_id}, a chain's {@code pod}); a line break there
+   * must not print a line of its own that looks like the verifier's.
+   */
+  static String oneLine(String text) {
+    StringBuilder line = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+      if (control && line == null) {
+        line = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (line == null) {
+        continue;
+      }
+      if (!control) {
+        line.append(c);
+      } else if (c == '\n') {
+        line.append("\\n");
+      } else if (c == '\r') {
+        line.append("\\r");
+      } else if (c == '\t') {
+        line.append("\\t");
+      } else {
+        line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      }
+    }
+    return line == null ? text : line.toString();
   }
 }

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
         "Checks every signature, every worker's chain, the Merkle root, that each task",
         "record is the one its statement signed, the counts, and (with --workspace) that",
         "every input file still has its recorded SHA-256. Prints each problem on its own",
-        "line."},
+        "line (control characters in it escaped, e.g. \\n)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:everything holds", "1:a problem was found (each is printed)",
         "2:the file or the key cannot be read, or the file holds no JSON object"})
@@ -45,11 +45,13 @@ public final class VerifyCommand implements Callable<Integer> {
       throw LauncherException.invalidInput("--workspace " + workspace + " is not a directory");
     }
     Verifier.Verification v = Verifier.verify(json, trusted, workspace);
-    v.notes().forEach(n -> out.println("note: " + n));
-    v.problems().forEach(p -> out.println("❌ " + p));
+    // One line each: a problem may quote members of the file that nothing signs.
+    v.notes().forEach(n -> out.println("note: " + ResultsInput.oneLine(n)));
+    v.problems().forEach(p -> out.println("❌ " + ResultsInput.oneLine(p)));
     if (v.holds()) {
-      out.println("✅ " + results + " holds: run " + v.runId() + ", " + json.path("tasks").size()
-          + " task(s), " + json.path("attestation").path("chains").size() + " chain(s), Merkle root "
+      out.println("✅ " + results + " holds: run " + ResultsInput.oneLine(v.runId()) + ", "
+          + json.path("tasks").size() + " task(s), " + json.path("attestation").path("chains").size()
+          + " chain(s), Merkle root "
           + json.path("attestation").path("merkle_root").asString() + ", signed by "
           + json.path("attestation").path("key_id").asString()
           + (workspace == null ? "; input files not checked (no --workspace)" : "; every input file unchanged"));

@@ -324,6 +324,31 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aControlCharacterInAMemberNothingSignsIsShownEscapedSoThatEachProblemIsOneLineInVerifyAndApply()
+      throws Exception {
+    String runId = results.path("run_id").asString();
+    ObjectNode tampered = copy().put("run_id", runId + "\n✅ results.json holds");
+    ((ObjectNode) tampered.path("attestation").path("chains").get(0)).put("run_id", "x\r\n✅ fine")
+        .put("pod", "p\u001b[2K\u0085\u2028");
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+    Cli apply = Cli.run("apply", "--results", scratch.resolve("results.json").toString(), "--workspace",
+        scratch.toString(), "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(cli.out().lines()).as(cli.out()).allSatisfy(l -> assertThat(l).startsWith("❌ "));
+    assertThat(problems(cli)).contains("❌ the run statement is of run " + runId + ", the results say run " + runId
+        + "\\n✅ results.json holds");
+    assertThat(problems(cli)).anySatisfy(p -> assertThat(p)
+        .startsWith("❌ chain of worker 1 attempt 1 (run x\\r\\n✅ fine, pod p\\u001b[2K\\u0085\\u2028): "));
+    assertThat(apply.exitCode).isEqualTo(2);
+    assertThat(apply.err().lines()).as(apply.err()).allSatisfy(l -> assertThat(l).matches("(❌ |error: ).*"));
+    for (String out : List.of(cli.out(), apply.err())) {
+      assertThat(out).doesNotContain("\r", "\u001b", "\u0085", "\u2028");
+    }
+  }
+
+  @Test
   void aFileThatIsNotJsonIsInvalidInput() throws Exception {
     Path file = scratch.resolve("results.json");
     Files.writeString(file, "{\"tasks\": [");
