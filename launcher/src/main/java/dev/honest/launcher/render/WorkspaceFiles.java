@@ -120,17 +120,21 @@ record WorkspaceFiles(List<ConfigMap> configMaps, List<VolumeProjection> sources
   private record Content(String text, String base64, int bytes, long size) {}
 
   /**
-   * Kubernetes mounts an item only at a relative path without {@code ..} elements; empty and
-   * {@code .} elements or backslashes would make the mounted tree differ from the workspace.
+   * Kubernetes mounts an item only at a relative path without {@code ..} elements and not
+   * starting with {@code ..} (the kubelet keeps its {@code ..data} there: the API server refuses
+   * such a path); empty and {@code .} elements or backslashes would make the mounted tree differ
+   * from the workspace.
    */
   private static void checkMountable(String path) throws RenderException {
-    boolean ok = !path.isEmpty() && !path.startsWith("/") && path.indexOf('\\') < 0 && path.indexOf('\0') < 0;
+    boolean ok = !path.isEmpty() && !path.startsWith("/") && !path.startsWith("..") && path.indexOf('\\') < 0
+        && path.indexOf('\0') < 0;
     for (String element : path.split("/", -1)) {
       ok &= !element.isEmpty() && !element.equals(".") && !element.equals("..");
     }
     if (!ok) {
       throw new RenderException("task file '" + path
-          + "' cannot be mounted: expected a workspace-relative path with '/' separators and no '.', '..' or empty parts");
+          + "' cannot be mounted: expected a workspace-relative path with '/' separators, no '.', '..' or empty parts,"
+          + " not starting with '..'");
     }
   }
 

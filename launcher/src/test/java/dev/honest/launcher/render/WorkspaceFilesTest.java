@@ -170,6 +170,17 @@ class WorkspaceFilesTest {
         .hasMessageContaining("'./x.py' cannot be mounted");
   }
 
+  @Test
+  void aTopLevelNameStartingWithTwoDotsIsRejectedAsTheApiServerWouldRejectTheJob() {
+    // The API server refuses an item path starting with '..' (the kubelet keeps ..data there).
+    writeText(workspace, "..env.example", 10);
+    List<TaskSpec> tasks = List.of(withFiles("t", Priority.LOW, "", "", "..env.example"));
+
+    assertThatThrownBy(() -> render(tasks, 1))
+        .isInstanceOf(RenderException.class)
+        .hasMessageContaining("'..env.example' cannot be mounted");
+  }
+
   private static List<String> tree(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
       return paths.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/')).toList();
