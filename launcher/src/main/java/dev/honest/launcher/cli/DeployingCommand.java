@@ -3,6 +3,7 @@ package dev.honest.launcher.cli;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.exit.ExitCode;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
@@ -111,14 +112,16 @@ abstract class DeployingCommand implements Callable<Integer> {
           try (ShutdownGuard guard = ShutdownGuard.install(ops::stopWatching)) {
             watched = ops.watch(run.jobs().size(), plan.taskCount(), task.timeout.plus(Duration.ofMinutes(2)),
                 reader::readAhead);
-          }
-          if (watched.ending() != WatchResult.Ending.FINISHED) {
-            out.println((watched.ending() == WatchResult.Ending.TIMED_OUT ? "⏱ Stopped watching after --timeout"
-                : "⏹ Stopped watching") + "; the run goes on in namespace " + deploy.namespace + ".");
-            out.println("Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
-                + deploy.namespace + " --output " + task.output);
-            out.flush();
-            return 1;
+            if (watched.ending() != WatchResult.Ending.FINISHED) {
+              // Within the guard: on Ctrl-C the JVM waits for these lines, then exits with this code.
+              out.println((watched.ending() == WatchResult.Ending.TIMED_OUT ? "⏱ Stopped watching after --timeout"
+                  : "⏹ Stopped watching") + "; the run goes on in namespace " + deploy.namespace + ".");
+              out.println("Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
+                  + deploy.namespace + " --output " + task.output);
+              out.flush();
+              guard.exitCode(ExitCode.TASKS_FAILED.code());
+              return ExitCode.TASKS_FAILED.code();
+            }
           }
           outcomes = ops.collect(task.output, reader::readAhead);
           claimedBy = ops.claimedBy(runId);

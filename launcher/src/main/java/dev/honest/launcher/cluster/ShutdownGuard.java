@@ -7,12 +7,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ctrl-C while a command waits on the cluster: a shutdown hook runs {@code onShutdown} (for instance
  * {@link ClusterOperations#stopWatching}) and then holds the JVM open until the command has printed
- * its last words and closed the guard, for at most {@link #GRACE}.
+ * its last words and closed the guard, for at most {@link #GRACE}. The process then exits with the
+ * code the command gave {@link #exitCode} (the exit-code table's, not the 130 of a SIGINT); without
+ * one, as the signal would have it.
  *
  * <pre>{@code
  * try (ShutdownGuard guard = ShutdownGuard.install(ops::stopWatching)) {
  *   WatchResult result = ops.watch(jobs, tasks, timeout);
- *   // print the result, and for INTERRUPTED how to collect later
+ *   // print the result, and for INTERRUPTED how to collect later, then
+ *   guard.exitCode(1);
  * }
  * }</pre>
  */
@@ -22,7 +25,8 @@ public final class ShutdownGuard implements AutoCloseable {
   private final Runnable onShutdown;
   private final Duration grace;
   private final CountDownLatch closed = new CountDownLatch(1);
-  private final Thread hook = new Thread(this::onShutdown, "honest-shutdown");
+  private volatile Integer exitCode;
+  private final Thread hook = new Thread(this::runHook, "honest-shutdown");
 
   private ShutdownGuard(Runnable onShutdown, Duration grace) {
     this.onShutdown = onShutdown;
@@ -40,13 +44,34 @@ public final class ShutdownGuard implements AutoCloseable {
     return guard;
   }
 
-  /** The hook's work; package-private so that a test can run it without ending the JVM. */
-  void onShutdown() {
+  /**
+   * The code the process exits with if it is being shut down (Ctrl-C) once the guard is closed; set
+   * it after the last words are printed and flushed.
+   */
+  public void exitCode(int code) {
+    exitCode = code;
+  }
+
+  private void runHook() {
+    Integer code = onShutdown();
+    if (code != null) {
+      // A shutdown under way keeps the signal's status: only halting gives the command's.
+      Runtime.getRuntime().halt(code);
+    }
+  }
+
+  /**
+   * The hook's work; package-private so that a test can run it without ending the JVM.
+   *
+   * @return the command's exit code, or null when it gave none (or did not finish within its grace)
+   */
+  Integer onShutdown() {
     onShutdown.run();
     try {
-      closed.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+      return closed.await(grace.toMillis(), TimeUnit.MILLISECONDS) ? exitCode : null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return null;
     }
   }
 

@@ -30,7 +30,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -46,6 +48,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -145,6 +150,48 @@ class RunEndToEndTest {
   private static String env(Job job, String name) {
     return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
         .filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElseThrow();
+  }
+
+  /**
+   * Ctrl-C is a real SIGINT to a real launcher JVM: the shutdown hook stops the watch, and the
+   * launcher says how to collect later and exits 1 (README: "the run was stopped before it ended").
+   */
+  @Test
+  void ctrlCWhileWatchingSaysHowToCollectLaterAndExits1() throws Exception {
+    Path tasks = out.resolve("tasks.json");
+    Files.writeString(tasks, "[{\"id\": \"T-1\", \"title\": \"t\", \"description\": \"d\"}]");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process launcher;
+    List<String> lines = new CopyOnWriteArrayList<>();
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start()) {
+      launcher = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+          "dev.honest.launcher.LauncherMain", "run", "--tasks", tasks.toString(), "--workspace", out.toString(),
+          "--output", out.resolve("results").toString(), "--kubeconfig", kubeconfig().toString(),
+          "--image", "example.io/worker:1.0")
+          .redirectErrorStream(true).start();
+      CountDownLatch watching = new CountDownLatch(1);
+      Thread reader = new Thread(() -> {
+        try (var in = new BufferedReader(
+            new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lines.add(line);
+            if (line.contains("📊 Active: 1")) {
+              watching.countDown();
+            }
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      });
+      reader.start();
+      assertThat(watching.await(2, TimeUnit.MINUTES)).as(String.join("\n", lines)).isTrue();
+      new ProcessBuilder("kill", "-INT", String.valueOf(launcher.pid())).start().waitFor();
+      assertThat(launcher.waitFor(1, TimeUnit.MINUTES)).isTrue();
+      reader.join(10_000);
+    }
+
+    assertThat(String.join("\n", lines)).contains("Stopped watching", "Collect it later with");
+    assertThat(launcher.exitValue()).as(String.join("\n", lines)).isEqualTo(1);
   }
 
   @Test

@@ -21,4 +21,16 @@ class ShutdownGuardTest {
     hook.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(hook.isAlive()).isFalse();
   }
+
+  @Test
+  void onCtrlCTheProcessExitsWithTheCodeTheCommandGaveNotTheSignals() throws Exception {
+    ShutdownGuard guard = ShutdownGuard.install(() -> {});
+    java.util.concurrent.CompletableFuture<Integer> code =
+        java.util.concurrent.CompletableFuture.supplyAsync(guard::onShutdown);
+
+    guard.exitCode(1);
+    guard.close();
+
+    assertThat(code.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+  }
 }
