@@ -53,7 +53,7 @@ abstract class DeployingCommand implements Callable<Integer> {
 
   @Option(names = "--ollama-timeout", paramLabel = "DURATION", defaultValue = "30m",
       converter = DurationConverter.class,
-      description = "How long Ollama may take to be ready with both models on every replica. Default: ${DEFAULT-VALUE}")
+      description = "How long Ollama may take to be ready with every model of the run on every replica. Default: ${DEFAULT-VALUE}")
   Duration ollamaTimeout;
 
   @Mixin ResumeOption resume;

@@ -43,7 +43,11 @@ final class OllamaManifests {
     return Math.max(1, Math.min(MAX_NUM_PARALLEL, (workers + replicas - 1) / replicas));
   }
 
-  static Deployment deployment(RunSettings s, int workers) {
+  /**
+   * @param taskModels the models tasks name besides the code and general models: each replica pulls
+   *     them too, and is Ready only with all of them
+   */
+  static Deployment deployment(RunSettings s, int workers, List<String> taskModels) {
     Deployment d = Manifests.ollamaDeployment();
     d.getMetadata().setNamespace(s.namespace());
     d.getSpec().setReplicas(s.llmReplicas());
@@ -55,6 +59,7 @@ final class OllamaManifests {
       c.setResources(Pods.resources(s.ollamaResources()));
       Pods.setEnv(c, "HONEST_CODE_MODEL", s.codeModel());
       Pods.setEnv(c, "HONEST_GENERAL_MODEL", s.generalModel());
+      Pods.setEnv(c, "HONEST_TASK_MODELS", String.join(" ", taskModels));
     }
     Pods.setEnv(server, "OLLAMA_CONTEXT_LENGTH", String.valueOf(s.options().numCtx()));
     Pods.setEnv(server, "OLLAMA_NUM_PARALLEL", String.valueOf(numParallel(workers, s.llmReplicas())));

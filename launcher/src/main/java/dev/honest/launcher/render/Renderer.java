@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Turns a run (settings, tasks, workspace) into every Kubernetes object it needs, without a
@@ -33,7 +34,8 @@ import java.util.Map;
  *       ConfigMaps {@code orchestrator-config-tasks-1..K}, which only that worker's Job mounts
  *       beside {@code orchestrator-config} (see {@link ConfigLayout} and {@link TaskShards});
  *   <li>per worker, ConfigMaps {@code k8s-worker-N-files-K} holding the files of its tasks;
- *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment, its ClusterIP Service and the
+ *   <li>Jobs {@code k8s-worker-1..N}, the Ollama Deployment (pulling the code and general models
+ *       and any other a task names), its ClusterIP Service and the
  *       headless Service the workers resolve to every Ollama pod, the namespace and the network
  *       policies;
  *   <li>the workers' ServiceAccount with a Role to create and get Leases, by which they claim tasks.
@@ -106,9 +108,32 @@ public final class Renderer {
     policies.forEach(p -> p.getMetadata().setNamespace(settings.namespace()));
     List<HasMetadata> workerAccess = workerAccess(settings.namespace());
 
-    return new RenderedRun(namespace, OllamaManifests.deployment(settings, plan.workers().size()),
+    return new RenderedRun(namespace, OllamaManifests.deployment(settings, plan.workers().size(), taskModels(settings, tasks)),
         OllamaManifests.service(settings), OllamaManifests.podsService(settings), configMaps, jobs, policies,
         workerAccess, plan, config);
+  }
+
+  /**
+   * The models tasks name ({@code model} in the task file) other than the run's code and general
+   * models, in name order: Ollama must have them too, or every worker that may run such a task waits
+   * for them in vain. The init container gets them as one space-separated list.
+   *
+   * @throws RenderException when a model name holds whitespace, which no Ollama model name does
+   */
+  static List<String> taskModels(RunSettings s, List<TaskSpec> tasks) throws RenderException {
+    TreeSet<String> models = new TreeSet<>();
+    for (TaskSpec t : tasks) {
+      String model = t.model();
+      if (model == null || model.equals(s.codeModel()) || model.equals(s.generalModel())) {
+        continue;
+      }
+      if (model.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        throw new RenderException("task " + t.id() + ": model '" + model + "' is not an Ollama model name (it holds"
+            + " whitespace); Ollama could not pull it");
+      }
+      models.add(model);
+    }
+    return List.copyOf(models);
   }
 
   /** The worker configuration of the run, pointing at the headless Service, to be resolved to every pod. */

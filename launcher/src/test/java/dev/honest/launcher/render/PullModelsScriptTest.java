@@ -3,7 +3,11 @@ package dev.honest.launcher.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import dev.honest.common.task.Priority;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.TestTasks;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,6 +103,41 @@ class PullModelsScriptTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(calls()).containsExactly("pull codellama:7b", "pull codellama:7b", "pull codellama:7b");
     assertThat(result.output()).contains("pull-models: pulling codellama:7b failed 3 times");
+  }
+
+  /**
+   * A task may name its own model (`model` in the task file); every worker waits for the models of
+   * the tasks it may run, so a model no replica has would fail them all.
+   */
+  @Test
+  void aModelATaskNamesIsPulledTooAndAReplicaWithoutItIsNotReady() throws Exception {
+    Path workspace = Files.createDirectories(dir.resolve("workspace"));
+    List<TaskSpec> tasks = List.of(
+        TestTasks.general("T-1", Priority.HIGH, "security", "backend"),
+        new TaskSpec("T-2", "Task T-2", "", Priority.LOW, "", "", List.of(), null, "qwen2.5-coder:14b"));
+    PodSpec pod = new Renderer().render(RunSettings.builder("run-1", "w.example/worker:1").build(), tasks, workspace)
+        .deployment().getSpec().getTemplate().getSpec();
+    pull = pod.getInitContainers().get(0);
+    Container server = pod.getContainers().get(0);
+
+    Result pulled = run();
+
+    assertThat(pulled.exitCode()).as(pulled.output()).isZero();
+    assertThat(calls()).containsExactly("pull codellama:7b", "pull llama3.1:8b", "pull qwen2.5-coder:14b");
+    assertThat(ready(server)).isZero();
+    Files.delete(state.resolve("model-qwen2.5-coder:14b"));
+    assertThat(ready(server)).isNotZero();
+  }
+
+  /** Runs the server container's readiness probe against the stand-in; its exit code. */
+  private int ready(Container server) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(server.getReadinessProbe().getExec().getCommand()).redirectErrorStream(true);
+    server.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> pb.environment().put(e.getName(), e.getValue()));
+    pb.environment().put("FAKE_STATE", state.toString());
+    pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+    Process process = pb.start();
+    process.getInputStream().readAllBytes();
+    return process.waitFor();
   }
 
   private List<String> calls() throws IOException {

@@ -276,7 +276,16 @@ class RendererTest {
     }
     List<String> probe = pod.getContainers().get(0).getReadinessProbe().getExec().getCommand();
     assertThat(String.join(" ", probe))
-        .contains("ollama show \"$HONEST_CODE_MODEL\"", "ollama show \"$HONEST_GENERAL_MODEL\"");
+        .contains("for m in \"$HONEST_CODE_MODEL\" \"$HONEST_GENERAL_MODEL\" $HONEST_TASK_MODELS", "ollama show \"$m\"");
+  }
+
+  @Test
+  void aTaskModelOllamaCannotNameIsRejectedNamingTheTask() {
+    List<TaskSpec> tasks = List.of(new TaskSpec("T-9", "t", "", Priority.LOW, "", "", List.of(), null, "llama 3"));
+
+    assertThatThrownBy(() -> renderer.render(settings().build(), tasks, workspace))
+        .isInstanceOf(RenderException.class)
+        .hasMessageContaining("task T-9: model 'llama 3'");
   }
 
   @Test
