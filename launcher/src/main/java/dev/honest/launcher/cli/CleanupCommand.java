@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cleanup}: delete the namespace and wait until it is gone. */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-    description = "Delete the run's namespace (Ollama, workers, ConfigMaps, everything) and wait until it is gone.")
+    description = {"Delete the run's namespace (Ollama, workers, ConfigMaps, everything) and wait until it is gone.",
+        "A namespace that holds no run (no label app.kubernetes.io/part-of=honest-orchestration) is left alone."})
 public final class CleanupCommand extends ClusterCommand {
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
       description = "How long to wait for the namespace to disappear. Default: ${DEFAULT-VALUE}")

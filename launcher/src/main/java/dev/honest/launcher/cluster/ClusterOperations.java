@@ -411,12 +411,20 @@ public final class ClusterOperations {
    * the namespace hangs in Terminating.
    *
    * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when it still exists after {@code timeout},
-   *     with what its conditions say is holding it
+   *     with what its conditions say is holding it; ({@link ExitCode#INVALID_INPUT}) without touching
+   *     it when the namespace holds no run: it lacks the label {@value RunLabels#PART_OF}={@value
+   *     RunLabels#PART_OF_VALUE}, which every run puts on its namespace
    */
   public void cleanup(Duration timeout) throws InterruptedException {
-    if (getNamespace() == null) {
+    Namespace existing = getNamespace();
+    if (existing == null) {
       cluster.say("🧹 Namespace " + cluster.namespace + " does not exist: nothing to clean up");
       return;
+    }
+    if (!RunLabels.PART_OF_VALUE.equals(labels(existing).get(RunLabels.PART_OF))) {
+      throw new ClusterException(ExitCode.INVALID_INPUT, "namespace " + cluster.namespace + " holds no run (it lacks"
+          + " the label " + RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE + " every run puts on its namespace):"
+          + " not deleted; check --namespace");
     }
     long start = System.nanoTime();
     cluster.call("delete", "secrets",

@@ -82,6 +82,21 @@ class StatusAndCleanupTest {
   }
 
   @Test
+  void cleanupRefusesANamespaceThatHoldsNoRunAndDeletesNothingInIt() {
+    // `cleanup --namespace team-prod`: a namespace no run ever used (a run labels its namespace).
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    client.secrets().inNamespace(NS).resource(SigningKeySecret.of(NS, TestRuns.RUN, SignedLogs.KEY)).create();
+
+    assertThatThrownBy(() -> ops.cleanup(Duration.ofSeconds(5)))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageContaining("namespace " + NS)
+        .hasMessageContaining(RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE);
+
+    assertThat(client.namespaces().withName(NS).get()).isNotNull();
+    assertThat(client.secrets().inNamespace(NS).withName(SigningKeySecret.NAME).get()).isNotNull();
+  }
+
+  @Test
   void cleanupOfANamespaceThatDoesNotExistChangesNothing() throws Exception {
     ops.cleanup(Duration.ofMinutes(1));
 
