@@ -11,10 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Watches a run's Jobs through an informer until all have ended, printing a progress line on every
@@ -33,6 +35,11 @@ final class JobWatch implements AutoCloseable {
   private final Semaphore changed = new Semaphore(0);
   private final TaskLogFollower logs;
   private final Map<String, JobState> reported = new HashMap<>();
+  /**
+   * Jobs of the run deleted while watched ({@code kubectl delete job}, {@code cleanup} from another
+   * terminal), as last seen: they will never end, so they count as ended, one still running as failed.
+   */
+  private final Map<String, Job> deleted = new ConcurrentHashMap<>();
   private final Consumer<Job> ended;
   private volatile boolean stopped;
   private volatile SharedIndexInformer<Job> jobs;
@@ -62,7 +69,24 @@ final class JobWatch implements AutoCloseable {
     long start = System.nanoTime();
     jobs = cluster.call("list and watch", "jobs",
         () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector)
-            .inform(handler(job -> changed.release(), true)));
+            .inform(new ResourceEventHandler<Job>() {
+              @Override
+              public void onAdd(Job job) {
+                deleted.remove(job.getMetadata().getName());
+                changed.release();
+              }
+
+              @Override
+              public void onUpdate(Job old, Job job) {
+                changed.release();
+              }
+
+              @Override
+              public void onDelete(Job job, boolean finalStateUnknown) {
+                deleted.put(job.getMetadata().getName(), job);
+                changed.release();
+              }
+            }));
     // A deleted pod's log is gone; what was read of it stays counted.
     pods = cluster.call("list and watch", "pods", () -> cluster.client.pods().inNamespace(cluster.namespace)
         .withLabels(selector).inform(handler(this::followIfWorker, false)));
@@ -71,7 +95,8 @@ final class JobWatch implements AutoCloseable {
     while (true) {
       List<Job> current = jobs.getStore().list();
       reportEnds(current);
-      boolean finished = current.size() >= expectedJobs
+      List<Job> gone = gone(current);
+      boolean finished = current.size() + gone.size() >= expectedJobs
           && current.stream().allMatch(j -> JobState.of(j) != JobState.RUNNING);
       Ending ending = finished ? Ending.FINISHED : stopped ? Ending.INTERRUPTED : null;
       if (finished) {
@@ -85,7 +110,7 @@ final class JobWatch implements AutoCloseable {
       if (ending == null && now - start >= timeout.toNanos()) {
         ending = Ending.TIMED_OUT;
       }
-      WatchResult result = result(ending, jobs.getStore().list(), Duration.ofNanos(now - start));
+      WatchResult result = result(ending, jobs.getStore().list(), gone, Duration.ofNanos(now - start));
       String state = result.active() + "/" + result.succeeded() + "/" + result.failed() + "/" + result.tasksSeen();
       if (!state.equals(printed) || now - printedAt >= Cluster.PROGRESS_INTERVAL.toNanos()) {
         cluster.say(result.progressLine());
@@ -139,11 +164,36 @@ final class JobWatch implements AutoCloseable {
     }
   }
 
-  private WatchResult result(Ending ending, List<Job> current, Duration elapsed) {
-    Map<JobState, Long> byState = current.stream().collect(Collectors.groupingBy(JobState::of, Collectors.counting()));
+  /**
+   * The deleted Jobs not in {@code current}, each reported once; one deleted before it ended is
+   * reported as lost ({@code collect} then finds it missing).
+   */
+  private List<Job> gone(List<Job> current) {
+    Set<String> present = current.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet());
+    List<Job> gone = deleted.values().stream().filter(j -> !present.contains(j.getMetadata().getName())).toList();
+    for (Job job : gone) {
+      String name = job.getMetadata().getName();
+      JobState last = JobState.of(job);
+      if (last == JobState.RUNNING && reported.put(name, JobState.FAILED) != JobState.FAILED) {
+        cluster.say("❌ " + name + " was deleted before it ended: its worker's tasks without a result are lost");
+      }
+    }
+    return gone;
+  }
+
+  /** How a Job counts: one deleted before it ended, as failed. */
+  private JobState counted(Job job, boolean wasDeleted) {
+    JobState state = JobState.of(job);
+    return wasDeleted && state == JobState.RUNNING ? JobState.FAILED : state;
+  }
+
+  private WatchResult result(Ending ending, List<Job> current, List<Job> gone, Duration elapsed) {
+    Map<JobState, Long> byState = Stream.concat(
+            current.stream().map(j -> counted(j, false)), gone.stream().map(j -> counted(j, true)))
+        .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
     return new WatchResult(
         ending,
-        current.size(),
+        current.size() + gone.size(),
         byState.getOrDefault(JobState.RUNNING, 0L).intValue(),
         byState.getOrDefault(JobState.SUCCEEDED, 0L).intValue(),
         byState.getOrDefault(JobState.FAILED, 0L).intValue(),

@@ -64,6 +64,27 @@ class WatchTest {
         .contains("❌ k8s-worker-2 failed after 1m00s: DeadlineExceeded (Job was active longer than specified deadline)");
   }
 
+  /** `kubectl delete job`, or `cleanup` from another terminal: that worker will never end, nor the watch wait for it. */
+  @Test
+  void aJobDeletedBeforeItEndedEndsTheWatchCountedAsFailedNotAfterTheTimeout() throws Exception {
+    Future<WatchResult> watch;
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> index(job) == 1
+        ? Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3)))
+        : Script.keepsRunning(Attempt.running(TestRuns.workerLog(2, List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 3));
+      watch = cluster.inBackground(() -> ops.watch(2, 6, Duration.ofHours(1)));
+      Eventually.await("worker 1 to succeed", () -> cluster.output().contains("📊 Active: 1 | Succeeded: 1"));
+    }
+
+    cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-2").delete();
+
+    WatchResult result = watch.get(60, TimeUnit.SECONDS);
+
+    assertThat(result).extracting(WatchResult::ending, WatchResult::active, WatchResult::succeeded, WatchResult::failed)
+        .containsExactly(Ending.FINISHED, 0, 1, 1);
+    assertThat(cluster.output()).contains("❌ k8s-worker-2 was deleted before it ended");
+  }
+
   @Test
   void aWatchThatOutlivesItsTimeoutSaysSoAndLeavesTheJobsRunning() throws Exception {
     try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
