@@ -12,12 +12,14 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Every Kubernetes object of a run, plus the plan and the worker configuration they carry.
@@ -54,6 +56,8 @@ public record RenderedRun(
   /** Before the Job files in name order: a pod of a missing ServiceAccount is not created. */
   public static final String WORKER_ACCESS_FILE = "k8s-rbac.yaml";
   public static final String PLAN_FILE = "plan.json";
+  /** A Job file as {@link #jobFile} names it. */
+  private static final Pattern EARLIER_JOB_FILE = Pattern.compile("k8s-worker-[0-9]+-job\\.yaml");
 
   public RenderedRun {
     configMaps = List.copyOf(configMaps);
@@ -92,7 +96,9 @@ public record RenderedRun(
   /**
    * Writes the manifests (YAML through fabric8's serialization; several objects in one file are
    * separate documents; the ConfigMaps as JSON documents, which are YAML too) and {@code plan.json}
-   * into {@code outputDir}, creating it.
+   * into {@code outputDir}, creating it. Job files {@code k8s-worker-N-job.yaml} an earlier run left
+   * there for workers this run does not have are removed: {@code kubectl apply -f} of the directory
+   * would start them.
    *
    * @return how many manifest files were written ({@code plan.json} not counted)
    */
@@ -109,6 +115,14 @@ public record RenderedRun(
     manifests.put(NETWORK_POLICIES_FILE, networkPolicies);
     manifests.put(WORKER_ACCESS_FILE, workerAccess);
     Files.createDirectories(outputDir);
+    try (DirectoryStream<Path> earlier = Files.newDirectoryStream(outputDir, "k8s-worker-*-job.yaml")) {
+      for (Path file : earlier) {
+        String name = file.getFileName().toString();
+        if (EARLIER_JOB_FILE.matcher(name).matches() && !manifests.containsKey(name)) {
+          Files.delete(file);
+        }
+      }
+    }
     for (Map.Entry<String, List<? extends HasMetadata>> file : manifests.entrySet()) {
       // The ConfigMaps' data is JSON text of up to 1 MiB a value: the YAML emitter takes seconds over it in
       // a large run, Jackson milliseconds. kubectl reads a JSON document in a YAML stream as any other.

@@ -63,6 +63,22 @@ class RenderedRunTest {
     assertThat(Files.readString(out.resolve("plan.json"))).isEqualTo(ConfigLayout.toJson(run.plan()));
   }
 
+  /** `kubectl apply -f out/` must not start the Jobs of an earlier, larger render into the same directory. */
+  @Test
+  void writingASmallerRunRemovesTheJobFilesOfTheWorkersItDoesNotHave() throws Exception {
+    run.writeTo(out);
+    RenderedRun smaller = new Renderer().render(
+        RunSettings.builder("run-22", "registry.example/honest-worker:1.0").workers(4).build(), tasks, workspace);
+
+    smaller.writeTo(out);
+
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-job.yaml")))
+          .containsExactlyInAnyOrder("k8s-worker-1-job.yaml", "k8s-worker-2-job.yaml", "k8s-worker-3-job.yaml",
+              "k8s-worker-4-job.yaml");
+    }
+  }
+
   @Test
   void everyWrittenObjectLoadsBackTypedEqualAndWithoutUnknownFields() throws IOException {
     run.writeTo(out);
