@@ -135,11 +135,12 @@ public final class ClusterOperations {
               + ": pass --replace to delete them first, or run `cleanup` to delete the namespace");
     }
     cluster.say("♻️ Deleting " + what + ", their ConfigMaps and their claims on tasks (Leases)");
-    cluster.call("delete", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
+    // By label: one DELETE on the collection, which RBAC calls deletecollection.
+    cluster.call("deletecollection", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .withPropagationPolicy(DeletionPropagation.BACKGROUND)
         .delete());
-    cluster.call("delete", "configmaps", () -> cluster.client.configMaps().inNamespace(cluster.namespace)
+    cluster.call("deletecollection", "configmaps", () -> cluster.client.configMaps().inNamespace(cluster.namespace)
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .delete());
     Leases.deleteAll(cluster);

@@ -36,7 +36,7 @@ final class Leases {
 
   /** Deletes the Leases of every run in the namespace. */
   static void deleteAll(Cluster cluster) {
-    cluster.call("delete", "leases", () -> cluster.client.resources(Lease.class).inNamespace(cluster.namespace)
+    cluster.call("deletecollection", "leases", () -> cluster.client.resources(Lease.class).inNamespace(cluster.namespace)
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).delete());
   }
 }

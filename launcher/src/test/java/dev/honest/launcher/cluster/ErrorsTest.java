@@ -80,6 +80,26 @@ class ErrorsTest {
     }
   }
 
+  /** fabric8 deletes by label with one DELETE on the collection: RBAC's verb for it is deletecollection, not delete. */
+  @Test
+  void replacingWithoutTheRightToDeleteACollectionNamesDeletecollection() {
+    try (TestCluster cluster = new TestCluster()) {
+      cluster.mock.client().batch().v1().jobs().inNamespace(NS).resource(TestRuns.job("run-earlier", 1)).create();
+      String denial = "jobs.batch is forbidden: User \"dev\" cannot deletecollection resource \"jobs\" in API group"
+          + " \"batch\" in the namespace \"" + NS + "\"";
+      cluster.mock.server().expect().delete()
+          .withPath("/apis/batch/v1/namespaces/" + NS + "/jobs?labelSelector=app.kubernetes.io%2Fpart-of%3Dhonest-orchestration")
+          .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+              .withMessage(denial).build())
+          .always();
+
+      assertThatThrownBy(() -> cluster.ops().checkNoActiveRun(true))
+          .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+          .hasMessage("forbidden: cannot deletecollection jobs in namespace " + NS + " (" + denial + ")"
+              + " — ask for an RBAC role that allows deletecollection on jobs");
+    }
+  }
+
   @Test
   void aWatchTheClusterForbidsFailsAtOnceNamingTheVerbs() {
     try (TestCluster cluster = new TestCluster()) {
