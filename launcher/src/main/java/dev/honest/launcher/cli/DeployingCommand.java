@@ -79,8 +79,27 @@ abstract class DeployingCommand implements Callable<Integer> {
     try (KubernetesClient client = cluster.connect()) {
       ClusterOperations ops = new ClusterOperations(client, deploy.namespace, runId,
           ClusterOperations.FIELD_MANAGER, out);
-      ops.checkNoActiveRun(replace);
-      ops.deployOllama(resources(full.run(), key), ollamaTimeout);
+      // Ctrl-C while waiting for an earlier run to go or for Ollama (minutes: it pulls the models)
+      // interrupts the wait; the launcher says what is left and exits 1, as when it stops watching.
+      Thread waiting = Thread.currentThread();
+      String waitingFor = "the earlier run to go";
+      try (ShutdownGuard guard = ShutdownGuard.install(waiting::interrupt)) {
+        try {
+          ops.checkNoActiveRun(replace);
+          waitingFor = "Ollama";
+          ops.deployOllama(resources(full.run(), key), ollamaTimeout);
+        } catch (InterruptedException | ClusterException e) {
+          if (e instanceof ClusterException && !Thread.currentThread().isInterrupted()) {
+            throw e;
+          }
+          Thread.interrupted();
+          out.println("⏹ Stopped waiting for " + waitingFor + "; no worker was started. What was applied stays in"
+              + " namespace " + deploy.namespace + ": `run` again, or `cleanup` to delete it.");
+          out.flush();
+          guard.exitCode(ExitCode.TASKS_FAILED.code());
+          return ExitCode.TASKS_FAILED.code();
+        }
+      }
       RenderCommand.Prepared prepared = full;
       Carried carried = Carried.NONE;
       if (earlier != null) {

@@ -158,25 +158,45 @@ class RunEndToEndTest {
    */
   @Test
   void ctrlCWhileWatchingSaysHowToCollectLaterAndExits1() throws Exception {
+    Interrupted run;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start()) {
+      run = interruptedAt("📊 Active: 1");
+    }
+
+    assertThat(run.output()).contains("Stopped watching", "Collect it later with");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+  }
+
+  /** Ctrl-C while Ollama pulls its models (up to --ollama-timeout, 30 minutes): stopped too, exit 1, said so. */
+  @Test
+  void ctrlCWhileWaitingForOllamaSaysWhatIsLeftAndExits1() throws Exception {
+    Interrupted run = interruptedAt("⏳ Ollama");
+
+    assertThat(run.output()).contains("Stopped waiting for Ollama", "cleanup");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+  }
+
+  private record Interrupted(int exitCode, String output) {}
+
+  /** Runs the launcher in a JVM of its own and sends it SIGINT once it printed a line containing {@code cue}. */
+  private Interrupted interruptedAt(String cue) throws Exception {
     Path tasks = out.resolve("tasks.json");
     Files.writeString(tasks, "[{\"id\": \"T-1\", \"title\": \"t\", \"description\": \"d\"}]");
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process launcher;
     List<String> lines = new CopyOnWriteArrayList<>();
-    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start()) {
-      launcher = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-          "dev.honest.launcher.LauncherMain", "run", "--tasks", tasks.toString(), "--workspace", out.toString(),
-          "--output", out.resolve("results").toString(), "--kubeconfig", kubeconfig().toString(),
-          "--image", "example.io/worker:1.0")
-          .redirectErrorStream(true).start();
-      CountDownLatch watching = new CountDownLatch(1);
+    Process launcher = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        "dev.honest.launcher.LauncherMain", "run", "--tasks", tasks.toString(), "--workspace", out.toString(),
+        "--output", out.resolve("results").toString(), "--kubeconfig", kubeconfig().toString(),
+        "--image", "example.io/worker:1.0")
+        .redirectErrorStream(true).start();
+    try {
+      CountDownLatch cued = new CountDownLatch(1);
       Thread reader = new Thread(() -> {
-        try (var in = new BufferedReader(
-            new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
           for (String line = in.readLine(); line != null; line = in.readLine()) {
             lines.add(line);
-            if (line.contains("📊 Active: 1")) {
-              watching.countDown();
+            if (line.contains(cue)) {
+              cued.countDown();
             }
           }
         } catch (IOException ignored) {
@@ -184,14 +204,14 @@ class RunEndToEndTest {
         }
       });
       reader.start();
-      assertThat(watching.await(2, TimeUnit.MINUTES)).as(String.join("\n", lines)).isTrue();
+      assertThat(cued.await(2, TimeUnit.MINUTES)).as(String.join("\n", lines)).isTrue();
       new ProcessBuilder("kill", "-INT", String.valueOf(launcher.pid())).start().waitFor();
       assertThat(launcher.waitFor(1, TimeUnit.MINUTES)).isTrue();
       reader.join(10_000);
+      return new Interrupted(launcher.exitValue(), String.join("\n", lines));
+    } finally {
+      launcher.destroyForcibly();
     }
-
-    assertThat(String.join("\n", lines)).contains("Stopped watching", "Collect it later with");
-    assertThat(launcher.exitValue()).as(String.join("\n", lines)).isEqualTo(1);
   }
 
   @Test
