@@ -129,8 +129,10 @@ public final class LocalCommand implements Callable<Integer> {
           : new LocalRunner(configDir, task.workspace, task.output, task.timeout, key,
               new LocalRunner.Mode(inProcess, fixedSlices, ollamaParallel), out)
               .run(plan, reader::readAhead);
-      return Outputs.finish(out, plan, tasks, ran.outcomes(), ran.claimedBy(), start, Instant.now(), task.output,
+      int code = Outputs.finish(out, plan, tasks, ran.outcomes(), ran.claimedBy(), start, Instant.now(), task.output,
           prices, new RunSigner(key, runId, options), carried, reader);
+      guard.exitCode(code); // after Ctrl-C the process exits with the table's code, not the signal's
+      return code;
     }
   }
 

@@ -235,6 +235,7 @@ class LocalCommandTest {
       launcher.destroy(); // SIGTERM: the launcher's shutdown runs as on Ctrl-C
 
       assertThat(launcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(launcher.exitValue()).as("the exit-code table's 'some tasks failed', not the signal's").isEqualTo(1);
     } finally {
       launcher.destroyForcibly();
     }
