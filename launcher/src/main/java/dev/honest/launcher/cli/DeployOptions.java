@@ -26,7 +26,10 @@ public final class DeployOptions {
       Map.entry("gpuCount", "--gpus"));
 
   @Option(names = "--namespace", paramLabel = "NAME", defaultValue = RunSettings.DEFAULT_NAMESPACE,
-      description = "Namespace of the run. Default: ${DEFAULT-VALUE}")
+      description = {"Namespace of the run (a DNS label), created if absent. One that exists is used only with the label",
+          "app.kubernetes.io/part-of=honest-orchestration",
+          "(a run labels its namespace Pod Security restricted and denies all traffic its policies do not allow);"
+              + " without it nothing is changed and the launcher exits 2. Default: ${DEFAULT-VALUE}"})
   String namespace;
 
   @Option(names = "--llm-replicas", paramLabel = "N", defaultValue = "3",

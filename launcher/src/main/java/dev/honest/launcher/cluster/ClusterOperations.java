@@ -115,9 +115,11 @@ public final class ClusterOperations {
    * (their pods in the background) and the earlier ConfigMaps, and waits until they are gone.
    *
    * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) without {@code replace} when Jobs
-   *     labelled {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE} exist
+   *     labelled {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE} exist; and, with or
+   *     without it, before deleting anything, when the namespace holds no run (see {@link #requireRunNamespace})
    */
   public void checkNoActiveRun(boolean replace) throws InterruptedException {
+    requireRunNamespace();
     List<Job> earlier = listPartOf();
     if (earlier.isEmpty()) {
       return;
@@ -157,6 +159,28 @@ public final class ClusterOperations {
   }
 
   /**
+   * Makes sure the namespace is the launcher's to change: either it does not exist yet (a run
+   * creates it) or it carries the label {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE}
+   * that every run puts on its namespace, or that whoever created it for the run put there. A run
+   * labels its namespace Pod Security {@code restricted} and denies all traffic its NetworkPolicies
+   * do not allow, which would cut off every other pod of a namespace such as {@code default}.
+   *
+   * @throws ClusterException ({@link ExitCode#INVALID_INPUT}), having changed nothing, when the
+   *     namespace exists without that label, saying how to label it to use it on purpose
+   */
+  public void requireRunNamespace() {
+    Namespace existing = getNamespace();
+    if (existing != null && !RunLabels.PART_OF_VALUE.equals(labels(existing).get(RunLabels.PART_OF))) {
+      String label = RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE;
+      throw new ClusterException(ExitCode.INVALID_INPUT, "namespace " + cluster.namespace + " exists and holds no run"
+          + " (it lacks the label " + label + "): nothing was changed; a run would label it Pod Security restricted"
+          + " and deny all traffic not allowed by the run's policies, cutting off every other pod in it. Check"
+          + " --namespace, or to use this namespace on purpose: `kubectl label namespace " + cluster.namespace + " "
+          + label + "`");
+    }
+  }
+
+  /**
    * Server-side applies the run in dependency order: the namespace; the network policies, the
    * Ollama Services and Deployment; then waits until every Ollama replica is ready; then the
    * workers' ServiceAccount and Role, the ConfigMaps and the signing key Secret; then the Jobs.
@@ -165,7 +189,8 @@ public final class ClusterOperations {
    * @throws IllegalArgumentException when the resources are not this run's: the namespace name
    *     differs, or a Job or its pod template lacks the run labels the watch selects by
    * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when Ollama is not ready within
-   *     {@code ollamaTimeout}, naming the stuck pod and why
+   *     {@code ollamaTimeout}, naming the stuck pod and why; ({@link ExitCode#INVALID_INPUT}) before
+   *     applying anything when the namespace exists and holds no run (see {@link #requireRunNamespace})
    */
   public void deploy(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
     resources.jobs().forEach(this::requireRunLabels);
@@ -175,7 +200,8 @@ public final class ClusterOperations {
 
   /**
    * The first half of {@link #deploy}: the namespace, the network policies, the Ollama Services and
-   * Deployment, then waits until every Ollama replica is ready.
+   * Deployment, then waits until every Ollama replica is ready. Refuses, before applying anything,
+   * a namespace that exists and holds no run (see {@link #requireRunNamespace}).
    */
   public void deployOllama(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
     if (runId == null) {
@@ -185,6 +211,7 @@ public final class ClusterOperations {
     if (!cluster.namespace.equals(namespaceName)) {
       throw new IllegalArgumentException("namespace " + namespaceName + " is not the run namespace " + cluster.namespace);
     }
+    requireRunNamespace();
     apply("Namespace", List.of(resources.namespace()));
     List<HasMetadata> ollama = new ArrayList<>(resources.networkPolicies());
     ollama.add(resources.ollamaService());

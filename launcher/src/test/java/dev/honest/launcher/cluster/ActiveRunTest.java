@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +59,20 @@ class ActiveRunTest {
 
     cluster.ops().checkNoActiveRun(false);
 
+    assertThat(cluster.output()).isEmpty();
+  }
+
+  @Test
+  void replaceDeletesNothingInAnExistingNamespaceThatHoldsNoRun() {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+
+    assertThatThrownBy(() -> cluster.ops().checkNoActiveRun(true))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageContaining("namespace " + NS + " exists")
+        .hasMessageContaining("kubectl label namespace " + NS + " " + RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE);
+
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(2);
+    assertThat(client.configMaps().inNamespace(NS).list().getItems()).hasSize(2);
     assertThat(cluster.output()).isEmpty();
   }
 }

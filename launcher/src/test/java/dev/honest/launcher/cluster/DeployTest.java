@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
 import dev.honest.launcher.SignedLogs;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -164,5 +165,37 @@ class DeployTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("Job k8s-worker-2 needs the labels");
     assertThat(cluster.mock.applied()).isEmpty();
+  }
+
+  @Test
+  void anExistingNamespaceThatHoldsNoRunIsRefusedAndNothingIsAppliedInIt() {
+    // `run --namespace team-x`: a namespace of someone else's, which no run ever labelled.
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
+        .addToLabels("team", "x").endMetadata().build()).create();
+
+    assertThatThrownBy(() -> cluster.ops().deploy(TestRuns.resources(RUN, 2, 3), Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageContaining("namespace " + NS + " exists")
+        .hasMessageContaining("Pod Security restricted")
+        .hasMessageContaining("kubectl label namespace " + NS + " " + RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE)
+        .hasMessageNotContaining("\n");
+
+    assertThat(cluster.mock.applied()).isEmpty();
+    assertThat(client.network().v1().networkPolicies().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.namespaces().withName(NS).get().getMetadata().getLabels()).isEqualTo(java.util.Map.of("team", "x"));
+  }
+
+  @Test
+  void aNamespaceCreatedBeforehandAndLabelledForTheRunIsUsed() throws Exception {
+    // Who may not create namespaces has one made and labelled: `kubectl label namespace NS part-of=...`.
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
+        .addToLabels(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).endMetadata().build()).create();
+
+    cluster.deploy(cluster.ops(), TestRuns.resources(RUN, 2, 3));
+
+    assertThat(cluster.mock.applied()).startsWith("namespaces/" + NS, "networkpolicies/default-deny").endsWith("jobs/k8s-worker-2");
+    assertThat(client.namespaces().withName(NS).get().getMetadata().getLabels())
+        .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
   }
 }

@@ -406,6 +406,30 @@ class RunEndToEndTest {
     }
   }
 
+  @Test
+  void aRunIntoAnExistingNamespaceThatHoldsNoRunIsRefusedBeforeOllamaIsDeployed() throws Exception {
+    // `run --namespace default`, or a typo naming a team's namespace: not the launcher's to lock down.
+    mock.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(NS).addToLabels("team", "x").endMetadata().build()).create();
+    for (List<String> replace : List.of(List.<String>of(), List.of("--replace"))) {
+      List<String> args = new ArrayList<>(List.of("run", "--tasks", EXAMPLES.resolve("excel-tasks-extracted.json")
+          .toString(), "--workspace", EXAMPLES.resolve("shop-app").toString(), "--output", out.toString(),
+          "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image", "example.io/worker:1.0",
+          "--ollama-timeout", "2s"));
+      args.addAll(replace);
+      Result r = launch(args.toArray(String[]::new));
+
+      assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+      assertThat(r.err().strip().lines()).hasSize(1);
+      assertThat(r.err()).contains("namespace " + NS + " exists", "Pod Security restricted",
+          "kubectl label namespace " + NS + " app.kubernetes.io/part-of=honest-orchestration");
+    }
+    assertThat(mock.applied()).isEmpty();
+    assertThat(mock.client().network().v1().networkPolicies().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(mock.client().apps().deployments().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(mock.client().namespaces().withName(NS).get().getMetadata().getLabels()).isEqualTo(Map.of("team", "x"));
+  }
+
   private static String sha256(Path file) {
     try {
       return Hashes.sha256Hex(Files.readAllBytes(file));
