@@ -5,6 +5,7 @@ import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.render.RunSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,11 +18,16 @@ abstract class ClusterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--namespace", paramLabel = "NAME", defaultValue = RunSettings.DEFAULT_NAMESPACE,
-      description = "Namespace of the run. Default: ${DEFAULT-VALUE}")
+      description = "Namespace of the run (a DNS label, as for `run`). Default: ${DEFAULT-VALUE}")
   String namespace;
 
   @Override
   public final Integer call() throws Exception {
+    try {
+      RunSettings.requireNamespace(namespace);
+    } catch (IllegalArgumentException e) {
+      throw LauncherException.invalidOption(e, Map.of("namespace", "--namespace"));
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (KubernetesClient client = cluster.connect()) {
       return call(client, new ClusterOperations(client, namespace, null, ClusterOperations.FIELD_MANAGER, out), out);

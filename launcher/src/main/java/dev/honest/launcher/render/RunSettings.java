@@ -64,8 +64,7 @@ public record RunSettings(
   private static final int MAX_REPLICAS = 100;
 
   public RunSettings {
-    require(namespace != null && DNS_LABEL.matcher(namespace).matches(),
-        "namespace must be a DNS label (lower-case letters, digits, '-', at most 63), got '" + namespace + "'");
+    requireNamespace(namespace);
     require(runId != null && LABEL_VALUE.matcher(runId).matches(),
         "runId must be a label value (letters, digits, '-', '_', '.', at most 63, alphanumeric at both ends), got '"
             + runId + "'");
@@ -110,6 +109,16 @@ public record RunSettings(
     String lastPart = image.substring(image.lastIndexOf('/') + 1);
     require(image.contains("@sha256:") || lastPart.contains(":") && !lastPart.endsWith(":latest"),
         field + " must be pinned to a tag or digest (not latest), got '" + image + "'");
+  }
+
+  /**
+   * The rule for a run namespace, which every command that takes {@code --namespace} applies.
+   *
+   * @throws IllegalArgumentException starting with {@code namespace } when it is not a DNS label
+   */
+  public static void requireNamespace(String namespace) {
+    require(namespace != null && DNS_LABEL.matcher(namespace).matches(),
+        "namespace must be a DNS label (lower-case letters, digits, '-', at most 63), got '" + namespace + "'");
   }
 
   private static void require(boolean condition, String message) {

@@ -176,6 +176,22 @@ class CommandLineTest {
   }
 
   @Test
+  void statusCollectAndCleanupRefuseAnInvalidNamespaceAsRunDoes() {
+    Cli render = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", out.toString(), "--namespace", "Bad_NS");
+    assertThat(render.exitCode).isEqualTo(2);
+    assertThat(render.err()).isEqualTo("error: --namespace must be a DNS label (lower-case letters, digits, '-',"
+        + " at most 63), got 'Bad_NS'" + System.lineSeparator());
+
+    for (String command : List.of("status", "collect", "cleanup")) {
+      Cli cli = Cli.run(command, "--namespace", "Bad_NS", "--kubeconfig", out.resolve("none").toString());
+
+      assertThat(cli.exitCode).as(command + ": " + cli.err()).isEqualTo(2);
+      assertThat(cli.err()).as(command).isEqualTo(render.err());
+    }
+  }
+
+  @Test
   void anInvalidOllamaUrlIsNamedAsTyped() {
     Cli cli = Cli.run("local", "--ollama-url", "ftp://127.0.0.1:1", "--tasks", EXAMPLE_TASKS.toString(),
         "--workspace", EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString());
