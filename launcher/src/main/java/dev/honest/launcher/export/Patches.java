@@ -1,5 +1,6 @@
 package dev.honest.launcher.export;
 
+import dev.honest.common.hash.Hashes;
 import dev.honest.common.result.Change;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
@@ -11,16 +12,38 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * {@code patches/<task-id>.patch}: for each completed {@code fix} task that changed files, the
  * diffs of its changes one after the other, which {@code git apply -p1} accepts in the workspace.
- * Characters of the task id other than letters, digits, {@code .}, {@code _} and {@code -} become
- * {@code _} in the file name.
+ *
+ * <p>Each task gets its own file, the same on every run. An id that is already a plain file name
+ * keeps it ({@code SEC-001} → {@code SEC-001.patch}): ASCII letters, digits, {@code .}, {@code _}
+ * and {@code -} only, starting with a letter, digit or {@code _}, at most {@value #MAX_PLAIN}
+ * characters, and not ending in {@code -} and eight or more lower-case hex digits. Any other id
+ * gets the first {@value #MAX_PREFIX} characters of the id, those other characters turned into
+ * {@code _}, then {@code -} and the first eight hex digits of the SHA-256 of the whole id (UTF-8):
+ * {@code T 1} → {@code T_1-<8 hex>.patch}. In the unlikely case that two ids of one run share those
+ * eight digits, the later one gets all 64.
  */
 public final class Patches {
   public static final String DIRECTORY = "patches";
+
+  /** The longest id kept as its own file name (with {@code .patch} and a temp suffix, far below 255 bytes). */
+  static final int MAX_PLAIN = 100;
+  /** How much of an id that is not kept as it is goes before the hash. */
+  static final int MAX_PREFIX = 64;
+
+  private static final int SHORT_HASH = 8;
+  private static final int FULL_HASH = 64;
+  private static final String EXTENSION = ".patch";
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+  /** The hashed form's tail: a plain name must not look like it, or two ids could share a file. */
+  private static final Pattern HASHED_TAIL = Pattern.compile(".*-[0-9a-f]{" + SHORT_HASH + ",}");
 
   private Patches() {}
 
@@ -40,6 +63,7 @@ public final class Patches {
       }
     }
     List<Path> written = new ArrayList<>();
+    Set<String> taken = new HashSet<>();
     for (TaskRecord task : results.tasks()) {
       if (!task.completed() || task.action() != Action.FIX || task.changes().isEmpty()) {
         continue;
@@ -48,14 +72,35 @@ public final class Patches {
       for (Change change : task.changes()) {
         patch.append(change.diff());
       }
-      Path file = dir.resolve(fileName(task.id()));
+      String name = fileName(task.id());
+      if (!taken.add(name)) {
+        name = fileName(task.id(), FULL_HASH);
+        taken.add(name);
+      }
+      Path file = dir.resolve(name);
       ResultsFiles.writeAtomically(file, patch.toString().getBytes(StandardCharsets.UTF_8));
       written.add(file);
     }
     return written;
   }
 
+  /** The file name of task {@code taskId}'s patch (see the class comment). */
   static String fileName(String taskId) {
-    return taskId.replaceAll("[^A-Za-z0-9._-]", "_") + ".patch";
+    return fileName(taskId, SHORT_HASH);
+  }
+
+  static String fileName(String taskId, int hashDigits) {
+    if (taskId.length() <= MAX_PLAIN && PLAIN.matcher(taskId).matches() && !HASHED_TAIL.matcher(taskId).matches()) {
+      return taskId + EXTENSION;
+    }
+    String prefix = taskId.codePoints().limit(MAX_PREFIX)
+        .map(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-') ? c : '_')
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
+    if (prefix.startsWith(".") || prefix.startsWith("-")) {
+      prefix = "_" + prefix.substring(1);
+    }
+    String hash = Hashes.sha256Hex(taskId.getBytes(StandardCharsets.UTF_8)).substring(0, hashDigits);
+    return prefix + "-" + hash + EXTENSION;
   }
 }

@@ -17,7 +17,9 @@ import dev.honest.launcher.results.ClusterResults;
 import dev.honest.worker.edit.Edit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,12 +58,12 @@ class PatchesTest {
     List<Path> written = Patches.write(out, results);
 
     Path dir = out.resolve("patches");
-    assertThat(written).containsExactly(dir.resolve("T-1.patch"), dir.resolve("T_2.patch"));
+    assertThat(written).containsExactly(dir.resolve("T-1.patch"), dir.resolve(Patches.fileName("T/2")));
     try (var files = Files.list(dir)) {
       assertThat(files).hasSize(2);
     }
     assertThat(Files.readString(dir.resolve("T-1.patch"))).isEqualTo(t1.get(0).diff() + t1.get(1).diff());
-    assertThat(Files.readString(dir.resolve("T_2.patch"))).isEqualTo(t2.get(0).diff());
+    assertThat(Files.readString(written.get(1))).isEqualTo(t2.get(0).diff());
   }
 
   @Test
@@ -80,6 +82,92 @@ class PatchesTest {
     for (Change c : List.of(t1.get(0), t1.get(1), t2.get(0))) {
       assertThat(Hashes.sha256Hex(Files.readAllBytes(repo.resolve(c.path())))).as(c.path()).isEqualTo(c.sha256After());
     }
+  }
+
+  @Test
+  void idsThatDifferOnlyInCharactersAFileNameCannotHoldEachGetTheirOwnPatch() throws Exception {
+    List<Change> spaced = fix(workspace, "T 1", new Edit("src/db.js", "' + id);", "?', [id]);"));
+    List<Change> underscored = fix(workspace, "T_1", new Edit("src/other.js", "1", "2"));
+    List<Change> slashed = fix(workspace, "T/1", new Edit("config/app.ini", "debug=true", "debug=false"));
+    ClusterResults three = results(List.of(
+        completed("T 1", Action.FIX, "security", List.of(), List.of(), spaced, call(100, 50)),
+        completed("T_1", Action.FIX, "security", List.of(), List.of(), underscored, call(100, 50)),
+        completed("T/1", Action.FIX, "security", List.of(), List.of(), slashed, call(100, 50))));
+
+    List<Path> written = Patches.write(out, three);
+
+    assertThat(written).doesNotHaveDuplicates().hasSize(3);
+    assertThat(written.get(1).getFileName()).hasToString("T_1.patch");
+    assertThat(written.get(0).getFileName().toString()).startsWith("T_1-").endsWith(".patch");
+    assertThat(Files.readString(written.get(0))).isEqualTo(spaced.get(0).diff());
+    assertThat(Files.readString(written.get(1))).isEqualTo(underscored.get(0).diff());
+    assertThat(Files.readString(written.get(2))).isEqualTo(slashed.get(0).diff());
+    assertThat(Patches.write(out, three)).as("the same names on every run").isEqualTo(written);
+  }
+
+  @Test
+  void aSafeIdThatLooksLikeAnotherIdsHashedNameStillGetsItsOwnPatch() throws Exception {
+    String spacedName = Patches.fileName("T 1");
+    String lookalike = spacedName.substring(0, spacedName.length() - ".patch".length());
+    List<Change> spaced = fix(workspace, "T 1", new Edit("src/db.js", "' + id);", "?', [id]);"));
+    List<Change> other = fix(workspace, lookalike, new Edit("src/other.js", "1", "2"));
+    ClusterResults two = results(List.of(
+        completed("T 1", Action.FIX, "security", List.of(), List.of(), spaced, call(100, 50)),
+        completed(lookalike, Action.FIX, "security", List.of(), List.of(), other, call(100, 50))));
+
+    List<Path> written = Patches.write(out, two);
+
+    assertThat(written).doesNotHaveDuplicates().hasSize(2);
+    assertThat(Files.readString(written.get(0))).isEqualTo(spaced.get(0).diff());
+    assertThat(Files.readString(written.get(1))).isEqualTo(other.get(0).diff());
+  }
+
+  @Test
+  void twoIdsWhoseShortHashesCollideStillGetTheirOwnPatches() throws Exception {
+    Map<String, String> idByName = new HashMap<>();
+    String first = null;
+    String second = null;
+    String same = "T " + "x".repeat(Patches.MAX_PREFIX);
+    for (int i = 0; second == null; i++) {
+      String id = same + i;
+      String earlier = idByName.putIfAbsent(Patches.fileName(id), id);
+      if (earlier != null) {
+        first = earlier;
+        second = id;
+      }
+    }
+    List<Change> a = fix(workspace, first, new Edit("src/db.js", "' + id);", "?', [id]);"));
+    List<Change> b = fix(workspace, second, new Edit("src/other.js", "1", "2"));
+    ClusterResults two = results(List.of(
+        completed(first, Action.FIX, "security", List.of(), List.of(), a, call(100, 50)),
+        completed(second, Action.FIX, "security", List.of(), List.of(), b, call(100, 50))));
+
+    List<Path> written = Patches.write(out, two);
+
+    assertThat(written).doesNotHaveDuplicates().hasSize(2);
+    assertThat(Files.readString(written.get(0))).isEqualTo(a.get(0).diff());
+    assertThat(Files.readString(written.get(1))).isEqualTo(b.get(0).diff());
+  }
+
+  @Test
+  void aTaskIdOfThreeHundredCharactersGetsItsPatchWritten() throws Exception {
+    String longId = "SEC-".concat("x".repeat(296));
+    List<Change> changes = fix(workspace, longId, new Edit("src/other.js", "1", "2"));
+    ClusterResults one = results(List.of(
+        completed(longId, Action.FIX, "security", List.of(), List.of(), changes, call(100, 50))));
+
+    List<Path> written = Patches.write(out, one);
+
+    assertThat(written).hasSize(1);
+    assertThat(written.get(0).getFileName().toString()).startsWith("SEC-xxx").hasSizeLessThan(100);
+    assertThat(Files.readString(written.get(0))).isEqualTo(changes.get(0).diff());
+  }
+
+  @Test
+  void anOrdinaryIdKeepsItsPlainName() {
+    assertThat(Patches.fileName("SEC-001")).isEqualTo("SEC-001.patch");
+    assertThat(Patches.fileName("7")).isEqualTo("7.patch");
+    assertThat(Patches.fileName("fix_login.v2")).isEqualTo("fix_login.v2.patch");
   }
 
   @Test
