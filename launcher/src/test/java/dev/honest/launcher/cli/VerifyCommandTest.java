@@ -203,26 +203,7 @@ class VerifyCommandTest {
   @Test
   void resultsSignedAgainWithAnotherKeyHoldOnTheirOwnButNotAgainstTheRunsKey() throws Exception {
     SigningKey forger = SigningKey.generate();
-    ObjectNode forged = copy();
-    ObjectNode attestation = (ObjectNode) forged.path("attestation");
-    for (JsonNode proof : attestation.path("tasks")) {
-      ((ObjectNode) proof).set("envelope", resign(proof.path("envelope"), forger));
-    }
-    for (JsonNode chain : attestation.path("chains")) {
-      ArrayNode envelopes = (ArrayNode) chain.path("envelopes");
-      for (int i = 0; i < envelopes.size(); i++) {
-        envelopes.set(i, resign(envelopes.get(i), forger));
-      }
-    }
-    RunPredicate run = RunPredicate.from(Statement.fromCanonicalBytes(
-        Dsse.Envelope.fromJson(attestation.path("run_statement")).payload()));
-    RunPredicate forgedRun = new RunPredicate(run.runId(), forger.keyId(), run.merkleRoot(), run.treeSize(),
-        run.totalTasks(), run.completedTasks(), run.failedTasks(), run.carriedTasks(), run.tasks(), run.chains(),
-        List.of(new RunPredicate.KeyRef(forger.keyId(), run.runId())));
-    attestation.set("run_statement", Dsse.sign(forgedRun.statement(), forger).toJson());
-    attestation.put("key_id", forger.keyId());
-    ((ObjectNode) attestation.path("public_keys").get(0)).put("key_id", forger.keyId())
-        .put("pem", Keys.toPem(forger.publicKey()));
+    ObjectNode forged = forged(forger, predicate -> { });
 
     assertThat(verify(forged).exitCode).isZero();
     Cli cli = verify(forged, "--public-key", publicKey.toString());
