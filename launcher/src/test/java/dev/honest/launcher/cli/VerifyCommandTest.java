@@ -8,7 +8,6 @@ import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.Keys;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.proof.Statement;
-import dev.honest.launcher.attest.RunPredicate;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
