@@ -288,13 +288,10 @@ final class WorkerLog {
       problems.add(where + "record for task " + record.id() + ", which is not in the plan; ignored");
       return;
     }
-    // A later attempt's record replaces an earlier one (see replaces), and only the statement after it counts.
+    // Only the statement after a record counts; whether it replaces an earlier proven one is decided
+    // when that statement has verified (see replaces): a record alone never displaces proven work.
     records.put(record.id(), record);
     printed.put(record.id(), line.json());
-    Attested earlier = attested.get(record.id());
-    if (earlier != null && replaces(record, earlier.record())) {
-      attested.remove(record.id());
-    }
   }
 
   private void attestation(Set<String> planned, Read read, List<String> problems) {

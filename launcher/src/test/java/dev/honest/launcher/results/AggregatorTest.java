@@ -34,6 +34,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ObjectNode;
@@ -221,6 +222,21 @@ class AggregatorTest {
     assertThat(TaskPredicate.from(kept)).extracting(TaskPredicate::pod, p -> p.error()).containsExactly("p1", null);
     assertThat(r.problems()).isEmpty();
     assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
+  }
+
+  @Test
+  void aLaterCompletedRecordWithoutItsStatementLeavesTheEarlierProvenOneInPlace() {
+    // p1 completed T-1 and was killed; its retry p2 printed T-1 completed again and was killed before its statement.
+    String retried = attempt(1, "p2", completed("T-1", 1, "p2", call(10, 2, null))).lines()
+        .filter(l -> !l.startsWith(ResultLines.ATTESTATION_PREFIX)).collect(Collectors.joining("\n", "", "\n"));
+    String log1 = attempt(1, "p1", completed("T-1", 1, "p1", call(100, 20, null)), completed("T-2", 1, "p1",
+        call(10, 2, null))) + retried;
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks,
+        List.of(new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(), log1, 1)), START, END, Carried.NONE);
+
+    assertThat(r.tasks().get(0)).extracting(TaskRecord::id, TaskRecord::pod, TaskRecord::completed)
+        .containsExactly("T-1", "p1", true);
   }
 
   @Test
