@@ -153,14 +153,16 @@ class RunEndToEndTest {
   }
 
   /**
-   * Ctrl-C is a real SIGINT to a real launcher JVM: the shutdown hook stops the watch, and the
-   * launcher says how to collect later and exits 1 (README: "the run was stopped before it ended").
+   * Ctrl-C is a real signal to a real launcher JVM (SIGTERM, which runs the same shutdown hooks: a
+   * JVM started by a shell in the background inherits SIGINT ignored): the shutdown hook stops the
+   * watch, and the launcher says how to collect later and exits 1 (README: "the run was stopped
+   * before it ended").
    */
   @Test
   void ctrlCWhileWatchingSaysHowToCollectLaterAndExits1() throws Exception {
     Interrupted run;
     try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start()) {
-      run = interruptedAt("📊 Active: 1");
+      run = interruptedAt("Active: 1");
     }
 
     assertThat(run.output()).contains("Stopped watching", "Collect it later with");
@@ -170,7 +172,7 @@ class RunEndToEndTest {
   /** Ctrl-C while Ollama pulls its models (up to --ollama-timeout, 30 minutes): stopped too, exit 1, said so. */
   @Test
   void ctrlCWhileWaitingForOllamaSaysWhatIsLeftAndExits1() throws Exception {
-    Interrupted run = interruptedAt("⏳ Ollama");
+    Interrupted run = interruptedAt("Ollama (deployment ");
 
     assertThat(run.output()).contains("Stopped waiting for Ollama", "cleanup");
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
@@ -178,7 +180,10 @@ class RunEndToEndTest {
 
   private record Interrupted(int exitCode, String output) {}
 
-  /** Runs the launcher in a JVM of its own and sends it SIGINT once it printed a line containing {@code cue}. */
+  /**
+   * Runs the launcher in a JVM of its own and stops it as Ctrl-C does once it printed a line
+   * containing {@code cue} (ASCII: without a UTF-8 locale the child prints emoji as '?').
+   */
   private Interrupted interruptedAt(String cue) throws Exception {
     Path tasks = out.resolve("tasks.json");
     Files.writeString(tasks, "[{\"id\": \"T-1\", \"title\": \"t\", \"description\": \"d\"}]");
@@ -205,7 +210,8 @@ class RunEndToEndTest {
       });
       reader.start();
       assertThat(cued.await(2, TimeUnit.MINUTES)).as(String.join("\n", lines)).isTrue();
-      new ProcessBuilder("kill", "-INT", String.valueOf(launcher.pid())).start().waitFor();
+      // Not Process.destroy(): that also closes this side's end of the launcher's output.
+      new ProcessBuilder("kill", "-TERM", String.valueOf(launcher.pid())).start().waitFor();
       assertThat(launcher.waitFor(1, TimeUnit.MINUTES)).isTrue();
       reader.join(10_000);
       return new Interrupted(launcher.exitValue(), String.join("\n", lines));
