@@ -168,9 +168,9 @@ public final class ClusterOperations {
    * @throws ClusterException ({@link ExitCode#INVALID_INPUT}), having changed nothing, when the
    *     namespace exists without that label, saying how to label it to use it on purpose
    */
-  public void requireRunNamespace() {
+  private void requireRunNamespace() {
     Namespace existing = getNamespace();
-    if (existing != null && !RunLabels.PART_OF_VALUE.equals(labels(existing).get(RunLabels.PART_OF))) {
+    if (existing != null && !holdsRun(existing)) {
       String label = RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE;
       throw new ClusterException(ExitCode.INVALID_INPUT, "namespace " + cluster.namespace + " exists and holds no run"
           + " (it lacks the label " + label + "): nothing was changed; a run would label it Pod Security restricted"
@@ -449,7 +449,7 @@ public final class ClusterOperations {
       cluster.say("🧹 Namespace " + cluster.namespace + " does not exist: nothing to clean up");
       return;
     }
-    if (!RunLabels.PART_OF_VALUE.equals(labels(existing).get(RunLabels.PART_OF))) {
+    if (!holdsRun(existing)) {
       throw new ClusterException(ExitCode.INVALID_INPUT, "namespace " + cluster.namespace + " holds no run (it lacks"
           + " the label " + RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE + " every run puts on its namespace):"
           + " not deleted; check --namespace");
@@ -514,6 +514,11 @@ public final class ClusterOperations {
 
   private Namespace getNamespace() {
     return cluster.call("get", "namespaces", () -> cluster.client.namespaces().withName(cluster.namespace).get());
+  }
+
+  /** Whether the namespace carries the label {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE} every run puts on its namespace. */
+  private static boolean holdsRun(Namespace namespace) {
+    return RunLabels.PART_OF_VALUE.equals(labels(namespace).get(RunLabels.PART_OF));
   }
 
   private static ClusterStatus.JobSummary summary(Job job, Instant now) {
