@@ -1,7 +1,7 @@
 package dev.honest.worker.ollama;
 
 import java.util.Comparator;
-import java.util.PriorityQueue;
+import java.util.TreeSet;
 
 /**
  * Which server an attempt goes to: the one with the fewest of this client's chats in flight, ties
@@ -25,12 +25,12 @@ final class ServerChoice {
   private final int[] inFlight;
   private final int cap;
   private final int queued;
-  private final PriorityQueue<Waiter> waiting =
-      new PriorityQueue<>(Comparator.comparingLong(Waiter::order).thenComparingLong(Waiter::arrival));
+  private final TreeSet<Waiter> waiting =
+      new TreeSet<>(Comparator.comparingLong(Waiter::order).thenComparingLong(Waiter::arrival));
   private long arrivals;
   private int next;
 
-  private record Waiter(long order, long arrival) {}
+  private record Waiter(long order, long arrival, int avoid) {}
 
   /**
    * @param first the server that comes first in turn; workers that start at different servers do not
@@ -71,18 +71,20 @@ final class ServerChoice {
 
   /**
    * Picks a server and counts a chat in flight there until {@link #release}, waiting while every
-   * server it may pick is at the cap or chats of a lower order (or equal and earlier) wait.
+   * server it may pick is at the cap or taken by chats of a lower order (or equal and earlier) that
+   * wait. A waiting chat that can use none of the free servers (a retry avoiding the only one) does
+   * not keep the chats behind it from them.
    *
    * @param avoid the previous attempt's server, or -1
    * @param order waiting chats go lowest order first
    */
   synchronized int acquire(int avoid, long order) throws InterruptedException {
-    Waiter me = new Waiter(order, arrivals++);
+    Waiter me = new Waiter(order, arrivals++, avoid);
     waiting.add(me);
     notifyAll(); // a longer backlog may let the chats ahead join a server's queue
     try {
       int best;
-      while (waiting.peek() != me || (best = pick(avoid)) < 0) {
+      while ((best = inTurn(me)) < 0) {
         wait();
       }
       next = (next + 1) % inFlight.length;
@@ -94,18 +96,43 @@ final class ServerChoice {
     }
   }
 
-  /** The least busy server below the limit, from {@code next} on, skipping {@code avoid} if there are others; -1 if none. */
-  private int pick(int avoid) {
+  /**
+   * The server {@code me} gets now, or -1: the chats ahead of it in line pick first, as if each
+   * took its server in turn; one that can pick none is passed over, not waited for.
+   */
+  private int inTurn(Waiter me) {
+    int[] counts = inFlight.clone();
+    int turn = next;
+    int left = waiting.size();
+    for (Waiter w : waiting) {
+      int server = pick(w.avoid(), counts, turn, left);
+      if (w == me) {
+        return server;
+      }
+      if (server >= 0) {
+        counts[server]++;
+        turn = (turn + 1) % counts.length;
+        left--;
+      }
+    }
+    throw new IllegalStateException("a waiting chat is not in line");
+  }
+
+  /**
+   * The least busy server below the limit, from {@code turn} on, skipping {@code avoid} if there
+   * are others; -1 if none. {@code waitingHere} counts the chats waiting here, the one picking included.
+   */
+  private int pick(int avoid, int[] inFlight, int turn, int waitingHere) {
     // A chat joins a server's own queue only while the chats waiting here (the one picking included)
     // are at least as many as the servers with room left in their queues: each of them gets one.
     int room = 0;
     for (int n : inFlight) {
       room += n < cap + queued ? 1 : 0;
     }
-    int limit = cap + (waiting.size() >= room ? queued : 0);
+    int limit = cap + (waitingHere >= room ? queued : 0);
     int best = -1;
     for (int k = 0; k < inFlight.length; k++) {
-      int i = (next + k) % inFlight.length;
+      int i = (turn + k) % inFlight.length;
       if (i == avoid && inFlight.length > 1) {
         continue;
       }

@@ -182,4 +182,30 @@ class ServerChoiceTest {
 
     assertThat(served).containsExactly(10L, 20L, 30L);
   }
+
+  @Test
+  void aRetryWaitingForAnotherServerDoesNotKeepTheChatsBehindItFromAFreeServer() throws Exception {
+    ServerChoice choice = new ServerChoice(2, 0, 1);
+    assertThat(choice.acquire(-1)).isZero();
+    assertThat(choice.acquire(-1)).isEqualTo(1);
+    // A retry of a chat that failed on server 0 waits for server 1, first in line.
+    CompletableFuture<Integer> retry = CompletableFuture.supplyAsync(() -> {
+      try {
+        return choice.acquire(0, 0);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    while (choice.waiting() < 1) {
+      Thread.sleep(5);
+    }
+    CompletableFuture<Integer> behind = acquireAsync(choice, 1);
+
+    choice.release(0);
+
+    assertThat(behind.get(10, TimeUnit.SECONDS)).as("server 0 is free and a chat that may use it waits").isZero();
+    assertThat(retry).isNotDone();
+    choice.release(1);
+    assertThat(retry.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+  }
 }
