@@ -50,6 +50,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link WorkerConfig#maxAttempts()}; 400 and 404 never are. Each attempt goes to the base URL with the
  * fewest of this client's chats in flight, in turn among equals ({@link ServerChoice}: round-robin for one
  * chat at a time, from a random first URL), and a retry always moves away from the server that just failed.
+ * A URL given twice (a trailing slash aside) is one server.
  *
  * <p>Thread-safe: one instance serves concurrent chats, provided the injected {@link RandomGenerator} is
  * safe for concurrent use ({@link java.util.Random} is).
@@ -94,7 +95,9 @@ public final class OllamaClient {
    */
   OllamaClient(WorkerConfig config, Duration requestTimeout, HttpClient http, Sleeper sleeper,
       RandomGenerator random, int perServerCap, int queuedPerServer) {
-    this.baseUrls = config.llmUrls().stream().map(url -> url.replaceAll("/+$", "")).toList();
+    // A server named twice (with and without a trailing slash, or the same pod behind two names) is
+    // one server: its share of the chats, its cap and a retry's move away from it count it once.
+    this.baseUrls = config.llmUrls().stream().map(url -> url.replaceAll("/+$", "")).distinct().toList();
     this.servers = new ServerChoice(baseUrls.size(),
         baseUrls.size() == 1 ? 0 : (int) random.nextLong(baseUrls.size()), perServerCap, queuedPerServer);
     this.options = optionsNode(config.options());

@@ -216,4 +216,19 @@ class OllamaChatTest {
     assertThat(first).isPositive();
     assertThat(second).isPositive();
   }
+
+  @Test
+  void aServerListedTwiceIsOneServerAndGetsNoLargerShare() throws Exception {
+    ollama.stubFor(post("/api/chat").willReturn(answer()));
+    secondOllama.stubFor(post("/api/chat").willReturn(answer()));
+    OllamaClient client =
+        client(config(3, ollama.baseUrl(), ollama.baseUrl() + "/", secondOllama.baseUrl()), sleeper);
+
+    for (int i = 0; i < 6; i++) {
+      client.chat(request("task"));
+    }
+
+    ollama.verify(3, postRequestedFor(urlEqualTo("/api/chat")));
+    secondOllama.verify(3, postRequestedFor(urlEqualTo("/api/chat")));
+  }
 }
