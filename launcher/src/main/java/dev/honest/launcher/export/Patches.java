@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,14 +22,21 @@ import java.util.regex.Pattern;
  * {@code patches/<task-id>.patch}: for each completed {@code fix} task that changed files, the
  * diffs of its changes one after the other, which {@code git apply -p1} accepts in the workspace.
  *
- * <p>Each task gets its own file, the same on every run. An id that is already a plain file name
- * keeps it ({@code SEC-001} → {@code SEC-001.patch}): ASCII letters, digits, {@code .}, {@code _}
- * and {@code -} only, starting with a letter, digit or {@code _}, at most {@value #MAX_PLAIN}
- * characters, and not ending in {@code -} and eight or more lower-case hex digits. Any other id
- * gets the first {@value #MAX_PREFIX} characters of the id, those other characters turned into
- * {@code _}, then {@code -} and the first eight hex digits of the SHA-256 of the whole id (UTF-8):
- * {@code T 1} → {@code T_1-<8 hex>.patch}. In the unlikely case that two ids of one run share those
- * eight digits, the later one gets all 64.
+ * <p>Each task gets its own file, the same on every run, on case-sensitive and case-insensitive
+ * (macOS, Windows) file systems alike. An id that is already a plain file name keeps it
+ * ({@code SEC-001} → {@code SEC-001.patch}): ASCII letters, digits, {@code .}, {@code _} and
+ * {@code -} only, starting with a letter, digit or {@code _}, at most {@value #MAX_PLAIN}
+ * characters, not ending in {@code -} and eight or more lower-case hex digits, and not a Windows
+ * device name ({@code CON}, {@code PRN}, {@code AUX}, {@code NUL}, {@code COM0}–{@code COM9},
+ * {@code LPT0}–{@code LPT9}, in any case) before its first {@code .} ({@code nul.x} is one). Any
+ * other id gets the first {@value #MAX_PREFIX} characters of the id, those other characters turned
+ * into {@code _}, then {@code -} and the first eight hex digits of the SHA-256 of the whole id
+ * (UTF-8): {@code T 1} → {@code T_1-<8 hex>.patch}, with a {@code _} in front should that name
+ * start with a device name and a {@code .} ({@code nul.x} → {@code _nul.x-<8 hex>.patch}). A name
+ * that an earlier task of the run (in task order) already has, ignoring case ({@code sec-1} after
+ * {@code SEC-1}), goes to the hashed form; should that be taken too (two ids sharing those eight
+ * digits), to all 64 digits; should even that be taken, to all 64 and {@code -2}, {@code -3}, …
+ * All names are ASCII and end in {@code .patch}, never in {@code .} or a space.
  */
 public final class Patches {
   public static final String DIRECTORY = "patches";
@@ -44,6 +52,8 @@ public final class Patches {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
   /** The hashed form's tail: a plain name must not look like it, or two ids could share a file. */
   private static final Pattern HASHED_TAIL = Pattern.compile(".*-[0-9a-f]{" + SHORT_HASH + ",}");
+  /** A file name Windows cannot create: a device name, alone or before a {@code .}. */
+  private static final Pattern DEVICE = Pattern.compile("(?i)(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\\..*)?");
 
   private Patches() {}
 
@@ -63,7 +73,7 @@ public final class Patches {
       }
     }
     List<Path> written = new ArrayList<>();
-    Set<String> taken = new HashSet<>();
+    Set<String> taken = new HashSet<>(); // lower-cased: the names are ASCII, so no file system tells these apart
     for (TaskRecord task : results.tasks()) {
       if (!task.completed() || task.action() != Action.FIX || task.changes().isEmpty()) {
         continue;
@@ -73,9 +83,8 @@ public final class Patches {
         patch.append(change.diff());
       }
       String name = fileName(task.id());
-      if (!taken.add(name)) {
-        name = fileName(task.id(), FULL_HASH);
-        taken.add(name);
+      for (int attempt = 1; !taken.add(name.toLowerCase(Locale.ROOT)); attempt++) {
+        name = hashedName(task.id(), attempt == 1 ? SHORT_HASH : FULL_HASH, attempt <= 2 ? "" : "-" + (attempt - 1));
       }
       Path file = dir.resolve(name);
       ResultsFiles.writeAtomically(file, patch.toString().getBytes(StandardCharsets.UTF_8));
@@ -84,15 +93,18 @@ public final class Patches {
     return written;
   }
 
-  /** The file name of task {@code taskId}'s patch (see the class comment). */
+  /** The file name of task {@code taskId}'s patch when no other task of the run has it (see the class comment). */
   static String fileName(String taskId) {
-    return fileName(taskId, SHORT_HASH);
+    String plain = taskId + EXTENSION;
+    if (taskId.length() <= MAX_PLAIN && PLAIN.matcher(taskId).matches() && !HASHED_TAIL.matcher(taskId).matches()
+        && !DEVICE.matcher(plain).matches()) {
+      return plain;
+    }
+    return hashedName(taskId, SHORT_HASH, "");
   }
 
-  static String fileName(String taskId, int hashDigits) {
-    if (taskId.length() <= MAX_PLAIN && PLAIN.matcher(taskId).matches() && !HASHED_TAIL.matcher(taskId).matches()) {
-      return taskId + EXTENSION;
-    }
+  /** The hashed form of task {@code taskId}'s file name: {@code hashDigits} of its SHA-256, then {@code suffix}. */
+  static String hashedName(String taskId, int hashDigits, String suffix) {
     String prefix = taskId.codePoints().limit(MAX_PREFIX)
         .map(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-') ? c : '_')
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
@@ -101,6 +113,7 @@ public final class Patches {
       prefix = "_" + prefix.substring(1);
     }
     String hash = Hashes.sha256Hex(taskId.getBytes(StandardCharsets.UTF_8)).substring(0, hashDigits);
-    return prefix + "-" + hash + EXTENSION;
+    String name = prefix + "-" + hash + suffix + EXTENSION;
+    return DEVICE.matcher(name).matches() ? "_" + name : name;
   }
 }

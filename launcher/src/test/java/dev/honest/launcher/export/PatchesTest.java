@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.common.hash.Hashes;
 import dev.honest.common.result.Change;
+import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
 import dev.honest.launcher.Git;
 import dev.honest.launcher.TestTasks;
@@ -17,8 +18,10 @@ import dev.honest.launcher.results.ClusterResults;
 import dev.honest.worker.edit.Edit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +150,114 @@ class PatchesTest {
     assertThat(written).doesNotHaveDuplicates().hasSize(2);
     assertThat(Files.readString(written.get(0))).isEqualTo(a.get(0).diff());
     assertThat(Files.readString(written.get(1))).isEqualTo(b.get(0).diff());
+  }
+
+  @Test
+  void idsDifferingOnlyInCaseGetDifferentFilesEvenOnACaseInsensitiveFileSystem() throws Exception {
+    ClusterResults two = fixes("SEC-1", "sec-1");
+
+    List<Path> written = Patches.write(out, two);
+
+    assertThat(lowerCased(written)).doesNotHaveDuplicates().hasSize(2);
+    assertThat(written.get(0).getFileName()).hasToString("SEC-1.patch");
+    assertThat(written.get(1).getFileName().toString()).startsWith("sec-1-").endsWith(".patch");
+    assertEachPatchHoldsItsOwnTasksDiff(two, written);
+    assertThat(Patches.write(out, two)).as("the same names on every run").isEqualTo(written);
+  }
+
+  @Test
+  void hashedNamesThatDifferOnlyInCaseStillGetTheirOwnPatches() throws Exception {
+    Map<String, String> idByName = new HashMap<>();
+    String first = null;
+    String second = null;
+    for (int i = 0; second == null; i++) {
+      String id = (i % 2 == 0 ? "T " : "t ") + "x".repeat(Patches.MAX_PREFIX) + i;
+      String earlier = idByName.putIfAbsent(Patches.fileName(id).toLowerCase(Locale.ROOT), id);
+      if (earlier != null && !Patches.fileName(earlier).equals(Patches.fileName(id))) {
+        first = earlier;
+        second = id;
+      }
+    }
+    ClusterResults two = fixes(first, second);
+
+    List<Path> written = Patches.write(out, two);
+
+    assertThat(lowerCased(written)).doesNotHaveDuplicates().hasSize(2);
+    assertEachPatchHoldsItsOwnTasksDiff(two, written);
+  }
+
+  @Test
+  void aFullHashNameThatAnEarlierIdSpellsInUpperCaseIsNotReused() throws Exception {
+    Map<String, String> idByName = new HashMap<>();
+    String first = null;
+    String second = null;
+    for (int i = 0; second == null; i++) {
+      StringBuilder id = new StringBuilder("T");
+      for (int n = i, c = 0; c < 4; n /= 64, c++) {
+        id.append((char) ('\u00c0' + n % 64));
+      }
+      String earlier = idByName.putIfAbsent(Patches.fileName(id.toString()), id.toString());
+      if (earlier != null) {
+        first = earlier;
+        second = id.toString();
+      }
+    }
+    String full = Patches.hashedName(second, 64, "");
+    String upper = full.substring(0, full.length() - ".patch".length()).toUpperCase(Locale.ROOT);
+    assertThat(Patches.fileName(upper)).as("a plain name").isEqualTo(upper + ".patch");
+    ClusterResults three = fixes(upper, first, second);
+
+    List<Path> written = Patches.write(out, three);
+
+    assertThat(lowerCased(written)).doesNotHaveDuplicates().hasSize(3);
+    assertThat(written.get(0).getFileName()).hasToString(upper + ".patch");
+    assertThat(written.get(2).getFileName()).hasToString(Patches.hashedName(second, 64, "-2"));
+    assertEachPatchHoldsItsOwnTasksDiff(three, written);
+  }
+
+  @Test
+  void aWindowsDeviceNameIsNotUsedAsAFileName() {
+    for (String id : List.of("CON", "prn", "Aux", "NUL", "com1", "COM9", "lpt1", "LPT9", "CON.x", "nul.patch",
+        "Com3.tar.gz", "AUX.x y", "nul.")) {
+      String stem = Patches.fileName(id).split("\\.")[0].toUpperCase(Locale.ROOT);
+      assertThat(stem).as(id).doesNotMatch("CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9]");
+    }
+    assertThat(Patches.fileName("CONSOLE")).isEqualTo("CONSOLE.patch");
+    assertThat(Patches.fileName("COM10")).isEqualTo("COM10.patch");
+    assertThat(Patches.fileName("NUL-1")).isEqualTo("NUL-1.patch");
+  }
+
+  @Test
+  void aWindowsDeviceNameIdStillGetsItsPatch() throws Exception {
+    ClusterResults two = fixes("CON", "nul.x");
+
+    List<Path> written = Patches.write(out, two);
+
+    assertThat(written.get(0).getFileName().toString()).startsWith("CON-").endsWith(".patch");
+    assertThat(written.get(1).getFileName().toString()).startsWith("_nul.x-").endsWith(".patch");
+    assertEachPatchHoldsItsOwnTasksDiff(two, written);
+  }
+
+  /** Completed fix tasks with these ids, each changing {@code src/other.js} in its own way. */
+  private ClusterResults fixes(String... ids) {
+    List<TaskRecord> tasks = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      List<Change> changes = fix(workspace, ids[i], new Edit("src/other.js", "1", String.valueOf(i + 2)));
+      tasks.add(completed(ids[i], Action.FIX, "security", List.of(), List.of(), changes, call(100, 50)));
+    }
+    return results(tasks);
+  }
+
+  private static void assertEachPatchHoldsItsOwnTasksDiff(ClusterResults run, List<Path> written) throws Exception {
+    assertThat(written).hasSameSizeAs(run.tasks());
+    for (int i = 0; i < written.size(); i++) {
+      assertThat(Files.readString(written.get(i))).as(run.tasks().get(i).id())
+          .isEqualTo(run.tasks().get(i).changes().get(0).diff());
+    }
+  }
+
+  private static List<String> lowerCased(List<Path> files) {
+    return files.stream().map(f -> f.getFileName().toString().toLowerCase(Locale.ROOT)).toList();
   }
 
   @Test
