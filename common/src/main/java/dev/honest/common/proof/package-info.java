@@ -129,7 +129,8 @@
  * digest of {@code tasks[i]} with the statement in {@code attestation.tasks[i]} (and that its
  * {@code carried_from}, which the digest leaves out, is null or a run id), check that a
  * worker's statement is in one of that worker's chains and that only {@code worker_lost} statements
- * come from the launcher; recompute the Merkle root; recount; and, given a workspace, hash every
- * input file the statements name.
+ * come from the launcher; recompute the Merkle root; recount; check that {@code workers[]} lists
+ * each task of this run exactly once, under the worker its statement names, and no carried task or
+ * id without a record; and, given a workspace, hash every input file the statements name.
  */
 package dev.honest.common.proof;

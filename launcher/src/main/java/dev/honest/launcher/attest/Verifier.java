@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Checks a results file offline, from its JSON alone: every envelope's signature, every worker
  * chain, the Merkle root, that each task record is the one its statement names, that the counts
- * match the records, and (given a workspace) that every input file still has the recorded digest.
+ * match the records, that {@code workers[]} lists each task of this run once, under the worker its
+ * statement names, and (given a workspace) that every input file still has the recorded digest.
  *
  * <p>It reads the JSON as it stands, never through the launcher's Java records, so that what is
  * checked is exactly what a reader sees. Each problem is one line naming the task, the chain or the
@@ -424,6 +425,8 @@ public final class Verifier {
     }
     Map<String, String> status = new HashMap<>();
     records.forEach(r -> status.put(text(r, "id"), text(r, "status")));
+    // task id -> the index of each worker that lists it, in the order of workers[]
+    Map<String, List<JsonNode>> listedUnder = new LinkedHashMap<>();
     JsonNode workers = array(results, "workers", "workers");
     for (int i = 0; i < workers.size(); i++) {
       JsonNode w = workers.get(i);
@@ -434,6 +437,8 @@ public final class Verifier {
         JsonNode id = ids.get(t);
         if (!id.isString()) {
           problems.add("workers[" + i + "].tasks[" + t + "] must be a task id, got " + kind(id));
+        } else {
+          listedUnder.computeIfAbsent(id.asString(), k -> new ArrayList<>()).add(w.path("index"));
         }
         String s = status.get(id.isString() ? id.asString() : null);
         done += "completed".equals(s) ? 1 : 0;
@@ -444,6 +449,54 @@ public final class Verifier {
             + w.path("failed") + " failed, its tasks' records make " + done + " and " + failed);
       }
     }
+    workers(records, listedUnder);
+  }
+
+  /**
+   * Checks {@code workers[]}, which nothing signs, against the signed statements: each task of this
+   * run is listed exactly once, under the worker its statement names (the launcher's statement of a
+   * lost task names the worker it was lost with); a carried task under none, as no worker of this run
+   * ran it; and no id that is not a task of the results.
+   *
+   * @param listedUnder each task id listed, with the index of every worker listing it
+   */
+  private void workers(JsonNode records, Map<String, List<JsonNode>> listedUnder) {
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    // A record without an id was reported by the check of its statement.
+    records.forEach(r -> {
+      if (r.path("id").isString()) {
+        byId.putIfAbsent(r.path("id").asString(), r);
+      }
+    });
+    listedUnder.forEach((id, under) -> {
+      JsonNode record = byId.get(id);
+      String where = String.join(" and ", under.stream().map(w -> "worker " + w).toList());
+      if (record == null) {
+        problems.add("task " + id + ": listed under " + where + ", but the results hold no such task");
+        return;
+      }
+      JsonNode carriedFrom = record.path(RecordDigest.CARRIED_FROM);
+      if (carriedFrom.isString()) {
+        problems.add("task " + id + ": carried over from run " + carriedFrom.asString() + ", yet listed under "
+            + where + " of this run");
+        return;
+      }
+      if (under.size() > 1) {
+        problems.add("task " + id + ": listed more than once in workers[]: under " + where);
+      }
+      TaskPredicate p = predicates.get(id);
+      if (p != null) {
+        under.stream().filter(w -> count(w) != p.worker()).distinct().forEach(w -> problems.add("task " + id
+            + ": listed under worker " + w + ", but its signed statement names worker " + p.worker()));
+      }
+    });
+    byId.forEach((id, record) -> {
+      if (!record.path(RecordDigest.CARRIED_FROM).isString() && !listedUnder.containsKey(id)) {
+        TaskPredicate p = predicates.get(id);
+        problems.add("task " + id + ": no worker in workers[] lists it"
+            + (p == null ? "" : "; its signed statement names worker " + p.worker()));
+      }
+    });
   }
 
   /** Every input file the signed statements name, hashed again in {@code workspace}. */

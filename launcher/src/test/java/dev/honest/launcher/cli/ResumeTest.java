@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code local --resume}: unchanged completed tasks are carried over with their proof, the rest run again. */
@@ -94,6 +96,31 @@ class ResumeTest {
     Cli verifyLast = Cli.run("verify", "--results", dir.resolve("third").resolve(ResultsFiles.RESULTS_FILE).toString(),
         "--workspace", workspace.toString());
     assertThat(verifyLast.exitCode).as(verifyLast.out()).isZero();
+  }
+
+  @Test
+  void aCarriedTaskListedUnderAWorkerOfTheResumedRunIsAProblemThoughNoWorkerListsItOtherwise() throws Exception {
+    Path workspace = dir.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
+    Path firstResults = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    String firstRun = ResultsFiles.readResults(firstResults).runId();
+    Files.writeString(workspace.resolve(SmallProject.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
+    assertThat(SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(), "--resume",
+        firstResults.toString()).exitCode).isZero();
+    Path results = dir.resolve("second").resolve(ResultsFiles.RESULTS_FILE);
+    ObjectNode json = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(results));
+    assertThat(json.path("workers").valueStream().flatMap(w -> w.path("tasks").valueStream()))
+        .extracting(JsonNode::asString).containsExactlyInAnyOrder("A-2", "A-4");
+    ((ArrayNode) json.path("workers").get(0).path("tasks")).add("A-1");
+    Files.write(results, Json.pretty().writeValueAsBytes(VerifyCommandTest.recounted(json)));
+
+    Cli verify = Cli.run("verify", "--results", results.toString());
+
+    assertThat(verify.exitCode).as(verify.out()).isEqualTo(1);
+    assertThat(verify.out().lines().filter(l -> l.startsWith("❌ task "))).containsExactly(
+        "❌ task A-1: carried over from run " + firstRun + ", yet listed under worker "
+            + json.path("workers").get(0).path("index") + " of this run");
   }
 
   @Test

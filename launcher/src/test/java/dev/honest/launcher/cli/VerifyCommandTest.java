@@ -74,6 +74,29 @@ class VerifyCommandTest {
     throw new IllegalArgumentException(id);
   }
 
+  /** The task ids {@code workers[at]} lists. */
+  private static ArrayNode listed(ObjectNode results, int at) {
+    return (ArrayNode) results.path("workers").get(at).path("tasks");
+  }
+
+  /** {@code results} with each worker's completed and failed counts made again from the tasks it lists. */
+  static ObjectNode recounted(ObjectNode results) {
+    for (JsonNode worker : results.path("workers")) {
+      int completed = 0;
+      int failed = 0;
+      for (JsonNode id : worker.path("tasks")) {
+        for (JsonNode task : results.path("tasks")) {
+          if (task.path("id").equals(id)) {
+            completed += task.path("status").asString().equals("completed") ? 1 : 0;
+            failed += task.path("status").asString().equals("failed") ? 1 : 0;
+          }
+        }
+      }
+      ((ObjectNode) worker).put("completed", completed).put("failed", failed);
+    }
+    return results;
+  }
+
   private static List<String> problems(Cli cli) {
     return cli.out().lines().filter(l -> l.startsWith("❌ ") && !l.contains(" problem(s) in ")).toList();
   }
@@ -143,6 +166,63 @@ class VerifyCommandTest {
     assertThat(problems(cli)).contains(
         "❌ task A-3: in the signed run statement but missing from the results (dropped)");
     assertThat(cli.out()).contains("the signed run statement says");
+  }
+
+  @Test
+  void aTaskMovedToAnotherWorkerIsCaughtNamingBothWorkersEvenWithTheCountsAdjusted() throws Exception {
+    ObjectNode tampered = copy();
+    String moved = listed(tampered, 0).remove(0).asString();
+    listed(tampered, 1).add(moved);
+
+    Cli cli = verify(recounted(tampered), "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).containsExactly(
+        "❌ task " + moved + ": listed under worker 2, but its signed statement names worker 1");
+  }
+
+  @Test
+  void aTaskListedUnderTwoWorkersOrTwiceUnderOneIsCaughtEvenWithTheCountsAdjusted() throws Exception {
+    ObjectNode underTwo = copy();
+    String id = listed(underTwo, 0).get(0).asString();
+    listed(underTwo, 1).add(id);
+    ObjectNode twice = copy();
+    listed(twice, 0).add(id);
+
+    Cli two = verify(recounted(underTwo), "--public-key", publicKey.toString());
+    Cli again = verify(recounted(twice), "--public-key", publicKey.toString());
+
+    assertThat(two.exitCode).isEqualTo(1);
+    assertThat(problems(two)).as(two.out()).containsExactly(
+        "❌ task " + id + ": listed more than once in workers[]: under worker 1 and worker 2",
+        "❌ task " + id + ": listed under worker 2, but its signed statement names worker 1");
+    assertThat(again.exitCode).isEqualTo(1);
+    assertThat(problems(again)).as(again.out()).containsExactly(
+        "❌ task " + id + ": listed more than once in workers[]: under worker 1 and worker 1");
+  }
+
+  @Test
+  void aTaskNoWorkerListsIsCaughtNamingTheWorkerItsStatementNamesEvenWithTheCountsAdjusted() throws Exception {
+    ObjectNode tampered = copy();
+    String dropped = listed(tampered, 1).remove(0).asString();
+
+    Cli cli = verify(recounted(tampered), "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).containsExactly(
+        "❌ task " + dropped + ": no worker in workers[] lists it; its signed statement names worker 2");
+  }
+
+  @Test
+  void anIdListedUnderAWorkerThatIsNoTaskOfTheResultsIsCaught() throws Exception {
+    ObjectNode tampered = copy();
+    listed(tampered, 1).add("Z-9");
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).containsExactly(
+        "❌ task Z-9: listed under worker 2, but the results hold no such task");
   }
 
   @Test

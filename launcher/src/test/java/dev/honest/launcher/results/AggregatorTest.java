@@ -181,6 +181,7 @@ class AggregatorTest {
     assertThat(r.workers().get(0).tasks()).containsExactly("T-1", "T-2", "T-3");
     assertThat(r.workers().get(0).failed()).isEqualTo(1);
     assertThat(r.workers().get(1).tasks()).containsExactly("T-4");
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
   }
 
   @Test
