@@ -6,6 +6,7 @@ import dev.honest.common.hash.Hashes;
 import dev.honest.common.json.Json;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
+import dev.honest.common.proof.Keys;
 import dev.honest.common.result.InputFile;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.TaskSpec;
@@ -17,6 +18,7 @@ import dev.honest.worker.run.TaskRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * is carried when it completed there and everything that produced its answer is unchanged: the task
  * itself, the model and the digest Ollama lists for it now, the generation options, the prompt
  * templates' version, and the SHA-256 of every input file, hashed again now. The earlier results must
- * verify; what is carried keeps the statements, chains and keys it was signed with.
+ * verify (against the key given with {@code --resume-public-key}, else the one they name); what is
+ * carried keeps the statements, chains and keys it was signed with.
  */
 public final class Resume {
   private Resume() {}
@@ -58,21 +61,30 @@ public final class Resume {
   /**
    * Reads and verifies the results file {@code file}.
    *
-   * @throws IllegalArgumentException when it is not JSON or does not verify (nothing is carried
-   *     from results that do not hold)
+   * @param trusted the earlier run's public key as got elsewhere, or null to trust the one the file names
+   * @param trustedFrom the file {@code trusted} was read from (null without it), named in messages
+   * @throws IllegalArgumentException when it is not JSON, is signed with another key than
+   *     {@code trusted}, or does not verify (nothing is carried from results that do not hold)
    */
-  public static Previous read(Path file) throws IOException {
+  public static Previous read(Path file, PublicKey trusted, Path trustedFrom) throws IOException {
     JsonNode results;
     try {
       results = Json.mapper().readTree(Files.readAllBytes(file));
     } catch (JacksonException e) {
       throw new IllegalArgumentException("--resume " + file + " is not JSON: " + e.getOriginalMessage());
     }
-    Verifier.Verification verified = Verifier.verify(results, null, null);
+    String keyId = results.path("attestation").path("key_id").asString("");
+    if (trusted != null && !keyId.isEmpty() && !keyId.equals(Keys.keyId(trusted))) {
+      throw new IllegalArgumentException("--resume " + file + " is signed with key " + keyId + ", not with the key"
+          + " of --resume-public-key " + trustedFrom + " (" + Keys.keyId(trusted) + "), so nothing can be carried"
+          + " over from it");
+    }
+    Verifier.Verification verified = Verifier.verify(results, trusted, null);
     if (!verified.holds()) {
       throw new IllegalArgumentException("--resume " + file + " does not verify, so nothing can be carried"
           + " over from it (" + verified.problems().size() + " problem(s), the first: " + verified.problems().get(0)
-          + "); see `launcher verify --results " + file + "`");
+          + "); see `launcher verify --results " + file + (trusted == null ? "" : " --public-key " + trustedFrom)
+          + "`");
     }
     return new Previous(file, results, verified);
   }

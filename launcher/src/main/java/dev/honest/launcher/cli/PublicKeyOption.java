@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import picocli.CommandLine.Option;
 
-/** {@code --public-key FILE} of {@code verify} and {@code apply}: the key the results are checked against. */
+/**
+ * {@code --public-key FILE} of {@code verify} and {@code apply}: the key the results are checked against.
+ * {@link ResumeOption}'s {@code --resume-public-key} reads its key the same way.
+ */
 final class PublicKeyOption {
   @Option(names = "--public-key", paramLabel = "FILE",
       description = "The run's public key (PEM), got independently of the results file (its fingerprint is"
@@ -16,15 +19,21 @@ final class PublicKeyOption {
 
   /** The key, or null without {@code --public-key}: then the key inside the results is trusted. */
   PublicKey read() {
-    if (file == null) {
-      return null;
-    }
+    return file == null ? null : read("--public-key", file);
+  }
+
+  /**
+   * The public key (PEM) in {@code file}, given with {@code option}.
+   *
+   * @throws LauncherException invalid input naming the option and the file when it cannot be read
+   */
+  static PublicKey read(String option, Path file) {
     try {
       return Keys.readPublicKey(file);
     } catch (NoSuchFileException e) {
-      throw LauncherException.invalidInput("--public-key " + file + ": no such file");
+      throw LauncherException.invalidInput(option + " " + file + ": no such file");
     } catch (IOException | IllegalArgumentException e) {
-      throw LauncherException.invalidInput("--public-key " + file + ": " + e.getMessage());
+      throw LauncherException.invalidInput(option + " " + file + ": " + e.getMessage());
     }
   }
 }

@@ -8,11 +8,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** {@code --resume PREVIOUS_RESULTS} of {@code run} and {@code local}. */
+/** {@code --resume PREVIOUS_RESULTS} and {@code --resume-public-key FILE} of {@code run} and {@code local}. */
 final class ResumeOption {
   @Option(names = "--resume", paramLabel = "PREVIOUS_RESULTS",
       description = {"Results file of an earlier run: its completed tasks whose task, input files, model and model",
@@ -21,16 +22,25 @@ final class ResumeOption {
           "verify."})
   Path previous;
 
+  @Option(names = "--resume-public-key", paramLabel = "FILE",
+      description = {"With --resume: the earlier run's public key (PEM), got independently of its results file;",
+          "results signed with another key are refused. Without it the key inside that file is used."})
+  Path publicKey;
+
   /**
    * Reads and verifies the earlier results at once, before anything is deployed or run; null
-   * without {@code --resume}.
+   * without {@code --resume}. With {@code --resume-public-key} they must be signed with that key.
    */
   Resume.Previous read() {
     if (previous == null) {
+      if (publicKey != null) {
+        throw LauncherException.invalidInput("--resume-public-key " + publicKey + " is only meaningful with --resume");
+      }
       return null;
     }
+    PublicKey trusted = publicKey == null ? null : PublicKeyOption.read("--resume-public-key", publicKey);
     try {
-      return Resume.read(previous);
+      return Resume.read(previous, trusted, publicKey);
     } catch (NoSuchFileException e) {
       throw LauncherException.invalidInput("--resume " + previous + ": no such file");
     } catch (IOException e) {

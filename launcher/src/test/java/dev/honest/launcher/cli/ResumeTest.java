@@ -3,6 +3,8 @@ package dev.honest.launcher.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.common.json.Json;
+import dev.honest.common.proof.Keys;
+import dev.honest.common.proof.SigningKey;
 import dev.honest.launcher.SmallProject;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.results.ClusterResults;
@@ -10,6 +12,7 @@ import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -139,6 +142,66 @@ class ResumeTest {
     assertThat(cli.exitCode).isEqualTo(2);
     assertThat(cli.err()).contains("does not verify, so nothing can be carried over", "record differs");
     assertThat(ollama.chatRequests()).isEmpty();
+  }
+
+  @Test
+  void earlierResultsSignedWithAnotherKeyThanTheResumePublicKeyAreNotResumedFrom() throws Exception {
+    Path workspace = dir.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
+    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    String runKeyId = Keys.keyId(Keys.readPublicKey(dir.resolve("first").resolve(ResultsFiles.PUBLIC_KEY_FILE)));
+    PublicKey other = SigningKey.generate().publicKey();
+    Path otherFile = dir.resolve("other.pub");
+    Keys.writePublicKey(other, otherFile);
+    ollama.server().resetRequests();
+
+    Cli cli = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(), "--resume", results.toString(),
+        "--resume-public-key", otherFile.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(2);
+    assertThat(cli.err()).contains("--resume " + results + " is signed with key " + runKeyId + ", not with the key"
+        + " of --resume-public-key " + otherFile + " (" + Keys.keyId(other) + "), so nothing can be carried over from it");
+    assertThat(ollama.chatRequests()).isEmpty();
+    assertThat(dir.resolve("second").resolve(ResultsFiles.RESULTS_FILE)).doesNotExist();
+  }
+
+  @Test
+  void earlierResultsSignedWithTheResumePublicKeyAreResumedFrom() throws Exception {
+    Path workspace = dir.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
+    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    Path key = dir.resolve("first").resolve(ResultsFiles.PUBLIC_KEY_FILE);
+    ollama.server().resetRequests();
+
+    Cli cli = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(), "--resume", results.toString(),
+        "--resume-public-key", key.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    assertThat(cli.out()).contains("4 task(s) carried over, 0 to run");
+    assertThat(ollama.chatRequests()).isEmpty();
+  }
+
+  @Test
+  void theResumePublicKeyIsAnOptionOfResumeOnly() throws Exception {
+    Path workspace = dir.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    Path key = dir.resolve("some.pub");
+    Keys.writePublicKey(SigningKey.generate().publicKey(), key);
+
+    Cli alone = SmallRun.local(tasks, workspace, dir.resolve("out"), ollama.url(), "--resume-public-key", key.toString());
+
+    assertThat(alone.exitCode).isEqualTo(2);
+    assertThat(alone.err()).contains("--resume-public-key " + key + " is only meaningful with --resume");
+    assertThat(ollama.chatRequests()).isEmpty();
+
+    Path missing = dir.resolve("missing.pub");
+    Cli unreadable = SmallRun.local(tasks, workspace, dir.resolve("out"), ollama.url(), "--resume",
+        dir.resolve("results.json").toString(), "--resume-public-key", missing.toString());
+
+    assertThat(unreadable.exitCode).isEqualTo(2);
+    assertThat(unreadable.err()).contains("--resume-public-key " + missing + ": no such file");
   }
 
   private static Object proof(ClusterResults r, String id) {
