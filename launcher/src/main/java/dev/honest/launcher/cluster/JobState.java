@@ -45,6 +45,16 @@ enum JobState {
     return failure(job).map(JobCondition::getMessage).orElse(null);
   }
 
+  /** How many pods the Job's status counts as ended, succeeded or failed (deleted ones included). */
+  static int podsEnded(Job job) {
+    JobStatus status = job.getStatus();
+    if (status == null) {
+      return 0;
+    }
+    return (status.getSucceeded() == null ? 0 : status.getSucceeded())
+        + (status.getFailed() == null ? 0 : status.getFailed());
+  }
+
   /** From the Job's start to its end, or to {@code now} while it runs; zero before it started. */
   static Duration duration(Job job, Instant now) {
     JobStatus status = job.getStatus();

@@ -226,7 +226,8 @@ final class LogCollector {
         state == JobState.FAILED ? JobState.failureReason(job) : null,
         attempts,
         log.toString(),
-        JobState.duration(job, now).toMillis());
+        JobState.duration(job, now).toMillis(),
+        JobState.podsEnded(job));
   }
 
   /**

@@ -210,7 +210,11 @@ public final class Aggregator {
     if (unattested) {
       why.append("; its record had no valid statement after it");
     }
-    if (outcome.pods().isEmpty()) {
+    if (outcome.pods().isEmpty() && outcome.podsEnded() > 0) {
+      why.append("; its pods are gone: the Job's status counts ").append(outcome.podsEnded())
+          .append(" pod(s) that ran, deleted since (e.g. by ttlSecondsAfterFinished or by hand), and their logs"
+              + " with them");
+    } else if (outcome.pods().isEmpty()) {
       why.append("; no pod ran");
     } else {
       why.append("; last ").append(outcome.pods().get(outcome.pods().size() - 1).describe());

@@ -12,6 +12,12 @@ import dev.honest.common.exit.ExitCode;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.cluster.WatchResult.Ending;
+import dev.honest.common.task.TaskSpec;
+import dev.honest.launcher.SignedLogs;
+import dev.honest.launcher.attest.Carried;
+import dev.honest.launcher.results.Aggregator;
+import dev.honest.launcher.results.ClusterResults;
+import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -21,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -149,6 +156,43 @@ class CollectTest {
     assertThat(workers).containsExactlyInAnyOrderElementsOf(early);
     assertThat(Files.readString(out.resolve("k8s-worker-2-log.txt"), StandardCharsets.UTF_8))
         .isEqualTo(workers.get(1).log());
+  }
+
+  @Test
+  void theTasksOfASucceededJobWhosePodsWereDeletedAreLostBecauseThePodsAreGoneNotBecauseNoneRan() throws Exception {
+    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
+    // A TTL controller (ttlSecondsAfterFinished), or a user, deletes the pods before `collect`.
+    cluster.mock.client().pods().inNamespace(NS).delete();
+
+    // A launcher of its own, as `collect` is: nothing was collected while the Job ran.
+    ClusterResults results = aggregate(cluster.ops().collect(out));
+
+    assertThat(results.tasks()).extracting(t -> t.error().message()).containsOnly("no result from worker 1 ("
+        + W1 + ", succeeded); its pods are gone: the Job's status counts 1 pod(s) that ran, deleted since (e.g. by"
+        + " ttlSecondsAfterFinished or by hand), and their logs with them");
+  }
+
+  @Test
+  void theTasksOfAFailedJobWhosePodsWereDeletedAreLostBecauseThePodsAreGoneNotBecauseNoneRan() throws Exception {
+    String log = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false);
+    runOneWorker(job -> Script.fails("BackoffLimitExceeded", "Job has reached the specified backoff limit",
+        Attempt.failed(log, 1, "Error"), Attempt.failed(log, 1, "Error")));
+    cluster.mock.client().pods().inNamespace(NS).delete();
+
+    ClusterResults results = aggregate(cluster.ops().collect(out));
+
+    assertThat(results.tasks()).extracting(t -> t.error().message()).containsOnly("no result from worker 1 ("
+        + W1 + ", failed: BackoffLimitExceeded); its pods are gone: the Job's status counts 2 pod(s) that ran, deleted"
+        + " since (e.g. by ttlSecondsAfterFinished or by hand), and their logs with them");
+  }
+
+  /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
+  private static ClusterResults aggregate(List<WorkerOutcome> workers) {
+    List<TaskSpec> tasks = TestRuns.taskIds(1, 3).stream().map(id -> SignedLogs.spec(TestRuns.completed(id, 1)))
+        .toList();
+    Instant now = Instant.now();
+    return new Aggregator(CostSettings.defaults(), SignedLogs.signer(RUN))
+        .aggregate(TestRuns.plan(RUN, 1, 3), tasks, workers, now, now, Carried.NONE);
   }
 
   @Test
