@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * the worker exits 3 and its Job starts a new pod, which resolves the name again.
  */
 public final class ServerAddresses {
-  /** Resolves a host name to all its addresses. */
+  /** Resolves a host name to all its addresses; no address at all is taken as an unknown host. */
   @FunctionalInterface
   public interface Resolver {
     InetAddress[] resolve(String host) throws UnknownHostException;
@@ -38,8 +38,8 @@ public final class ServerAddresses {
   /**
    * {@code config} itself unless it asks to resolve its URLs; otherwise the same config with each URL
    * replaced by one URL per address of its host (scheme, port and path kept), in the order resolved,
-   * each address once. A host that does not resolve stays as it is: the client then reports the
-   * servers unreachable as it would have without expansion.
+   * each address once. A host that does not resolve (or that the resolver answers with no address)
+   * stays as it is: the client then reports the servers unreachable as it would have without expansion.
    *
    * @param log gets one line per URL saying what it was resolved to, or why not
    */
@@ -52,7 +52,12 @@ public final class ServerAddresses {
       URI uri = URI.create(url);
       Set<String> expanded = new LinkedHashSet<>();
       try {
-        for (InetAddress address : resolver.resolve(uri.getHost())) {
+        InetAddress[] addresses = resolver.resolve(uri.getHost());
+        if (addresses == null || addresses.length == 0) {
+          // As the JDK's resolver, which throws rather than answer with no address.
+          throw new UnknownHostException(uri.getHost() + ": no address");
+        }
+        for (InetAddress address : addresses) {
           expanded.add(withHost(uri, literal(address)));
         }
       } catch (UnknownHostException e) {

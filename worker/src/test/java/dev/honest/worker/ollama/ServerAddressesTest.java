@@ -96,6 +96,17 @@ class ServerAddressesTest {
         "used as it is");
   }
 
+  @Test
+  void aNameAResolverAnswersWithNoAddressStaysAsItIsAndTheWorkerSaysSo() throws Exception {
+    WorkerConfig expanded = ServerAddresses.expand(
+        resolvingAll("http://" + PODS + ":11434", "http://other:11434"),
+        table(Map.of(PODS, new InetAddress[0], "other", new InetAddress[] {address("other", 10, 9, 9, 9)})), log::add);
+
+    assertThat(expanded.llmUrls()).containsExactly("http://" + PODS + ":11434", "http://10.9.9.9:11434");
+    assertThat(log).first().isEqualTo(PODS + " does not resolve now (" + PODS + ": no address): http://" + PODS
+        + ":11434 is used as it is, one connection to one server at a time");
+  }
+
   /**
    * Two servers on one port of two loopback addresses stand for two pods behind one headless name:
    * once expanded, the client checks both for the models and sends the chats to each in turn.
