@@ -10,7 +10,6 @@ import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
 import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.cluster.ClusterOperations;
-import dev.honest.launcher.cluster.RunLabels;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.LogReader;
@@ -50,13 +49,13 @@ public final class CollectCommand extends ClusterCommand {
   @Override
   int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception {
     CostSettings costs = prices.settings();
-    ConfigMap config = client.configMaps().inNamespace(namespace).withName(Renderer.CONFIG_MAP).get();
+    ConfigMap config = ops.configMap(Renderer.CONFIG_MAP);
     if (config == null || config.getData() == null) {
       throw LauncherException.unavailable("no run to collect: ConfigMap " + Renderer.CONFIG_MAP
           + " is not in namespace " + namespace + " — check --namespace and `kubectl get ns`");
     }
     Plan plan = read(config, ConfigLayout.PLAN_FILE, new TypeReference<Plan>() {});
-    List<TaskSpec> tasks = tasks(client, config, plan);
+    List<TaskSpec> tasks = tasks(ops, config, plan);
     WorkerConfig workers = read(config, ConfigLayout.CONFIG_FILE, new TypeReference<WorkerConfig>() {});
     SigningKey key = ops.signingKey();
     TaskOptions.createDirectory(output);
@@ -74,10 +73,10 @@ public final class CollectCommand extends ClusterCommand {
    * The run's tasks: {@code tasks.json} of {@code orchestrator-config}, or the task shards of the
    * run's {@code orchestrator-config-tasks-K} ConfigMaps; each task the plan names must be there.
    */
-  private List<TaskSpec> tasks(KubernetesClient client, ConfigMap config, Plan plan) {
+  private List<TaskSpec> tasks(ClusterOperations ops, ConfigMap config, Plan plan) {
     Map<String, String> files = new HashMap<>(config.getData());
     if (!files.containsKey(ConfigLayout.TASKS_FILE)) {
-      client.configMaps().inNamespace(namespace).withLabel(RunLabels.INSTANCE, plan.runId()).list().getItems().stream()
+      ops.configMaps(plan.runId()).stream()
           .filter(c -> c.getMetadata().getName().startsWith(Renderer.TASK_SHARDS) && c.getData() != null)
           .forEach(c -> files.putAll(c.getData()));
     }

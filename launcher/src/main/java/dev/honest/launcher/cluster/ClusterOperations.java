@@ -6,6 +6,7 @@ import dev.honest.common.proof.SigningKey;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.ollama.OllamaException;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -412,6 +413,18 @@ public final class ClusterOperations {
                 .thenComparing(j -> j.getMetadata().getName()))
             .map(j -> summary(j, now))
             .collect(Collectors.toList()));
+  }
+
+  /** The ConfigMap {@code name} of the namespace, or null when there is none ({@code collect} reads the run's). */
+  public ConfigMap configMap(String name) {
+    return cluster.call("get", "configmaps",
+        () -> cluster.client.configMaps().inNamespace(cluster.namespace).withName(name).get());
+  }
+
+  /** The ConfigMaps labelled with run {@code runId} ({@code collect} reads its task shards). */
+  public List<ConfigMap> configMaps(String runId) {
+    return cluster.call("list", "configmaps", () -> cluster.client.configMaps().inNamespace(cluster.namespace)
+        .withLabel(RunLabels.INSTANCE, runId).list().getItems());
   }
 
   /**

@@ -192,6 +192,40 @@ class CommandLineTest {
   }
 
   @Test
+  void statusCollectAndCleanupReportAnUnreachableClusterInOneLineAndExit3() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path kubeconfig = out.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: gone
+          cluster: {server: "http://127.0.0.1:%d"}
+        contexts:
+        - name: gone
+          context: {cluster: gone, user: u}
+        current-context: gone
+        users:
+        - name: u
+          user: {token: not-a-real-token}
+        """.formatted(port));
+
+    for (String command : List.of("status", "collect", "cleanup")) {
+      Cli cli = command.equals("collect")
+          ? Cli.run(command, "--kubeconfig", kubeconfig.toString(), "--output", out.resolve("o").toString())
+          : Cli.run(command, "--kubeconfig", kubeconfig.toString());
+
+      assertThat(cli.exitCode).as(command + ": " + cli.err()).isEqualTo(3);
+      assertThat(cli.err()).as(command).isEqualTo("error: cannot reach the cluster at http://127.0.0.1:" + port
+          + "/: connection refused — check `kubectl config current-context` or pass --context/--kubeconfig"
+          + System.lineSeparator());
+    }
+  }
+
+  @Test
   void anInvalidOllamaUrlIsNamedAsTyped() {
     Cli cli = Cli.run("local", "--ollama-url", "ftp://127.0.0.1:1", "--tasks", EXAMPLE_TASKS.toString(),
         "--workspace", EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString());
