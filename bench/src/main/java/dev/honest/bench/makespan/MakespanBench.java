@@ -56,7 +56,7 @@ public final class MakespanBench implements Callable<Integer> {
 
   /** How the workers run and reach the replicas. */
   enum Mode {
-    /** The baseline, what a cluster run does: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
+    /** The baseline, what a cluster run did before its workers shared claims: fixed slices, one Service address, each keep-alive connection pinned to one replica. */
     STICKY("fixed slices, a process per worker, one Service URL (connection-sticky)", false, true),
     /** Fixed slices with every replica's own URL: each worker takes them in turn, request by request. */
     SPREAD("fixed slices, a process per worker, the replicas' URLs (round-robin per request)", false, true),

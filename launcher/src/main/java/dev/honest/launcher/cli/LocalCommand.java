@@ -62,7 +62,7 @@ public final class LocalCommand implements Callable<Integer> {
   int ollamaParallel;
 
   @Option(names = "--fixed-slices",
-      description = {"Each worker runs exactly its slice of the plan, as in a cluster. Default: the workers share"
+      description = {"Each worker runs exactly its slice of the plan. Default: the workers share"
           + " claims on the tasks, and one whose slice is done takes over unclaimed tasks of the others."})
   boolean fixedSlices;
 

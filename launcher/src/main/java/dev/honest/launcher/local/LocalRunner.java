@@ -120,7 +120,7 @@ public final class LocalRunner {
    * How the workers run.
    *
    * @param inProcess as threads of this JVM sharing one Ollama client, instead of a process each
-   * @param fixedSlices each worker runs exactly its slice, as in a cluster, instead of sharing claims
+   * @param fixedSlices each worker runs exactly its slice instead of sharing claims
    * @param ollamaParallel in process, each Ollama URL's slots (its {@code OLLAMA_NUM_PARALLEL}): the
    *     client keeps that many chats plus one in flight on each, the rest wait in the client
    */
