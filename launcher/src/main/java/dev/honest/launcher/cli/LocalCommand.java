@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
 /** {@code local}: the same plan, run by worker processes on this machine against a local Ollama. */
 @Command(name = "local", mixinStandardHelpOptions = true,
     description = {"Run the workers as local processes against an Ollama you started (no cluster).",
-        "Same plan, same configuration layout, same output files as a cluster run."})
+        "Same plan, same configuration layout, same results files as a cluster run (no manifests)."})
 public final class LocalCommand implements Callable<Integer> {
   @Mixin TaskOptions task;
   @Mixin ResumeOption resume;
