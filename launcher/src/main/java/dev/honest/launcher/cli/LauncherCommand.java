@@ -17,9 +17,10 @@ import picocli.CommandLine.ParameterException;
         "and proves what it did. Without a subcommand: `run`."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:all tasks completed", "1:some tasks failed (see k8s-cluster-results.json), or the run timed out",
-        "2:invalid input: task file, option or configuration", "3:the cluster or Ollama is unavailable",
-        "4:internal error"})
+        "0:all tasks completed",
+        "1:some tasks failed (see k8s-cluster-results.json), or the run was stopped (Ctrl-C, --timeout)",
+        "2:invalid input: task file, option, kubeconfig, an earlier run in the way, or a --namespace that holds no run",
+        "3:the cluster or Ollama is unavailable", "4:internal error"})
 public final class LauncherCommand extends DeployingCommand {
   /** The subcommands, in the order the help lists them. */
   private static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, RenderCommand.class,
