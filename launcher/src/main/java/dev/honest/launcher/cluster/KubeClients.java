@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -32,18 +33,21 @@ public final class KubeClients {
    */
   public static KubernetesClient connect(String context, Path kubeconfig) {
     Config config = kubeconfig == null ? Config.autoConfigure(context) : fromFile(context, kubeconfig);
-    String source = kubeconfig == null ? "the kubeconfig (" + String.join(", ", Config.getKubeconfigFilenames()) + ")"
-        : kubeconfig.toString();
+    Collection<String> looked = kubeconfig == null ? Config.getKubeconfigFilenames() : List.of(kubeconfig.toString());
+    String source = kubeconfig == null ? "the kubeconfig (" + String.join(", ", looked) + ")" : kubeconfig.toString();
+    // The usual lookup may find no file at all: then say so, not that a file names no context.
+    boolean noFile = looked.stream().noneMatch(f -> Files.isRegularFile(Path.of(f)));
+    String none = "there is no kubeconfig file (looked for " + String.join(", ", looked) + ")";
     if (context != null && !hasContext(config.getContexts(), context)) {
       throw new ClusterException(
           ExitCode.UNAVAILABLE,
-          "no context \"" + context + "\" in " + source + "; known contexts: " + names(config.getContexts())
-              + " — see `kubectl config get-contexts`");
+          "no context \"" + context + "\"" + (noFile ? ": " + none : " in " + source + "; known contexts: "
+              + names(config.getContexts())) + " — see `kubectl config get-contexts`");
     }
     if (config.getCurrentContext() == null && isDefaultMaster(config.getMasterUrl())) {
       throw new ClusterException(
           ExitCode.UNAVAILABLE,
-          "no Kubernetes context: " + source + " names none and we are not running in a pod"
+          "no Kubernetes context: " + (noFile ? none : source + " names none") + " and we are not running in a pod"
               + " — choose one with `kubectl config use-context` or pass --context/--kubeconfig");
     }
     config.setRequestRetryBackoffLimit(REQUEST_RETRIES);

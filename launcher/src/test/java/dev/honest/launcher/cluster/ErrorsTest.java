@@ -156,4 +156,25 @@ class ErrorsTest {
         .isInstanceOf(ClusterException.class)
         .hasMessageStartingWith("no Kubernetes context: " + kubeconfig + " names none");
   }
+
+  @Test
+  void withNoKubeconfigFileAnywhereTheMessageSaysThereIsNoneAndWhereItLooked() {
+    Path missing = dir.resolve("no-such-kubeconfig");
+    String before = System.getProperty("kubeconfig");
+    System.setProperty("kubeconfig", missing.toString()); // fabric8's lookup reads it before $KUBECONFIG
+    try {
+      assertThatThrownBy(() -> KubeClients.connect(null, null))
+          .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+          .hasMessageStartingWith("no Kubernetes context: there is no kubeconfig file (looked for " + missing
+              + ") and we are not running in a pod");
+      assertThatThrownBy(() -> KubeClients.connect("aks-prod", null))
+          .hasMessageStartingWith("no context \"aks-prod\": there is no kubeconfig file (looked for " + missing + ")");
+    } finally {
+      if (before == null) {
+        System.clearProperty("kubeconfig");
+      } else {
+        System.setProperty("kubeconfig", before);
+      }
+    }
+  }
 }
