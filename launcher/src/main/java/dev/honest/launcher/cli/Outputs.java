@@ -1,6 +1,7 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.common.config.Plan;
+import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.proof.Keys;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.export.Patches;
@@ -20,8 +21,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The end of every run, local or on a cluster: signed results, SARIF and patch files, public key, summary, exit code. */
+/**
+ * The end of every run, local or on a cluster: signed results, SARIF and patch files, public key,
+ * summary, exit code; worker logs an earlier run left for workers this run does not have are removed.
+ */
 final class Outputs {
   private Outputs() {}
 
@@ -36,6 +41,7 @@ final class Outputs {
     ClusterResults results = new Aggregator(prices, signer)
         .aggregate(plan, tasks, outcomes, claimedBy, start, end, carried, reader);
     Path file = ResultsFiles.writeResults(output, results);
+    ResultsFiles.removeOtherLogs(output, plan.workers().stream().map(WorkerSlice::index).collect(Collectors.toSet()));
     Path publicKey = output.resolve(ResultsFiles.PUBLIC_KEY_FILE);
     Keys.writePublicKey(signer.publicKey(), publicKey);
     Path sarif = Sarif.write(output, results);

@@ -5,9 +5,13 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The files a run leaves in its output directory, named once. */
 public final class ResultsFiles {
@@ -15,11 +19,31 @@ public final class ResultsFiles {
   /** The run's public key (PEM), also inside the results; the private key is never written here. */
   public static final String PUBLIC_KEY_FILE = "run-signing-key.pub";
 
+  /** {@link #logFileName}'s form, with the worker index as group 1. */
+  private static final Pattern LOG_FILE = Pattern.compile("k8s-worker-([1-9][0-9]{0,8})-log\\.txt");
+
   private ResultsFiles() {}
 
   /** {@code k8s-worker-N-log.txt}. */
   public static String logFileName(int workerIndex) {
     return "k8s-worker-" + workerIndex + "-log.txt";
+  }
+
+  /**
+   * Removes the {@code k8s-worker-N-log.txt} files an earlier run left in {@code outputDir} for
+   * workers this run does not have, so that every worker log there is this run's.
+   *
+   * @param workers the indices of this run's workers
+   */
+  public static void removeOtherLogs(Path outputDir, Set<Integer> workers) throws IOException {
+    try (DirectoryStream<Path> logs = Files.newDirectoryStream(outputDir, "k8s-worker-*-log.txt")) {
+      for (Path file : logs) {
+        Matcher log = LOG_FILE.matcher(file.getFileName().toString());
+        if (log.matches() && !workers.contains(Integer.valueOf(log.group(1)))) {
+          Files.delete(file);
+        }
+      }
+    }
   }
 
   public static void writeLog(Path outputDir, WorkerOutcome outcome) throws IOException {

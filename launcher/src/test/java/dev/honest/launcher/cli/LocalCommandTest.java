@@ -319,6 +319,23 @@ class LocalCommandTest {
   }
 
   @Test
+  void theLogsAnEarlierRunLeftForWorkersThisRunDoesNotHaveAreRemoved() throws Exception {
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("k8s-worker-9-log.txt"), "an earlier run's worker 9\n");
+    Files.writeString(out.resolve("k8s-worker-12-log.txt"), "an earlier run's worker 12\n");
+    Files.writeString(out.resolve("k8s-worker-2-notes.txt"), "the user's own file\n");
+
+    Cli cli = local(true, "--workers", "3");
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("k8s-worker-")))
+          .containsExactlyInAnyOrder("k8s-worker-1-log.txt", "k8s-worker-2-log.txt", "k8s-worker-3-log.txt",
+              "k8s-worker-2-notes.txt");
+    }
+  }
+
+  @Test
   void withFixedSlicesEveryTaskRunsOnTheWorkerThePlanGaveItToAsInACluster() throws Exception {
     Cli cli = local(false, "--workers", "3", "--fixed-slices");
 
