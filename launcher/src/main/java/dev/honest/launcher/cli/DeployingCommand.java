@@ -123,6 +123,8 @@ abstract class DeployingCommand implements Callable<Integer> {
         if (prepared == null) {
           out.println("Nothing to run: every task is carried over.");
           Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
+          // No worker: an earlier run's Job files here would start its workers again on `kubectl apply -f`.
+          RenderedRun.removeJobFiles(task.output, List.of());
         } else {
           RenderedRun run = prepared.run();
           ops.deployWorkers(resources(run, key));

@@ -16,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,14 +116,7 @@ public record RenderedRun(
     manifests.put(NETWORK_POLICIES_FILE, networkPolicies);
     manifests.put(WORKER_ACCESS_FILE, workerAccess);
     Files.createDirectories(outputDir);
-    try (DirectoryStream<Path> earlier = Files.newDirectoryStream(outputDir, "k8s-worker-*-job.yaml")) {
-      for (Path file : earlier) {
-        String name = file.getFileName().toString();
-        if (EARLIER_JOB_FILE.matcher(name).matches() && !manifests.containsKey(name)) {
-          Files.delete(file);
-        }
-      }
-    }
+    removeJobFiles(outputDir, manifests.keySet());
     for (Map.Entry<String, List<? extends HasMetadata>> file : manifests.entrySet()) {
       // The ConfigMaps' data is JSON text of up to 1 MiB a value: the YAML emitter takes seconds over it in
       // a large run, Jackson milliseconds. kubectl reads a JSON document in a YAML stream as any other.
@@ -130,6 +124,26 @@ public record RenderedRun(
     }
     Files.writeString(outputDir.resolve(PLAN_FILE), ConfigLayout.toJson(plan));
     return manifests.size();
+  }
+
+  /**
+   * Removes the Job files {@code k8s-worker-N-job.yaml} in {@code outputDir} other than {@code keep}:
+   * those an earlier run left for workers this one does not have ({@code kubectl apply -f} of the
+   * directory would start them). A run with nothing to run (every task carried over by {@code
+   * --resume}) keeps none.
+   */
+  public static void removeJobFiles(Path outputDir, Collection<String> keep) throws IOException {
+    if (!Files.isDirectory(outputDir)) {
+      return;
+    }
+    try (DirectoryStream<Path> earlier = Files.newDirectoryStream(outputDir, "k8s-worker-*-job.yaml")) {
+      for (Path file : earlier) {
+        String name = file.getFileName().toString();
+        if (EARLIER_JOB_FILE.matcher(name).matches() && !keep.contains(name)) {
+          Files.delete(file);
+        }
+      }
+    }
   }
 
   /** One document at a time: a large run's ConfigMaps are tens of MB of YAML together. */

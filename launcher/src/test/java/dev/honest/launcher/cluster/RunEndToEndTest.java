@@ -394,6 +394,39 @@ class RunEndToEndTest {
     assertThat(verify.exitCode()).as(verify.out()).isZero();
   }
 
+  /**
+   * README, Outputs: the Job files of workers an earlier run into the same directory had and this one
+   * has not are removed (`kubectl apply -f` of the directory would start them again). A resumed run
+   * that carries every task over has no worker at all.
+   */
+  @Test
+  void aResumedRunWithNothingLeftToRunLeavesNoJobFileOfTheEarlierRunInItsOutput() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    mock.forwardPortsTo(URI.create(ollama.url()).getPort());
+    Path results = out.resolve("results");
+    Result second;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).withReadyPods().start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result first = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", results.toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0");
+      assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+      assertThat(results.resolve("k8s-worker-1-job.yaml")).exists();
+      Path firstResults = Files.copy(results.resolve("k8s-cluster-results.json"), out.resolve("first-results.json"));
+
+      second = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", results.toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0", "--replace", "--resume", firstResults.toString());
+    }
+
+    assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("Nothing to run: every task is carried over.");
+    try (Stream<Path> files = Files.list(results)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.matches("k8s-worker-[0-9]+-job\\.yaml"));
+    }
+  }
+
   @Test
   void aSecondRunWithoutReplaceIsRefusedBeforeTouchingAnything() throws Exception {
     try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
