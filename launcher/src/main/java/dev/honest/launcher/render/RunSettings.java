@@ -71,8 +71,8 @@ public record RunSettings(
     require(workers >= 1 && workers <= MAX_WORKERS, "workers must be within 1.." + MAX_WORKERS + ", got " + workers);
     require(llmReplicas >= 1 && llmReplicas <= MAX_REPLICAS,
         "llmReplicas must be within 1.." + MAX_REPLICAS + ", got " + llmReplicas);
-    require(codeModel != null && !codeModel.isBlank(), "codeModel must not be blank");
-    require(generalModel != null && !generalModel.isBlank(), "generalModel must not be blank");
+    requireModel("codeModel", codeModel);
+    requireModel("generalModel", generalModel);
     requirePinned("workerImage", workerImage);
     requirePinned("ollamaImage", ollamaImage);
     Objects.requireNonNull(options, "options");
@@ -102,6 +102,24 @@ public record RunSettings(
   public int ollamaThreads() {
     BigDecimal cores = Quantity.parse(ollamaResources.cpuLimit()).getNumericalAmount();
     return Math.max(1, cores.intValue());
+  }
+
+  /**
+   * A model every Ollama replica pulls before it may become Ready: a name with whitespace or a
+   * control character, which no Ollama model has, could never be pulled, and the run would wait for
+   * Ollama in vain until its timeout.
+   */
+  private static void requireModel(String field, String model) {
+    require(model != null && !model.isBlank(), field + " must not be blank");
+    require(model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)),
+        field + " must be an Ollama model name (no whitespace or control characters), got '" + escaped(model) + "'");
+  }
+
+  /** The text on one line: control characters as {@code \\uXXXX}. */
+  private static String escaped(String text) {
+    StringBuilder b = new StringBuilder();
+    text.chars().forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return b.toString();
   }
 
   private static void requirePinned(String field, String image) {

@@ -155,6 +155,25 @@ class CommandLineTest {
     }
   }
 
+  /**
+   * A model name with whitespace can never be pulled: every Ollama replica's init container would
+   * fail until --ollama-timeout. Task models are refused at once for that reason; the run's own two
+   * models are refused the same way, naming the option.
+   */
+  @Test
+  void aCodeOrGeneralModelOllamaCannotNameIsRefusedNamingTheOptionAndNothingIsWritten() {
+    for (String[] option : new String[][] {
+        {"--code-model", "codellama 7b"}, {"--general-model", "llama3.1:8b\n"}}) {
+      Cli cli = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+          "--output", out.toString(), option[0], option[1]);
+
+      assertThat(cli.exitCode).as(option[0] + ": " + cli.err()).isEqualTo(2);
+      assertThat(cli.err()).as(option[0]).startsWith("error: " + option[0] + " must be an Ollama model name")
+          .hasLineCount(1);
+    }
+    assertThat(out).isEmptyDirectory();
+  }
+
   @Test
   void anInvalidDeployOrTaskOptionIsNamedAsTyped() {
     for (String[] option : new String[][] {
