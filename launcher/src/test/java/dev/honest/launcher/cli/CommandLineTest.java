@@ -212,25 +212,7 @@ class CommandLineTest {
 
   @Test
   void statusCollectAndCleanupReportAnUnreachableClusterInOneLineAndExit3() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Path kubeconfig = out.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: gone
-          cluster: {server: "http://127.0.0.1:%d"}
-        contexts:
-        - name: gone
-          context: {cluster: gone, user: u}
-        current-context: gone
-        users:
-        - name: u
-          user: {token: not-a-real-token}
-        """.formatted(port));
+    Path kubeconfig = kubeconfigOfAnUnreachableCluster();
 
     for (String command : List.of("status", "collect", "cleanup")) {
       Cli cli = command.equals("collect")
@@ -238,8 +220,7 @@ class CommandLineTest {
           : Cli.run(command, "--kubeconfig", kubeconfig.toString());
 
       assertThat(cli.exitCode).as(command + ": " + cli.err()).isEqualTo(3);
-      assertThat(cli.err()).as(command).isEqualTo("error: cannot reach the cluster at http://127.0.0.1:" + port
-          + "/: connection refused — check `kubectl config current-context` or pass --context/--kubeconfig"
+      assertThat(cli.err()).as(command).isEqualTo("error: cannot reach the cluster at https://127.0.0.1:1/: connection refused — check `kubectl config current-context` or pass --context/--kubeconfig"
           + System.lineSeparator());
     }
   }
@@ -323,7 +304,20 @@ class CommandLineTest {
 
   @Test
   void anUnreachableClusterIsOneLineWithTheFixAndExitCode3() throws Exception {
+    Path kubeconfig = kubeconfigOfAnUnreachableCluster();
+
+    Cli cli = Cli.run("run", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", out.toString(), "--kubeconfig", kubeconfig.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(3);
+    assertThat(cli.err().strip().lines()).hasSize(1);
+    assertThat(cli.err()).contains("127.0.0.1:1").doesNotContain("\tat ");
+  }
+
+  /** A kubeconfig whose current context names a server nothing listens on. */
+  private Path kubeconfigOfAnUnreachableCluster() throws Exception {
     Path kubeconfig = out.resolve("kubeconfig");
+    Files.createDirectories(out);
     Files.writeString(kubeconfig, """
         apiVersion: v1
         kind: Config
@@ -342,12 +336,6 @@ class CommandLineTest {
           user:
             token: not-a-secret
         """);
-
-    Cli cli = Cli.run("run", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
-        "--output", out.toString(), "--kubeconfig", kubeconfig.toString());
-
-    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(3);
-    assertThat(cli.err().strip().lines()).hasSize(1);
-    assertThat(cli.err()).contains("127.0.0.1:1").doesNotContain("\tat ");
+    return kubeconfig;
   }
 }
