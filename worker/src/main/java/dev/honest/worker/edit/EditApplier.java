@@ -4,9 +4,6 @@ import dev.honest.common.hash.Hashes;
 import dev.honest.common.result.Change;
 import dev.honest.common.task.TaskSpec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +30,8 @@ public final class EditApplier {
   }
 
   /**
-   * Applies all edits of a task, or none.
+   * Applies all edits of a task, or none, to the files as they are now in the workspace. A binary
+   * file (a NUL byte, or not UTF-8) cannot be edited.
    *
    * @return the changed files, in the order of the task's {@code files}; files whose content ends
    *     up unchanged are left out
@@ -41,35 +39,60 @@ public final class EditApplier {
    * @throws IOException when a task file cannot be read
    */
   public List<ChangedFile> apply(TaskSpec task, List<Edit> edits) throws EditNotApplicableException, IOException {
+    Map<String, String> texts = new LinkedHashMap<>();
     for (int i = 0; i < edits.size(); i++) {
-      if (!task.files().contains(edits.get(i).file())) {
-        throw new EditNotApplicableException("edits[" + i + "]: " + edits.get(i).file()
-            + " is not one of the files of task " + task.id());
+      String path = edits.get(i).file();
+      if (task.files().contains(path) && !texts.containsKey(path)) {
+        byte[] bytes = read(path, i);
+        if (!Hashes.digest(bytes).binary()) {
+          texts.put(path, new String(bytes, StandardCharsets.UTF_8));
+        }
       }
     }
-    Map<String, byte[]> originals = new LinkedHashMap<>();
+    return apply(task, texts, edits);
+  }
+
+  /**
+   * Applies all edits of a task, or none, to the text of its files exactly as the model was shown
+   * it (and as its input hashes were taken), not as the files may be by now. A file of the task
+   * that is not in {@code shown} (a binary file) cannot be edited.
+   *
+   * @param shown the content of each of the task's text files that went to the model, by path;
+   *     UTF-8 encoded, it gives back the bytes that were hashed
+   * @return the changed files, in the order of the task's {@code files}; files whose content ends
+   *     up unchanged are left out
+   * @throws EditNotApplicableException naming the first edit that cannot be applied
+   */
+  public List<ChangedFile> apply(TaskSpec task, Map<String, String> shown, List<Edit> edits)
+      throws EditNotApplicableException {
+    for (int i = 0; i < edits.size(); i++) {
+      String path = edits.get(i).file();
+      if (!task.files().contains(path)) {
+        throw new EditNotApplicableException("edits[" + i + "]: " + path
+            + " is not one of the files of task " + task.id());
+      }
+      if (!shown.containsKey(path)) {
+        throw new EditNotApplicableException("edits[" + i + "] on " + path
+            + ": the file is binary (a NUL byte, or not UTF-8), so it was not shown to the model and cannot be edited");
+      }
+    }
     Map<String, String> current = new LinkedHashMap<>();
     for (int i = 0; i < edits.size(); i++) {
       Edit edit = edits.get(i);
       String path = edit.file();
-      if (!current.containsKey(path)) {
-        byte[] bytes = read(path, i);
-        originals.put(path, bytes);
-        current.put(path, decode(bytes, path, i));
-      }
-      current.put(path, applyOne(current.get(path), edit, i));
+      current.put(path, applyOne(current.getOrDefault(path, shown.get(path)), edit, i));
     }
     List<ChangedFile> changed = new ArrayList<>();
     for (String path : task.files()) {
-      byte[] before = originals.get(path);
-      if (before == null) {
+      String afterText = current.get(path);
+      if (afterText == null) {
         continue;
       }
-      String beforeText = new String(before, StandardCharsets.UTF_8);
-      String afterText = current.get(path);
+      String beforeText = shown.get(path);
       if (afterText.equals(beforeText)) {
         continue;
       }
+      byte[] before = beforeText.getBytes(StandardCharsets.UTF_8);
       byte[] after = afterText.getBytes(StandardCharsets.UTF_8);
       Change change = new Change(path, Hashes.md5Hex(before), Hashes.sha256Hex(before), Hashes.md5Hex(after),
           Hashes.sha256Hex(after), UnifiedDiff.of(path, beforeText, afterText));
@@ -115,17 +138,5 @@ public final class EditApplier {
       throw new EditNotApplicableException("edits[" + index + "]: " + path + " is outside the workspace");
     }
     return Files.readAllBytes(file);
-  }
-
-  private static String decode(byte[] bytes, String path, int index) throws EditNotApplicableException {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new EditNotApplicableException("edits[" + index + "] on " + path + ": the file is not UTF-8 text");
-    }
   }
 }

@@ -4,7 +4,7 @@ import dev.honest.common.result.TaskError;
 
 /**
  * An edit cannot be applied: its search text does not occur exactly once, or it points outside
- * the task's files, or the file is not UTF-8 text. The message is one line naming the edit.
+ * the task's files, or the file is binary and was not shown to the model. The message is one line naming the edit.
  */
 public final class EditNotApplicableException extends Exception {
   /** The task error class this failure is reported as. */

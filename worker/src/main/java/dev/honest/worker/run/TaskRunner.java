@@ -129,7 +129,8 @@ public final class TaskRunner {
         }
       }
       if (task.action() == Action.FIX && !edits.isEmpty()) {
-        for (ChangedFile changed : new EditApplier(workspace).apply(task, edits)) {
+        // The edits apply to the text the model was shown, whose hashes are the inputs', not to the file as it may be now.
+        for (ChangedFile changed : new EditApplier(workspace).apply(task, texts, edits)) {
           a.changes.add(changed.change());
         }
       }

@@ -112,7 +112,8 @@ class EditApplierTest {
     Files.write(workspace.resolve("blob.bin"), new byte[] {'a', (byte) 0xC3, (byte) 0x28, '\n'});
 
     assertNotApplicable(task("blob.bin"), List.of(new Edit("blob.bin", "a", "b")),
-        "edits[0] on blob.bin: the file is not UTF-8 text");
+        "edits[0] on blob.bin: the file is binary (a NUL byte, or not UTF-8), so it was not shown to the model"
+            + " and cannot be edited");
   }
 
   @Test

@@ -286,6 +286,52 @@ class SliceRunnerTest {
   }
 
   @Test
+  void aFixTasksChangeStartsFromTheBytesTheModelWasShownEvenWhenTheFileChangesDuringTheCall() throws Exception {
+    Path file = write("api/db.js", "a();\nb();\n");
+    byte[] shown = Files.readAllBytes(file);
+    String answer = "{\"findings\":[],\"edits\":[{\"file\":\"api/db.js\",\"search\":\"a();\",\"replace\":\"A();\"}]}";
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).willReturn(wholeAnswer(answer, "stop")));
+    // Someone saves the file while the model is thinking: the request has been received, the answer not yet sent.
+    ollama.server().addMockServiceRequestListener((request, response) -> {
+      try {
+        if (request.getUrl().equals("/api/chat")) {
+          Files.writeString(file, "a();\nb();\nsaved();\n");
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    run(task("T-4", Action.FIX, "api/db.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.inputs().get(0).sha256()).isEqualTo(Hashes.sha256Hex(shown));
+    assertThat(r.changes()).singleElement().satisfies(c -> {
+      assertThat(c.sha256Before()).isEqualTo(Hashes.sha256Hex(shown));
+      assertThat(c.sha256After()).isEqualTo(Hashes.sha256Hex("A();\nb();\n".getBytes(UTF_8)));
+      assertThat(c.diff()).doesNotContain("saved();");
+    });
+  }
+
+  @Test
+  void anEditOfABinaryFileTheModelWasNotShownFailsTheTask() throws Exception {
+    write("a.js", "x();\n");
+    // Valid UTF-8, but the NUL makes it binary: hashed, never sent to the model.
+    Files.write(workspace.resolve("settings.cfg"), "debug = true\n\0\n".getBytes(UTF_8));
+    String answer = "{\"findings\":[],\"edits\":[{\"file\":\"settings.cfg\",\"search\":\"debug = true\","
+        + "\"replace\":\"debug = false\"}]}";
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).willReturn(wholeAnswer(answer, "stop")));
+
+    ExitCode code = run(task("T-4", Action.FIX, "a.js", "settings.cfg"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    TaskRecord r = records().get(0);
+    assertThat(r.error().errorClass()).isEqualTo("edit_not_applicable");
+    assertThat(r.error().message()).contains("settings.cfg", "binary");
+    assertThat(r.changes()).isEmpty();
+  }
+
+  @Test
   void anInvalidAnswerIsAskedAgainOnceWithTheReason() throws Exception {
     write("a.js", "x();\n");
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("s")
