@@ -400,6 +400,8 @@ public final class LocalRunner {
     volatile boolean interrupted;
     volatile long endedAt;
     volatile String readError;
+    /** Why the log file could not be written, or null: the output was read all the same. */
+    volatile String fileError;
     /** Its outcome, once it has ended and its output is read. */
     volatile WorkerOutcome ended;
     Thread reader;
@@ -441,15 +443,31 @@ public final class LocalRunner {
       reader.start();
     }
 
-    /** Copies the worker's output, line by line, to its log file and notes each finished task. */
+    /**
+     * Copies the worker's output, line by line, to its log file and notes each finished task. The
+     * output is read to its end even when the log file cannot be written (a full disk): the results
+     * come from what was read, and a worker whose output is no longer read would block on it.
+     */
     private void pump(InputStream output, Path logFile, Set<String> done) {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
-          Writer file = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+      Writer file = null;
+      try {
+        file = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        fileError = logFile + " could not be written: " + e;
+      }
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
-          file.write(line);
-          file.write('\n');
-          file.flush();
+          if (file != null) {
+            try {
+              file.write(line);
+              file.write('\n');
+              file.flush();
+            } catch (IOException e) {
+              fileError = logFile + " could not be written: " + e;
+              file = close(file, logFile);
+            }
+          }
           synchronized (log) {
             log.append(line).append('\n');
           }
@@ -464,15 +482,37 @@ public final class LocalRunner {
       } catch (IOException e) {
         readError = e.getMessage();
       } finally {
+        if (file != null) {
+          close(file, logFile);
+        }
         endedAt = System.nanoTime();
       }
+    }
+
+    /** Closes {@code file}, noting a failure; returns null. */
+    private Writer close(Writer file, Path logFile) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        if (fileError == null) {
+          fileError = logFile + " could not be written: " + e;
+        }
+      }
+      return null;
     }
 
     WorkerOutcome outcome() {
       Integer exit = exitCode();
       boolean ok = exit != null && exit == 0;
       String reason = killedByTimeout ? "DeadlineExceeded" : ok ? "Completed" : interrupted ? INTERRUPTED : "Error";
-      String message = readError == null ? null : "log read failed: " + readError;
+      List<String> notes = new ArrayList<>();
+      if (readError != null) {
+        notes.add("log read failed: " + readError);
+      }
+      if (fileError != null) {
+        notes.add("log file not written (the results were read all the same): " + fileError);
+      }
+      String message = notes.isEmpty() ? null : String.join("; ", notes);
       PodOutcome pod = new PodOutcome(pod(), NODE, exit, reason, message);
       String text;
       synchronized (log) {

@@ -11,7 +11,9 @@ import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.SmallProject;
 import dev.honest.launcher.plan.Planner;
+import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
+import dev.honest.common.result.ResultLines;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -80,5 +82,28 @@ class LocalRunnerTest {
       most = Math.max(most, (int) chats.stream().filter(o -> o[0] < middle && middle < o[0] + o[1]).count());
     }
     assertThat(most).as("one slot (--ollama-parallel 1) and one chat waiting at the server").isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "in process: {0}")
+  @ValueSource(booleans = {false, true})
+  void aWorkersResultsAreStillReadWhenItsLogFileCannotBeWritten(boolean inProcess) throws Exception {
+    Path workspace = dir.resolve("project");
+    List<TaskSpec> tasks = TaskFileReader.read(SmallProject.write(workspace), workspace);
+    Plan plan = new Planner().plan("run-1", tasks, workspace, 1, GenerationOptions.DEFAULTS);
+    Path configDir = dir.resolve("config");
+    ConfigLayout.write(configDir, WorkerConfig.defaults("run-1", List.of(ollama.url())), tasks, plan);
+    Path out = dir.resolve("out");
+    // The log file cannot be written (as on a full disk): here, a directory is in its place.
+    java.nio.file.Files.createDirectories(out.resolve(ResultsFiles.logFileName(1)));
+
+    LocalRunner.Result result = new LocalRunner(configDir, workspace, out, Duration.ofMinutes(2),
+        SigningKey.generate(), new LocalRunner.Mode(inProcess, true, 1), new PrintWriter(new StringWriter()))
+        .run(plan);
+
+    WorkerOutcome worker = result.outcomes().get(0);
+    assertThat(worker.status()).isEqualTo("succeeded");
+    assertThat(worker.log().lines().filter(l -> l.startsWith(ResultLines.RESULT_PREFIX)))
+        .as("the results the worker printed, read though its log file could not be written").hasSize(tasks.size());
+    assertThat(worker.pods().get(0).message()).contains(ResultsFiles.logFileName(1));
   }
 }
