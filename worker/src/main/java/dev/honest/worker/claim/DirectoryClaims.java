@@ -4,6 +4,7 @@ import dev.honest.common.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,7 +37,7 @@ public final class DirectoryClaims implements Claims {
     } catch (FileAlreadyExistsException taken) {
       return false;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot claim task " + taskId + " in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot claim task " + taskId + " in " + dir + ": " + why(e), e);
     }
     try {
       Files.writeString(file, Integer.toString(worker));
@@ -45,6 +46,17 @@ public final class DirectoryClaims implements Claims {
       return true;
     }
     return true;
+  }
+
+  /** What went wrong, in words: the messages of most file exceptions are only the file's name. */
+  private static String why(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "the directory does not exist (any more)";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   @Override

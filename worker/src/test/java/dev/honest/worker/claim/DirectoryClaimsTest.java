@@ -62,4 +62,13 @@ class DirectoryClaimsTest {
     assertThatThrownBy(() -> claims.claim("T-1")).isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("T-1");
   }
+
+  @Test
+  void aClaimInADirectoryThatIsGoneSaysSoNotJustTheFileName() {
+    Path gone = dir.resolve("missing");
+    DirectoryClaims claims = new DirectoryClaims(gone, 1);
+
+    assertThatThrownBy(() -> claims.claim("T-1")).isInstanceOf(UncheckedIOException.class)
+        .hasMessage("cannot claim task T-1 in " + gone + ": the directory does not exist (any more)");
+  }
 }
