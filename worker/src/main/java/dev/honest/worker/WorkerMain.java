@@ -131,7 +131,7 @@ public final class WorkerMain implements Callable<Integer> {
       List<TaskSpec> all = ConfigLayout.readTasks(configDir);
       tasks = leaseClaims
           ? leaseSource(plan, all, worker, workspace, () -> LeaseClaims.inCluster(runId, worker, holder), out)
-          : taskSource(plan, all, worker, claimsDir);
+          : taskSource(plan, all, worker, claimsDir, System.err);
     } catch (ConfigException e) {
       System.err.println("[worker-" + worker + "] invalid configuration: " + e.getMessage());
       return ExitCode.INVALID_INPUT.code();
@@ -165,12 +165,13 @@ public final class WorkerMain implements Callable<Integer> {
   /**
    * Where worker {@code worker} gets its tasks: its slice of {@code plan}, and with a claims
    * directory the unclaimed tasks of the other slices after it. When that directory fails later, the
-   * worker says why on standard error and runs the rest of its slice only.
+   * worker says why on {@code err} and runs the rest of its slice only.
    *
    * @param claimsDir the run's shared claims directory, or null
+   * @param err where the worker's own messages go (a thread worker's output, not this process's)
    * @throws ConfigException when the plan has no such slice or names a task that {@code all} lacks
    */
-  public static TaskSource taskSource(Plan plan, List<TaskSpec> all, int worker, Path claimsDir)
+  public static TaskSource taskSource(Plan plan, List<TaskSpec> all, int worker, Path claimsDir, PrintStream err)
       throws ConfigException {
     List<TaskSpec> slice = sliceTasks(plan, all, worker);
     if (claimsDir == null) {
@@ -179,7 +180,7 @@ public final class WorkerMain implements Callable<Integer> {
     if (!Files.isDirectory(claimsDir)) {
       throw new ConfigException("--claims-dir " + claimsDir + ": not a directory");
     }
-    return claiming(plan, all, worker, new DirectoryClaims(claimsDir, worker), reason -> System.err.println(
+    return claiming(plan, all, worker, new DirectoryClaims(claimsDir, worker), reason -> err.println(
         "[worker-" + worker + "] cannot claim tasks in " + claimsDir + " any more, so this worker runs the rest of"
             + " its slice and nothing else: " + reason));
   }

@@ -16,6 +16,7 @@ import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -85,6 +86,20 @@ class WorkerMainTest {
         assertThat(r.completed()).isTrue();
       });
     }
+  }
+
+  @Test
+  void aWorkerThatCanNoLongerClaimSaysSoOnItsOwnOutputNotThisProcesssStandardError() throws Exception {
+    Path claims = Files.createDirectory(secrets.resolve("claims"));
+    Plan plan = new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-1", "T-2"), 2)));
+    ByteArrayOutputStream own = new ByteArrayOutputStream();
+    TaskSource source = WorkerMain.taskSource(plan, TASKS, 1, claims, new PrintStream(own, true, UTF_8));
+    Files.delete(claims);
+
+    assertThat(source.next()).map(TaskSpec::id).contains("T-1");
+
+    assertThat(own.toString(UTF_8)).contains("[worker-1] cannot claim tasks in " + claims + " any more");
+    assertThat(err.toString(UTF_8)).isEmpty();
   }
 
   @Test

@@ -336,14 +336,15 @@ public final class LocalRunner {
 
   private Worker startThread(WorkerSlice slice, InProcess shared, Path claimsDir, Set<String> done,
       Consumer<WorkerOutcome> ended) throws IOException {
+    PipedInputStream output = new PipedInputStream(64 * 1024);
+    PrintStream print = new PrintStream(new PipedOutputStream(output), true, StandardCharsets.UTF_8);
     TaskSource tasks;
     try {
-      tasks = WorkerMain.taskSource(shared.plan, shared.tasks, slice.index(), claimsDir);
+      // Its messages go to its own output, as a worker process's standard error goes to its log.
+      tasks = WorkerMain.taskSource(shared.plan, shared.tasks, slice.index(), claimsDir, print);
     } catch (ConfigException e) {
       throw new IllegalStateException("the run's own configuration is inconsistent: " + e.getMessage(), e);
     }
-    PipedInputStream output = new PipedInputStream(64 * 1024);
-    PrintStream print = new PrintStream(new PipedOutputStream(output), true, StandardCharsets.UTF_8);
     ThreadWorker w = new ThreadWorker(slice, print);
     w.thread = new Thread(() -> {
       try (print) {
