@@ -61,12 +61,24 @@ final class Report {
   static String verdict(String size, Map<MakespanBench.Mode, List<Row>> rows, double target) {
     StringBuilder text = new StringBuilder(size + ":");
     rows.forEach((mode, runs) -> {
-      boolean met = runs.stream().allMatch(r -> r.allCompleted() && r.figures().ratio() <= target);
+      boolean met = met(runs, target);
       text.append(String.format(Locale.ROOT, "%n  %-7s %-26s %s", mode.name().toLowerCase(Locale.ROOT),
           runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.figures().ratio()))
               .collect(Collectors.joining(", ")),
           mode.fixedSlices ? "(baseline: fixed slices)" : met ? "ok" : "MISSED"));
     });
     return text.toString();
+  }
+
+  /**
+   * Whether every mode that is not a baseline (fixed slices) met {@code target} in every run, each
+   * run with every task completed: what {@link #verdict} prints as {@code ok}.
+   */
+  static boolean met(Map<MakespanBench.Mode, List<Row>> rows, double target) {
+    return rows.entrySet().stream().allMatch(e -> e.getKey().fixedSlices || met(e.getValue(), target));
+  }
+
+  private static boolean met(List<Row> runs, double target) {
+    return runs.stream().allMatch(r -> r.allCompleted() && r.figures().ratio() <= target);
   }
 }
