@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -217,14 +218,22 @@ public final class MakespanBench implements Callable<Integer> {
       long cpuBefore = ownCpuNanos();
       ChildProcess.Measured run = ChildProcess.run(command, dir.resolve("launcher.log"), Duration.ofMinutes(100));
       double standInCpu = (ownCpuNanos() - cpuBefore) / 1e9;
-      Figures figures = Figures.of(run, standIn.replicas(), parallel, standIn.proxy().connectionsPerBackend());
       writeChats(dir.resolve("chats.csv"), standIn, run.startedAt());
       int completed = -1;
+      Map<String, Long> recordedCalls = null;
       Path results = output.resolve("k8s-cluster-results.json");
       if (Files.isRegularFile(results)) {
         JsonNode json = Json.mapper().readTree(results.toFile());
         completed = json.path("completed_tasks").asInt(-1);
+        recordedCalls = new HashMap<>();
+        for (JsonNode task : json.path("tasks")) {
+          for (JsonNode call : task.path("calls")) {
+            recordedCalls.merge(call.path("request_sha256").asString(), 1L, Long::sum);
+          }
+        }
       }
+      Figures figures = Figures.of(run, standIn.replicas(), parallel, standIn.proxy().connectionsPerBackend(),
+          recordedCalls);
       return new Report.Row(name, run.exitCode(), completed, set.tasks(), figures, standInCpu);
     }
   }

@@ -35,7 +35,10 @@ final class Report {
           + " | chats: " + each(f, r -> Long.toString(r.chats()))
           + " | connections: " + each(f, r -> Integer.toString(r.connections()))
           + String.format(Locale.ROOT, " | total service %.1fs, longest chat %.1fs, tail %.1fs", f.totalService(),
-              f.longestChat(), f.afterLastChat());
+              f.longestChat(), f.afterLastChat())
+          + (f.unrecordedChats() == 0 ? "" : String.format(Locale.ROOT, "%n          %d chat(s), %.1fs of service, that"
+              + " no call in the results accounts for (a task run twice?): left out of the bound",
+              f.unrecordedChats(), f.unrecordedService()));
     }
 
     private static String each(Figures f, Function<Figures.ReplicaFigures, String> value) {
@@ -47,7 +50,8 @@ final class Report {
   static String legend(List<String> modes) {
     return String.join("\n  ", List.of("",
         "done: tasks completed/total; wall: launcher start to exit;",
-        "bound: max(total service / (replicas x slots), longest chat); ratio: wall / bound;",
+        "bound: max(total service / (replicas x slots), longest chat), over the chats the results record"
+            + " (failed attempts included); ratio: wall / bound;",
         "1st-chat: launcher start to the first chat at a replica; window: first chat's arrival to last chat's end;",
         "w-ratio: window / bound (scheduling alone, without start-up and wind-down); tail: last chat's end to exit;",
         "client-cpu: CPU of launcher + workers (cpu/task: per task); stand-in: CPU of replicas + proxy."))

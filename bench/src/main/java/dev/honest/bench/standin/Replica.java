@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.honest.common.hash.Hashes;
 import dev.honest.common.json.Json;
 import dev.honest.worker.testing.OllamaStandIn;
 import java.io.IOException;
@@ -49,9 +50,11 @@ public final class Replica implements AutoCloseable {
    * @param arrivedAt when its body had been read
    * @param startedAt when it got a slot
    * @param endedAt when its reply had been written and the slot freed
+   * @param requestSha256 SHA-256 of the request body as received, as the worker records it in its
+   *     call ({@code request_sha256})
    */
   public record Chat(long arrival, long arrivedAt, long startedAt, long endedAt, long promptTokens,
-      long completionTokens) {
+      long completionTokens, String requestSha256) {
     public long serviceNanos() {
       return endedAt - startedAt;
     }
@@ -168,6 +171,7 @@ public final class Replica implements AutoCloseable {
     String content = OllamaStandIn.answerFor(request);
     long prompt = OllamaStandIn.promptTokens(request);
     long completion = OllamaStandIn.completionTokens(content);
+    String requestSha256 = Hashes.sha256Hex(body);
     long arrival = arrivals.incrementAndGet();
     try {
       slots.acquire();
@@ -186,7 +190,7 @@ public final class Replica implements AutoCloseable {
       long endedAt = meter.end(startedAt);
       slots.release();
       synchronized (chats) {
-        chats.add(new Chat(arrival, arrivedAt, startedAt, endedAt, prompt, completion));
+        chats.add(new Chat(arrival, arrivedAt, startedAt, endedAt, prompt, completion, requestSha256));
       }
     }
   }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class ReportTest {
   private static Report.Row row(String mode, double wall, double bound, int completed) {
-    Figures f = new Figures(wall, bound, bound / 10, bound, 1, wall - 1, 0, 10, List.of());
+    Figures f = new Figures(wall, bound, bound / 10, bound, 1, wall - 1, 0, 10, List.of(), 0, 0);
     return new Report.Row(mode, 0, completed, 71, f, 1);
   }
 

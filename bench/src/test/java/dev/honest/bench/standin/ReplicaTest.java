@@ -50,6 +50,7 @@ class ReplicaTest {
     assertThat(replica.chats()).singleElement().satisfies(c -> {
       assertThat(c.promptTokens()).isEqualTo(reply.promptTokens());
       assertThat(c.completionTokens()).isEqualTo(reply.completionTokens());
+      assertThat(c.requestSha256()).isEqualTo(reply.call().requestSha256());
     });
   }
 
