@@ -135,6 +135,27 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aRecordWithNoCanonicalFormIsAProblemOfItsTaskAndTheOtherTasksAreStillChecked() throws Exception {
+    // RFC 8785 has no form for 2^53 + 1 (it is no double) nor for a lone surrogate: such a record
+    // cannot be the one its statement signed.
+    ObjectNode tampered = copy();
+    JsonNode tasks = tampered.path("tasks");
+    ((ObjectNode) tasks.get(indexOf(tasks, "A-1"))).put("attempts", java.math.BigInteger.TWO.pow(53).add(java.math.BigInteger.ONE));
+    ((ObjectNode) tasks.get(indexOf(tasks, "A-3")).path("findings").get(0)).put("title", "x\ud800");
+    ((ObjectNode) tasks.get(indexOf(tasks, "A-4")).path("findings").get(0)).put("severity", "info");
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).satisfiesExactlyInAnyOrder(
+        p -> assertThat(p).startsWith("❌ task A-1: the record has no RFC 8785 canonical form")
+            .contains("/attempts", "9007199254740993"),
+        p -> assertThat(p).startsWith("❌ task A-3: the record has no RFC 8785 canonical form")
+            .contains("/findings/0/title", "lone surrogate"),
+        p -> assertThat(p).startsWith("❌ task A-4: the record differs from the one its statement signed"));
+  }
+
+  @Test
   void aCountWrittenAsTextOrWithAFractionIsCaughtThoughItReadsAsTheRightNumber() throws Exception {
     int completed = results.path("completed_tasks").intValue();
     ObjectNode asText = copy().put("completed_tasks", Integer.toString(completed));
