@@ -51,6 +51,8 @@ public final class Verifier {
   private final Map<String, RunKey> accepted = new LinkedHashMap<>();
   /** Verified task predicates, by task id. */
   private final Map<String, TaskPredicate> predicates = new LinkedHashMap<>();
+  /** How many task statements did not open (a problem each): the Merkle root cannot be recomputed then. */
+  private int unopened;
 
   private record RunKey(PublicKey key, String runId) {}
 
@@ -318,6 +320,7 @@ public final class Verifier {
       }
       Optional<Opened> opened = open(proofs.get(i).path("envelope"), what + ": its statement");
       if (opened.isEmpty()) {
+        unopened++;
         continue;
       }
       leaves.add(opened.get().payload());
@@ -389,6 +392,12 @@ public final class Verifier {
   }
 
   private void merkleRoot(JsonNode attestation, RunPredicate run, List<byte[]> leaves) {
+    if (unopened > 0) {
+      // Its leaves are the statements; with some missing, any root recomputed would be a wrong one.
+      problems.add("the Merkle root is not checked: " + unopened + " of " + (leaves.size() + unopened)
+          + " task statement(s) did not open (above)");
+      return;
+    }
     String root = MerkleTree.rootHex(leaves);
     String listed = text(attestation, "merkle_root");
     if (!root.equals(listed)) {

@@ -298,6 +298,11 @@ class VerifyCommandTest {
     assertThat(cli.exitCode).isEqualTo(1);
     assertThat(problems(cli)).contains("❌ task A-1: its statement: signed by key "
         + results.path("attestation").path("key_id").asString() + ", not by an accepted key (" + other.keyId() + ")");
+    // No statement opened, so no Merkle root can be recomputed: not "a tree of 0 statements".
+    int statements = results.path("attestation").path("tasks").size();
+    assertThat(problems(cli)).contains("❌ the Merkle root is not checked: " + statements + " of " + statements
+        + " task statement(s) did not open (above)")
+        .noneMatch(p -> p.contains("Merkle tree holds") || p.contains("the Merkle root over"));
   }
 
   @Test
