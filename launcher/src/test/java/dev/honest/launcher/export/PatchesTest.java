@@ -159,10 +159,32 @@ class PatchesTest {
     List<Path> written = Patches.write(out, two);
 
     assertThat(lowerCased(written)).doesNotHaveDuplicates().hasSize(2);
-    assertThat(written.get(0).getFileName()).hasToString("SEC-1.patch");
+    assertThat(written.get(0).getFileName().toString()).startsWith("SEC-1-").endsWith(".patch");
     assertThat(written.get(1).getFileName().toString()).startsWith("sec-1-").endsWith(".patch");
     assertEachPatchHoldsItsOwnTasksDiff(two, written);
     assertThat(Patches.write(out, two)).as("the same names on every run").isEqualTo(written);
+  }
+
+  @Test
+  void aTasksPatchNameDependsNeitherOnTheOrderOfTheTasksNorOnWhichOthersHaveAPatch() throws Exception {
+    Map<String, String> names = names(Patches.write(out, fixes("SEC-1", "sec-1")), "SEC-1", "sec-1");
+    Map<String, String> reversed = names(Patches.write(out, fixes("sec-1", "SEC-1")), "sec-1", "SEC-1");
+    List<Change> lower = fix(workspace, "sec-1", new Edit("src/other.js", "1", "3"));
+    List<Path> alone = Patches.write(out, results(List.of(
+        failed("SEC-1", Action.FIX, lower, call(100, 50)),
+        completed("sec-1", Action.FIX, "security", List.of(), List.of(), lower, call(100, 50)))));
+
+    assertThat(reversed).isEqualTo(names);
+    assertThat(alone).singleElement().satisfies(f -> assertThat(f.getFileName()).hasToString(names.get("sec-1")));
+  }
+
+  /** The file name written for each id, {@code written} being in the order of {@code ids}. */
+  private static Map<String, String> names(List<Path> written, String... ids) {
+    Map<String, String> names = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      names.put(ids[i], written.get(i).getFileName().toString());
+    }
+    return names;
   }
 
   @Test
@@ -187,32 +209,19 @@ class PatchesTest {
   }
 
   @Test
-  void aFullHashNameThatAnEarlierIdSpellsInUpperCaseIsNotReused() throws Exception {
-    Map<String, String> idByName = new HashMap<>();
-    String first = null;
-    String second = null;
-    for (int i = 0; second == null; i++) {
-      StringBuilder id = new StringBuilder("T");
-      for (int n = i, c = 0; c < 4; n /= 64, c++) {
-        id.append((char) ('\u00c0' + n % 64));
-      }
-      String earlier = idByName.putIfAbsent(Patches.fileName(id.toString()), id.toString());
-      if (earlier != null) {
-        first = earlier;
-        second = id.toString();
-      }
-    }
-    String full = Patches.hashedName(second, 64, "");
-    String upper = full.substring(0, full.length() - ".patch".length()).toUpperCase(Locale.ROOT);
-    assertThat(Patches.fileName(upper)).as("a plain name").isEqualTo(upper + ".patch");
-    ClusterResults three = fixes(upper, first, second);
+  void anIdEndingInHexDigitsOfEitherCaseIsNotKeptAsAPlainName() throws Exception {
+    // Such a name could be another id's hashed name, ignoring case.
+    assertThat(Patches.fileName("FIX-DEADBEEF")).startsWith("FIX-DEADBEEF-").isNotEqualTo("FIX-DEADBEEF.patch");
+    assertThat(Patches.fileName("fix-deadbeef")).startsWith("fix-deadbeef-");
+    assertThat(Patches.fileName("FIX-DEADBEE")).isEqualTo("FIX-DEADBEE.patch");
+    String hashed = Patches.fileName("T 1");
+    String upper = hashed.substring(0, hashed.length() - ".patch".length()).toUpperCase(Locale.ROOT);
+    ClusterResults two = fixes("T 1", upper);
 
-    List<Path> written = Patches.write(out, three);
+    List<Path> written = Patches.write(out, two);
 
-    assertThat(lowerCased(written)).doesNotHaveDuplicates().hasSize(3);
-    assertThat(written.get(0).getFileName()).hasToString(upper + ".patch");
-    assertThat(written.get(2).getFileName()).hasToString(Patches.hashedName(second, 64, "-2"));
-    assertEachPatchHoldsItsOwnTasksDiff(three, written);
+    assertThat(lowerCased(written)).doesNotHaveDuplicates().hasSize(2);
+    assertEachPatchHoldsItsOwnTasksDiff(two, written);
   }
 
   @Test
