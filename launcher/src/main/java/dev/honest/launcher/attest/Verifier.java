@@ -466,7 +466,9 @@ public final class Verifier {
             + w.path("failed") + " failed, its tasks' records make " + done + " and " + failed);
       }
     }
-    workers(records, listedUnder);
+    if (results.path("workers").isArray()) { // else that one problem says enough, not one line per task
+      workers(records, listedUnder);
+    }
   }
 
   /**

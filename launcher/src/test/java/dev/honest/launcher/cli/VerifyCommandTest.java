@@ -359,6 +359,17 @@ class VerifyCommandTest {
   }
 
   @Test
+  void workersThatIsNoArrayIsOneProblemNotOnePerTask() throws Exception {
+    ObjectNode tampered = copy();
+    tampered.putObject("workers");
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).containsExactly("❌ workers must be an array, got an object");
+  }
+
+  @Test
   void aRunStatementSignedWithoutSomeOfItsMembersIsAProblemNotAnInternalError() throws Exception {
     List<java.util.function.Consumer<ObjectNode>> edits = List.of(
         p -> p.remove("run_id"),
