@@ -212,7 +212,7 @@ public final class Aggregator {
     }
     if (outcome.pods().isEmpty() && outcome.podsEnded() > 0) {
       why.append("; its pods are gone: the Job's status counts ").append(outcome.podsEnded())
-          .append(" pod(s) that ran, deleted since (e.g. by ttlSecondsAfterFinished or by hand), and their logs"
+          .append(" pod(s) that ran, deleted since (e.g. by `kubectl delete pod` or the pod garbage collector), and their logs"
               + " with them");
     } else if (outcome.pods().isEmpty()) {
       why.append("; no pod ran");

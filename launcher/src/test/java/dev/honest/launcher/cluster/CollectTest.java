@@ -161,7 +161,7 @@ class CollectTest {
   @Test
   void theTasksOfASucceededJobWhosePodsWereDeletedAreLostBecauseThePodsAreGoneNotBecauseNoneRan() throws Exception {
     runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
-    // A TTL controller (ttlSecondsAfterFinished), or a user, deletes the pods before `collect`.
+    // A user or the pod garbage collector deletes the pods before `collect` (a TTL would delete the Job too).
     cluster.mock.client().pods().inNamespace(NS).delete();
 
     // A launcher of its own, as `collect` is: nothing was collected while the Job ran.
@@ -169,7 +169,7 @@ class CollectTest {
 
     assertThat(results.tasks()).extracting(t -> t.error().message()).containsOnly("no result from worker 1 ("
         + W1 + ", succeeded); its pods are gone: the Job's status counts 1 pod(s) that ran, deleted since (e.g. by"
-        + " ttlSecondsAfterFinished or by hand), and their logs with them");
+        + " `kubectl delete pod` or the pod garbage collector), and their logs with them");
   }
 
   @Test
@@ -183,7 +183,7 @@ class CollectTest {
 
     assertThat(results.tasks()).extracting(t -> t.error().message()).containsOnly("no result from worker 1 ("
         + W1 + ", failed: BackoffLimitExceeded); its pods are gone: the Job's status counts 2 pod(s) that ran, deleted"
-        + " since (e.g. by ttlSecondsAfterFinished or by hand), and their logs with them");
+        + " since (e.g. by `kubectl delete pod` or the pod garbage collector), and their logs with them");
   }
 
   /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
