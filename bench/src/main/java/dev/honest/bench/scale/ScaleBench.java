@@ -233,8 +233,9 @@ public final class ScaleBench implements Callable<Integer> {
   }
 
   /**
-   * Runs {@code render} as a user does, {@code java -Xmx.. -jar launcher.jar render}, in a new JVM (the
-   * launcher's classes are on this one's class path): JVM start, reading the task file, planning,
+   * Runs the {@code render} command in a new JVM with this one's heap limit: the launcher's main
+   * class from this JVM's class path (the classes of {@code launcher.jar}, not that jar itself). It
+   * pays what {@code java -jar launcher.jar render} pays: JVM start, reading the task file, planning,
    * rendering and writing every manifest, and printing the plan table.
    *
    * @return seconds from starting the process to its exit
@@ -457,11 +458,13 @@ public final class ScaleBench implements Callable<Integer> {
     System.gc();
     long live = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     out.printf(Locale.ROOT, "  first / second time in this JVM: read and validate the task file %.2f / %.2f s;"
-            + " plan alone %.2f / %.2f s; render (plan included) %.2f / %.2f s; write the manifests %.2f / %.2f s%n",
-        read[0], read[1], planned[0], planned[1], rendered[0], rendered[1], written[0], written[1]);
+            + " render (plan included) %.2f / %.2f s; write the manifests %.2f / %.2f s; the plan alone, after"
+            + " each render: %.2f / %.2f s%n",
+        read[0], read[1], rendered[0], rendered[1], written[0], written[1], planned[0], planned[1]);
     out.printf(Locale.ROOT, "  the `render` command's whole work (read, plan, render, write), first time: %.2f s%n",
         read[0] + rendered[0] + written[0]);
-    out.printf(Locale.ROOT, "  the `render` command itself in a new JVM (-Xmx%dm), from its start to its exit: %.2f s%n",
+    out.printf(Locale.ROOT, "  the `render` command itself in a new JVM (-Xmx%dm, the launcher's main class), from its start to its"
+            + " exit: %.2f s%n",
         Runtime.getRuntime().maxMemory() / MIB, renderCommand(set, work.resolve("render-command")));
     figure("plan + render, first time in the JVM", secondsText(rendered[0]), "≤ " + PLAN_RENDER_SECONDS + " s",
         rendered[0] <= PLAN_RENDER_SECONDS);
