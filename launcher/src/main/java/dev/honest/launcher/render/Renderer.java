@@ -127,7 +127,7 @@ public final class Renderer {
       if (model == null || model.equals(s.codeModel()) || model.equals(s.generalModel())) {
         continue;
       }
-      if (model.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      if (!RunSettings.isOllamaModelName(model)) {
         throw new RenderException("task " + t.id() + ": model '" + model + "' is not an Ollama model name (it holds"
             + " whitespace); Ollama could not pull it");
       }

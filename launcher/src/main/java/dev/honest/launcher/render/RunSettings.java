@@ -111,8 +111,13 @@ public record RunSettings(
    */
   private static void requireModel(String field, String model) {
     require(model != null && !model.isBlank(), field + " must not be blank");
-    require(model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)),
+    require(isOllamaModelName(model),
         field + " must be an Ollama model name (no whitespace or control characters), got '" + escaped(model) + "'");
+  }
+
+  /** False for a name with whitespace or a control character: no Ollama model has one, so none could be pulled. */
+  static boolean isOllamaModelName(String model) {
+    return model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
   }
 
   /** The text on one line: control characters as {@code \\uXXXX}. */
