@@ -131,7 +131,10 @@ final class LogCollector {
           Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
           cluster.say("📥 " + outcome.job() + ": " + outcome.status()
               + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
-              + ", " + outcome.pods().size() + " pod(s) → " + file);
+              + ", " + outcome.pods().size() + " pod(s)"
+              + (outcome.pods().isEmpty() && outcome.podsEnded() > 0 ? " (" + outcome.podsEnded()
+                  + " ran, deleted since: their logs are gone)" : "")
+              + " → " + file);
         }
         outcomes.add(outcome);
       }

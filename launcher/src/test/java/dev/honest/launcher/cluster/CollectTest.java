@@ -170,6 +170,8 @@ class CollectTest {
     assertThat(results.tasks()).extracting(t -> t.error().message()).containsOnly("no result from worker 1 ("
         + W1 + ", succeeded); its pods are gone: the Job's status counts 1 pod(s) that ran, deleted since (e.g. by"
         + " `kubectl delete pod` or the pod garbage collector), and their logs with them");
+    assertThat(cluster.output()).contains("📥 " + W1 + ": succeeded, 0 pod(s) (1 ran, deleted since: their logs are"
+        + " gone) → ");
   }
 
   @Test
