@@ -39,16 +39,12 @@ class LocalRunnerTest {
   @ParameterizedTest(name = "in process: {0}")
   @ValueSource(booleans = {false, true})
   void eachWorkersOutcomeIsHandedOverOnceWhenItEndsAndIsTheOneTheRunReturns(boolean inProcess) throws Exception {
-    Path workspace = dir.resolve("project");
-    List<TaskSpec> tasks = TaskFileReader.read(SmallProject.write(workspace), workspace);
-    Plan plan = new Planner().plan("run-1", tasks, workspace, 2, GenerationOptions.DEFAULTS);
-    Path configDir = dir.resolve("config");
-    ConfigLayout.write(configDir, WorkerConfig.defaults("run-1", List.of(ollama.url())), tasks, plan);
+    SmallRun run = smallRun(2);
     List<WorkerOutcome> ended = new CopyOnWriteArrayList<>();
 
-    LocalRunner.Result result = new LocalRunner(configDir, workspace, dir.resolve("out"), Duration.ofMinutes(2),
+    LocalRunner.Result result = new LocalRunner(run.configDir(), run.workspace(), dir.resolve("out"), Duration.ofMinutes(2),
         SigningKey.generate(), new LocalRunner.Mode(inProcess, true, 1), new PrintWriter(new StringWriter()))
-        .run(plan, ended::add);
+        .run(run.plan(), ended::add);
 
     assertThat(result.outcomes()).hasSize(2).allSatisfy(o -> assertThat(o.status()).isEqualTo("succeeded"));
     assertThat(ended).hasSize(2);
@@ -60,15 +56,11 @@ class LocalRunnerTest {
 
   @Test
   void inProcessEachOllamaUrlHasItsSlotsPlusOneChatInFlightAndNoMore() throws Exception {
-    Path workspace = dir.resolve("project");
-    List<TaskSpec> tasks = TaskFileReader.read(SmallProject.write(workspace), workspace);
-    Plan plan = new Planner().plan("run-1", tasks, workspace, 4, GenerationOptions.DEFAULTS);
-    Path configDir = dir.resolve("config");
-    ConfigLayout.write(configDir, WorkerConfig.defaults("run-1", List.of(ollama.url())), tasks, plan);
+    SmallRun run = smallRun(4);
     ollama.slowDown("Task: ", 300); // every chat: four workers want a chat at once from the start
 
-    LocalRunner.Result result = new LocalRunner(configDir, workspace, dir.resolve("out"), Duration.ofMinutes(2),
-        SigningKey.generate(), new LocalRunner.Mode(true, false, 1), new PrintWriter(new StringWriter())).run(plan);
+    LocalRunner.Result result = new LocalRunner(run.configDir(), run.workspace(), dir.resolve("out"), Duration.ofMinutes(2),
+        SigningKey.generate(), new LocalRunner.Mode(true, false, 1), new PrintWriter(new StringWriter())).run(run.plan());
 
     assertThat(result.outcomes()).allSatisfy(o -> assertThat(o.status()).isEqualTo("succeeded"));
     // How many chats the server held at the middle of each one (the middle: clear of millisecond rounding).
@@ -87,23 +79,31 @@ class LocalRunnerTest {
   @ParameterizedTest(name = "in process: {0}")
   @ValueSource(booleans = {false, true})
   void aWorkersResultsAreStillReadWhenItsLogFileCannotBeWritten(boolean inProcess) throws Exception {
-    Path workspace = dir.resolve("project");
-    List<TaskSpec> tasks = TaskFileReader.read(SmallProject.write(workspace), workspace);
-    Plan plan = new Planner().plan("run-1", tasks, workspace, 1, GenerationOptions.DEFAULTS);
-    Path configDir = dir.resolve("config");
-    ConfigLayout.write(configDir, WorkerConfig.defaults("run-1", List.of(ollama.url())), tasks, plan);
+    SmallRun run = smallRun(1);
     Path out = dir.resolve("out");
     // The log file cannot be written (as on a full disk): here, a directory is in its place.
     java.nio.file.Files.createDirectories(out.resolve(ResultsFiles.logFileName(1)));
 
-    LocalRunner.Result result = new LocalRunner(configDir, workspace, out, Duration.ofMinutes(2),
+    LocalRunner.Result result = new LocalRunner(run.configDir(), run.workspace(), out, Duration.ofMinutes(2),
         SigningKey.generate(), new LocalRunner.Mode(inProcess, true, 1), new PrintWriter(new StringWriter()))
-        .run(plan);
+        .run(run.plan());
 
     WorkerOutcome worker = result.outcomes().get(0);
     assertThat(worker.status()).isEqualTo("succeeded");
     assertThat(worker.log().lines().filter(l -> l.startsWith(ResultLines.RESULT_PREFIX)))
-        .as("the results the worker printed, read though its log file could not be written").hasSize(tasks.size());
+        .as("the results the worker printed, read though its log file could not be written").hasSize(run.tasks().size());
     assertThat(worker.pods().get(0).message()).contains(ResultsFiles.logFileName(1));
+  }
+
+  /** The small project planned over {@code workers} workers, its configuration written as a run's. */
+  private record SmallRun(Path workspace, List<TaskSpec> tasks, Plan plan, Path configDir) {}
+
+  private SmallRun smallRun(int workers) throws Exception {
+    Path workspace = dir.resolve("project");
+    List<TaskSpec> tasks = TaskFileReader.read(SmallProject.write(workspace), workspace);
+    Plan plan = new Planner().plan("run-1", tasks, workspace, workers, GenerationOptions.DEFAULTS);
+    Path configDir = dir.resolve("config");
+    ConfigLayout.write(configDir, WorkerConfig.defaults("run-1", List.of(ollama.url())), tasks, plan);
+    return new SmallRun(workspace, tasks, plan, configDir);
   }
 }
