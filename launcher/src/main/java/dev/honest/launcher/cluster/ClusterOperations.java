@@ -13,12 +13,17 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ServerSideApplicable;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,6 +70,11 @@ public final class ClusterOperations {
 
   /** How many object names an "applied" line lists in full. */
   private static final int APPLIED_NAMES = 12;
+  /**
+   * A port-forward is a WebSocket opened with a GET: API servers before Kubernetes 1.35 authorize it as
+   * {@code get} on {@code pods/portforward}, later ones as {@code create} too (KEP-4006).
+   */
+  private static final String FORWARD_VERBS = "get and create";
 
   private final Cluster cluster;
   private final String runId;
@@ -257,14 +267,22 @@ public final class ClusterOperations {
     Map<String, Set<String>> listed = new LinkedHashMap<>();
     for (Pod pod : pods) {
       String name = pod.getMetadata().getName();
-      try (LocalPortForward forward = cluster.call("create", "pods/portforward",
+      try (LocalPortForward forward = cluster.call(FORWARD_VERBS, "pods/portforward",
           () -> cluster.client.pods().inNamespace(cluster.namespace).withName(name).portForward(port))) {
-        WorkerConfig config = WorkerConfig.defaults(runId, List.of("http://127.0.0.1:" + forward.getLocalPort()));
-        OllamaClient.create(config).awaitModels(models, timeout).forEach((model, info) ->
-            listed.computeIfAbsent(model, m -> new TreeSet<>()).add(info.digest()));
-      } catch (OllamaException e) {
-        throw new ClusterException(ExitCode.UNAVAILABLE, "Ollama pod " + name + " did not list the models through a"
-            + " port-forward: " + e.getMessage());
+        OllamaClient client = OllamaClient.create(
+            WorkerConfig.defaults(runId, List.of("http://127.0.0.1:" + forward.getLocalPort())));
+        try {
+          // One round first: a port-forward the API server refuses fails every connection at once,
+          // and no wait for the models would change that.
+          client.listModelsAhead();
+          refusal(forward, name);
+          client.awaitModels(models, timeout).forEach((model, info) ->
+              listed.computeIfAbsent(model, m -> new TreeSet<>()).add(info.digest()));
+        } catch (OllamaException e) {
+          refusal(forward, name);
+          throw new ClusterException(ExitCode.UNAVAILABLE, "Ollama pod " + name + " did not list the models through a"
+              + " port-forward: " + e.getMessage());
+        }
       } catch (IOException e) {
         throw new ClusterException(ExitCode.UNAVAILABLE, "port-forward to Ollama pod " + name + ": " + e.getMessage());
       }
@@ -277,6 +295,34 @@ public final class ClusterOperations {
       }
     });
     return digests;
+  }
+
+  /**
+   * Throws what the API server said when it refused to open a port-forward to {@code pod}, as a refused
+   * request would: fabric8 opens each forwarded connection as a WebSocket and keeps the refusal,
+   * while the connection through it is simply closed.
+   */
+  private void refusal(LocalPortForward forward, String pod) {
+    for (Throwable t : forward.getServerThrowables()) {
+      if (t instanceof WebSocketHandshakeException refused) {
+        int code = refused.getResponse().code();
+        Status status = null;
+        if (refused.getCause() instanceof java.net.http.WebSocketHandshakeException jdk
+            && jdk.getResponse().body() instanceof String body && body.startsWith("{")) {
+          try {
+            status = Serialization.unmarshal(body, Status.class);
+          } catch (RuntimeException notAStatus) {
+            // the server's words are not a Status: the code alone is said
+          }
+        }
+        if (status == null || status.getMessage() == null) {
+          status = new StatusBuilder().withCode(code).withMessage("HTTP " + code + " opening a port-forward to pod " + pod)
+              .build();
+        }
+        status.setCode(code);
+        throw cluster.translate(new KubernetesClientException(status), FORWARD_VERBS, "pods/portforward");
+      }
+    }
   }
 
   /**

@@ -395,6 +395,39 @@ class RunEndToEndTest {
   }
 
   /**
+   * README, Permissions: a resumed run asks each Ollama replica for its models through a port-forward,
+   * which a WebSocket client opens with a GET: an API server before Kubernetes 1.35 authorizes it as
+   * {@code get} on {@code pods/portforward}, 1.35 and later as {@code create} as well.
+   */
+  @Test
+  void aResumedRunRefusedAPortForwardSaysWhichPermissionItLacksAndRunsNothing() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    mock.forwardPortsTo(URI.create(ollama.url()).getPort());
+    Path firstResults = out.resolve("first").resolve("k8s-cluster-results.json");
+    Result second;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).withReadyPods().start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result first = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("first").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0");
+      assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+      mock.refusePortForwards("alice");
+      ollama.server().resetRequests();
+
+      second = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("second").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0", "--replace", "--resume", firstResults.toString());
+    }
+
+    assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(3);
+    assertThat(second.err()).contains("User \"alice\" cannot get resource \"pods/portforward\"",
+        "get and create on pods/portforward");
+    assertThat(second.err()).doesNotContain("Exception", "\tat ");
+    assertThat(ollama.chatRequests()).isEmpty();
+  }
+
+  /**
    * README, Outputs: the Job files of workers an earlier run into the same directory had and this one
    * has not are removed (`kubectl apply -f` of the directory would start them again). A resumed run
    * that carries every task over has no worker at all.

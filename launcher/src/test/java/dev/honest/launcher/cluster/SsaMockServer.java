@@ -52,6 +52,7 @@ final class SsaMockServer implements AutoCloseable {
   private final NamespacedKubernetesClient client;
   private final List<String> applied = new CopyOnWriteArrayList<>();
   private volatile int forwardTo;
+  private volatile String forwardRefusal;
   private volatile Duration logDelay = Duration.ZERO;
   private final List<Long> logsAskedAt = new CopyOnWriteArrayList<>();
 
@@ -83,6 +84,15 @@ final class SsaMockServer implements AutoCloseable {
    */
   void forwardPortsTo(int port) {
     forwardTo = port;
+  }
+
+  /**
+   * Refuses every pod port-forward as an API server does when RBAC denies it: 403 and a {@code Status}
+   * whose message names the user, the verb and the resource (WebSocket upgrades are GET requests,
+   * authorized as {@code get} before Kubernetes 1.35).
+   */
+  void refusePortForwards(String user) {
+    forwardRefusal = user;
   }
 
   /**
@@ -134,6 +144,15 @@ final class SsaMockServer implements AutoCloseable {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      if (forwardRefusal != null && request.getPath().contains("/portforward?")) {
+        String pod = request.getPath().replaceFirst(".*/pods/([^/]+)/portforward.*", "$1");
+        String namespace = request.getPath().replaceFirst(".*/namespaces/([^/]+)/.*", "$1");
+        return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+            + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"pods \\\"" + pod + "\\\" is forbidden: User"
+            + " \\\"" + forwardRefusal + "\\\" cannot get resource \\\"pods/portforward\\\" in API group \\\"\\\" in"
+            + " the namespace \\\"" + namespace + "\\\"\",\"reason\":\"Forbidden\",\"details\":{\"name\":\"" + pod
+            + "\",\"kind\":\"pods\"},\"code\":403}");
+      }
       if (forwardTo > 0 && request.getPath().contains("/portforward?")) {
         return new MockResponse().withWebSocketUpgrade(new PortForwardRelay(forwardTo));
       }
