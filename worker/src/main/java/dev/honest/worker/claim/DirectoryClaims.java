@@ -15,9 +15,10 @@ import java.util.Map;
 
 /**
  * Claims as files in a directory every worker of the run can write: a claim is a file named after
- * the task, created with {@code O_CREAT|O_EXCL} ({@link Files#createFile}), which succeeds for
- * exactly one creator even across processes; it holds the claiming worker's index. File names are
- * the SHA-256 of the task id, so any id is a valid name.
+ * the task that holds the claiming worker's index. It is written under a name of its own first and
+ * then hard-linked under the claim's name ({@link Files#createLink}, link(2)), which succeeds for
+ * exactly one creator even across processes and makes the claim appear with its content. File names
+ * are the SHA-256 of the task id, so any id is a valid name.
  */
 public final class DirectoryClaims implements Claims {
   private final Path dir;
@@ -32,20 +33,27 @@ public final class DirectoryClaims implements Claims {
   @Override
   public boolean claim(String taskId) {
     Path file = file(dir, taskId);
+    Path draft = null;
     try {
-      Files.createFile(file);
+      // Written whole first, then linked under the claim's name: link(2) fails when the name exists,
+      // so exactly one creator wins, and nobody ever sees a claim without its worker.
+      draft = Files.createTempFile(dir, "draft-", ".claim");
+      Files.writeString(draft, Integer.toString(worker));
+      Files.createLink(file, draft);
+      return true;
     } catch (FileAlreadyExistsException taken) {
       return false;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot claim task " + taskId + " in " + dir + ": " + why(e), e);
+    } finally {
+      if (draft != null) {
+        try {
+          Files.deleteIfExists(draft);
+        } catch (IOException e) {
+          // a draft left behind is never read: claims are looked up by their own names
+        }
+      }
     }
-    try {
-      Files.writeString(file, Integer.toString(worker));
-    } catch (IOException e) {
-      // The claim holds without its content: the task is ours, only the ledger misses its worker.
-      return true;
-    }
-    return true;
   }
 
   /** What went wrong, in words: the messages of most file exceptions are only the file's name. */
@@ -66,7 +74,7 @@ public final class DirectoryClaims implements Claims {
 
   /**
    * Which worker claimed each of {@code taskIds}, as far as the directory tells: tasks nobody
-   * claimed are absent, and a claim whose worker was not written yet maps to 0.
+   * claimed are absent, and a claim whose content is not a worker's index maps to 0.
    */
   public static Map<String, Integer> ledger(Path dir, Collection<String> taskIds) throws IOException {
     Map<String, Integer> claimedBy = new LinkedHashMap<>();

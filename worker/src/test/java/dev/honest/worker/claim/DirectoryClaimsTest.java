@@ -55,6 +55,35 @@ class DirectoryClaimsTest {
     assertThat(new DirectoryClaims(dir, 1).claimed("T-3")).isFalse();
   }
 
+  /**
+   * The launcher reads the ledger when a worker died: a claim it finds must already name its worker,
+   * or the task would be laid at the wrong worker's door.
+   */
+  @Test
+  void aClaimIsNeverSeenWithoutItsWorkerEvenWhileItIsBeingMade() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      ids.add("T-" + i);
+    }
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> claiming = pool.submit(() -> {
+        DirectoryClaims mine = new DirectoryClaims(dir, 4);
+        ids.forEach(mine::claim);
+      });
+      java.util.Set<Integer> seen = new java.util.TreeSet<>();
+      while (!claiming.isDone()) {
+        seen.addAll(DirectoryClaims.ledger(dir, ids).values());
+      }
+      claiming.get();
+      seen.addAll(DirectoryClaims.ledger(dir, ids).values());
+
+      assertThat(seen).containsExactly(4);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aClaimInADirectoryThatIsGoneFailsLoudlyNamingTheTask() {
     DirectoryClaims claims = new DirectoryClaims(dir.resolve("missing"), 1);
