@@ -108,8 +108,9 @@ public final class TaskRunner {
     try {
       Map<String, String> texts = readInputs(a);
       if (task.hasFiles() && texts.isEmpty()) {
-        return a.fail(new TaskError("input_error",
-            "every file of the task is binary; nothing can be sent to the model"));
+        return a.fail(new TaskError("input_error", "every file of the task is binary (a NUL byte, or not UTF-8"
+            + " text: save a text file as UTF-8 to have it reviewed), so nothing can be sent to the model: "
+            + String.join(", ", task.files())));
       }
       List<Edit> edits = new ArrayList<>();
       if (texts.isEmpty()) {

@@ -591,6 +591,21 @@ class SliceRunnerTest {
   }
 
   @Test
+  void aTaskWhoseEveryFileIsBinaryFailsNamingEachFileAndWhy() throws Exception {
+    // A Windows-1252 source (é as the single byte 0xE9) is not UTF-8, so it counts as binary.
+    Files.write(workspace.resolve("Legacy.java"), new byte[] {'c', 'a', 'f', (byte) 0xE9, ';', '\n'});
+    Files.write(workspace.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
+
+    run(task("T-13", Action.ANALYZE, "Legacy.java", "logo.png"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isFalse();
+    assertThat(r.error().errorClass()).isEqualTo("input_error");
+    assertThat(r.error().message()).contains("Legacy.java", "logo.png", "not UTF-8", "NUL");
+    assertThat(r.calls()).isEmpty();
+  }
+
+  @Test
   void aMissingInputFileFailsOnlyItsTask() throws Exception {
     write("a.js", "x();\n");
 
