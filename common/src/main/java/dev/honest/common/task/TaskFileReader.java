@@ -413,7 +413,10 @@ public final class TaskFileReader {
       return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 
-    /** The task's normalised paths; each one is checked against the workspace unless that is unusable. */
+    /**
+     * The task's normalised paths; each one is checked against the workspace, or only for its spelling
+     * (absolute, {@code ..}) when the workspace is unusable.
+     */
     private List<String> files(Path filesRoot) {
       RawField raw = fields.get(TaskField.FILES);
       List<String> written = new ArrayList<>();
@@ -439,10 +442,10 @@ public final class TaskFileReader {
           paths.add(WorkspacePaths.normalize(path));
         }
       }
-      if (filesRoot != null) {
-        for (String path : paths) {
-          WorkspacePaths.problem(filesRoot, path).ifPresent(problem -> problem(TaskField.FILES, problem));
-        }
+      for (String path : paths) {
+        // Without a usable workspace (one problem for the whole file), a path is checked as far as its spelling goes.
+        (filesRoot != null ? WorkspacePaths.problem(filesRoot, path) : WorkspacePaths.spellingProblem(path))
+            .ifPresent(problem -> problem(TaskField.FILES, problem));
       }
       return List.copyOf(paths);
     }

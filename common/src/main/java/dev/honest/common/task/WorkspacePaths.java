@@ -46,14 +46,9 @@ public final class WorkspacePaths {
   public static Optional<String> problem(Path workspace, String relativePath) {
     String path = normalize(relativePath);
     String quoted = "'" + path + "'";
-    if (path.isEmpty()) {
-      return Optional.of("empty path");
-    }
-    if (path.startsWith("/") || WINDOWS_DRIVE.matcher(path).find()) {
-      return Optional.of(quoted + " is absolute (paths are relative to the workspace)");
-    }
-    if (List.of(path.split("/")).contains("..")) {
-      return Optional.of(quoted + " contains '..' (paths must stay inside the workspace)");
+    Optional<String> spelling = spellingProblem(path);
+    if (spelling.isPresent()) {
+      return spelling;
     }
     Optional<String> workspaceProblem = workspaceProblem(workspace);
     if (workspaceProblem.isPresent()) {
@@ -79,6 +74,25 @@ public final class WorkspacePaths {
     }
     if (!Files.isRegularFile(real)) {
       return Optional.of(quoted + " is not a regular file");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why a path cannot name a file of any workspace, whatever it holds: empty, absolute, or with a
+   * {@code ..} segment; empty when the spelling is fine. The first checks of {@link #problem}.
+   */
+  static Optional<String> spellingProblem(String relativePath) {
+    String path = normalize(relativePath);
+    String quoted = "'" + path + "'";
+    if (path.isEmpty()) {
+      return Optional.of("empty path");
+    }
+    if (path.startsWith("/") || WINDOWS_DRIVE.matcher(path).find()) {
+      return Optional.of(quoted + " is absolute (paths are relative to the workspace)");
+    }
+    if (List.of(path.split("/")).contains("..")) {
+      return Optional.of(quoted + " contains '..' (paths must stay inside the workspace)");
     }
     return Optional.empty();
   }

@@ -389,6 +389,20 @@ class TaskFileReaderTest {
         "tasks.json: workspace '" + nowhere + "' does not exist or is not a directory");
   }
 
+  @Test
+  void aMissingWorkspaceStillLetsAbsolutePathsAndDotDotBeReportedWithIt() {
+    Path nowhere = workspace.resolve("nowhere");
+
+    TaskFileException e = catchThrowableOfType(TaskFileException.class, () -> TaskFileReader.parse(
+        "[{\"id\": 1, \"title\": \"a\", \"files\": \"a.js; C:\\\\repo\\\\b.js; ../c.js\"}]".getBytes(StandardCharsets.UTF_8),
+        "tasks.json", nowhere));
+
+    assertThat(e.problems()).containsExactly(
+        "tasks.json: workspace '" + nowhere + "' does not exist or is not a directory",
+        "tasks.json: task 1 (#1): files: 'C:/repo/b.js' is absolute (paths are relative to the workspace)",
+        "tasks.json: task 1 (#1): files: '../c.js' contains '..' (paths must stay inside the workspace)");
+  }
+
   // --- collecting and reading ---
 
   @Test
