@@ -43,7 +43,7 @@ public final class PriceOptions {
       return new CostSettings(table, paidModel,
           localPrice == null ? CostSettings.DEFAULT_LOCAL_USD_PER_1K : localPrice, clusterPerHour);
     } catch (IllegalArgumentException e) {
-      throw LauncherException.invalidInput(e.getMessage());
+      throw LauncherException.invalidOption(e, java.util.Map.of("paid model", "--paid-model"));
     }
   }
 }

@@ -27,6 +27,9 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Nothing here prices a run, but `run` refuses bad price options before it renders: so does
+    // `render`, which is what `run --dry-run` does, rather than pass a run that would then fail.
+    task.prices.settings();
     render(task, deploy, spec.commandLine().getOut());
     return 0;
   }

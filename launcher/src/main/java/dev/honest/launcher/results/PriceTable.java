@@ -90,7 +90,9 @@ public record PriceTable(String defaultModel, List<ModelPrice> models) {
     try {
       table = Json.mapper().readValue(Files.readAllBytes(file), PriceTable.class);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read price table " + file + ": " + e.getMessage(), e);
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+      throw new IllegalArgumentException("cannot read price table " + file + ": " + why, e);
     } catch (JacksonException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
       String why = cause instanceof JacksonException j ? j.getOriginalMessage() : cause.getMessage();

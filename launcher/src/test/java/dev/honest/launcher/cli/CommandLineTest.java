@@ -235,6 +235,50 @@ class CommandLineTest {
         + System.lineSeparator());
   }
 
+  /**
+   * `run --dry-run` is documented as the same as `render`, and it refuses bad price options: so
+   * must `render`, rather than exit 0 and let the later `run` fail on what render took for fine.
+   */
+  @Test
+  void renderRefusesBadPriceOptionsAsRunWithDryRunDoesAndWritesNothing() {
+    for (String[] option : new String[][] {
+        {"--price-table", out.resolve("missing-prices.json").toString()},
+        {"--paid-model", "no-such-model"},
+        {"--local-price-per-1k", "0.001", "--cluster-cost-per-hour", "2"}}) {
+      List<String> args = new ArrayList<>(List.of("--tasks", EXAMPLE_TASKS.toString(), "--workspace",
+          EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString()));
+      args.addAll(List.of(option));
+      List<String> dryRun = new ArrayList<>(List.of("run", "--dry-run"));
+      dryRun.addAll(args);
+      List<String> render = new ArrayList<>(List.of("render"));
+      render.addAll(args);
+
+      Cli run = Cli.run(dryRun.toArray(String[]::new));
+      Cli cli = Cli.run(render.toArray(String[]::new));
+
+      assertThat(run.exitCode).as(option[0]).isEqualTo(2);
+      assertThat(cli.exitCode).as(option[0] + ": " + cli.out()).isEqualTo(2);
+      assertThat(cli.err()).as(option[0]).isEqualTo(run.err()).hasLineCount(1);
+    }
+    assertThat(out.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownPaidModelOrAMissingPriceTableIsOneLineNamingTheOptionOrFile() {
+    Path missing = out.resolve("missing-prices.json");
+    Cli model = Cli.run("run", "--dry-run", "--tasks", EXAMPLE_TASKS.toString(), "--workspace",
+        EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString(), "--paid-model", "no-such-model");
+    Cli table = Cli.run("run", "--dry-run", "--tasks", EXAMPLE_TASKS.toString(), "--workspace",
+        EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString(), "--price-table", missing.toString());
+
+    assertThat(model.exitCode).isEqualTo(2);
+    assertThat(model.err()).startsWith("error: --paid-model no-such-model is not in the price table (it has flat-rate,")
+        .hasLineCount(1);
+    assertThat(table.exitCode).isEqualTo(2);
+    assertThat(table.err()).isEqualTo("error: cannot read price table " + missing + ": no such file"
+        + System.lineSeparator());
+  }
+
   @Test
   void theLocalCostIsPricedOneWayOnly() {
     Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--local-price-per-1k", "0.001",
