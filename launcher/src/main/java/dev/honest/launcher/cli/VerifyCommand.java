@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
         "line (control characters in it escaped, e.g. \\n)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:everything holds", "1:a problem was found (each is printed)",
-        "2:the file or the key cannot be read, or the file holds no JSON object"})
+        "2:the file or the key cannot be read, the file holds no JSON object, or --workspace is not a directory"})
 public final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -481,6 +481,22 @@ class VerifyCommandTest {
     }
   }
 
+  /** The one exit code a missing --workspace gives is the one the help and the README list for it. */
+  @Test
+  void aMissingWorkspaceExits2AsTheHelpAndTheReadmeSay() throws Exception {
+    Cli cli = verify(results, "--workspace", scratch.resolve("no-such-dir").toString());
+    String help = Cli.run("verify", "--help").out();
+    String two = help.substring(help.indexOf("\n  2 ")).replaceAll("\\s+", " ");
+    String readme = Files.readString(Path.of("..", "README.md")).replaceAll("\\s+", " ");
+
+    assertThat(cli.exitCode).as(cli.err()).isEqualTo(2);
+    assertThat(cli.err()).hasLineCount(1).contains("--workspace");
+    assertThat(two).contains("--workspace");
+    assertThat(readme).contains("`verify` exits 0 when everything holds, 1 when it found a problem, 2 when the file or"
+        + " key cannot be read (an empty file, or one that holds no JSON object, included) or `--workspace` is not a"
+        + " directory.");
+  }
+
   /**
    * The results signed again with {@code forger}, every statement as it was, the run statement's
    * predicate edited by {@code edit} after its keys were made the forger's.
