@@ -96,8 +96,15 @@ public final class TaskOptions {
   static void createDirectory(Path dir) {
     try {
       java.nio.file.Files.createDirectories(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: a file of that name"
+          + (e.getFile() == null || Path.of(e.getFile()).equals(dir) ? "" : " (" + e.getFile() + ")") + " is in the way");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: permission denied");
     } catch (IOException e) {
-      throw LauncherException.invalidInput("cannot create output directory " + dir + ": " + e.getMessage());
+      String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+          : e.getMessage();
+      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: " + why);
     }
   }
 }

@@ -280,6 +280,18 @@ class CommandLineTest {
   }
 
   @Test
+  void anOutputThatIsAFileIsOneLineNamingTheOptionAndWhy() throws Exception {
+    Path file = Files.writeString(out.resolve("results"), "not a directory");
+
+    Cli cli = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", file.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).isEqualTo("error: --output " + file + ": cannot create the directory: a file of that name"
+        + " is in the way" + System.lineSeparator());
+  }
+
+  @Test
   void theLocalCostIsPricedOneWayOnly() {
     Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--local-price-per-1k", "0.001",
         "--cluster-cost-per-hour", "2");
