@@ -101,7 +101,9 @@ public final class Sarif {
     result.put("ruleId", ruleId);
     result.put("ruleIndex", ruleIds.indexOf(ruleId));
     result.put("level", level(f.severity()));
-    result.putObject("message").put("text", message(f));
+    result.putObject("message").put("text", message(f) + (task.completed() ? "" : "\n\nIts task " + task.id()
+        + " failed (" + task.error().errorClass() + ": " + task.error().message() + "): this finding is real, but the"
+        + " task's other files or parts may not have been reviewed."));
     String file = !f.file().isEmpty() ? f.file() : task.inputs().isEmpty() ? null : task.inputs().get(0).path();
     if (file != null) {
       ObjectNode physical = result.putArray("locations").addObject().putObject("physicalLocation");
@@ -113,6 +115,7 @@ public final class Sarif {
     result.putObject("partialFingerprints").put(FINGERPRINT, fingerprint(task.id(), f));
     ObjectNode properties = result.putObject("properties");
     properties.put("taskId", task.id());
+    properties.put("taskStatus", task.status().label());
     properties.put("severity", f.severity());
     properties.put("model", task.model());
     properties.put("modelDigest", task.modelDigest());

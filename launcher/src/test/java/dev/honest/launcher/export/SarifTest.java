@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.honest.common.json.Json;
 import dev.honest.common.result.CallRecord;
 import dev.honest.common.result.Finding;
+import dev.honest.common.result.TaskError;
+import dev.honest.common.result.TaskRecord;
+import dev.honest.common.result.TaskStatus;
 import dev.honest.common.task.Action;
 import dev.honest.launcher.TestTasks;
 import dev.honest.launcher.results.ClusterResults;
@@ -150,6 +153,31 @@ class SarifTest {
     assertThat(Sarif.fingerprint("T-001", new Finding("src/db.js", 12, "critical", "XSS in findUser", "", "")))
         .isNotEqualTo(print);
     assertThat(Sarif.fingerprint("T-002", f)).isNotEqualTo(print);
+  }
+
+  /**
+   * A failed task's findings are real but partial (the rest of its files may not have been reviewed):
+   * a viewer must be able to tell, in the message GitHub shows and in the properties.
+   */
+  @Test
+  void aFindingOfAFailedTaskSaysItsTaskFailed() {
+    TaskRecord ok = results.tasks().get(0);
+    TaskRecord failedWithFindings = new TaskRecord("T-004",
+        "Task T-004", ok.priority(), "security", "backend", Action.ANALYZE, 1, "local-1", null,
+        TaskStatus.FAILED,
+        new TaskError("invalid_model_output", "not JSON twice"), ok.model(), ok.modelDigest(),
+        1, ok.startedAt(), ok.finishedAt(), ok.inputs(), List.of(answer),
+        List.of(new Finding("src/db.js", 3, "high", "Half-reviewed", "", "")), List.of());
+    ClusterResults withFailed = results(List.of(failedWithFindings));
+
+    JsonNode result = Sarif.of(withFailed).path("runs").get(0).path("results").get(0);
+
+    assertThat(result.path("properties").path("taskStatus").asString()).isEqualTo("failed");
+    assertThat(result.path("message").path("text").asString()).endsWith("Half-reviewed\n\nIts task T-004 failed"
+        + " (invalid_model_output: not JSON twice): this finding is real, but the task's other files or parts may not"
+        + " have been reviewed.");
+    assertThat(Sarif.of(results).path("runs").get(0).path("results").get(0).path("properties").path("taskStatus")
+        .asString()).isEqualTo("completed");
   }
 
   private static List<String> texts(JsonNode array, String field) {
