@@ -495,7 +495,8 @@ public final class ClusterOperations {
   /**
    * Deletes the run namespace, and with it everything of the run, and waits until it is gone.
    * The signing key Secret and the claims on tasks (Leases) go first, so that they are gone even if
-   * the namespace hangs in Terminating.
+   * the namespace hangs in Terminating. A namespace already Terminating (an earlier cleanup that
+   * timed out) is waited for the same way.
    *
    * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when it still exists after {@code timeout},
    *     with what its conditions say is holding it; ({@link ExitCode#INVALID_INPUT}) without touching
@@ -518,7 +519,15 @@ public final class ClusterOperations {
         () -> cluster.client.secrets().inNamespace(cluster.namespace).withName(SigningKeySecret.NAME).delete());
     Leases.deleteAll(cluster);
     cluster.say("🧹 Deleting namespace " + cluster.namespace);
-    cluster.call("delete", "namespaces", () -> cluster.client.namespaces().withName(cluster.namespace).delete());
+    try {
+      cluster.client.namespaces().withName(cluster.namespace).delete();
+    } catch (KubernetesClientException e) {
+      // 409 Conflict: the namespace is Terminating already (an earlier cleanup, kubectl delete): its
+      // deletion is under way, so wait for it as for this one.
+      if (e.getCode() != 409) {
+        throw cluster.translate(e, "delete", "namespaces");
+      }
+    }
     Namespace left = cluster.poll(this::getNamespace, Objects::isNull,
         n -> "🧹 Namespace " + cluster.namespace + ": " + (n.getStatus() == null ? "Terminating" : n.getStatus().getPhase()),
         timeout);

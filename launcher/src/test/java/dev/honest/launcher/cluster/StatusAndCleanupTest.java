@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.launcher.SignedLogs;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -121,4 +122,27 @@ class StatusAndCleanupTest {
     assertThat(cluster.output()).contains("🧹 Namespace " + NS + ": Terminating | Time: ");
   }
 
+  /**
+   * A second {@code cleanup} (the first one timed out, or was stopped) finds the namespace
+   * Terminating: the API server answers its DELETE with 409 Conflict ("The system is ensuring all
+   * content is removed from this namespace"). That is the deletion already under way, not an error.
+   */
+  @Test
+  void cleanupOfANamespaceAlreadyTerminatingWaitsForItInsteadOfFailingOnTheConflict() {
+    client.namespaces().resource(new NamespaceBuilder(TestRuns.namespace())
+        .editMetadata().addToFinalizers("kubernetes").endMetadata()
+        .withNewStatus().withPhase("Terminating").endStatus()
+        .build()).create();
+    cluster.mock.server().expect().delete().withPath("/api/v1/namespaces/" + NS)
+        .andReturn(409, new StatusBuilder().withStatus("Failure").withCode(409).withReason("Conflict")
+            .withMessage("Operation cannot be fulfilled on namespaces \"" + NS + "\": The system is ensuring all"
+                + " content is removed from this namespace.  Upon completion, this namespace will automatically be"
+                + " purged by the system.").build())
+        .always();
+
+    assertThatThrownBy(() -> ops.cleanup(Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+        .hasMessageStartingWith("namespace " + NS + " still exists after ");
+    assertThat(cluster.output()).contains("🧹 Namespace " + NS + ": Terminating | Time: ");
+  }
 }
