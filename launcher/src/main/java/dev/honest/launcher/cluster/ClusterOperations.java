@@ -177,7 +177,8 @@ public final class ClusterOperations {
    * do not allow, which would cut off every other pod of a namespace such as {@code default}.
    *
    * @throws ClusterException ({@link ExitCode#INVALID_INPUT}), having changed nothing, when the
-   *     namespace exists without that label, saying how to label it to use it on purpose
+   *     namespace exists without that label, saying how to label it to use it on purpose; or when it
+   *     is being deleted (Terminating), where the API server would refuse every object of the run
    */
   private void requireRunNamespace() {
     Namespace existing = getNamespace();
@@ -188,6 +189,13 @@ public final class ClusterOperations {
           + " and deny all traffic not allowed by the run's policies, cutting off every other pod in it. Check"
           + " --namespace, or to use this namespace on purpose: `kubectl label namespace " + cluster.namespace + " "
           + label + "`");
+    }
+    if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
+      // The API server refuses every new object in a Terminating namespace (403), which would read as
+      // a missing RBAC right.
+      throw new ClusterException(ExitCode.INVALID_INPUT, "namespace " + cluster.namespace + " is being deleted"
+          + " (Terminating, since " + existing.getMetadata().getDeletionTimestamp() + "): nothing was changed;"
+          + " wait until it is gone (`cleanup` waits for it) or pass another --namespace");
     }
   }
 

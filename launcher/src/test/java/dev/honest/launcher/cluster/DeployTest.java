@@ -198,4 +198,24 @@ class DeployTest {
     assertThat(client.namespaces().withName(NS).get().getMetadata().getLabels())
         .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
   }
+
+  /**
+   * `run` right after a `cleanup` that has not finished: the namespace is Terminating, and the API
+   * server refuses every new object in it (403 "unable to create new content in namespace ... because
+   * it is being terminated"), which would read as a missing RBAC right. Said as it is, before anything.
+   */
+  @Test
+  void aNamespaceBeingDeletedIsRefusedSayingSoBeforeAnythingIsApplied() {
+    client.namespaces().resource(new NamespaceBuilder(TestRuns.namespace())
+        .editMetadata().addToFinalizers("kubernetes").endMetadata().build()).create();
+    client.namespaces().withName(NS).delete();
+    assertThat(client.namespaces().withName(NS).get().getMetadata().getDeletionTimestamp()).isNotNull();
+
+    assertThatThrownBy(() -> cluster.ops().deploy(TestRuns.resources(RUN, 2, 3), Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageContaining("namespace " + NS + " is being deleted")
+        .hasMessageNotContaining("RBAC");
+
+    assertThat(cluster.mock.applied()).isEmpty();
+  }
 }
