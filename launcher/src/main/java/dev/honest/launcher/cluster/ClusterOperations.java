@@ -440,11 +440,17 @@ public final class ClusterOperations {
     return Leases.ledger(cluster, runId);
   }
 
-  /** The run's Jobs and the namespace's Deployments as they are now. */
+  /**
+   * The run's Jobs and the namespace's Deployments as they are now; nothing of a namespace that
+   * holds no run (it lacks the label {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE}).
+   */
   public ClusterStatus status() {
     Namespace namespace = getNamespace();
     if (namespace == null) {
-      return new ClusterStatus(cluster.namespace, false, List.of(), List.of());
+      return new ClusterStatus(cluster.namespace, false, false, List.of(), List.of());
+    }
+    if (!holdsRun(namespace)) {
+      return new ClusterStatus(cluster.namespace, true, false, List.of(), List.of());
     }
     List<Deployment> deployments = cluster.call("list", "deployments",
         () -> cluster.client.apps().deployments().inNamespace(cluster.namespace).list().getItems());
@@ -453,6 +459,7 @@ public final class ClusterOperations {
     Instant now = Instant.now();
     return new ClusterStatus(
         cluster.namespace,
+        true,
         true,
         deployments.stream()
             .sorted(Comparator.comparing(d -> d.getMetadata().getName()))

@@ -9,11 +9,14 @@ import java.util.List;
  *
  * @param namespace the run namespace
  * @param namespaceExists false when there is nothing (left) to show
+ * @param holdsRun false when the namespace exists but lacks the label {@value RunLabels#PART_OF}={@value
+ *     RunLabels#PART_OF_VALUE} every run puts on its namespace: no run to show either
  * @param deployments every Deployment of the namespace (the Ollama server)
  * @param jobs the run's Jobs, by name
  */
 public record ClusterStatus(
-    String namespace, boolean namespaceExists, List<DeploymentState> deployments, List<JobSummary> jobs) {
+    String namespace, boolean namespaceExists, boolean holdsRun, List<DeploymentState> deployments,
+    List<JobSummary> jobs) {
 
   public ClusterStatus {
     deployments = List.copyOf(deployments);
@@ -38,6 +41,11 @@ public record ClusterStatus(
    */
   public record JobSummary(String name, String state, String reason, int activePods, int failedPods, Duration elapsed) {}
 
+  /** True when there is a run to show: the namespace exists and holds a run. */
+  public boolean showsRun() {
+    return namespaceExists && holdsRun;
+  }
+
   /** Jobs in the given state ({@code running}, {@code succeeded} or {@code failed}). */
   public long count(String state) {
     return jobs.stream().filter(j -> j.state().equals(state)).count();
@@ -47,6 +55,10 @@ public record ClusterStatus(
   public List<String> lines() {
     if (!namespaceExists) {
       return List.of("Namespace " + namespace + " does not exist: no run to show.");
+    }
+    if (!holdsRun) {
+      return List.of("Namespace " + namespace + " holds no run (it lacks the label " + RunLabels.PART_OF + "="
+          + RunLabels.PART_OF_VALUE + " every run puts on its namespace): no run to show; check --namespace.");
     }
     List<String> lines = new ArrayList<>();
     lines.add("Namespace " + namespace + ": " + jobs.size() + " Jobs | Active: " + count("running")

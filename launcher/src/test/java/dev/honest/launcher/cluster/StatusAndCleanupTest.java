@@ -10,6 +10,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.launcher.SignedLogs;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import dev.honest.launcher.cli.LauncherCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -144,5 +152,33 @@ class StatusAndCleanupTest {
         .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
         .hasMessageStartingWith("namespace " + NS + " still exists after ");
     assertThat(cluster.output()).contains("🧹 Namespace " + NS + ": Terminating | Time: ");
+  }
+
+  /**
+   * README "Exit codes": 2 is for "a --namespace that holds no run"; 3 for a cluster or Ollama that
+   * is unavailable. `status --namespace default` lists no Deployment of someone else's as Ollama.
+   */
+  @Test
+  void statusOfANamespaceThatHoldsNoRunOrDoesNotExistSaysSoAndExits2(@TempDir Path dir) throws Exception {
+    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n"
+        + "- name: mock\n  cluster:\n    server: " + client.getMasterUrl() + "\ncontexts:\n- name: mock\n  context:\n"
+        + "    cluster: mock\n    user: u\ncurrent-context: mock\nusers:\n- name: u\n  user:\n    token: test\n");
+    StringWriter missing = new StringWriter();
+    CommandLine cli = LauncherCommand.commandLine();
+    cli.setOut(new PrintWriter(missing, true));
+
+    assertThat(cli.execute("status", "--kubeconfig", kubeconfig.toString(), "--namespace", NS)).isEqualTo(2);
+    assertThat(missing.toString()).isEqualTo("Namespace " + NS + " does not exist: no run to show.\n");
+
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("web")
+        .endMetadata().withNewSpec().withReplicas(2).endSpec().build()).create();
+    StringWriter foreign = new StringWriter();
+    cli = LauncherCommand.commandLine();
+    cli.setOut(new PrintWriter(foreign, true));
+
+    assertThat(cli.execute("status", "--kubeconfig", kubeconfig.toString(), "--namespace", NS)).isEqualTo(2);
+    assertThat(foreign.toString()).contains("Namespace " + NS + " holds no run", RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE)
+        .doesNotContain("Deployment web");
   }
 }
