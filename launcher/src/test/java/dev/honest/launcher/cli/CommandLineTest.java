@@ -6,11 +6,13 @@ import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.json.Json;
 import dev.honest.launcher.results.CostSettings;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -329,6 +331,34 @@ class CommandLineTest {
       for (Path f : files.toList()) {
         assertThat(Files.readString(f)).as(f.toString()).doesNotContain("kind: Secret", "PRIVATE KEY");
       }
+    }
+  }
+
+  /**
+   * manifests/README: `kubectl apply -f manifests/` creates the static objects "as they are", and the
+   * launcher renders a run from the same files: with the defaults, `render` writes exactly those
+   * objects (the worker Job is a template, filled in per worker, and not compared).
+   */
+  @Test
+  void renderWithTheDefaultsWritesTheStaticManifestsOfTheRepositoryUnchanged() throws Exception {
+    Cli cli = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", out.toString());
+    assertThat(cli.exitCode).as(cli.err()).isZero();
+
+    KubernetesSerialization yaml = new KubernetesSerialization();
+    Path manifests = Path.of("..", "manifests");
+    Map<String, String> renderedAs = Map.of(
+        "namespace.yaml", "k8s-namespace.yaml",
+        "networkpolicy.yaml", "k8s-networkpolicy.yaml",
+        "worker-rbac.yaml", "k8s-rbac.yaml",
+        "ollama-deployment.yaml", "ollama-deployment.yaml",
+        "ollama-service.yaml", "ollama-service.yaml",
+        "ollama-pods-service.yaml", "ollama-pods-service.yaml");
+    for (Map.Entry<String, String> file : renderedAs.entrySet()) {
+      Object inRepository = yaml.unmarshal(Files.readString(manifests.resolve(file.getKey())));
+      Object rendered = yaml.unmarshal(Files.readString(out.resolve(file.getValue())));
+      assertThat(yaml.asJson(rendered)).as(file.getValue() + " against manifests/" + file.getKey())
+          .isEqualTo(yaml.asJson(inRepository));
     }
   }
 
