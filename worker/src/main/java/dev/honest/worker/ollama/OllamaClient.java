@@ -46,7 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Every HTTP attempt of a chat becomes a {@link CallRecord} with the hashes of the exact bytes sent and
  * received, whether it succeeded or not. Transient failures (no connection, timeout, 5xx, 429, a body that is not
- * Ollama's JSON, a broken stream) are retried with exponential backoff and full jitter up to
+ * Ollama's JSON, a broken stream, an answer naming another model than the one asked) are retried with exponential backoff and full jitter up to
  * {@link WorkerConfig#maxAttempts()}; 400 and 404 never are. Each attempt goes to the base URL with the
  * fewest of this client's chats in flight, in turn among equals ({@link ServerChoice}: round-robin for one
  * chat at a time, from a random first URL), and a retry always moves away from the server that just failed.
@@ -318,7 +318,7 @@ public final class OllamaClient {
     Failure failure;
     if (status == 200) {
       try {
-        ParsedReply reply = ResponseParser.chat(bytes, request.stream());
+        ParsedReply reply = ResponseParser.chat(bytes, request.stream(), request.model());
         return new Attempt(record(request, url, requestSha256, status, start, bytes, reply, null), reply, null);
       } catch (BadBody e) {
         failure = new Failure(e.errorClass(), "HTTP 200 but " + e.getMessage(), true);

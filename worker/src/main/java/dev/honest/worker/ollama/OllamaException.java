@@ -9,7 +9,10 @@ public final class OllamaException extends Exception {
   public static final String OLLAMA_UNAVAILABLE = "ollama_unavailable";
   /** The model is not pulled on the server (HTTP 404, or missing from {@code /api/tags}). */
   public static final String MODEL_NOT_FOUND = "model_not_found";
-  /** Two servers list the same model name with different digests. */
+  /**
+   * Two servers list the same model name with different digests, or an answer names another model
+   * than the one asked (on every attempt).
+   */
   public static final String MODEL_MISMATCH = "model_mismatch";
   /** Ollama rejected the request (HTTP 4xx other than 404 and 429). */
   public static final String BAD_REQUEST = "bad_request";

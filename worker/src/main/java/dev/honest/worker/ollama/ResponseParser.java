@@ -1,6 +1,7 @@
 package dev.honest.worker.ollama;
 
 import static dev.honest.worker.ollama.OllamaException.INVALID_RESPONSE;
+import static dev.honest.worker.ollama.OllamaException.MODEL_MISMATCH;
 import static dev.honest.worker.ollama.OllamaException.STREAM_ERROR;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -43,6 +44,17 @@ final class ResponseParser {
    * {@code done:true} object. A streamed body is split into lines; a non-streamed one is a single object.
    */
   static ParsedReply chat(byte[] body, boolean streamed) throws BadBody {
+    return chat(body, streamed, null);
+  }
+
+  /**
+   * Same, for a chat that asked {@code model}: Ollama names the model asked in every object it sends,
+   * so an object naming another one ({@link ModelInfo#canonicalName} compared) is an answer from
+   * another model, refused as {@code model_mismatch}. An object without a {@code model} is taken.
+   *
+   * @param model the model asked, or null not to check
+   */
+  static ParsedReply chat(byte[] body, boolean streamed, String model) throws BadBody {
     StringBuilder content = new StringBuilder();
     JsonNode last = null;
     int lineNumber = 0;
@@ -60,6 +72,12 @@ final class ResponseParser {
         // Ollama writes this line when generation fails after the 200 status went out.
         throw new BadBody(STREAM_ERROR, "the answer carries an error: "
             + wholeCharacters(error.stringValue(error.toString())));
+      }
+      JsonNode named = line.get("model");
+      if (model != null && named != null && named.isString()
+          && !ModelInfo.canonicalName(named.stringValue()).equals(ModelInfo.canonicalName(model))) {
+        throw new BadBody(MODEL_MISMATCH, "the answer is from model " + wholeCharacters(named.stringValue())
+            + ", not from " + model + " that was asked");
       }
       content.append(line.path("message").path("content").stringValue(""));
       if (line.path("done").asBoolean(false)) {

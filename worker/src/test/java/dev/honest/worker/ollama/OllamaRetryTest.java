@@ -4,12 +4,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.honest.worker.ollama.FakeOllama.CODE_MODEL;
 import static dev.honest.worker.ollama.FakeOllama.answer;
 import static dev.honest.worker.ollama.FakeOllama.chatCall;
 import static dev.honest.worker.ollama.FakeOllama.chunk;
 import static dev.honest.worker.ollama.FakeOllama.client;
 import static dev.honest.worker.ollama.FakeOllama.closedPortUrl;
 import static dev.honest.worker.ollama.FakeOllama.config;
+import static dev.honest.worker.ollama.FakeOllama.done;
 import static dev.honest.worker.ollama.FakeOllama.error;
 import static dev.honest.worker.ollama.FakeOllama.inSequence;
 import static dev.honest.worker.ollama.FakeOllama.ndjson;
@@ -146,6 +148,35 @@ class OllamaRetryTest {
 
     assertThat(reply.calls()).hasSize(2);
     assertThat(reply.calls().get(0).error()).contains("without done:true");
+  }
+
+  @Test
+  void anAnswerFromAnotherModelThanTheOneAskedIsRefusedAndRecorded() {
+    // Ollama echoes the model asked; another name means another model answered (a proxy, a misrouted server).
+    ollama.stubFor(post("/api/chat").willReturn(
+        ndjson(chunk("{}").replace(CODE_MODEL, "llama3.1:8b"), done("stop", 120, 2).replace(CODE_MODEL, "llama3.1:8b"))));
+
+    OllamaException e = chatFailure(client(config(2, ollama.baseUrl()), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("model_mismatch");
+    assertThat(e.getMessage()).contains("llama3.1:8b", "codellama:7b");
+    assertThat(e.calls()).hasSize(2).allSatisfy(call -> {
+      assertThat(call.httpStatus()).isEqualTo(200);
+      assertThat(call.succeeded()).isFalse();
+      assertThat(call.responseSha256()).isNotNull();
+      assertThat(call.contentSha256()).isNull();
+    });
+  }
+
+  @Test
+  void anAnswerNamingTheModelAskedWithoutItsLatestTagOrInOtherCaseIsTaken() throws Exception {
+    ollama.stubFor(post("/api/chat").willReturn(ndjson(
+        chunk("{}").replace(CODE_MODEL, "CodeLlama"), done("stop", 120, 2).replace(CODE_MODEL, "CodeLlama"))));
+    ChatRequest request = new ChatRequest("codellama:latest", "task", List.of(ChatMessage.user("Review a.js")), null);
+
+    ChatReply reply = client(config(1, ollama.baseUrl()), sleeper).chat(request);
+
+    assertThat(reply.content()).isEqualTo("{}");
   }
 
   @Test

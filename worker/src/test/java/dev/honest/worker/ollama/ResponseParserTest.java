@@ -88,6 +88,15 @@ class ResponseParserTest {
   }
 
   @Test
+  void aLineNamingAnotherModelThanTheOneAskedIsAModelMismatch() {
+    assertThatThrownBy(() -> ResponseParser.chat(
+        (chunk("\"a\"") + DONE.replace("codellama:7b", "llama3.1:8b")).getBytes(UTF_8), true, "codellama:7b"))
+        .isInstanceOf(BadBody.class)
+        .hasMessage("the answer is from model llama3.1:8b, not from codellama:7b that was asked")
+        .extracting(e -> ((BadBody) e).errorClass()).isEqualTo(OllamaException.MODEL_MISMATCH);
+  }
+
+  @Test
   void aStreamWithoutADoneLineIsAStreamError() {
     assertThatThrownBy(() -> streamed(chunk("\"a\"") + chunk("\"b\"")))
         .isInstanceOf(BadBody.class)
