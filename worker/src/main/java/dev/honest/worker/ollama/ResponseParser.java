@@ -71,12 +71,12 @@ final class ResponseParser {
       if (error != null) {
         // Ollama writes this line when generation fails after the 200 status went out.
         throw new BadBody(STREAM_ERROR, "the answer carries an error: "
-            + wholeCharacters(error.stringValue(error.toString())));
+            + oneLine(error.stringValue(error.toString())));
       }
       JsonNode named = line.get("model");
       if (model != null && named != null && named.isString()
           && !ModelInfo.canonicalName(named.stringValue()).equals(ModelInfo.canonicalName(model))) {
-        throw new BadBody(MODEL_MISMATCH, "the answer is from model " + wholeCharacters(named.stringValue())
+        throw new BadBody(MODEL_MISMATCH, "the answer is from model " + oneLine(named.stringValue())
             + ", not from " + model + " that was asked");
       }
       content.append(line.path("message").path("content").stringValue(""));
@@ -126,7 +126,7 @@ final class ResponseParser {
     try {
       String error = JSON.readTree(body).path("error").stringValue(null);
       if (error != null) {
-        return wholeCharacters(error);
+        return oneLine(error);
       }
     } catch (JacksonException notJson) {
       // Not Ollama's {"error": ...} shape: show what came instead.
@@ -146,6 +146,15 @@ final class ResponseParser {
    */
   static String wholeCharacters(String text) {
     return new String(text.getBytes(UTF_8), UTF_8);
+  }
+
+  /**
+   * The server's text on one line, in whole characters: Ollama quotes its runner's stderr in an
+   * error, several lines at times (a CUDA error and where it happened). Each line break, with the
+   * blanks around it, becomes one space; the rest of the text is kept as it is.
+   */
+  static String oneLine(String text) {
+    return wholeCharacters(text).strip().replaceAll("\\s*[\\r\\n\\u2028\\u2029\\u0085]+\\s*", " ");
   }
 
   /** The JSON object in {@code body[start, end)}, or null for a blank line. */

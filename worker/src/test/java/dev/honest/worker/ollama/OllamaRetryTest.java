@@ -151,6 +151,31 @@ class OllamaRetryTest {
   }
 
   @Test
+  void aServerErrorSpanningSeveralLinesIsReportedOnOneLine() {
+    // The runner's stderr, as Ollama quotes it when a CUDA call fails: several lines in one error.
+    String cuda = "llama runner process has terminated: CUDA error: out of memory\n"
+        + "  current device: 0, in function alloc at ggml-cuda.cu:375\n  cudaMalloc((void **) &ptr, look_ahead_size)";
+    ollama.stubFor(post("/api/chat").willReturn(error(500, cuda)));
+
+    OllamaException e = chatFailure(client(config(1, ollama.baseUrl()), sleeper));
+
+    assertThat(e.getMessage()).doesNotContain("\n")
+        .contains("CUDA error: out of memory current device: 0, in function alloc");
+    assertThat(e.calls().get(0).error()).doesNotContain("\n");
+  }
+
+  @Test
+  void anErrorLineSpanningSeveralLinesInsideA200StreamIsReportedOnOneLine() {
+    ollama.stubFor(post("/api/chat").willReturn(
+        ndjson(chunk("{"), "{\"error\":\"CUDA error: an illegal memory access was encountered\\n  current device: 0\"}")));
+
+    OllamaException e = chatFailure(client(config(1, ollama.baseUrl()), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("stream_error");
+    assertThat(e.getMessage()).doesNotContain("\n").contains("was encountered current device: 0");
+  }
+
+  @Test
   void anAnswerFromAnotherModelThanTheOneAskedIsRefusedAndRecorded() {
     // Ollama echoes the model asked; another name means another model answered (a proxy, a misrouted server).
     ollama.stubFor(post("/api/chat").willReturn(
