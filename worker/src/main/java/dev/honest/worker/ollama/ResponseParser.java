@@ -42,17 +42,11 @@ final class ResponseParser {
   /**
    * Assembles {@code message.content} from every object of a chat body and takes the metrics from the
    * {@code done:true} object. A streamed body is split into lines; a non-streamed one is a single object.
-   */
-  static ParsedReply chat(byte[] body, boolean streamed) throws BadBody {
-    return chat(body, streamed, null);
-  }
-
-  /**
-   * Same, for a chat that asked {@code model}: Ollama names the model asked in every object it sends,
-   * so an object naming another one ({@link ModelInfo#canonicalName} compared) is an answer from
-   * another model, refused as {@code model_mismatch}. An object without a {@code model} is taken.
+   * Ollama names the model asked in every object it sends, so an object naming another one
+   * ({@link ModelInfo#canonicalName} compared) is an answer from another model, refused as
+   * {@code model_mismatch}; an object without a {@code model} is taken.
    *
-   * @param model the model asked, or null not to check
+   * @param model the model the chat asked
    */
   static ParsedReply chat(byte[] body, boolean streamed, String model) throws BadBody {
     StringBuilder content = new StringBuilder();
@@ -74,7 +68,7 @@ final class ResponseParser {
             + oneLine(error.stringValue(error.toString())));
       }
       JsonNode named = line.get("model");
-      if (model != null && named != null && named.isString()
+      if (named != null && named.isString()
           && !ModelInfo.canonicalName(named.stringValue()).equals(ModelInfo.canonicalName(model))) {
         throw new BadBody(MODEL_MISMATCH, "the answer is from model " + oneLine(named.stringValue())
             + ", not from " + model + " that was asked");

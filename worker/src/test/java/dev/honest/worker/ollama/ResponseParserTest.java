@@ -18,7 +18,7 @@ class ResponseParserTest {
       + "\"prompt_eval_duration\":383809000,\"eval_count\":298,\"eval_duration\":4799921000}\n";
 
   private static ParsedReply streamed(String body) throws BadBody {
-    return ResponseParser.chat(body.getBytes(UTF_8), true);
+    return ResponseParser.chat(body.getBytes(UTF_8), true, "codellama:7b");
   }
 
   private static String chunk(String jsonString) {
@@ -140,7 +140,7 @@ class ResponseParserTest {
     String body = "{\n  \"message\": {\"role\": \"assistant\", \"content\": \"{}\"},\n  \"done\": true,\n"
         + "  \"done_reason\": \"stop\", \"prompt_eval_count\": 5, \"eval_count\": 2, \"total_duration\": 11\n}";
 
-    assertThat(ResponseParser.chat(body.getBytes(UTF_8), false)).isEqualTo(new ParsedReply("{}", "stop", 5, 2, 11));
+    assertThat(ResponseParser.chat(body.getBytes(UTF_8), false, "codellama:7b")).isEqualTo(new ParsedReply("{}", "stop", 5, 2, 11));
   }
 
   @Test
