@@ -7,6 +7,7 @@ import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.config.WorkerSlice;
 import dev.honest.common.exit.ExitCode;
 import dev.honest.common.exit.ProcessExit;
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.common.task.WorkspacePaths;
@@ -21,9 +22,7 @@ import dev.honest.worker.run.WorkerIdentity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -140,7 +139,7 @@ public final class WorkerMain implements Callable<Integer> {
     try {
       key = SigningKey.read(signingKey);
     } catch (IOException | IllegalArgumentException e) {
-      System.err.println("[worker-" + worker + "] no usable signing key at " + signingKey + ": " + describe(e)
+      System.err.println("[worker-" + worker + "] no usable signing key at " + signingKey + ": " + (e instanceof IOException io ? IoProblems.why(io) : e.getMessage())
           + " — every record must be signed; the launcher provides the run's key (the Secret honest-signing-key"
           + " in a pod, env HONEST_SIGNING_KEY or --signing-key otherwise)");
       return ExitCode.INVALID_INPUT.code();
@@ -150,16 +149,6 @@ public final class WorkerMain implements Callable<Integer> {
     OllamaClient ollama = OllamaClient.create(config);
     WorkerIdentity identity = new WorkerIdentity(worker, blankToNull(pod), blankToNull(node));
     return new SliceRunner(config, workspace, ollama, identity, key, out, Clock.systemUTC()).run(tasks).code();
-  }
-
-  private static String describe(Exception e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage();
   }
 
   /**

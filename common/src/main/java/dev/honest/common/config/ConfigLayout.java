@@ -1,5 +1,6 @@
 package dev.honest.common.config;
 
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
 import dev.honest.common.task.TaskSpec;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class ConfigLayout {
     } catch (NoSuchFileException e) {
       throw new ConfigException(dir + ": missing");
     } catch (IOException e) {
-      throw new ConfigException(dir + ": cannot list: " + e.getMessage());
+      throw new ConfigException(dir + ": cannot list: " + IoProblems.why(e));
     }
     return readTasks(names, name -> read(dir.resolve(name), TASK_LIST), name -> dir.resolve(name).toString());
   }
@@ -205,7 +206,7 @@ public final class ConfigLayout {
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": missing");
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+      throw new ConfigException(file + ": cannot read: " + IoProblems.why(e));
     }
     return parse(bytes, file.toString(), type);
   }

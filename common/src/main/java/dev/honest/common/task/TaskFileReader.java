@@ -1,5 +1,6 @@
 package dev.honest.common.task;
 
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -9,7 +10,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -118,10 +118,8 @@ public final class TaskFileReader {
       content = Files.readAllBytes(tasksFile);
     } catch (NoSuchFileException e) {
       throw new TaskFileException(List.of(source + ": file not found"));
-    } catch (AccessDeniedException e) {
-      throw new TaskFileException(List.of(source + ": permission denied"));
     } catch (IOException e) {
-      throw new TaskFileException(List.of(source + ": cannot be read (" + e.getMessage() + ")"));
+      throw new TaskFileException(List.of(source + ": cannot be read (" + IoProblems.why(e) + ")"));
     }
     return parse(content, source, workspace);
   }

@@ -1,5 +1,6 @@
 package dev.honest.common.task;
 
+import dev.honest.common.io.IoProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -64,7 +65,7 @@ public final class WorkspacePaths {
     } catch (InvalidPathException e) {
       return Optional.of(quoted + " is not a valid path (" + e.getReason() + ")");
     } catch (IOException e) {
-      return Optional.of(quoted + " cannot be resolved: " + e.getMessage());
+      return Optional.of(quoted + " cannot be resolved: " + IoProblems.why(e));
     }
     if (!real.startsWith(root)) {
       return Optional.of(quoted + " leaves the workspace through a symlink (it resolves to " + real + ")");

@@ -1,6 +1,7 @@
 package dev.honest.launcher.apply;
 
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.result.Change;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
@@ -78,14 +79,14 @@ public final class FixApplier {
     try {
       file = workspace.toRealPath().resolve(WorkspacePaths.normalize(path)).toRealPath();
     } catch (IOException e) {
-      return refused(taskId, path, "cannot resolve it: " + e.getMessage());
+      return refused(taskId, path, "cannot resolve it: " + IoProblems.why(e));
     }
     String key = file.toString();
     byte[] before;
     try {
       before = written.containsKey(key) ? written.get(key) : Files.readAllBytes(file);
     } catch (IOException e) {
-      return refused(taskId, path, "cannot read it: " + e.getMessage());
+      return refused(taskId, path, "cannot read it: " + IoProblems.why(e));
     }
     String actual = Hashes.sha256Hex(before);
     if (!actual.equals(change.sha256Before())) {
@@ -132,9 +133,9 @@ public final class FixApplier {
     } catch (IOException e) {
       try {
         Files.write(file, before);
-        return Optional.of("cannot write it: " + e.getMessage() + "; restored");
+        return Optional.of("cannot write it: " + IoProblems.why(e) + "; restored");
       } catch (IOException again) {
-        return Optional.of("cannot write it: " + e.getMessage() + ", and restoring failed too: " + again.getMessage());
+        return Optional.of("cannot write it: " + IoProblems.why(e) + ", and restoring failed too: " + IoProblems.why(again));
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.honest.launcher.cli;
 
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.cluster.SigningKeySecret;
 import dev.honest.launcher.plan.PlanTable;
@@ -70,7 +71,7 @@ public final class RenderCommand implements Callable<Integer> {
     try {
       manifests = run.writeTo(task.output);
     } catch (IOException e) {
-      throw LauncherException.invalidInput("cannot write to " + task.output + ": " + e.getMessage());
+      throw LauncherException.invalidInput("cannot write to " + task.output + ": " + IoProblems.why(e));
     }
     out.println("Run " + settings.runId() + ": " + prepared.tasks().size() + " tasks, namespace "
         + settings.namespace());

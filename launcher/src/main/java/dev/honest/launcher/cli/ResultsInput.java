@@ -1,5 +1,6 @@
 package dev.honest.launcher.cli;
 
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ final class ResultsInput {
     } catch (NoSuchFileException e) {
       throw LauncherException.invalidInput("--results " + results + ": no such file");
     } catch (IOException e) {
-      throw LauncherException.invalidInput("--results " + results + ": cannot read it: " + e.getMessage());
+      throw LauncherException.invalidInput("--results " + results + ": cannot read it: " + IoProblems.why(e));
     } catch (JacksonException e) {
       throw LauncherException.invalidInput("--results " + results + " is not JSON: " + e.getOriginalMessage());
     }

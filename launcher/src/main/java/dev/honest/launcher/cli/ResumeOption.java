@@ -1,6 +1,7 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
 import dev.honest.launcher.attest.Resume;
@@ -44,7 +45,7 @@ final class ResumeOption {
     } catch (NoSuchFileException e) {
       throw LauncherException.invalidInput("--resume " + previous + ": no such file");
     } catch (IOException e) {
-      throw LauncherException.invalidInput("--resume " + previous + ": cannot read it: " + e.getMessage());
+      throw LauncherException.invalidInput("--resume " + previous + ": cannot read it: " + IoProblems.why(e));
     } catch (IllegalArgumentException e) {
       throw LauncherException.invalidInput(e.getMessage());
     }

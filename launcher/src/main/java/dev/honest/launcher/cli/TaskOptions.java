@@ -2,6 +2,7 @@ package dev.honest.launcher.cli;
 
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.task.TaskFileException;
 import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
@@ -99,12 +100,8 @@ public final class TaskOptions {
     } catch (java.nio.file.FileAlreadyExistsException e) {
       throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: a file of that name"
           + (e.getFile() == null || Path.of(e.getFile()).equals(dir) ? "" : " (" + e.getFile() + ")") + " is in the way");
-    } catch (java.nio.file.AccessDeniedException e) {
-      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: permission denied");
     } catch (IOException e) {
-      String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-          : e.getMessage();
-      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: " + why);
+      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: " + IoProblems.why(e));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.honest.launcher.results;
 
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,9 +91,7 @@ public record PriceTable(String defaultModel, List<ModelPrice> models) {
     try {
       table = Json.mapper().readValue(Files.readAllBytes(file), PriceTable.class);
     } catch (IOException e) {
-      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
-      throw new IllegalArgumentException("cannot read price table " + file + ": " + why, e);
+      throw new IllegalArgumentException("cannot read price table " + file + ": " + IoProblems.why(e), e);
     } catch (JacksonException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
       String why = cause instanceof JacksonException j ? j.getOriginalMessage() : cause.getMessage();

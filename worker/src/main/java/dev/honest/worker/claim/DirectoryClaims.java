@@ -1,10 +1,10 @@
 package dev.honest.worker.claim;
 
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.io.IoProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -61,10 +61,7 @@ public final class DirectoryClaims implements Claims {
     if (e instanceof NoSuchFileException) {
       return "the directory does not exist (any more)";
     }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage() == null ? e.toString() : e.getMessage();
+    return IoProblems.why(e);
   }
 
   @Override
