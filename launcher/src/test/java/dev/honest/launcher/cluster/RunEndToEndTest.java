@@ -360,23 +360,10 @@ class RunEndToEndTest {
   @Test
   void aResumedRunAsksTheClustersOllamaForItsModelsAndRunsOnlyWhatChanged() throws Exception {
     Path workspace = pods.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    mock.forwardPortsTo(URI.create(ollama.url()).getPort());
     Path firstResults = out.resolve("first").resolve("k8s-cluster-results.json");
-    Result second;
-    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).withReadyPods().start();
-        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
-      Result first = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
-          "--output", out.resolve("first").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
-          "--image", "example.io/worker:1.0");
-      assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
-      Files.writeString(workspace.resolve(SmallProject.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
-      ollama.server().resetRequests();
 
-      second = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
-          "--output", out.resolve("second").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
-          "--image", "example.io/worker:1.0", "--replace", "--resume", firstResults.toString());
-    }
+    Result second = resumedRun(workspace, () -> Files.writeString(workspace.resolve(SmallProject.DB),
+        "function find(id) {\n  return db.query('SELECT 1');\n}\n"));
 
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out()).contains("🔎 Model digests on 3 Ollama replica(s): {" + OllamaStandIn.CODE_MODEL + "=["
@@ -401,30 +388,41 @@ class RunEndToEndTest {
    */
   @Test
   void aResumedRunRefusedAPortForwardSaysWhichPermissionItLacksAndRunsNothing() throws Exception {
-    Path workspace = pods.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    mock.forwardPortsTo(URI.create(ollama.url()).getPort());
-    Path firstResults = out.resolve("first").resolve("k8s-cluster-results.json");
-    Result second;
-    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).withReadyPods().start();
-        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
-      Result first = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
-          "--output", out.resolve("first").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
-          "--image", "example.io/worker:1.0");
-      assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
-      mock.refusePortForwards("alice");
-      ollama.server().resetRequests();
-
-      second = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
-          "--output", out.resolve("second").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
-          "--image", "example.io/worker:1.0", "--replace", "--resume", firstResults.toString());
-    }
+    Result second = resumedRun(pods.resolve("project"), () -> mock.refusePortForwards("alice"));
 
     assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(3);
     assertThat(second.err()).contains("User \"alice\" cannot get resource \"pods/portforward\"",
         "get and create on pods/portforward");
     assertThat(second.err()).doesNotContain("Exception", "\tat ");
     assertThat(ollama.chatRequests()).isEmpty();
+  }
+
+  /** Something done between the two runs of {@link #resumedRun}. */
+  private interface Between {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs the small project in {@code workspace} on 2 workers into {@code out/first}, does
+   * {@code between}, then runs it again with {@code --resume} from the first results into
+   * {@code out/second}, with Ollama's requests counted from there.
+   */
+  private Result resumedRun(Path workspace, Between between) throws Exception {
+    Path tasks = SmallProject.write(workspace);
+    mock.forwardPortsTo(URI.create(ollama.url()).getPort());
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).withReadyPods().start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result first = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("first").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0");
+      assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+      between.run();
+      ollama.server().resetRequests();
+      return launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("second").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0", "--replace", "--resume",
+          out.resolve("first").resolve("k8s-cluster-results.json").toString());
+    }
   }
 
   /**
