@@ -26,13 +26,17 @@ record WorkerImage(String image, List<String> runArguments) {
         "--ulimit", "nproc=" + nproc + ":" + nproc, "--cpus", "1", "--memory", "512m"));
   }
 
-  /** The command that runs worker 1 of {@code configDir}'s plan in a container named {@code container}. */
+  /**
+   * The command that runs worker 1 of {@code configDir}'s plan in a container named {@code container}.
+   * The mounts' sources are absolute: podman takes a relative one (from a relative --work-dir) for
+   * the name of a volume and refuses it.
+   */
   List<String> command(Fixture fixture, Path configDir, String container) {
     List<String> command = new ArrayList<>(runArguments);
     command.addAll(List.of("--name", container,
-        "-v", configDir + ":/etc/honest/config:ro",
-        "-v", fixture.workspace() + ":/workspace:ro",
-        "-v", fixture.key().getParent() + ":/etc/honest/signing:ro",
+        "-v", configDir.toAbsolutePath() + ":/etc/honest/config:ro",
+        "-v", fixture.workspace().toAbsolutePath() + ":/workspace:ro",
+        "-v", fixture.key().toAbsolutePath().getParent() + ":/etc/honest/signing:ro",
         "-e", "HONEST_WORKER_INDEX=1", image));
     return command;
   }
