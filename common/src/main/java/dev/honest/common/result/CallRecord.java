@@ -6,7 +6,9 @@ package dev.honest.common.result;
  * @param model the model asked
  * @param url the Ollama base URL the call went to
  * @param part which part of the task this call served, e.g. {@code "src/app.js#2/3"} or {@code "task"}
- * @param httpStatus the status received, or 0 when no response came (connection refused, timeout)
+ * @param httpStatus the status received, or 0 when no response came (connection refused, a timeout
+ *     before the status line); a body that then broke off or came too slowly keeps the status, with
+ *     no response hashes and the reason in {@code error}
  * @param promptTokens {@code prompt_eval_count} as the server reported it (0 when absent)
  * @param completionTokens {@code eval_count} as the server reported it (0 when absent)
  * @param serverDurationNs {@code total_duration} as the server reported it, in nanoseconds

@@ -21,7 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import tools.jackson.databind.JsonNode;
@@ -309,6 +310,11 @@ public final class OllamaClient {
     HttpResponse<byte[]> response;
     try {
       response = send(httpRequest, requestTimeout);
+    } catch (BrokenOff e) {
+      Failure failure = new Failure(OLLAMA_UNAVAILABLE, "HTTP " + e.status + ", then " + (e.getCause()
+          instanceof HttpTimeoutException ? e.getMessage() : "the answer broke off: " + e.getMessage()), true);
+      return new Attempt(record(request, url, requestSha256, e.status, start, null, null, failure.message()), null,
+          failure);
     } catch (IOException e) {
       Failure failure = new Failure(OLLAMA_UNAVAILABLE, describe(e), true);
       return new Attempt(record(request, url, requestSha256, 0, start, null, null, failure.message()), null, failure);
@@ -354,16 +360,36 @@ public final class OllamaClient {
    * the time until the headers, and Ollama sends those with the first token of a stream.
    */
   private HttpResponse<byte[]> send(HttpRequest request, Duration timeout) throws IOException, InterruptedException {
-    CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, BodyHandlers.ofByteArray());
+    AtomicInteger status = new AtomicInteger();
+    CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> {
+      status.set(info.statusCode());
+      return BodySubscribers.ofByteArray();
+    });
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new HttpTimeoutException("no complete response within " + timeout.toMillis() + " ms");
+      throw BrokenOff.after(status.get(),
+          new HttpTimeoutException("no complete response within " + timeout.toMillis() + " ms"));
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      throw BrokenOff.after(status.get(), e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
     } finally {
       // Aborts the exchange after a timeout or an interrupt; does nothing once the response is complete.
       future.cancel(true);
+    }
+  }
+
+  /** A response whose status line came and whose body did not, whole: CallRecord keeps the status. */
+  private static final class BrokenOff extends IOException {
+    final int status;
+
+    private BrokenOff(int status, IOException cause) {
+      super(describe(cause), cause);
+      this.status = status;
+    }
+
+    /** {@code cause} itself when no status came, else a BrokenOff carrying the status. */
+    static IOException after(int status, IOException cause) {
+      return status == 0 ? cause : new BrokenOff(status, cause);
     }
   }
 

@@ -111,6 +111,37 @@ class OllamaRetryTest {
     assertThat(reply.call().succeeded()).isTrue();
   }
 
+  /** CallRecord: http_status is 0 only when no response came; here the status line did. */
+  @Test
+  void anAnswerThatBreaksOffAfterItsStatusIsRecordedWithTheStatusAndRetried() throws Exception {
+    inSequence(ollama, chatCall(), aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK), answer());
+
+    ChatReply reply = client(config(4, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    assertThat(reply.calls()).hasSize(2);
+    CallRecord broken = reply.calls().get(0);
+    assertThat(broken.httpStatus()).isEqualTo(200);
+    assertThat(broken.error()).startsWith("HTTP 200, then the answer broke off: ");
+    assertThat(broken.responseSha256()).isNull();
+    assertThat(broken.succeeded()).isFalse();
+    assertThat(reply.call().succeeded()).isTrue();
+  }
+
+  @Test
+  void anAnswerWhoseBodyComesSlowerThanTheTimeoutIsRecordedWithItsStatus() {
+    // The status line and the first of 200 pieces of the body at once, the rest over 10 s.
+    ollama.stubFor(post("/api/chat").willReturn(answer().withChunkedDribbleDelay(200, 10_000)));
+
+    OllamaException e = chatFailure(client(config(2, ollama.baseUrl()), Duration.ofMillis(1_000), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("ollama_unavailable");
+    assertThat(e.calls()).hasSize(2).allSatisfy(call -> {
+      assertThat(call.httpStatus()).isEqualTo(200);
+      assertThat(call.error()).isEqualTo("HTTP 200, then no complete response within 1000 ms");
+      assertThat(call.responseSha256()).isNull();
+    });
+  }
+
   @Test
   void anErrorLineInsideA200StreamIsRetried() throws Exception {
     inSequence(ollama, chatCall(),
