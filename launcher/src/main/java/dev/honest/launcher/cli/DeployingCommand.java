@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,80 +80,103 @@ abstract class DeployingCommand implements Callable<Integer> {
     try (KubernetesClient client = cluster.connect()) {
       ClusterOperations ops = new ClusterOperations(client, deploy.namespace, runId,
           ClusterOperations.FIELD_MANAGER, out);
-      // Ctrl-C while waiting for an earlier run to go or for Ollama (minutes: it pulls the models)
-      // interrupts the wait; the launcher says what is left and exits 1, as when it stops watching.
-      Thread waiting = Thread.currentThread();
-      String waitingFor = "the earlier run to go";
-      try (ShutdownGuard guard = ShutdownGuard.install(waiting::interrupt)) {
+      // Ctrl-C from here to the end stops the watch and interrupts whatever this thread waits on (an
+      // earlier run to go, Ollama, an API call, a log); the launcher then says what it left and exits 1.
+      Thread main = Thread.currentThread();
+      AtomicBoolean stopping = new AtomicBoolean();
+      String collectLater = "Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
+          + deploy.namespace + " --output " + task.output;
+      String ifStopped = noWorker("waiting for the earlier run to go");
+      try (ShutdownGuard guard = ShutdownGuard.install(() -> {
+        stopping.set(true);
+        ops.stopWatching();
+        main.interrupt();
+      })) {
         try {
           ops.checkNoActiveRun(replace);
-          waitingFor = "Ollama";
+          ifStopped = noWorker("waiting for Ollama");
           ops.deployOllama(resources(full.run(), key), ollamaTimeout);
-        } catch (InterruptedException | ClusterException e) {
-          if (e instanceof ClusterException && !Thread.currentThread().isInterrupted()) {
+          RenderCommand.Prepared prepared = full;
+          Carried carried = Carried.NONE;
+          if (earlier != null) {
+            // What to carry over depends on the models' digests, which only the run's Ollama can tell.
+            ifStopped = noWorker("asking Ollama for the models' digests");
+            List<String> models = full.tasks().stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
+            Map<String, String> digests = ops.modelDigests(full.run().deployment(), models, Duration.ofMinutes(1));
+            carried = ResumeOption.select(earlier, full.tasks(), task.workspace, config, digests, out);
+            List<TaskSpec> toRun = ResumeOption.toRun(full.tasks(), carried);
+            prepared = toRun.isEmpty() ? null
+                : carried.records().isEmpty() ? full : RenderCommand.narrow(full, toRun, task.workspace);
+            if (prepared != null) {
+              ifStopped = noWorker("writing the plan and the manifests to " + task.output + " (they may be incomplete)");
+              RenderCommand.write(prepared, task, out);
+            }
+          }
+          Instant start = Instant.now();
+          Plan plan = prepared == null ? new Plan(runId, List.of()) : prepared.run().plan();
+          List<WorkerOutcome> outcomes = List.of();
+          Map<String, Integer> claimedBy = Map.of();
+          // Each worker's log is read and its statements checked as soon as its Job has succeeded.
+          try (LogReader reader = new LogReader(plan, key.publicKey())) {
+            if (prepared == null) {
+              out.println("Nothing to run: every task is carried over.");
+              ifStopped = noWorker("writing the results to " + task.output + " (they may be incomplete)");
+              Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
+              // No worker: an earlier run's Job files here would start its workers again on `kubectl apply -f`.
+              RenderedRun.removeJobFiles(task.output, List.of());
+            } else {
+              RenderedRun run = prepared.run();
+              ifStopped = "⏹ Stopped starting the workers; what was applied stays in namespace " + deploy.namespace
+                  + ", and the worker Jobs among it run on (`status --namespace " + deploy.namespace + "` lists them).\n"
+                  + collectLater + "; or `cleanup` to delete it all.";
+              ops.deployWorkers(resources(run, key));
+              ifStopped = "⏹ Stopped watching; the run goes on in namespace " + deploy.namespace + ".\n" + collectLater;
+              // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
+              WatchResult watched = ops.watch(run.jobs().size(), plan.taskCount(),
+                  task.timeout.plus(Duration.ofMinutes(2)), reader::readAhead);
+              if (watched.ending() == WatchResult.Ending.TIMED_OUT) {
+                ifStopped = "⏱ Stopped watching after --timeout; the run goes on in namespace " + deploy.namespace
+                    + ".\n" + collectLater;
+              }
+              if (watched.ending() != WatchResult.Ending.FINISHED) {
+                // On Ctrl-C the JVM waits for these lines, then exits with this code.
+                return stopped(ifStopped, guard, out);
+              }
+              ifStopped = "⏹ Stopped collecting the results into " + task.output + " (what is there may be"
+                  + " incomplete); the run's Jobs stay in namespace " + deploy.namespace + ".\n" + collectLater;
+              outcomes = ops.collect(task.output, reader::readAhead);
+              claimedBy = ops.claimedBy(runId);
+            }
+            int code = Outputs.finish(out, plan, full.tasks(), outcomes, claimedBy, start, Instant.now(), task.output,
+                prices, new RunSigner(key, runId, config.options()), carried, reader);
+            guard.exitCode(code); // a Ctrl-C once the results are written exits with their code
+            return code;
+          }
+        } catch (Exception e) {
+          if (!stopping.get()) {
             throw e;
           }
           Thread.interrupted();
-          out.println("⏹ Stopped waiting for " + waitingFor + "; no worker was started. What was applied stays in"
-              + " namespace " + deploy.namespace + ": `run` again, or `cleanup` to delete it.");
-          out.flush();
-          guard.exitCode(ExitCode.TASKS_FAILED.code());
-          return ExitCode.TASKS_FAILED.code();
+          return stopped(ifStopped, guard, out);
         }
-      }
-      RenderCommand.Prepared prepared = full;
-      Carried carried = Carried.NONE;
-      if (earlier != null) {
-        // What to carry over depends on the models' digests, which only the run's Ollama can tell.
-        List<String> models = full.tasks().stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
-        Map<String, String> digests = ops.modelDigests(full.run().deployment(), models, Duration.ofMinutes(1));
-        carried = ResumeOption.select(earlier, full.tasks(), task.workspace, config, digests, out);
-        List<TaskSpec> toRun = ResumeOption.toRun(full.tasks(), carried);
-        prepared = toRun.isEmpty() ? null
-            : carried.records().isEmpty() ? full : RenderCommand.narrow(full, toRun, task.workspace);
-        if (prepared != null) {
-          RenderCommand.write(prepared, task, out);
-        }
-      }
-      Instant start = Instant.now();
-      Plan plan = prepared == null ? new Plan(runId, List.of()) : prepared.run().plan();
-      List<WorkerOutcome> outcomes = List.of();
-      Map<String, Integer> claimedBy = Map.of();
-      // Each worker's log is read and its statements checked as soon as its Job has succeeded.
-      try (LogReader reader = new LogReader(plan, key.publicKey())) {
-        if (prepared == null) {
-          out.println("Nothing to run: every task is carried over.");
-          Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
-          // No worker: an earlier run's Job files here would start its workers again on `kubectl apply -f`.
-          RenderedRun.removeJobFiles(task.output, List.of());
-        } else {
-          RenderedRun run = prepared.run();
-          ops.deployWorkers(resources(run, key));
-          WatchResult watched;
-          // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
-          try (ShutdownGuard guard = ShutdownGuard.install(ops::stopWatching)) {
-            watched = ops.watch(run.jobs().size(), plan.taskCount(), task.timeout.plus(Duration.ofMinutes(2)),
-                reader::readAhead);
-            if (watched.ending() != WatchResult.Ending.FINISHED) {
-              // Within the guard: on Ctrl-C the JVM waits for these lines, then exits with this code.
-              out.println((watched.ending() == WatchResult.Ending.TIMED_OUT ? "⏱ Stopped watching after --timeout"
-                  : "⏹ Stopped watching") + "; the run goes on in namespace " + deploy.namespace + ".");
-              out.println("Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
-                  + deploy.namespace + " --output " + task.output);
-              out.flush();
-              guard.exitCode(ExitCode.TASKS_FAILED.code());
-              return ExitCode.TASKS_FAILED.code();
-            }
-          }
-          outcomes = ops.collect(task.output, reader::readAhead);
-          claimedBy = ops.claimedBy(runId);
-        }
-        return Outputs.finish(out, plan, full.tasks(), outcomes, claimedBy, start, Instant.now(), task.output, prices,
-            new RunSigner(key, runId, config.options()), carried, reader);
       }
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
     }
+  }
+
+  /** What {@code run} left when it was stopped before any worker was started. */
+  private String noWorker(String doing) {
+    return "⏹ Stopped " + doing + "; no worker was started. What was applied stays in namespace "
+        + deploy.namespace + ": `run` again, or `cleanup` to delete it.";
+  }
+
+  /** Says what the run left ({@code lines}) and ends it with 1, also when the JVM is shutting down. */
+  private static int stopped(String lines, ShutdownGuard guard, PrintWriter out) {
+    out.println(lines);
+    out.flush();
+    guard.exitCode(ExitCode.TASKS_FAILED.code());
+    return ExitCode.TASKS_FAILED.code();
   }
 
   private RunResources resources(RenderedRun run, SigningKey key) {

@@ -37,12 +37,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,22 +180,77 @@ class RunEndToEndTest {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
   }
 
+  /**
+   * Ctrl-C while the workers' objects are applied (the ConfigMaps, the signing key Secret, the Jobs;
+   * hundreds of objects in a large run): the launcher says what it left, which Jobs run on, and exits 1.
+   */
+  @Test
+  void ctrlCWhileTheWorkersAreStartedSaysWhatIsLeftAndExits1() throws Exception {
+    mock.slowApplies("jobs", Duration.ofSeconds(30));
+    Interrupted run;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start()) {
+      run = interruptedAt("Signing key applied");
+    }
+
+    assertThat(run.output()).contains("Stopped starting the workers; what was applied stays in namespace " + NS
+        + ", and the worker Jobs among it run on (`status --namespace " + NS + "` lists them).",
+        "collect --namespace " + NS, "`cleanup` to delete it all");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+  }
+
+  /**
+   * Ctrl-C while a resumed run asks each Ollama replica for its models through a port-forward (up to
+   * a minute each): stopped, said so, exit 1.
+   */
+  @Test
+  void ctrlCWhileAResumedRunAsksOllamaForTheModelsDigestsSaysWhatIsLeftAndExits1() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    Path firstResults = out.resolve("first").resolve("k8s-cluster-results.json");
+    Interrupted second;
+    // An Ollama that takes the connection and never answers: the run waits for its list of models.
+    try (ServerSocket silent = new ServerSocket(0);
+        FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).withReadyPods().start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result first = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("first").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0");
+      assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+      mock.forwardPortsTo(silent.getLocalPort());
+
+      second = launcherInterruptedAt("Ollama ready", List.of("--tasks", tasks.toString(), "--workspace",
+          workspace.toString(), "--output", out.resolve("second").toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0", "--replace", "--resume", firstResults.toString()));
+    }
+
+    assertThat(second.output()).contains("Stopped asking Ollama for the models' digests; no worker was started."
+        + " What was applied stays in namespace " + NS + ": `run` again, or `cleanup` to delete it.");
+    assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
+  }
+
   private record Interrupted(int exitCode, String output) {}
 
   /**
    * Runs the launcher in a JVM of its own and stops it as Ctrl-C does once it printed a line
    * containing {@code cue} (ASCII: without a UTF-8 locale the child prints emoji as '?').
    */
-  private Interrupted interruptedAt(String cue) throws Exception {
+  private Interrupted interruptedAt(String cue, String... more) throws Exception {
     Path tasks = out.resolve("tasks.json");
     Files.writeString(tasks, "[{\"id\": \"T-1\", \"title\": \"t\", \"description\": \"d\"}]");
+    List<String> args = new ArrayList<>(List.of("--tasks", tasks.toString(), "--workspace", out.toString(),
+        "--output", out.resolve("results").toString(), "--image", "example.io/worker:1.0"));
+    args.addAll(List.of(more));
+    return launcherInterruptedAt(cue, args);
+  }
+
+  /** As {@link #interruptedAt(String, String...)}, with {@code run} given these options (and --kubeconfig). */
+  private Interrupted launcherInterruptedAt(String cue, List<String> runOptions) throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> lines = new CopyOnWriteArrayList<>();
-    Process launcher = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-        "dev.honest.launcher.LauncherMain", "run", "--tasks", tasks.toString(), "--workspace", out.toString(),
-        "--output", out.resolve("results").toString(), "--kubeconfig", kubeconfig().toString(),
-        "--image", "example.io/worker:1.0")
-        .redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+        "dev.honest.launcher.LauncherMain", "run", "--kubeconfig", kubeconfig().toString()));
+    command.addAll(runOptions);
+    Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       CountDownLatch cued = new CountDownLatch(1);
       Thread reader = new Thread(() -> {

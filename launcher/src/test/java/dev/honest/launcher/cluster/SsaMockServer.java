@@ -54,6 +54,8 @@ final class SsaMockServer implements AutoCloseable {
   private volatile int forwardTo;
   private volatile String forwardRefusal;
   private volatile Duration logDelay = Duration.ZERO;
+  private volatile String slowApplies;
+  private volatile Duration applyDelay = Duration.ZERO;
   private final List<Long> logsAskedAt = new CopyOnWriteArrayList<>();
 
   SsaMockServer() {
@@ -102,6 +104,15 @@ final class SsaMockServer implements AutoCloseable {
   void slowLogs(Duration delay) {
     logsAskedAt.clear();
     logDelay = delay;
+  }
+
+  /**
+   * From now on answers each server-side apply of a {@code plural} object ({@code jobs}) only
+   * {@code delay} after it was made, as a slow API server would.
+   */
+  void slowApplies(String plural, Duration delay) {
+    slowApplies = plural;
+    applyDelay = delay;
   }
 
   /** When each pod log was asked for ({@link System#nanoTime}) since {@link #slowLogs}, in order. */
@@ -171,10 +182,10 @@ final class SsaMockServer implements AutoCloseable {
       applied.add(segments[segments.length - 2] + "/" + segments[segments.length - 1]);
       String body = request.getUtf8Body();
       MockResponse existing = super.dispatch(request(HttpMethod.GET, bare, null, ""));
-      if (existing.code() == 404) {
-        return super.dispatch(request(HttpMethod.POST, bare.substring(0, bare.lastIndexOf('/')), "application/json", body));
-      }
-      return super.dispatch(request(HttpMethod.PUT, bare, "application/json", replacement(existing, body)));
+      MockResponse response = existing.code() == 404
+          ? super.dispatch(request(HttpMethod.POST, bare.substring(0, bare.lastIndexOf('/')), "application/json", body))
+          : super.dispatch(request(HttpMethod.PUT, bare, "application/json", replacement(existing, body)));
+      return segments[segments.length - 2].equals(slowApplies) ? response.setBodyDelay(applyDelay) : response;
     }
 
     /** The applied object, keeping the stored status and the metadata the server set. */
