@@ -17,6 +17,12 @@ public final class CleanupCommand extends ClusterCommand {
   Duration timeout;
 
   @Override
+  String ifStopped() {
+    return "⏹ Stopped cleaning up namespace " + namespace + ": what was deleted stays deleted, and a deletion of the"
+        + " namespace under way goes on; `cleanup` again waits until it is gone.";
+  }
+
+  @Override
   int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws InterruptedException {
     ops.cleanup(timeout);
     return 0;

@@ -1,12 +1,15 @@
 package dev.honest.launcher.cli;
 
+import dev.honest.common.exit.ExitCode;
 import dev.honest.launcher.cluster.ClusterException;
 import dev.honest.launcher.cluster.ClusterOperations;
+import dev.honest.launcher.cluster.ShutdownGuard;
 import dev.honest.launcher.render.RunSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,10 +33,44 @@ abstract class ClusterCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (KubernetesClient client = cluster.connect()) {
-      return call(client, new ClusterOperations(client, namespace, null, ClusterOperations.FIELD_MANAGER, out), out);
+      ClusterOperations ops = new ClusterOperations(client, namespace, null, ClusterOperations.FIELD_MANAGER, out);
+      String ifStopped = ifStopped();
+      if (ifStopped == null) {
+        return call(client, ops, out);
+      }
+      // Ctrl-C interrupts whatever the command waits on; it then says what it left and exits 1.
+      Thread main = Thread.currentThread();
+      AtomicBoolean stopping = new AtomicBoolean();
+      try (ShutdownGuard guard = ShutdownGuard.install(() -> {
+        stopping.set(true);
+        main.interrupt();
+      })) {
+        try {
+          int code = call(client, ops, out);
+          guard.exitCode(code);
+          return code;
+        } catch (Exception e) {
+          if (!stopping.get()) {
+            throw e;
+          }
+          Thread.interrupted();
+          out.println(ifStopped);
+          out.flush();
+          guard.exitCode(ExitCode.TASKS_FAILED.code());
+          return ExitCode.TASKS_FAILED.code();
+        }
+      }
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
     }
+  }
+
+  /**
+   * What the command says it left when Ctrl-C stops it, before it exits 1; null for a command that
+   * changes nothing, which Ctrl-C ends as the signal would.
+   */
+  String ifStopped() {
+    return null;
   }
 
   abstract int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception;

@@ -47,6 +47,12 @@ public final class CollectCommand extends ClusterCommand {
   @Mixin PriceOptions prices;
 
   @Override
+  String ifStopped() {
+    return "⏹ Stopped collecting: nothing in namespace " + namespace + " was changed, and what was written to "
+        + output + " may be incomplete; `collect` again.";
+  }
+
+  @Override
   int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception {
     CostSettings costs = prices.settings();
     ConfigMap config = ops.configMap(Renderer.CONFIG_MAP);

@@ -30,9 +30,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -50,9 +48,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -218,7 +213,7 @@ class RunEndToEndTest {
       assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
       mock.forwardPortsTo(silent.getLocalPort());
 
-      second = launcherInterruptedAt("Ollama ready", List.of("--tasks", tasks.toString(), "--workspace",
+      second = launcherInterruptedAt("Ollama ready", "run", List.of("--tasks", tasks.toString(), "--workspace",
           workspace.toString(), "--output", out.resolve("second").toString(), "--workers", "2",
           "--image", "example.io/worker:1.0", "--replace", "--resume", firstResults.toString()));
     }
@@ -228,53 +223,45 @@ class RunEndToEndTest {
     assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
   }
 
-  private record Interrupted(int exitCode, String output) {}
+  /** Ctrl-C while {@code collect} fetches the logs (a slow API server): nothing was changed, said so, exit 1. */
+  @Test
+  void ctrlCWhileCollectingSaysWhatWasWrittenMayBeIncompleteAndExits1() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    Path collected = out.resolve("collected");
+    Interrupted collect;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result run = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("run").toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2",
+          "--image", "example.io/worker:1.0");
+      assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+      mock.slowLogs(Duration.ofSeconds(30));
 
-  /**
-   * Runs the launcher in a JVM of its own and stops it as Ctrl-C does once it printed a line
-   * containing {@code cue} (ASCII: without a UTF-8 locale the child prints emoji as '?').
-   */
+      collect = launcherInterruptedAt("Collecting run", "collect", List.of("--namespace", NS, "--output",
+          collected.toString()));
+    }
+
+    assertThat(collect.output()).contains("Stopped collecting: nothing in namespace " + NS + " was changed, and what"
+        + " was written to " + collected + " may be incomplete; `collect` again.");
+    assertThat(collect.exitCode()).as(collect.output()).isEqualTo(1);
+  }
+
+  /** {@code run} in a JVM of its own, stopped as Ctrl-C does once it printed a line containing {@code cue}. */
   private Interrupted interruptedAt(String cue, String... more) throws Exception {
     Path tasks = out.resolve("tasks.json");
     Files.writeString(tasks, "[{\"id\": \"T-1\", \"title\": \"t\", \"description\": \"d\"}]");
     List<String> args = new ArrayList<>(List.of("--tasks", tasks.toString(), "--workspace", out.toString(),
         "--output", out.resolve("results").toString(), "--image", "example.io/worker:1.0"));
     args.addAll(List.of(more));
-    return launcherInterruptedAt(cue, args);
+    return launcherInterruptedAt(cue, "run", args);
   }
 
-  /** As {@link #interruptedAt(String, String...)}, with {@code run} given these options (and --kubeconfig). */
-  private Interrupted launcherInterruptedAt(String cue, List<String> runOptions) throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    List<String> command = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
-        "dev.honest.launcher.LauncherMain", "run", "--kubeconfig", kubeconfig().toString()));
-    command.addAll(runOptions);
-    Process launcher = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      CountDownLatch cued = new CountDownLatch(1);
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lines.add(line);
-            if (line.contains(cue)) {
-              cued.countDown();
-            }
-          }
-        } catch (IOException ignored) {
-          // the process ended
-        }
-      });
-      reader.start();
-      assertThat(cued.await(2, TimeUnit.MINUTES)).as(String.join("\n", lines)).isTrue();
-      // Not Process.destroy(): that also closes this side's end of the launcher's output.
-      new ProcessBuilder("kill", "-TERM", String.valueOf(launcher.pid())).start().waitFor();
-      assertThat(launcher.waitFor(1, TimeUnit.MINUTES)).isTrue();
-      reader.join(10_000);
-      return new Interrupted(launcher.exitValue(), String.join("\n", lines));
-    } finally {
-      launcher.destroyForcibly();
-    }
+  /** {@code command} with these options (and --kubeconfig), stopped as Ctrl-C does at {@code cue}. */
+  private Interrupted launcherInterruptedAt(String cue, String command, List<String> options) throws Exception {
+    List<String> args = new ArrayList<>(List.of(command, "--kubeconfig", kubeconfig().toString()));
+    args.addAll(options);
+    return Interrupted.at(cue, args);
   }
 
   @Test

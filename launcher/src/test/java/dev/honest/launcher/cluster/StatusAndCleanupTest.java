@@ -155,6 +155,29 @@ class StatusAndCleanupTest {
   }
 
   /**
+   * Ctrl-C while {@code cleanup} waits for the namespace to go (up to --timeout, 5 minutes): the
+   * deletion goes on without it; it says so and exits 1.
+   */
+  @Test
+  void ctrlCWhileCleanupWaitsForTheNamespaceSaysTheDeletionGoesOnAndExits1(@TempDir Path dir) throws Exception {
+    client.namespaces().resource(new NamespaceBuilder(TestRuns.namespace())
+        .editMetadata().addToFinalizers("kubernetes").endMetadata().build()).create();
+
+    Interrupted cleanup = Interrupted.at("Deleting namespace", List.of("cleanup", "--kubeconfig",
+        kubeconfig(dir).toString(), "--namespace", NS));
+
+    assertThat(cleanup.output()).contains("Stopped cleaning up namespace " + NS + ": what was deleted stays deleted,"
+        + " and a deletion of the namespace under way goes on; `cleanup` again waits until it is gone.");
+    assertThat(cleanup.exitCode()).as(cleanup.output()).isEqualTo(1);
+  }
+
+  private Path kubeconfig(Path dir) throws java.io.IOException {
+    return Files.writeString(dir.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters:\n"
+        + "- name: mock\n  cluster:\n    server: " + client.getMasterUrl() + "\ncontexts:\n- name: mock\n  context:\n"
+        + "    cluster: mock\n    user: u\ncurrent-context: mock\nusers:\n- name: u\n  user:\n    token: test\n");
+  }
+
+  /**
    * README "Exit codes": 2 is for "a --namespace that holds no run"; 3 for a cluster or Ollama that
    * is unavailable. `status --namespace default` lists no Deployment of someone else's as Ollama.
    */
