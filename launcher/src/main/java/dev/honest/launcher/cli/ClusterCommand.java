@@ -1,15 +1,12 @@
 package dev.honest.launcher.cli;
 
-import dev.honest.common.exit.ExitCode;
 import dev.honest.launcher.cluster.ClusterException;
 import dev.honest.launcher.cluster.ClusterOperations;
-import dev.honest.launcher.cluster.ShutdownGuard;
 import dev.honest.launcher.render.RunSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,25 +36,14 @@ abstract class ClusterCommand implements Callable<Integer> {
         return call(client, ops, out);
       }
       // Ctrl-C interrupts whatever the command waits on; it then says what it left and exits 1.
-      Thread main = Thread.currentThread();
-      AtomicBoolean stopping = new AtomicBoolean();
-      try (ShutdownGuard guard = ShutdownGuard.install(() -> {
-        stopping.set(true);
-        main.interrupt();
-      })) {
+      try (StopOnCtrlC stop = new StopOnCtrlC(ifStopped, () -> { })) {
         try {
-          int code = call(client, ops, out);
-          guard.exitCode(code);
-          return code;
+          return stop.ended(call(client, ops, out));
         } catch (Exception e) {
-          if (!stopping.get()) {
+          if (!stop.byCtrlC()) {
             throw e;
           }
-          Thread.interrupted();
-          out.println(ifStopped);
-          out.flush();
-          guard.exitCode(ExitCode.TASKS_FAILED.code());
-          return ExitCode.TASKS_FAILED.code();
+          return stop.said(out);
         }
       }
     } catch (ClusterException e) {

@@ -3,7 +3,6 @@ package dev.honest.launcher.cli;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
-import dev.honest.common.exit.ExitCode;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.launcher.attest.Carried;
@@ -12,7 +11,6 @@ import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.cluster.ClusterException;
 import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.cluster.RunResources;
-import dev.honest.launcher.cluster.ShutdownGuard;
 import dev.honest.launcher.cluster.SigningKeySecret;
 import dev.honest.launcher.cluster.WatchResult;
 import dev.honest.launcher.render.RenderedRun;
@@ -29,7 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,25 +79,18 @@ abstract class DeployingCommand implements Callable<Integer> {
           ClusterOperations.FIELD_MANAGER, out);
       // Ctrl-C from here to the end stops the watch and interrupts whatever this thread waits on (an
       // earlier run to go, Ollama, an API call, a log); the launcher then says what it left and exits 1.
-      Thread main = Thread.currentThread();
-      AtomicBoolean stopping = new AtomicBoolean();
       String collectLater = "Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
           + deploy.namespace + " --output " + task.output;
-      String ifStopped = noWorker("waiting for the earlier run to go");
-      try (ShutdownGuard guard = ShutdownGuard.install(() -> {
-        stopping.set(true);
-        ops.stopWatching();
-        main.interrupt();
-      })) {
+      try (StopOnCtrlC stop = new StopOnCtrlC(noWorker("waiting for the earlier run to go"), ops::stopWatching)) {
         try {
           ops.checkNoActiveRun(replace);
-          ifStopped = noWorker("waiting for Ollama");
+          stop.leaves(noWorker("waiting for Ollama"));
           ops.deployOllama(resources(full.run(), key), ollamaTimeout);
           RenderCommand.Prepared prepared = full;
           Carried carried = Carried.NONE;
           if (earlier != null) {
             // What to carry over depends on the models' digests, which only the run's Ollama can tell.
-            ifStopped = noWorker("asking Ollama for the models' digests");
+            stop.leaves(noWorker("asking Ollama for the models' digests"));
             List<String> models = full.tasks().stream().map(t -> TaskRunner.modelFor(t, config)).distinct().toList();
             Map<String, String> digests = ops.modelDigests(full.run().deployment(), models, Duration.ofMinutes(1));
             carried = ResumeOption.select(earlier, full.tasks(), task.workspace, config, digests, out);
@@ -108,7 +98,7 @@ abstract class DeployingCommand implements Callable<Integer> {
             prepared = toRun.isEmpty() ? null
                 : carried.records().isEmpty() ? full : RenderCommand.narrow(full, toRun, task.workspace);
             if (prepared != null) {
-              ifStopped = noWorker("writing the plan and the manifests to " + task.output + " (they may be incomplete)");
+              stop.leaves(noWorker("writing the plan and the manifests to " + task.output + " (they may be incomplete)"));
               RenderCommand.write(prepared, task, out);
             }
           }
@@ -120,44 +110,42 @@ abstract class DeployingCommand implements Callable<Integer> {
           try (LogReader reader = new LogReader(plan, key.publicKey())) {
             if (prepared == null) {
               out.println("Nothing to run: every task is carried over.");
-              ifStopped = noWorker("writing the results to " + task.output + " (they may be incomplete)");
+              stop.leaves(noWorker("writing the results to " + task.output + " (they may be incomplete)"));
               Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
               // No worker: an earlier run's Job files here would start its workers again on `kubectl apply -f`.
               RenderedRun.removeJobFiles(task.output, List.of());
             } else {
               RenderedRun run = prepared.run();
-              ifStopped = "⏹ Stopped starting the workers; what was applied stays in namespace " + deploy.namespace
+              stop.leaves("⏹ Stopped starting the workers; what was applied stays in namespace " + deploy.namespace
                   + ", and the worker Jobs among it run on (`status --namespace " + deploy.namespace + "` lists them).\n"
-                  + collectLater + "; or `cleanup` to delete it all.";
+                  + collectLater + "; or `cleanup` to delete it all.");
               ops.deployWorkers(resources(run, key));
-              ifStopped = "⏹ Stopped watching; the run goes on in namespace " + deploy.namespace + ".\n" + collectLater;
+              stop.leaves("⏹ Stopped watching; the run goes on in namespace " + deploy.namespace + ".\n" + collectLater);
               // The Jobs' own deadline is --timeout; watch a little longer so that their end is seen.
               WatchResult watched = ops.watch(run.jobs().size(), plan.taskCount(),
                   task.timeout.plus(Duration.ofMinutes(2)), reader::readAhead);
               if (watched.ending() == WatchResult.Ending.TIMED_OUT) {
-                ifStopped = "⏱ Stopped watching after --timeout; the run goes on in namespace " + deploy.namespace
-                    + ".\n" + collectLater;
+                stop.leaves("⏱ Stopped watching after --timeout; the run goes on in namespace " + deploy.namespace
+                    + ".\n" + collectLater);
               }
               if (watched.ending() != WatchResult.Ending.FINISHED) {
                 // On Ctrl-C the JVM waits for these lines, then exits with this code.
-                return stopped(ifStopped, guard, out);
+                return stop.said(out);
               }
-              ifStopped = "⏹ Stopped collecting the results into " + task.output + " (what is there may be"
-                  + " incomplete); the run's Jobs stay in namespace " + deploy.namespace + ".\n" + collectLater;
+              stop.leaves("⏹ Stopped collecting the results into " + task.output + " (what is there may be"
+                  + " incomplete); the run's Jobs stay in namespace " + deploy.namespace + ".\n" + collectLater);
               outcomes = ops.collect(task.output, reader::readAhead);
               claimedBy = ops.claimedBy(runId);
             }
             int code = Outputs.finish(out, plan, full.tasks(), outcomes, claimedBy, start, Instant.now(), task.output,
                 prices, new RunSigner(key, runId, config.options()), carried, reader);
-            guard.exitCode(code); // a Ctrl-C once the results are written exits with their code
-            return code;
+            return stop.ended(code); // a Ctrl-C once the results are written exits with their code
           }
         } catch (Exception e) {
-          if (!stopping.get()) {
+          if (!stop.byCtrlC()) {
             throw e;
           }
-          Thread.interrupted();
-          return stopped(ifStopped, guard, out);
+          return stop.said(out);
         }
       }
     } catch (ClusterException e) {
@@ -169,14 +157,6 @@ abstract class DeployingCommand implements Callable<Integer> {
   private String noWorker(String doing) {
     return "⏹ Stopped " + doing + "; no worker was started. What was applied stays in namespace "
         + deploy.namespace + ": `run` again, or `cleanup` to delete it.";
-  }
-
-  /** Says what the run left ({@code lines}) and ends it with 1, also when the JVM is shutting down. */
-  private static int stopped(String lines, ShutdownGuard guard, PrintWriter out) {
-    out.println(lines);
-    out.flush();
-    guard.exitCode(ExitCode.TASKS_FAILED.code());
-    return ExitCode.TASKS_FAILED.code();
   }
 
   private RunResources resources(RenderedRun run, SigningKey key) {
