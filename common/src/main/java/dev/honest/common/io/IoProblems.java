@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 
 /**
  * What went wrong with a file, in words, for a message that names the file already: the message of
@@ -33,5 +34,15 @@ public final class IoProblems {
       return f.getReason();
     }
     return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /**
+   * Same, for a message that names {@code named} while the failure may be another file's: one inside
+   * it (a directory's file that could not be written) or a parent. That file is named then, e.g.
+   * {@code out/plan.json: permission denied}; else only the words, as {@link #why(IOException)}.
+   */
+  public static String why(IOException e, Path named) {
+    String file = e instanceof FileSystemException f ? f.getFile() : null;
+    return file == null || Path.of(file).equals(named) ? why(e) : file + ": " + why(e);
   }
 }

@@ -49,4 +49,16 @@ class IoProblemsTest {
     assertThat(IoProblems.why(new IOException("Is a directory"))).isEqualTo("Is a directory");
     assertThat(IoProblems.why(new IOException())).isEqualTo("IOException");
   }
+
+  @Test
+  void aFailureOfAnotherFileThanTheOneTheMessageNamesNamesThatFile() throws IOException {
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.createDirectories(out.resolve("plan.json"));
+
+    IOException e = catchThrowableOfType(IOException.class, () -> Files.writeString(out.resolve("plan.json"), "{}"));
+
+    assertThat(IoProblems.why(e, out)).isEqualTo(out.resolve("plan.json") + ": Is a directory");
+    assertThat(IoProblems.why(e, out.resolve("plan.json"))).isEqualTo("Is a directory");
+    assertThat(IoProblems.why(new IOException("Is a directory"), out)).isEqualTo("Is a directory");
+  }
 }

@@ -71,7 +71,7 @@ public final class RenderCommand implements Callable<Integer> {
     try {
       manifests = run.writeTo(task.output);
     } catch (IOException e) {
-      throw LauncherException.invalidInput("cannot write to " + task.output + ": " + IoProblems.why(e));
+      throw LauncherException.invalidInput("cannot write to " + task.output + ": " + IoProblems.why(e, task.output));
     }
     out.println("Run " + settings.runId() + ": " + prepared.tasks().size() + " tasks, namespace "
         + settings.namespace());

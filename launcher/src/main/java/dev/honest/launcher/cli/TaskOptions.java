@@ -101,7 +101,7 @@ public final class TaskOptions {
       throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: a file of that name"
           + (e.getFile() == null || Path.of(e.getFile()).equals(dir) ? "" : " (" + e.getFile() + ")") + " is in the way");
     } catch (IOException e) {
-      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: " + IoProblems.why(e));
+      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: " + IoProblems.why(e, dir));
     }
   }
 }

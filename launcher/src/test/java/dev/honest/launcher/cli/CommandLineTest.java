@@ -293,6 +293,19 @@ class CommandLineTest {
         + " is in the way" + System.lineSeparator());
   }
 
+  /** A file of the output that cannot be written is named, not only the directory it is in. */
+  @Test
+  void renderThatCannotWriteOneFileOfTheOutputNamesThatFile() throws Exception {
+    Path dir = Files.createDirectories(out.resolve("rendered"));
+    Path plan = Files.createDirectories(dir.resolve("plan.json"));
+
+    Cli cli = Cli.run("render", "--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+        "--output", dir.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains(plan.toString()).doesNotContain("Exception", "\tat ");
+  }
+
   @Test
   void theLocalCostIsPricedOneWayOnly() {
     Cli cli = Cli.run("local", "--ollama-url", "http://127.0.0.1:1", "--local-price-per-1k", "0.001",
