@@ -311,8 +311,7 @@ public final class OllamaClient {
     try {
       response = send(httpRequest, requestTimeout);
     } catch (BrokenOff e) {
-      Failure failure = new Failure(OLLAMA_UNAVAILABLE, "HTTP " + e.status + ", then " + (e.getCause()
-          instanceof HttpTimeoutException ? e.getMessage() : "the answer broke off: " + e.getMessage()), true);
+      Failure failure = new Failure(OLLAMA_UNAVAILABLE, e.getMessage(), true);
       return new Attempt(record(request, url, requestSha256, e.status, start, null, null, failure.message()), null,
           failure);
     } catch (IOException e) {
@@ -383,7 +382,9 @@ public final class OllamaClient {
     final int status;
 
     private BrokenOff(int status, IOException cause) {
-      super(describe(cause), cause);
+      super("HTTP " + status + ", then " + (cause instanceof HttpTimeoutException ? cause.getMessage()
+          : "the answer broke off: " + cause.getClass().getSimpleName()
+              + (cause.getMessage() == null ? "" : ": " + cause.getMessage())), cause);
       this.status = status;
     }
 
@@ -394,7 +395,7 @@ public final class OllamaClient {
   }
 
   private static String describe(IOException e) {
-    if (e instanceof HttpTimeoutException) {
+    if (e instanceof HttpTimeoutException || e instanceof BrokenOff) {
       return e.getMessage();
     }
     return "no response: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

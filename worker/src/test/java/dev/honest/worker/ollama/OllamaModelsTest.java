@@ -111,6 +111,22 @@ class OllamaModelsTest {
     assertThat(sleeper.slept).hasSize(2);
   }
 
+  /** As for a chat (CallRecord): a status line came, so "no response" would not be true. */
+  @Test
+  void aModelListThatBreaksOffAfterItsStatusSaysSo() {
+    ollama.stubFor(get("/api/tags").willReturn(
+        com.github.tomakehurst.wiremock.client.WireMock.aResponse().withFault(
+            com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK)));
+    OllamaClient client = client(config(1, ollama.baseUrl()), sleeper);
+
+    OllamaException e =
+        catchThrowableOfType(OllamaException.class, () -> client.awaitModels(MODELS, Duration.ZERO));
+
+    assertThat(e.errorClass()).isEqualTo("ollama_unavailable");
+    assertThat(e.getMessage()).contains(ollama.baseUrl() + " (HTTP 200, then the answer broke off: ")
+        .doesNotContain("BrokenOff", "no response");
+  }
+
   @Test
   void twoServersListingDifferentDigestsUnderOneNameAreRejected() {
     ollama.stubFor(get("/api/tags").willReturn(json(fixture("tags.json"))));
