@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,8 +18,9 @@ import java.util.Map;
  * Claims as files in a directory every worker of the run can write: a claim is a file named after
  * the task that holds the claiming worker's index. It is written under a name of its own first and
  * then hard-linked under the claim's name ({@link Files#createLink}, link(2)), which succeeds for
- * exactly one creator even across processes and makes the claim appear with its content. File names
- * are the SHA-256 of the task id, so any id is a valid name.
+ * exactly one creator even across processes and makes the claim appear with its content (on a file
+ * system without hard links, it is created with {@code O_CREAT|O_EXCL} and then written). File
+ * names are the SHA-256 of the task id, so any id is a valid name.
  */
 public final class DirectoryClaims implements Claims {
   private final Path dir;
@@ -39,7 +41,16 @@ public final class DirectoryClaims implements Claims {
       // so exactly one creator wins, and nobody ever sees a claim without its worker.
       draft = Files.createTempFile(dir, "draft-", ".claim");
       Files.writeString(draft, Integer.toString(worker));
-      Files.createLink(file, draft);
+      try {
+        Files.createLink(file, draft);
+      } catch (FileAlreadyExistsException taken) {
+        return false;
+      } catch (UnsupportedOperationException | FileSystemException noLinks) {
+        // A file system without hard links (FAT, some mounts): O_CREAT|O_EXCL, then the worker, as
+        // before links; a claim is then empty for the moment between the two.
+        Files.createFile(file);
+        Files.writeString(file, Integer.toString(worker));
+      }
       return true;
     } catch (FileAlreadyExistsException taken) {
       return false;

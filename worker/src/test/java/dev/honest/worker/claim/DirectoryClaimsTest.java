@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +85,18 @@ class DirectoryClaimsTest {
       assertThat(seen).containsExactly(4);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** A zip file system, like FAT and some mounts, has no hard links: claims are made as before them. */
+  @Test
+  void aFileSystemWithoutHardLinksStillGivesEachTaskToOneWorker() throws Exception {
+    try (FileSystem zip = FileSystems.newFileSystem(dir.resolve("claims.zip"), Map.of("create", "true"))) {
+      Path claims = Files.createDirectories(zip.getPath("/claims"));
+
+      assertThat(new DirectoryClaims(claims, 3).claim("T-1")).isTrue();
+      assertThat(new DirectoryClaims(claims, 5).claim("T-1")).isFalse();
+      assertThat(DirectoryClaims.ledger(claims, List.of("T-1"))).containsExactly(Map.entry("T-1", 3));
     }
   }
 
