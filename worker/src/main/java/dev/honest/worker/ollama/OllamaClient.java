@@ -47,9 +47,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Every HTTP attempt of a chat becomes a {@link CallRecord} with the hashes of the exact bytes sent and
  * received, whether it succeeded or not. Transient failures (no connection, timeout, 5xx, 429, a body that is not
- * Ollama's JSON, a broken stream, an answer naming another model than the one asked) are retried with exponential backoff and full jitter up to
- * {@link WorkerConfig#maxAttempts()}; 400 and 404 never are. Each attempt goes to the base URL with the
- * fewest of this client's chats in flight, in turn among equals ({@link ServerChoice}: round-robin for one
+ * Ollama's JSON, a broken stream, an answer naming another model than the one asked) are retried with
+ * exponential backoff and full jitter up to {@link WorkerConfig#maxAttempts()}; 400 and 404 never are. Each
+ * attempt goes to the base URL with the fewest of this client's chats in flight, in turn among equals ({@link ServerChoice}: round-robin for one
  * chat at a time, from a random first URL), and a retry always moves away from the server that just failed.
  * A URL given twice (a trailing slash aside) is one server.
  *
@@ -310,13 +310,12 @@ public final class OllamaClient {
     HttpResponse<byte[]> response;
     try {
       response = send(httpRequest, requestTimeout);
-    } catch (BrokenOff e) {
-      Failure failure = new Failure(OLLAMA_UNAVAILABLE, e.getMessage(), true);
-      return new Attempt(record(request, url, requestSha256, e.status, start, null, null, failure.message()), null,
-          failure);
     } catch (IOException e) {
+      // A status line that came before the body broke off is kept: 0 says that no response came.
+      int status = e instanceof BrokenOff brokenOff ? brokenOff.status : 0;
       Failure failure = new Failure(OLLAMA_UNAVAILABLE, describe(e), true);
-      return new Attempt(record(request, url, requestSha256, 0, start, null, null, failure.message()), null, failure);
+      return new Attempt(record(request, url, requestSha256, status, start, null, null, failure.message()), null,
+          failure);
     }
     int status = response.statusCode();
     byte[] bytes = response.body();
