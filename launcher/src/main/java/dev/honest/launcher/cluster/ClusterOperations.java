@@ -283,11 +283,11 @@ public final class ClusterOperations {
           // One round first: a port-forward the API server refuses fails every connection at once,
           // and no wait for the models would change that.
           client.listModelsAhead();
-          refusal(forward, name);
+          throwIfRefused(forward, name);
           client.awaitModels(models, timeout).forEach((model, info) ->
               listed.computeIfAbsent(model, m -> new TreeSet<>()).add(info.digest()));
         } catch (OllamaException e) {
-          refusal(forward, name);
+          throwIfRefused(forward, name);
           throw new ClusterException(ExitCode.UNAVAILABLE, "Ollama pod " + name + " did not list the models through a"
               + " port-forward: " + e.getMessage());
         }
@@ -310,7 +310,7 @@ public final class ClusterOperations {
    * request would: fabric8 opens each forwarded connection as a WebSocket and keeps the refusal,
    * while the connection through it is simply closed.
    */
-  private void refusal(LocalPortForward forward, String pod) {
+  private void throwIfRefused(LocalPortForward forward, String pod) {
     for (Throwable t : forward.getServerThrowables()) {
       if (t instanceof WebSocketHandshakeException refused) {
         int code = refused.getResponse().code();
