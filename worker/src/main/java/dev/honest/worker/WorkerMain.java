@@ -139,8 +139,9 @@ public final class WorkerMain implements Callable<Integer> {
     try {
       key = SigningKey.read(signingKey);
     } catch (IOException | IllegalArgumentException e) {
-      System.err.println("[worker-" + worker + "] no usable signing key at " + signingKey + ": " + (e instanceof IOException io ? IoProblems.why(io) : e.getMessage())
-          + " — every record must be signed; the launcher provides the run's key (the Secret honest-signing-key"
+      // SigningKey names the file it read first: "FILE: holds a PEM ...".
+      String why = e instanceof IOException io ? signingKey + ": " + IoProblems.why(io) : e.getMessage();
+      System.err.println("[worker-" + worker + "] no usable signing key at " + why + " — every record must be signed; the launcher provides the run's key (the Secret honest-signing-key"
           + " in a pod, env HONEST_SIGNING_KEY or --signing-key otherwise)");
       return ExitCode.INVALID_INPUT.code();
     }

@@ -131,8 +131,8 @@ class WorkerMainTest {
     int code = WorkerMain.execute("--config-dir", config.toString(), "--signing-key", file.toString());
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(UTF_8)).contains("holds a PEM 'PUBLIC KEY', expected a 'PRIVATE KEY'")
-        .doesNotContain(Keys.toPem(key.publicKey()).lines().skip(1).findFirst().orElseThrow());
+    assertThat(err.toString(UTF_8)).contains("no usable signing key at " + file + ": holds a PEM 'PUBLIC KEY', expected"
+        + " a 'PRIVATE KEY'").doesNotContain(Keys.toPem(key.publicKey()).lines().skip(1).findFirst().orElseThrow());
   }
 
   @Test

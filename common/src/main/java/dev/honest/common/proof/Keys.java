@@ -10,12 +10,16 @@ import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.interfaces.EdECKey;
+import java.security.interfaces.XECKey;
+import java.security.spec.EncodedKeySpec;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.NamedParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.codec.digest.DigestUtils;
@@ -37,6 +41,8 @@ public final class Keys {
 
   /** SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (33 bytes) }: what precedes the key's 32 bytes. */
   private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+  /** Key types Java reads, to name the one a key that is not Ed25519 has. */
+  private static final List<String> OTHER_TYPES = List.of("EdDSA", "XDH", "EC", "RSA", "RSASSA-PSS", "DSA", "DH");
   private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([^-\\r\\n]*)-----");
   private static final Base64.Encoder PEM_BASE64 =
       Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
@@ -112,8 +118,30 @@ public final class Keys {
     try {
       return keyFactory().generatePublic(new X509EncodedKeySpec(der));
     } catch (InvalidKeySpecException e) {
-      throw new IllegalArgumentException(source + ": the PUBLIC KEY is not an Ed25519 key: " + e.getMessage(), e);
+      throw notEd25519(source, PUBLIC_LABEL, new X509EncodedKeySpec(der), e);
     }
+  }
+
+  /**
+   * A key that is not Ed25519, named by its type (X25519, Ed448, EC, RSA, ...) rather than the JDK's
+   * "Unsupported OID: 1.3.101.110".
+   */
+  static IllegalArgumentException notEd25519(String source, String label, EncodedKeySpec spec,
+      InvalidKeySpecException e) {
+    for (String type : OTHER_TYPES) {
+      try {
+        KeyFactory factory = KeyFactory.getInstance(type);
+        Key key = spec instanceof PKCS8EncodedKeySpec ? factory.generatePrivate(spec) : factory.generatePublic(spec);
+        String name = key instanceof EdECKey edec ? edec.getParams().getName()
+            : key instanceof XECKey xec && xec.getParams() instanceof NamedParameterSpec named ? named.getName()
+            : key.getAlgorithm();
+        return new IllegalArgumentException(source + ": the " + label + " is of type " + name + ", not Ed25519", e);
+      } catch (GeneralSecurityException notThisType) {
+        // the next type, then
+      }
+    }
+    return new IllegalArgumentException(
+        source + ": the " + label + " is not an Ed25519 key, nor a key of any type Java knows", e);
   }
 
   static <K extends Key> K requireEd25519(K key) {

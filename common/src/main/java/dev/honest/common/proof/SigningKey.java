@@ -126,7 +126,7 @@ public final class SigningKey {
     try {
       privateKey = Keys.keyFactory().generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (InvalidKeySpecException e) {
-      throw new IllegalArgumentException(source + ": the PRIVATE KEY is not an Ed25519 key: " + e.getMessage(), e);
+      throw Keys.notEd25519(source, Keys.PRIVATE_LABEL, new PKCS8EncodedKeySpec(der), e);
     } finally {
       Arrays.fill(der, (byte) 0);
     }

@@ -118,9 +118,18 @@ class SigningKeyTest {
     assertThatThrownBy(() -> SigningKey.fromPem("-----BEGIN PRIVATE KEY-----\nnot*base64\n-----END PRIVATE KEY-----\n"))
         .hasMessageContaining("not valid base64");
     assertThatThrownBy(() -> SigningKey.fromPem(pem("PRIVATE KEY", rsaPair.getPrivate().getEncoded())))
-        .hasMessageContaining("the PRIVATE KEY is not an Ed25519 key");
+        .hasMessage("PEM text: the PRIVATE KEY is of type RSA, not Ed25519");
     assertThatThrownBy(() -> Keys.publicKeyFromPem(pem("PUBLIC KEY", rsaPair.getPublic().getEncoded())))
-        .hasMessageContaining("the PUBLIC KEY is not an Ed25519 key");
+        .hasMessage("PEM text: the PUBLIC KEY is of type RSA, not Ed25519");
+    // The key exchange keys of the same curve and Ed25519's big sibling: named, not an OID.
+    var x25519 = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+    assertThatThrownBy(() -> Keys.publicKeyFromPem(pem("PUBLIC KEY", x25519.getPublic().getEncoded())))
+        .hasMessage("PEM text: the PUBLIC KEY is of type X25519, not Ed25519");
+    var ed448 = KeyPairGenerator.getInstance("Ed448").generateKeyPair();
+    assertThatThrownBy(() -> SigningKey.fromPem(pem("PRIVATE KEY", ed448.getPrivate().getEncoded())))
+        .hasMessage("PEM text: the PRIVATE KEY is of type Ed448, not Ed25519");
+    assertThatThrownBy(() -> Keys.publicKeyFromPem(pem("PUBLIC KEY", new byte[] {1, 2, 3})))
+        .hasMessage("PEM text: the PUBLIC KEY is not an Ed25519 key, nor a key of any type Java knows");
     assertThatThrownBy(() -> Keys.keyId(rsaPair.getPublic())).hasMessageContaining("not an Ed25519 key: RSA");
   }
 

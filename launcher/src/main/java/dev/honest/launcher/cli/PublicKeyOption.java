@@ -1,8 +1,8 @@
 package dev.honest.launcher.cli;
 
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.proof.Keys;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import picocli.CommandLine.Option;
@@ -30,10 +30,11 @@ final class PublicKeyOption {
   static PublicKey read(String option, Path file) {
     try {
       return Keys.readPublicKey(file);
-    } catch (NoSuchFileException e) {
-      throw LauncherException.invalidInput(option + " " + file + ": no such file");
-    } catch (IOException | IllegalArgumentException e) {
-      throw LauncherException.invalidInput(option + " " + file + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw LauncherException.invalidInput(option + " " + file + ": " + IoProblems.why(e));
+    } catch (IllegalArgumentException e) {
+      // Keys names the file it read first: "FILE: the PUBLIC KEY is ..."
+      throw LauncherException.invalidInput(option + " " + e.getMessage());
     }
   }
 }

@@ -481,6 +481,21 @@ class VerifyCommandTest {
     }
   }
 
+  /** A key of another type (an X25519 key made for key exchange, say) is named by its type, once. */
+  @Test
+  void aPublicKeyOfAnotherTypeIsOneLineNamingTheOptionTheFileAndTheType() throws Exception {
+    Path key = scratch.resolve("x25519.pub");
+    Files.writeString(key, "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getEncoder().encodeToString(
+        java.security.KeyPairGenerator.getInstance("X25519").generateKeyPair().getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n");
+
+    Cli cli = verify(results, "--public-key", key.toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).isEqualTo("error: --public-key " + key + ": the PUBLIC KEY is of type X25519, not Ed25519"
+        + System.lineSeparator());
+  }
+
   /** The one exit code a missing --workspace gives is the one the help and the README list for it. */
   @Test
   void aMissingWorkspaceExits2AsTheHelpAndTheReadmeSay() throws Exception {
