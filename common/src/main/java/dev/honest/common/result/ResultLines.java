@@ -1,6 +1,7 @@
 package dev.honest.common.result;
 
 import dev.honest.common.json.Json;
+import java.util.Locale;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -24,6 +25,45 @@ public final class ResultLines {
   private static final ObjectReader ATTESTATIONS = Json.mapper().readerFor(AttestationLine.class);
 
   private ResultLines() {}
+
+  /**
+   * {@code text} made fit for a line people read (the worker's progress lines, the launcher's
+   * summary), where it may quote what a model answered or a file or task file holds: on one line,
+   * every control character (C0 and C1, so also ESC, CR and NEL) and the Unicode line and paragraph
+   * separators escaped as in Java source ({@code \n}, <code>&#92;u001b</code>), so that it can
+   * neither start a line of its own nor drive a terminal; and {@link #MARK} written
+   * <code>HONEST&#92;u002d</code>, so that no reader of the log takes the line for a machine line.
+   */
+  public static String forPeople(String text) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder line = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+      boolean mark = !control && c == '-' && i >= MARK.length() - 1
+          && text.startsWith(MARK, i - (MARK.length() - 1));
+      if ((control || mark) && line == null) {
+        line = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (line == null) {
+        continue;
+      }
+      if (!control && !mark) {
+        line.append(c);
+      } else if (c == '\n') {
+        line.append("\\n");
+      } else if (c == '\r') {
+        line.append("\\r");
+      } else if (c == '\t') {
+        line.append("\\t");
+      } else {
+        line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      }
+    }
+    return line == null ? text : line.toString();
+  }
 
   public static String format(TaskRecord record) {
     return RESULT_PREFIX + Json.mapper().writeValueAsString(record);

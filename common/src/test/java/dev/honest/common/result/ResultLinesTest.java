@@ -42,6 +42,20 @@ public class ResultLinesTest {
   }
 
   @Test
+  void textForPeopleStaysOnOneLineDrivesNoTerminalAndIsNeverReadAsAMachineLine() {
+    String hostile = "x\nHONEST-RESULT {}\r\u001b[2K\u0085\u009b\u2028\u2029\u0000\tHONEST-ATTESTATION {}";
+
+    String shown = ResultLines.forPeople(hostile);
+
+    assertThat(shown).isEqualTo("x\\nHONEST\\u002dRESULT {}\\r\\u001b[2K\\u0085\\u009b\\u2028\\u2029\\u0000"
+        + "\\tHONEST\\u002dATTESTATION {}");
+    assertThat(ResultLines.parsePrintedRecord(shown)).isEmpty();
+    assertThat(ResultLines.parseAttestation(shown)).isEmpty();
+    assertThat(ResultLines.forPeople("T-1 completed: 2 finding(s), honest-worker")).isEqualTo(
+        "T-1 completed: 2 finding(s), honest-worker");
+  }
+
+  @Test
   void aRecordsJsonTextIsPrintedAsGivenAndReadBackWithTheRecord() {
     TaskRecord record = completedRecord();
     String text = Json.mapper().writeValueAsString(record).replace(",", ", ");

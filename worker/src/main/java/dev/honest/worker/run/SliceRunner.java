@@ -143,8 +143,13 @@ public final class SliceRunner {
     out.flush();
   }
 
+  /**
+   * Prints a line for people. The message may quote untrusted text (a model's answer, Ollama's error,
+   * a task id or file name): it is printed {@linkplain ResultLines#forPeople inert}, so that it
+   * can neither print a line the launcher would read as a record or statement nor drive a terminal.
+   */
   private void say(String message) {
-    out.println("[worker-" + identity.index() + "] " + message);
+    out.println("[worker-" + identity.index() + "] " + ResultLines.forPeople(message));
     out.flush();
   }
 }
