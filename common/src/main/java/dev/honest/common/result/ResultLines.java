@@ -27,14 +27,25 @@ public final class ResultLines {
   private ResultLines() {}
 
   /**
-   * {@code text} made fit for a line people read (the worker's progress lines, the launcher's
-   * summary), where it may quote what a model answered or a file or task file holds: on one line,
-   * every control character (C0 and C1, so also ESC, CR and NEL) and the Unicode line and paragraph
-   * separators escaped as in Java source ({@code \n}, <code>&#92;u001b</code>), so that it can
-   * neither start a line of its own nor drive a terminal; and {@link #MARK} written
-   * <code>HONEST&#92;u002d</code>, so that no reader of the log takes the line for a machine line.
+   * {@code text} on one line, for people to read: every control character (C0 and C1, so also ESC,
+   * CR and NEL) and the Unicode line and paragraph separators escaped as in Java source
+   * ({@code \n}, <code>&#92;u001b</code>), so that text quoted from a model's answer, a file or a
+   * task file can neither start a line of its own nor drive a terminal.
+   */
+  public static String oneLine(String text) {
+    return escaped(text, false);
+  }
+
+  /**
+   * {@code text} made fit for a line of the worker's log that people read (its progress lines):
+   * {@link #oneLine}, and {@link #MARK} written <code>HONEST&#92;u002d</code>, so that no reader of the
+   * log takes the line for a record, a statement or a summary.
    */
   public static String forPeople(String text) {
+    return escaped(text, true);
+  }
+
+  private static String escaped(String text, boolean markToo) {
     if (text == null) {
       return "null";
     }
@@ -42,7 +53,7 @@ public final class ResultLines {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
-      boolean mark = !control && c == '-' && i >= MARK.length() - 1
+      boolean mark = markToo && c == '-' && i >= MARK.length() - 1
           && text.startsWith(MARK, i - (MARK.length() - 1));
       if ((control || mark) && line == null) {
         line = new StringBuilder(text.length() + 16).append(text, 0, i);

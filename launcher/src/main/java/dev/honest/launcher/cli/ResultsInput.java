@@ -2,6 +2,7 @@ package dev.honest.launcher.cli;
 
 import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
+import dev.honest.common.result.ResultLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -46,28 +47,6 @@ final class ResultsInput {
    * must not print a line of its own that looks like the verifier's.
    */
   static String oneLine(String text) {
-    StringBuilder line = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
-      if (control && line == null) {
-        line = new StringBuilder(text.length() + 16).append(text, 0, i);
-      }
-      if (line == null) {
-        continue;
-      }
-      if (!control) {
-        line.append(c);
-      } else if (c == '\n') {
-        line.append("\\n");
-      } else if (c == '\r') {
-        line.append("\\r");
-      } else if (c == '\t') {
-        line.append("\\t");
-      } else {
-        line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      }
-    }
-    return line == null ? text : line.toString();
+    return ResultLines.oneLine(text);
   }
 }
