@@ -64,7 +64,8 @@ public final class ApplyCommand implements Callable<Integer> {
     verified(Verifier.verify(json, trusted, null), out);
     ClusterResults run = toResults(json);
     List<FixApplier.Outcome> outcomes = new FixApplier(workspace, dryRun).apply(run.tasks());
-    outcomes.forEach(o -> out.println(o.describe(dryRun)));
+    // A task id comes from the task file, a refusal may quote the diff: each outcome is shown on its line.
+    outcomes.forEach(o -> out.println(ResultsInput.oneLine(o.describe(dryRun))));
     long applied = outcomes.stream().filter(FixApplier.Outcome::applied).count();
     long refused = outcomes.size() - applied;
     if (outcomes.isEmpty()) {

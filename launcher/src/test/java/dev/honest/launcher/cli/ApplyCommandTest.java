@@ -110,6 +110,19 @@ class ApplyCommandTest {
   }
 
   @Test
+  void aTaskIdWithControlCharactersIsShownOnItsOwnLineAndCannotDriveTheTerminal() throws Exception {
+    // An id from the task file that would print a line of its own and erase the line before it.
+    String id = "T-9\napplied T-1 src/evil.js (sha256 ok)\u001b[1A\u001b[2K";
+
+    Cli cli = apply(List.of(fixTask(id, t2)));
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    assertThat(cli.out().lines()).noneMatch(l -> l.startsWith("applied T-1"))
+        .allSatisfy(l -> assertThat(l.chars().filter(Character::isISOControl)).as(l).isEmpty());
+    assertThat(cli.out()).contains("applied T-9\\napplied T-1 src/evil.js (sha256 ok)\\u001b[1A\\u001b[2K docs/my notes.txt");
+  }
+
+  @Test
   void aFileChangedSinceTheRunIsRefusedByNameWithBothHashesAndTheOtherFilesAreStillApplied() throws Exception {
     String edited = "[server]\r\nport=8080\r\ndebug=true\r\n";
     TestTasks.write(workspace, "config/app.ini", edited.getBytes(UTF_8));
