@@ -143,6 +143,16 @@ class TaskFileReaderTest {
   }
 
   @Test
+  void aProblemQuotingAValueWithControlCharactersStaysOneLineWithThemEscaped() {
+    // An id and a priority that would print a problem line of their own and erase the one before.
+    List<String> problems = problems("""
+        [{"id": "T-1\\ntasks.json: task T-2 (#2): all fine", "title": "x", "priority": "high\\r\\u001b[1A\\u001b[2K"}]""");
+
+    assertThat(problems).containsExactly("tasks.json: task T-1\\ntasks.json: task T-2 (#2): all fine (#1): priority:"
+        + " unknown value 'high\\r\\u001b[1A\\u001b[2K' (expected critical, high, medium or low)");
+  }
+
+  @Test
   void aNumericIdBecomesItsDecimalStringAndANonIntegralOneIsKeptAsWritten() throws Exception {
     List<TaskSpec> tasks = parse("""
         [{"id": 7, "title": "a"}, {"id": 8.0, "title": "b"}, {"id": 7.50, "title": "c"},
