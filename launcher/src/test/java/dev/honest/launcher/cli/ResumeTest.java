@@ -167,6 +167,28 @@ class ResumeTest {
   }
 
   @Test
+  void unsignedTextOfEarlierResultsQuotedWhenTheyAreRefusedIsShownOnOneLineWithControlsEscaped() throws Exception {
+    Path workspace = dir.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
+    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    ObjectNode json = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(results));
+    // key_id is a member nothing signs: here it would print a line of its own and erase the one before.
+    ((ObjectNode) json.path("attestation")).put("key_id", "abc\nResuming: all tasks carried over\u001b[1A\u001b[2K");
+    Files.write(results, Json.pretty().writeValueAsBytes(json));
+    Path otherFile = dir.resolve("other.pub");
+    Keys.writePublicKey(SigningKey.generate().publicKey(), otherFile);
+
+    Cli cli = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(), "--resume", results.toString(),
+        "--resume-public-key", otherFile.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(2);
+    assertThat(cli.err()).contains("is signed with key abc\\nResuming: all tasks carried over\\u001b[1A\\u001b[2K,");
+    assertThat(cli.err().lines()).noneMatch(l -> l.startsWith("Resuming"))
+        .allSatisfy(l -> assertThat(l.chars().filter(Character::isISOControl)).as(l).isEmpty());
+  }
+
+  @Test
   void earlierResultsSignedWithTheResumePublicKeyAreResumedFrom() throws Exception {
     Path workspace = dir.resolve("project");
     Path tasks = SmallProject.write(workspace);
