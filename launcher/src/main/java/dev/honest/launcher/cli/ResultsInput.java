@@ -2,7 +2,6 @@ package dev.honest.launcher.cli;
 
 import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
-import dev.honest.common.result.ResultLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,15 +37,5 @@ final class ResultsInput {
       throw LauncherException.invalidInput("--results " + results + " holds " + what + ", not results");
     }
     return json;
-  }
-
-  /**
-   * {@code text} on one line: every control character (and the Unicode line and paragraph
-   * separators) escaped as in Java source ({@code \n}, <code>&#92;u001b</code>). Problems quote members of
-   * the results that nothing signs (a {@code run_id}, a chain's {@code pod}); a line break there
-   * must not print a line of its own that looks like the verifier's.
-   */
-  static String oneLine(String text) {
-    return ResultLines.oneLine(text);
   }
 }

@@ -2,6 +2,7 @@ package dev.honest.launcher.render;
 
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.result.ResultLines;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -112,19 +113,13 @@ public record RunSettings(
   private static void requireModel(String field, String model) {
     require(model != null && !model.isBlank(), field + " must not be blank");
     require(isOllamaModelName(model),
-        field + " must be an Ollama model name (no whitespace or control characters), got '" + escaped(model) + "'");
+        field + " must be an Ollama model name (no whitespace or control characters), got '"
+            + ResultLines.oneLine(model) + "'");
   }
 
   /** False for a name with whitespace or a control character: no Ollama model has one, so none could be pulled. */
   static boolean isOllamaModelName(String model) {
     return model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
-  }
-
-  /** The text on one line: control characters as {@code \\uXXXX}. */
-  private static String escaped(String text) {
-    StringBuilder b = new StringBuilder();
-    text.chars().forEach(c -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
-    return b.toString();
   }
 
   private static void requirePinned(String field, String image) {
