@@ -28,6 +28,7 @@ abstract class ClusterCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw LauncherException.invalidOption(e, Map.of("namespace", "--namespace"));
     }
+    checkOptions();
     PrintWriter out = spec.commandLine().getOut();
     try (KubernetesClient client = cluster.connect()) {
       ClusterOperations ops = new ClusterOperations(client, namespace, null, ClusterOperations.FIELD_MANAGER, out);
@@ -49,6 +50,13 @@ abstract class ClusterCommand implements Callable<Integer> {
     } catch (ClusterException e) {
       throw new LauncherException(e.exitCode(), e.getMessage(), e);
     }
+  }
+
+  /**
+   * Checks the command's own options before the cluster is looked for: a bad option is the user's
+   * to fix whatever the cluster (exit 2).
+   */
+  void checkOptions() {
   }
 
   /**

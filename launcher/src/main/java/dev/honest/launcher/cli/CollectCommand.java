@@ -46,6 +46,13 @@ public final class CollectCommand extends ClusterCommand {
 
   @Mixin PriceOptions prices;
 
+  private CostSettings costs;
+
+  @Override
+  void checkOptions() {
+    costs = prices.settings();
+  }
+
   @Override
   String ifStopped() {
     return "⏹ Stopped collecting: nothing in namespace " + namespace + " was changed, and what was written to "
@@ -54,7 +61,6 @@ public final class CollectCommand extends ClusterCommand {
 
   @Override
   int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception {
-    CostSettings costs = prices.settings();
     ConfigMap config = ops.configMap(Renderer.CONFIG_MAP);
     if (config == null || config.getData() == null) {
       throw LauncherException.unavailable("no run to collect: ConfigMap " + Renderer.CONFIG_MAP

@@ -281,6 +281,20 @@ class CommandLineTest {
         + System.lineSeparator());
   }
 
+  /** A bad option is the user's to fix whatever the cluster: it is reported before the cluster is looked for. */
+  @Test
+  void collectWithABadPriceOptionSaysSoBeforeLookingForTheCluster() throws Exception {
+    Path missing = out.resolve("missing-prices.json");
+    Path noContext = Files.writeString(out.resolve("kubeconfig-without-context"), "apiVersion: v1\nkind: Config\n");
+
+    Cli cli = Cli.run("collect", "--kubeconfig", noContext.toString(), "--price-table", missing.toString(),
+        "--output", out.resolve("o").toString());
+
+    assertThat(cli.exitCode).as(cli.err()).isEqualTo(2);
+    assertThat(cli.err()).isEqualTo("error: cannot read price table " + missing + ": no such file"
+        + System.lineSeparator());
+  }
+
   @Test
   void anOutputThatIsAFileIsOneLineNamingTheOptionAndWhy() throws Exception {
     Path file = Files.writeString(out.resolve("results"), "not a directory");
