@@ -98,7 +98,17 @@ public final class Renderer {
       List<String> files = slice.tasks().stream().flatMap(id -> byId.get(id).files().stream()).toList();
       Map<String, String> fileLabels = new LinkedHashMap<>(labels);
       fileLabels.put(COMPONENT, "task-files");
-      WorkspaceFiles workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, contents, files);
+      WorkspaceFiles workspaceFiles;
+      try {
+        workspaceFiles = WorkspaceFiles.pack(settings.namespace(), slice.job(), fileLabels, contents, files);
+      } catch (RenderException e) {
+        if (e.file() == null) {
+          throw e;
+        }
+        // The task file is what the user edits: name the tasks that name the file.
+        throw new RenderException(e.getMessage() + "; named by task " + String.join(", ", tasks.stream()
+            .filter(t -> t.files().contains(e.file())).map(TaskSpec::id).toList()), e.file(), e);
+      }
       configMaps.addAll(workspaceFiles.configMaps());
       jobs.add(WorkerJobs.job(settings, slice, labels, workspaceFiles,
           shards == null ? List.of() : shards.sources().get(slice.index())));

@@ -1,5 +1,6 @@
 package dev.honest.launcher.render;
 
+import dev.honest.common.io.IoProblems;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.KeyToPath;
@@ -46,7 +47,7 @@ record WorkspaceFiles(List<ConfigMap> configMaps, List<VolumeProjection> sources
       if (size > ConfigMapSize.DATA_BUDGET) {
         throw new RenderException("task file '" + path + "' is " + content.bytes() + " bytes (" + size
             + " in a ConfigMap" + (content.text() == null ? ", as base64" : "") + "): larger than one ConfigMap can"
-            + " hold (" + ConfigMapSize.DATA_BUDGET + " bytes of data within the 1 MiB limit)");
+            + " hold (" + ConfigMapSize.DATA_BUDGET + " bytes of data within the 1 MiB limit)", path, null);
       }
       if (current.used + size > ConfigMapSize.DATA_BUDGET) {
         packs.add(current);
@@ -107,7 +108,8 @@ record WorkspaceFiles(List<ConfigMap> configMaps, List<VolumeProjection> sources
       try {
         bytes = Files.readAllBytes(workspace.resolve(path));
       } catch (IOException e) {
-        throw new RenderException("task file '" + path + "' cannot be read from workspace " + workspace + ": " + e, e);
+        throw new RenderException("task file '" + path + "' cannot be read from workspace " + workspace + ": "
+            + IoProblems.why(e, workspace.resolve(path)), path, e);
       }
       String text = text(bytes);
       return text != null ? new Content(text, null, bytes.length, ConfigMapSize.textValue(text))
@@ -134,7 +136,7 @@ record WorkspaceFiles(List<ConfigMap> configMaps, List<VolumeProjection> sources
     if (!ok) {
       throw new RenderException("task file '" + path
           + "' cannot be mounted: expected a workspace-relative path with '/' separators, no '.', '..' or empty parts,"
-          + " not starting with '..'");
+          + " not starting with '..'", path, null);
     }
   }
 

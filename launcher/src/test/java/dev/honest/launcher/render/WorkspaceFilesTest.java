@@ -163,11 +163,14 @@ class WorkspaceFilesTest {
   @Test
   void aPathKubernetesCannotMountIsRejected() {
     writeText(workspace, "x.py", 10);
-    List<TaskSpec> tasks = List.of(withFiles("t", Priority.LOW, "", "", "./x.py"));
+    List<TaskSpec> tasks = List.of(withFiles("t", Priority.LOW, "", "", "./x.py"),
+        withFiles("u", Priority.LOW, "", "", "./x.py"));
 
+    // The task file is what the user edits: the tasks that name the file are named too.
     assertThatThrownBy(() -> render(tasks, 1))
         .isInstanceOf(RenderException.class)
-        .hasMessageContaining("'./x.py' cannot be mounted");
+        .hasMessageContaining("'./x.py' cannot be mounted")
+        .hasMessageEndingWith("; named by task t, u");
   }
 
   @Test
