@@ -1,7 +1,7 @@
 package dev.honest.common.result;
 
 import dev.honest.common.json.Json;
-import java.util.Locale;
+import dev.honest.common.text.Escaped;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -27,53 +27,12 @@ public final class ResultLines {
   private ResultLines() {}
 
   /**
-   * {@code text} on one line, for people to read: every control character (C0 and C1, so also ESC,
-   * CR and NEL) and the Unicode line and paragraph separators escaped as in Java source
-   * ({@code \n}, <code>&#92;u001b</code>), so that text quoted from a model's answer, a file or a
-   * task file can neither start a line of its own nor drive a terminal.
-   */
-  public static String oneLine(String text) {
-    return escaped(text, false);
-  }
-
-  /**
    * {@code text} made fit for a line of the worker's log that people read (its progress lines):
-   * {@link #oneLine}, and {@link #MARK} written <code>HONEST&#92;u002d</code>, so that no reader of the
-   * log takes the line for a record, a statement or a summary.
+   * {@link Escaped#oneLine(String)}, and {@link #MARK} written <code>HONEST&#92;u002d</code>, so that no
+   * reader of the log takes the line for a record, a statement or a summary.
    */
   public static String forPeople(String text) {
-    return escaped(text, true);
-  }
-
-  private static String escaped(String text, boolean markToo) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder line = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
-      boolean mark = markToo && c == '-' && i >= MARK.length() - 1
-          && text.startsWith(MARK, i - (MARK.length() - 1));
-      if ((control || mark) && line == null) {
-        line = new StringBuilder(text.length() + 16).append(text, 0, i);
-      }
-      if (line == null) {
-        continue;
-      }
-      if (!control && !mark) {
-        line.append(c);
-      } else if (c == '\n') {
-        line.append("\\n");
-      } else if (c == '\r') {
-        line.append("\\r");
-      } else if (c == '\t') {
-        line.append("\\t");
-      } else {
-        line.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      }
-    }
-    return line == null ? text : line.toString();
+    return Escaped.oneLine(text, MARK);
   }
 
   public static String format(TaskRecord record) {

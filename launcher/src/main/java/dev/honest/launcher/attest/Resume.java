@@ -8,10 +8,10 @@ import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
 import dev.honest.common.proof.Keys;
 import dev.honest.common.result.InputFile;
-import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.common.task.WorkspacePaths;
+import dev.honest.common.text.Escaped;
 import dev.honest.launcher.attest.RunAttestation.PublicKeyEntry;
 import dev.honest.launcher.attest.RunAttestation.WorkerChain;
 import dev.honest.worker.prompt.Prompts;
@@ -77,7 +77,7 @@ public final class Resume {
     String keyId = results.path("attestation").path("key_id").asString("");
     if (trusted != null && !keyId.isEmpty() && !keyId.equals(Keys.keyId(trusted))) {
       // key_id is a member nothing signs, and the first problem may quote another: each shown on one line.
-      throw new IllegalArgumentException("--resume " + file + " is signed with key " + ResultLines.oneLine(keyId)
+      throw new IllegalArgumentException("--resume " + file + " is signed with key " + Escaped.oneLine(keyId)
           + ", not with the key"
           + " of --resume-public-key " + trustedFrom + " (" + Keys.keyId(trusted) + "), so nothing can be carried"
           + " over from it");
@@ -85,7 +85,7 @@ public final class Resume {
     Verifier.Verification verified = Verifier.verify(results, trusted, null);
     if (!verified.holds()) {
       throw new IllegalArgumentException("--resume " + file + " does not verify, so nothing can be carried"
-          + " over from it (" + verified.problems().size() + " problem(s), the first: " + ResultLines.oneLine(verified.problems().get(0))
+          + " over from it (" + verified.problems().size() + " problem(s), the first: " + Escaped.oneLine(verified.problems().get(0))
           + "); see `launcher verify --results " + file + (trusted == null ? "" : " --public-key " + trustedFrom)
           + "`");
     }

@@ -1,7 +1,7 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.common.json.Json;
-import dev.honest.common.result.ResultLines;
+import dev.honest.common.text.Escaped;
 import dev.honest.launcher.apply.FixApplier;
 import dev.honest.launcher.attest.Verifier;
 import dev.honest.launcher.results.ClusterResults;
@@ -66,7 +66,7 @@ public final class ApplyCommand implements Callable<Integer> {
     ClusterResults run = toResults(json);
     List<FixApplier.Outcome> outcomes = new FixApplier(workspace, dryRun).apply(run.tasks());
     // A task id comes from the task file, a refusal may quote the diff: each outcome is shown on its line.
-    outcomes.forEach(o -> out.println(ResultLines.oneLine(o.describe(dryRun))));
+    outcomes.forEach(o -> out.println(Escaped.oneLine(o.describe(dryRun))));
     long applied = outcomes.stream().filter(FixApplier.Outcome::applied).count();
     long refused = outcomes.size() - applied;
     if (outcomes.isEmpty()) {
@@ -84,14 +84,14 @@ public final class ApplyCommand implements Callable<Integer> {
    * stderr and fails with invalid input, before anything is applied.
    */
   private void verified(Verifier.Verification v, PrintWriter out) {
-    v.notes().forEach(n -> out.println("note: " + ResultLines.oneLine(n)));
+    v.notes().forEach(n -> out.println("note: " + Escaped.oneLine(n)));
     out.flush();
     if (v.holds()) {
       return;
     }
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = v.problems();
-    problems.stream().limit(PROBLEMS_SHOWN).forEach(p -> err.println("❌ " + ResultLines.oneLine(p)));
+    problems.stream().limit(PROBLEMS_SHOWN).forEach(p -> err.println("❌ " + Escaped.oneLine(p)));
     if (problems.size() > PROBLEMS_SHOWN) {
       err.println("❌ ... and " + (problems.size() - PROBLEMS_SHOWN) + " more problem(s)");
     }

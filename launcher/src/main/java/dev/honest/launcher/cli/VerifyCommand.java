@@ -1,6 +1,6 @@
 package dev.honest.launcher.cli;
 
-import dev.honest.common.result.ResultLines;
+import dev.honest.common.text.Escaped;
 import dev.honest.launcher.attest.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -47,10 +47,10 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     Verifier.Verification v = Verifier.verify(json, trusted, workspace);
     // One line each: a problem may quote members of the file that nothing signs.
-    v.notes().forEach(n -> out.println("note: " + ResultLines.oneLine(n)));
-    v.problems().forEach(p -> out.println("❌ " + ResultLines.oneLine(p)));
+    v.notes().forEach(n -> out.println("note: " + Escaped.oneLine(n)));
+    v.problems().forEach(p -> out.println("❌ " + Escaped.oneLine(p)));
     if (v.holds()) {
-      out.println("✅ " + results + " holds: run " + ResultLines.oneLine(v.runId()) + ", "
+      out.println("✅ " + results + " holds: run " + Escaped.oneLine(v.runId()) + ", "
           + json.path("tasks").size() + " task(s), " + json.path("attestation").path("chains").size()
           + " chain(s), Merkle root "
           + json.path("attestation").path("merkle_root").asString() + ", signed by "

@@ -2,7 +2,7 @@ package dev.honest.launcher.render;
 
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.WorkerConfig;
-import dev.honest.common.result.ResultLines;
+import dev.honest.common.text.Escaped;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.Objects;
@@ -114,7 +114,7 @@ public record RunSettings(
     require(model != null && !model.isBlank(), field + " must not be blank");
     require(isOllamaModelName(model),
         field + " must be an Ollama model name (no whitespace or control characters), got '"
-            + ResultLines.oneLine(model) + "'");
+            + Escaped.oneLine(model) + "'");
   }
 
   /** False for a name with whitespace or a control character: no Ollama model has one, so none could be pulled. */

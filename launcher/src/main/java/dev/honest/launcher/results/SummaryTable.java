@@ -1,12 +1,12 @@
 package dev.honest.launcher.results;
 
-import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
+import dev.honest.common.text.Escaped;
 import java.util.Locale;
 
 /**
  * The summary people read at the end of a run. What it quotes from the results (task ids, error
- * messages, problems) is shown {@linkplain ResultLines#oneLine on one line, control characters escaped}.
+ * messages, problems) is shown {@linkplain Escaped#oneLine(String) on one line, control characters escaped}.
  */
 public final class SummaryTable {
   private SummaryTable() {}
@@ -37,13 +37,13 @@ public final class SummaryTable {
     for (TaskRecord t : r.tasks()) {
       if (!t.completed()) {
         // The id comes from the task file, the message may quote a model's answer: each shown on its line.
-        b.append("  failed ").append(ResultLines.oneLine(t.id())).append(" [")
-            .append(ResultLines.oneLine(t.error().errorClass())).append("] ")
-            .append(ResultLines.oneLine(t.error().message())).append(System.lineSeparator());
+        b.append("  failed ").append(Escaped.oneLine(t.id())).append(" [")
+            .append(Escaped.oneLine(t.error().errorClass())).append("] ")
+            .append(Escaped.oneLine(t.error().message())).append(System.lineSeparator());
       }
     }
     for (String p : r.problems()) {
-      b.append("  note: ").append(ResultLines.oneLine(p)).append(System.lineSeparator());
+      b.append("  note: ").append(Escaped.oneLine(p)).append(System.lineSeparator());
     }
     return b.toString();
   }
