@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,22 @@ import tools.jackson.databind.node.ObjectNode;
 class ResumeTest {
   private final OllamaStandIn ollama = new OllamaStandIn();
   @TempDir Path dir;
+  private Path workspace;
+  private Path tasks;
+
+  /** The small project every test runs, in {@code dir/project}. */
+  @BeforeEach
+  void writeProject() throws Exception {
+    workspace = dir.resolve("project");
+    tasks = SmallProject.write(workspace);
+  }
+
+  /** Runs the small project once into {@code dir/first}; its results file. */
+  private Path firstRun() throws Exception {
+    Cli first = SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url());
+    assertThat(first.exitCode).as(first.out() + first.err()).isZero();
+    return dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+  }
 
   @AfterEach
   void stop() {
@@ -47,11 +64,7 @@ class ResumeTest {
 
   @Test
   void onlyTasksWhoseInputChangedRunAgainAndTheCarriedOnesKeepTheirProof() throws Exception {
-    Path workspace = dir.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    Cli first = SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url());
-    assertThat(first.exitCode).as(first.out() + first.err()).isZero();
-    Path firstResults = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    Path firstResults = firstRun();
     ClusterResults before = ResultsFiles.readResults(firstResults);
     Files.writeString(workspace.resolve(SmallProject.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
     ollama.server().resetRequests();
@@ -103,10 +116,7 @@ class ResumeTest {
 
   @Test
   void aCarriedTaskListedUnderAWorkerOfTheResumedRunIsAProblemThoughNoWorkerListsItOtherwise() throws Exception {
-    Path workspace = dir.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
-    Path firstResults = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    Path firstResults = firstRun();
     String firstRun = ResultsFiles.readResults(firstResults).runId();
     Files.writeString(workspace.resolve(SmallProject.DB), "function find(id) {\n  return db.query('SELECT 1');\n}\n");
     assertThat(SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(), "--resume",
@@ -128,10 +138,7 @@ class ResumeTest {
 
   @Test
   void resultsThatDoNotVerifyAreNotResumedFrom() throws Exception {
-    Path workspace = dir.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
-    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    Path results = firstRun();
     ObjectNode json = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(results));
     ((ObjectNode) json.path("tasks").get(0)).put("status", "completed").put("title", "Something else");
     Files.write(results, Json.pretty().writeValueAsBytes(json));
@@ -146,10 +153,7 @@ class ResumeTest {
 
   @Test
   void earlierResultsSignedWithAnotherKeyThanTheResumePublicKeyAreNotResumedFrom() throws Exception {
-    Path workspace = dir.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
-    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    Path results = firstRun();
     String runKeyId = Keys.keyId(Keys.readPublicKey(dir.resolve("first").resolve(ResultsFiles.PUBLIC_KEY_FILE)));
     PublicKey other = SigningKey.generate().publicKey();
     Path otherFile = dir.resolve("other.pub");
@@ -168,10 +172,7 @@ class ResumeTest {
 
   @Test
   void unsignedTextOfEarlierResultsQuotedWhenTheyAreRefusedIsShownOnOneLineWithControlsEscaped() throws Exception {
-    Path workspace = dir.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
-    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    Path results = firstRun();
     ObjectNode json = (ObjectNode) Json.mapper().readTree(Files.readAllBytes(results));
     // key_id is a member nothing signs: here it would print a line of its own and erase the one before.
     ((ObjectNode) json.path("attestation")).put("key_id", "abc\nResuming: all tasks carried over\u001b[1A\u001b[2K");
@@ -190,10 +191,7 @@ class ResumeTest {
 
   @Test
   void earlierResultsSignedWithTheResumePublicKeyAreResumedFrom() throws Exception {
-    Path workspace = dir.resolve("project");
-    Path tasks = SmallProject.write(workspace);
-    assertThat(SmallRun.local(tasks, workspace, dir.resolve("first"), ollama.url()).exitCode).isZero();
-    Path results = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+    Path results = firstRun();
     Path key = dir.resolve("first").resolve(ResultsFiles.PUBLIC_KEY_FILE);
     ollama.server().resetRequests();
 
@@ -207,8 +205,6 @@ class ResumeTest {
 
   @Test
   void theResumePublicKeyIsAnOptionOfResumeOnly() throws Exception {
-    Path workspace = dir.resolve("project");
-    Path tasks = SmallProject.write(workspace);
     Path key = dir.resolve("some.pub");
     Keys.writePublicKey(SigningKey.generate().publicKey(), key);
 
