@@ -97,9 +97,6 @@ public final class TaskOptions {
   static void createDirectory(Path dir) {
     try {
       java.nio.file.Files.createDirectories(dir);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
-      throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: a file of that name"
-          + (e.getFile() == null || Path.of(e.getFile()).equals(dir) ? "" : " (" + e.getFile() + ")") + " is in the way");
     } catch (IOException e) {
       throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: " + IoProblems.why(e, dir));
     }
