@@ -75,6 +75,11 @@ public final class ClusterOperations {
    * {@code get} on {@code pods/portforward}, later ones as {@code create} too (KEP-4006).
    */
   private static final String FORWARD_VERBS = "get and create";
+  /**
+   * A server-side apply is a PATCH, and one that creates its object is authorized as {@code create}
+   * too; the API server's refusal of that create names no verb.
+   */
+  private static final String APPLY_VERBS = "create and patch";
 
   private final Cluster cluster;
   private final String runId;
@@ -562,7 +567,7 @@ public final class ClusterOperations {
       ServerSideApplicable<? extends HasMetadata> target = o instanceof Namespace
           ? cluster.client.resource(o)
           : cluster.client.resource(o).inNamespace(cluster.namespace);
-      cluster.call("patch", plural, () -> target.fieldManager(fieldManager).forceConflicts().serverSideApply());
+      cluster.call(APPLY_VERBS, plural, () -> target.fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
     List<String> names = objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
     // A large run has hundreds: the first and the last say what they are.

@@ -100,6 +100,26 @@ class ErrorsTest {
     }
   }
 
+  /**
+   * A server-side apply that would create its object is authorized as create as well as patch; the
+   * API server's refusal names neither (RBAC gives no reason), so the launcher must name both.
+   */
+  @Test
+  void anApplyRefusedForCreatingTheObjectNamesCreateAndPatch() {
+    try (TestCluster cluster = new TestCluster()) {
+      String denial = "deployments.apps \"ollama\" is forbidden: ";
+      cluster.mock.server().expect().post().withPath("/apis/apps/v1/namespaces/" + NS + "/deployments")
+          .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+              .withMessage(denial).build())
+          .always();
+
+      assertThatThrownBy(() -> cluster.deploy(cluster.ops(), TestRuns.resources(TestRuns.RUN, 1, 1)))
+          .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+          .hasMessage("forbidden: cannot create and patch deployments in namespace " + NS + " (" + denial + ")"
+              + " — ask for an RBAC role that allows create and patch on deployments");
+    }
+  }
+
   @Test
   void aWatchTheClusterForbidsFailsAtOnceNamingTheVerbs() {
     try (TestCluster cluster = new TestCluster()) {
