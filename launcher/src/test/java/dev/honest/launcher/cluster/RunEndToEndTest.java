@@ -28,10 +28,14 @@ import dev.honest.worker.run.WorkerIdentity;
 import dev.honest.worker.testing.OllamaStandIn;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,7 +51,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -399,6 +406,100 @@ class RunEndToEndTest {
     Result verify = launch("verify", "--results", out.resolve("k8s-cluster-results.json").toString(),
         "--workspace", workspace.toString(), "--public-key", out.resolve("run-signing-key.pub").toString());
     assertThat(verify.exitCode()).as(verify.out()).isZero();
+  }
+
+  /**
+   * README, Deploying: the rights the launcher needs in the run namespace and on the namespace
+   * itself, as (verb, resource); events are optional, pods/portforward is for --resume only.
+   */
+  static final Set<String> LAUNCHER_RIGHTS = Set.of(
+      "create deployments", "patch deployments", "get deployments", "list deployments",
+      "create services", "patch services",
+      "create configmaps", "patch configmaps", "get configmaps", "list configmaps", "deletecollection configmaps",
+      "create secrets", "patch secrets", "get secrets", "delete secrets",
+      "create jobs", "patch jobs", "get jobs", "list jobs", "watch jobs", "deletecollection jobs",
+      "create networkpolicies", "patch networkpolicies",
+      "get pods", "list pods", "watch pods", "get pods/log", "get pods/portforward", "create pods/portforward",
+      "create serviceaccounts", "patch serviceaccounts", "create roles", "patch roles",
+      "create rolebindings", "patch rolebindings",
+      "list leases", "deletecollection leases", "create leases", "get leases",
+      "create namespaces", "get namespaces", "patch namespaces", "delete namespaces",
+      "list events");
+
+  /**
+   * Every request of run, run --replace, status, collect and cleanup is one the README's list of
+   * rights allows (a real API server would refuse any other with 403), and every request of the
+   * workers is one their Role allows.
+   */
+  @Test
+  void everyApiCallOfTheLauncherIsARightTheReadmeListsAndTheWorkersStayWithinTheirRole() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    workersReachTheApiServer = true;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      for (String replace : List.of("--seed=42", "--replace")) {
+        Result r = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(), "--output",
+            out.toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image",
+            "example.io/worker:1.0", replace);
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      }
+      for (List<String> command : List.of(List.of("status"), List.of("collect", "--output",
+          out.resolve("collected").toString()), List.of("cleanup"))) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("--namespace", NS, "--kubeconfig", kubeconfig().toString()));
+        Result r = launch(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      }
+    }
+    Map<String, Set<String>> rights = new LinkedHashMap<>();
+    for (RecordedRequest r = mock.server().takeRequest(50, TimeUnit.MILLISECONDS); r != null;
+        r = mock.server().takeRequest(50, TimeUnit.MILLISECONDS)) {
+      rights.computeIfAbsent(String.valueOf(r.getHeader("Authorization")), a -> new TreeSet<>()).addAll(rights(r));
+    }
+    Set<String> workerRole = new TreeSet<>();
+    List<HasMetadata> access;
+    try (InputStream in = Files.newInputStream(out.resolve("k8s-rbac.yaml"))) {
+      access = mock.client().load(in).items();
+    }
+    for (HasMetadata o : access) {
+      if (o instanceof Role role) {
+        role.getRules().forEach(rule -> rule.getVerbs().forEach(v -> rule.getResources().forEach(res -> workerRole.add(v + " " + res))));
+      }
+    }
+
+    assertThat(rights.get("Bearer test")).as("the launcher's requests").isNotEmpty().isSubsetOf(LAUNCHER_RIGHTS);
+    assertThat(rights.get("Bearer service-account-token")).as("the workers' requests").isNotEmpty()
+        .isSubsetOf(workerRole);
+  }
+
+  /** The RBAC rights one request needs, as {@code verb resource[/subresource]}. */
+  private static Set<String> rights(RecordedRequest r) {
+    String path = r.getPath();
+    String query = path.contains("?") ? path.substring(path.indexOf('?') + 1) : "";
+    String[] parts = (path.contains("?") ? path.substring(0, path.indexOf('?')) : path).split("/");
+    // /api/v1/... or /apis/GROUP/VERSION/...; then namespaces/NS/RESOURCE[/NAME[/SUB]] or namespaces[/NAME]
+    List<String> rest = List.of(parts).subList(parts[1].equals("api") ? 3 : 4, parts.length);
+    String resource;
+    String name = null;
+    if (rest.size() <= 2) {
+      resource = rest.get(0);
+      name = rest.size() == 2 ? rest.get(1) : null;
+    } else {
+      resource = rest.get(2) + (rest.size() > 4 ? "/" + rest.get(4) : "");
+      name = rest.size() > 3 ? rest.get(3) : null;
+    }
+    String type = r.getHeader("Content-Type");
+    return switch (r.getMethod()) {
+      case "GET" -> Set.of((name != null ? "get" : query.contains("watch=true") ? "watch" : "list") + " " + resource);
+      case "POST" -> Set.of("create " + resource);
+      case "PUT" -> Set.of("update " + resource);
+      // A server-side apply creates its object when it is absent, and is authorized as create then.
+      case "PATCH" -> type != null && type.startsWith("application/apply-patch")
+          ? Set.of("patch " + resource, "create " + resource) : Set.of("patch " + resource);
+      case "DELETE" -> Set.of((name != null ? "delete " : "deletecollection ") + resource);
+      default -> Set.of(r.getMethod() + " " + resource);
+    };
   }
 
   @Test
