@@ -7,8 +7,12 @@ import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
 import dev.honest.common.task.WorkspacePaths;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +35,7 @@ import java.util.Optional;
 public final class FixApplier {
   private final Path workspace;
   private final boolean dryRun;
+  private final Output output;
   /** What this run wrote (or, dry, would have written), and which task wrote it. */
   private final Map<String, byte[]> written = new HashMap<>();
   private final Map<String, String> writtenBy = new HashMap<>();
@@ -40,8 +45,20 @@ public final class FixApplier {
    * @param dryRun check and patch in memory only, write nothing
    */
   public FixApplier(Path workspace, boolean dryRun) {
+    this(workspace, dryRun, (file, bytes) -> Files.write(file, bytes, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC));
+  }
+
+  /** The same, writing bytes with {@code output}: a test puts in one that fails half way. */
+  FixApplier(Path workspace, boolean dryRun, Output output) {
     this.workspace = workspace;
     this.dryRun = dryRun;
+    this.output = output;
+  }
+
+  /** Writes bytes to a file that exists, all of them or fails. */
+  interface Output {
+    void write(Path file, byte[] bytes) throws IOException;
   }
 
   /** How one change ended. */
@@ -110,7 +127,7 @@ public final class FixApplier {
           + change.sha256After() + ", got " + patched + "); left as it was");
     }
     if (!dryRun) {
-      Optional<String> failure = write(file, before, after, change.sha256After());
+      Optional<String> failure = write(file, after, change.sha256After());
       if (failure.isPresent()) {
         return refused(taskId, path, failure.get());
       }
@@ -120,23 +137,43 @@ public final class FixApplier {
     return new Outcome(taskId, path, true, "sha256 " + change.sha256Before() + " -> " + change.sha256After());
   }
 
-  /** Writes the new bytes and reads them back; on any failure puts the old bytes back. */
-  private static Optional<String> write(Path file, byte[] before, byte[] after, String expected) {
+  /**
+   * Writes the new bytes to a temporary file beside the file, with the file's POSIX permissions,
+   * reads them back, and moves it over the file in one step: the file is never half-written. On any
+   * failure the temporary file is removed and the file is as it was.
+   */
+  private Optional<String> write(Path file, byte[] after, String expected) {
+    Path temp = null;
     try {
-      Files.write(file, after);
-      String onDisk = Hashes.sha256Hex(Files.readAllBytes(file));
-      if (onDisk.equals(expected)) {
-        return Optional.empty();
+      temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".apply.tmp");
+      output.write(temp, after);
+      keepPermissions(file, temp);
+      String onDisk = Hashes.sha256Hex(Files.readAllBytes(temp));
+      if (!onDisk.equals(expected)) {
+        return Optional.of("the written file had sha256 " + onDisk + ", not " + expected + "; the file is as it was");
       }
-      Files.write(file, before);
-      return Optional.of("the written file had sha256 " + onDisk + ", not " + expected + "; restored");
-    } catch (IOException e) {
       try {
-        Files.write(file, before);
-        return Optional.of("cannot write it: " + IoProblems.why(e) + "; restored");
-      } catch (IOException again) {
-        return Optional.of("cannot write it: " + IoProblems.why(e) + ", and restoring failed too: " + IoProblems.why(again));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("cannot write it: " + IoProblems.why(e) + "; the file is as it was");
+    } finally {
+      if (temp != null) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // Only a file beside the user's, whose name says what it is, can be left; the user's is as it was.
+        }
+      }
+    }
+  }
+
+  private static void keepPermissions(Path file, Path temp) throws IOException {
+    if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
     }
   }
 

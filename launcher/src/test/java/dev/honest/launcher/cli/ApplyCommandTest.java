@@ -28,6 +28,7 @@ import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.edit.Edit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,20 @@ class ApplyCommandTest {
     assertThat(Files.readString(workspace.resolve("docs/my notes.txt"))).isEqualTo("first line\nfinal line");
     assertThat(cli.out()).contains("applied T-1 src/db.js", "applied T-1 config/app.ini", "applied T-2 docs/my notes.txt",
         "Applied 3 of 3 changes; refused 0.");
+  }
+
+  @Test
+  void anAppliedFileKeepsItsPermissions() throws Exception {
+    TestTasks.write(workspace, "bin/run.sh", "#!/bin/sh\necho hi\n".getBytes(UTF_8));
+    Path script = workspace.resolve("bin/run.sh");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-x---"));
+    List<Change> changes = fix(workspace, "T-4", new Edit("bin/run.sh", "echo hi", "echo hello"));
+
+    Cli cli = apply(List.of(fixTask("T-4", changes)));
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    assertThat(Files.readString(script)).isEqualTo("#!/bin/sh\necho hello\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(script))).isEqualTo("rwxr-x---");
   }
 
   @Test
