@@ -125,6 +125,18 @@ class ApplyCommandTest {
   }
 
   @Test
+  void aChangeAcrossMixedLineEndsAppliesWithTheRecordedAfterHashAndUntouchedLinesKeepTheirs() throws Exception {
+    TestTasks.write(workspace, "conf/mixed.ini", "[a]\r\nx=1\r\ny=2\r\n[b]\nz=3\n".getBytes(UTF_8));
+    List<Change> changes = fix(workspace, "T-5", new Edit("conf/mixed.ini", "y=2\n[b]\nz=3", "y=20\n[b]\nz=30"));
+
+    Cli cli = apply(List.of(fixTask("T-5", changes)));
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    assertThat(Files.readString(workspace.resolve("conf/mixed.ini"))).isEqualTo("[a]\r\nx=1\r\ny=20\r\n[b]\nz=30\n");
+    assertThat(sha256("conf/mixed.ini")).isEqualTo(changes.get(0).sha256After());
+  }
+
+  @Test
   void aTaskIdWithControlCharactersIsShownOnItsOwnLineAndCannotDriveTheTerminal() throws Exception {
     // An id from the task file that would print a line of its own and erase the line before it.
     String id = "T-9\napplied T-1 src/evil.js (sha256 ok)\u001b[1A\u001b[2K";

@@ -8,20 +8,31 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Applies a task's edits to a private in-memory copy of its files. The workspace is only read,
  * never written.
  *
  * <p>Edits apply in order, each to the current content of its file, and each {@code search} must
- * occur exactly once (overlapping occurrences count). In a file whose every line break is CRLF,
- * the line feeds of {@code search} and {@code replace} are matched and written as CRLF, because
- * the prompt shows lines without their CR and the model cannot reproduce it.
+ * occur exactly once (overlapping occurrences count). The prompt shows lines without their CR, so
+ * the model cannot reproduce it: a line feed of a {@code search} without any CR matches one line
+ * break of the file, LF or CRLF, and the line breaks of {@code replace} are written as those of the
+ * text it replaces (its n-th as that text's n-th; any further one as that text's last, or, when it
+ * has none, as the end of the line it is on). Untouched lines keep their line ends byte for byte,
+ * in a file that mixes CRLF and LF too. A {@code search} holding a CR is matched, and its
+ * {@code replace} written, exactly as given.
  */
 public final class EditApplier {
+  /** One line break, LF or CRLF; a line feed after a CR belongs to the CRLF, never starts a match. */
+  private static final String LINE_BREAK = "(?:\r\n|(?<!\r)\n)";
+
   private final Path workspace;
 
   /** @param workspace the directory the task's workspace-relative paths resolve against */
@@ -102,34 +113,51 @@ public final class EditApplier {
   }
 
   private static String applyOne(String content, Edit edit, int index) throws EditNotApplicableException {
-    String search = edit.search();
-    String replace = edit.replace();
-    if (usesCrlf(content) && search.indexOf('\r') < 0) {
-      search = search.replace("\n", "\r\n");
-      replace = replace.replace("\r\n", "\n").replace("\n", "\r\n");
-    }
-    int at = content.indexOf(search);
+    boolean asGiven = edit.search().indexOf('\r') >= 0;
+    Pattern search = Pattern.compile(asGiven ? Pattern.quote(edit.search())
+        : Arrays.stream(edit.search().split("\n", -1)).map(Pattern::quote).collect(Collectors.joining(LINE_BREAK)));
+    Matcher m = search.matcher(content);
     int count = 0;
-    for (int from = at; from >= 0; from = content.indexOf(search, from + 1)) {
-      count++;
+    int at = -1;
+    int end = -1;
+    for (int from = 0; from <= content.length() && m.find(from); from = m.start() + 1) {
+      if (count++ == 0) {
+        at = m.start();
+        end = m.end();
+      }
     }
     if (count != 1) {
       throw new EditNotApplicableException("edits[" + index + "] on " + edit.file() + ": search text found "
           + count + " times, expected exactly once");
     }
-    return content.substring(0, at) + replace + content.substring(at + search.length());
+    String replace = asGiven ? edit.replace() : withLineBreaks(edit.replace(), content, at, end);
+    return content.substring(0, at) + replace + content.substring(end);
   }
 
-  /** True when the text has line breaks and every one is CRLF. */
-  private static boolean usesCrlf(String text) {
-    int lineFeeds = 0;
-    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      if (i == 0 || text.charAt(i - 1) != '\r') {
-        return false;
+  /** {@code replace} with the line breaks of {@code content} from {@code at} to {@code end}, as the class says. */
+  private static String withLineBreaks(String replace, String content, int at, int end) {
+    List<String> breaks = new ArrayList<>();
+    for (int i = at; i < end; i++) {
+      if (content.charAt(i) == '\n') {
+        breaks.add(lineBreakAt(content, i));
       }
-      lineFeeds++;
     }
-    return lineFeeds > 0;
+    if (breaks.isEmpty()) {
+      int next = content.indexOf('\n', end);
+      int previous = at == 0 ? -1 : content.lastIndexOf('\n', at - 1);
+      breaks.add(next >= 0 ? lineBreakAt(content, next) : previous >= 0 ? lineBreakAt(content, previous) : "\n");
+    }
+    String[] lines = replace.split("\r?\n", -1);
+    StringBuilder out = new StringBuilder(lines[0]);
+    for (int i = 1; i < lines.length; i++) {
+      out.append(breaks.get(Math.min(i - 1, breaks.size() - 1))).append(lines[i]);
+    }
+    return out.toString();
+  }
+
+  /** The line break whose line feed is at {@code newline}: CRLF or LF. */
+  private static String lineBreakAt(String text, int newline) {
+    return newline > 0 && text.charAt(newline - 1) == '\r' ? "\r\n" : "\n";
   }
 
   private byte[] read(String path, int index) throws EditNotApplicableException, IOException {

@@ -191,6 +191,29 @@ class EditApplierTest {
   }
 
   @Test
+  void inAFileWithMixedLineEndsASearchAsTheListingShowsItMatchesAndEachLineKeepsItsLineEnd() throws Exception {
+    String original = "[core]\r\n\teditor = vi\r\n\tpager = less\r\n[user]\n\tname = me\n";
+    write("conf/app.ini", original);
+
+    ChangedFile changed = single(applier().apply(task("conf/app.ini"), List.of(
+        new Edit("conf/app.ini", "\tpager = less\n[user]\n\tname = me", "\tpager = less -R\n[user]\n\tname = you"),
+        new Edit("conf/app.ini", "\teditor = vi", "\teditor = vim\n\tcolor = auto"))));
+
+    assertThat(new String(changed.after(), UTF_8)).isEqualTo(
+        "[core]\r\n\teditor = vim\r\n\tcolor = auto\r\n\tpager = less -R\r\n[user]\n\tname = you\n");
+    assertGitApplies("conf/app.ini", original.getBytes(UTF_8), changed);
+  }
+
+  @Test
+  void aLineFeedOfTheSearchMatchesACrlfAsOneLineBreak() throws Exception {
+    write("a.txt", "a\r\nb\nc\n");
+
+    ChangedFile changed = single(applier().apply(task("a.txt"), List.of(new Edit("a.txt", "\nb", "\nB"))));
+
+    assertThat(new String(changed.after(), UTF_8)).isEqualTo("a\r\nB\nc\n");
+  }
+
+  @Test
   void aPathWithSpacesGivesADiffGitApplies() throws Exception {
     write("docs/release notes.md", "# Notes\n\nTODO\n");
 
