@@ -90,6 +90,8 @@ public final class ClusterOperations {
   /** Outcomes of succeeded Jobs, collected as each ended, by Job name: {@link #collect} reuses them. */
   private final Map<String, LogCollector.Ended> ended = new ConcurrentHashMap<>();
   private ExecutorService collecting;
+  /** The worker logs followed by the watches, by pod name: {@link #collect} uses them for pods deleted since. */
+  private final Map<String, TaskLogFollower.Followed> followed = new ConcurrentHashMap<>();
   private volatile int logRequests = DEFAULT_LOG_REQUESTS;
 
   /**
@@ -376,7 +378,11 @@ public final class ClusterOperations {
       if (stopRequested) {
         watch.stop();
       }
-      return watch.run(timeout);
+      try {
+        return watch.run(timeout);
+      } finally {
+        followed.putAll(watch.followedLogs());
+      }
     } finally {
       watching = null;
     }
@@ -434,7 +440,8 @@ public final class ClusterOperations {
         Thread.currentThread().interrupt();
       }
     }
-    return new LogCollector(cluster, runSelector, runId, logRequests).collect(outputDir, Map.copyOf(ended), fetched);
+    return new LogCollector(cluster, runSelector, runId, logRequests)
+        .collect(outputDir, Map.copyOf(ended), Map.copyOf(followed), fetched);
   }
 
   /**

@@ -133,6 +133,11 @@ final class JobWatch implements AutoCloseable {
     }
   }
 
+  /** The worker logs followed so far, by pod name: {@code collect} falls back on them for a pod deleted since. */
+  Map<String, TaskLogFollower.Followed> followedLogs() {
+    return logs.followed();
+  }
+
   @Override
   public void close() {
     if (jobs != null) {

@@ -18,11 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +59,7 @@ final class LogCollector {
    * are {@code missing}.
    */
   List<WorkerOutcome> collect(Path dir) throws IOException {
-    return collect(dir, Map.of(), outcome -> {});
+    return collect(dir, Map.of(), Map.of(), outcome -> {});
   }
 
   /**
@@ -78,7 +80,7 @@ final class LogCollector {
     if (!pods.stream().allMatch(Pods::ended)) {
       return Optional.empty();
     }
-    return Optional.of(new Ended(job.getMetadata().getUid(), outcome(index, job, pods, Instant.now())));
+    return Optional.of(new Ended(job.getMetadata().getUid(), outcome(index, job, pods, Instant.now(), Map.of())));
   }
 
   /**
@@ -89,10 +91,13 @@ final class LogCollector {
    * files written and reported in the workers' order, each as soon as it and those before it are
    * fetched.
    *
+   * @param followed the worker logs a watch followed, by pod name: a pod of a Job that is gone since
+   *     (the Job controller deletes the pods still running at the Job's deadline) keeps that log
    * @param handOver given each outcome whose logs were fetched here (not those taken from {@code ended}),
    *     on the calling thread, while the following Jobs' logs are fetched
    */
-  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended, Consumer<WorkerOutcome> handOver) throws IOException {
+  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended, Map<String, TaskLogFollower.Followed> followed,
+      Consumer<WorkerOutcome> handOver) throws IOException {
     Files.createDirectories(dir);
     Map<String, Job> jobs = cluster.call("list", "jobs",
             () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
@@ -112,7 +117,7 @@ final class LogCollector {
         toFetch.put(name, job);
       }
     }
-    Map<String, Future<WorkerOutcome>> fetching = fetch(toFetch, workers);
+    Map<String, Future<WorkerOutcome>> fetching = fetch(toFetch, workers, followed);
     try {
       List<WorkerOutcome> outcomes = new ArrayList<>();
       for (Map.Entry<String, Integer> worker : workers.entrySet()) {
@@ -150,7 +155,8 @@ final class LogCollector {
    * one after the other), after one list of the run's pods for all of them (a run of 200 workers: one
    * request, not 200; none when there is nothing to fetch).
    */
-  private Map<String, Future<WorkerOutcome>> fetch(Map<String, Job> jobs, Map<String, Integer> workers) {
+  private Map<String, Future<WorkerOutcome>> fetch(Map<String, Job> jobs, Map<String, Integer> workers,
+      Map<String, TaskLogFollower.Followed> followed) {
     if (jobs.isEmpty()) {
       return Map.of();
     }
@@ -164,7 +170,8 @@ final class LogCollector {
     try {
       Map<String, Future<WorkerOutcome>> fetching = new TreeMap<>();
       jobs.forEach((name, job) -> fetching.put(name, pool.submit(
-          () -> outcome(workers.get(name), job, ofJob(job, podsByJob.getOrDefault(name, List.of())), now))));
+          () -> outcome(workers.get(name), job, ofJob(job, podsByJob.getOrDefault(name, List.of())), now,
+              followed))));
       return fetching;
     } finally {
       pool.shutdown(); // the threads end when the last fetch has
@@ -209,14 +216,40 @@ final class LogCollector {
         .collect(Collectors.toList());
   }
 
-  private WorkerOutcome outcome(int index, Job job, List<Pod> pods, Instant now) {
+  /**
+   * @param followed logs a watch followed, by pod name: those of this Job's pods that are gone now
+   *     are taken from there, each attempt in its place
+   */
+  private WorkerOutcome outcome(int index, Job job, List<Pod> pods, Instant now,
+      Map<String, TaskLogFollower.Followed> followed) {
     String name = job.getMetadata().getName();
+    Set<String> present = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    Map<String, String> goneLogs = new HashMap<>();
+    List<Pod> all = new ArrayList<>(pods);
+    followed.forEach((pod, f) -> {
+      if (!present.contains(pod) && f.pod() != null
+          && Objects.equals(Pods.controllerUid(f.pod()), job.getMetadata().getUid())) {
+        goneLogs.put(pod, f.log());
+        all.add(f.pod());
+      }
+    });
+    all.sort(Pods.OLDEST_FIRST);
     List<PodOutcome> attempts = new ArrayList<>();
     StringBuilder log = new StringBuilder();
-    for (Pod pod : pods) {
+    for (Pod pod : all) {
+      String gone = goneLogs.get(pod.getMetadata().getName());
       PodOutcome attempt = Pods.outcome(pod);
-      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(pods.size()).append(": ")
+      if (gone != null) {
+        attempt = new PodOutcome(attempt.pod(), attempt.node(), attempt.exitCode(), attempt.reason(),
+            "deleted since (its log as the launcher followed it while it ran)");
+      }
+      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(all.size()).append(": ")
           .append(attempt.describe()).append(" <==\n");
+      if (gone != null) {
+        log.append(gone);
+        attempts.add(attempt);
+        continue;
+      }
       String unread = appendLogs(log, pod);
       // A worker that never started printed nothing: its outcome says why.
       attempts.add(unread != null && Pods.workerStarted(pod) ? attempt.withUnreadLog(unread) : attempt);

@@ -23,8 +23,9 @@ import java.util.concurrent.Executors;
 
 /**
  * Follows the logs of worker pods as they run and counts the distinct task ids of their
- * {@code HONEST-RESULT} lines, for the live progress line. Only a count: {@code collect} reads the
- * complete logs afterwards and is the record.
+ * {@code HONEST-RESULT} lines, for the live progress line. {@code collect} reads the complete logs
+ * afterwards and is the record; what was followed is kept ({@link #followed}) for a pod deleted
+ * before then, as the Job controller deletes the pods still running at the Job's deadline.
  */
 final class TaskLogFollower implements AutoCloseable {
   private final Cluster cluster;
@@ -38,6 +39,9 @@ final class TaskLogFollower implements AutoCloseable {
   });
   /** Pod name to the restart count of its worker container being (or done being) followed. */
   private final Map<String, Integer> followed = new HashMap<>();
+  /** Pod name to the pod as last seen, and to the longest text read of its worker container. */
+  private final Map<String, Pod> lastSeen = new ConcurrentHashMap<>();
+  private final Map<String, String> texts = new ConcurrentHashMap<>();
   private int reading;
   private boolean closed;
 
@@ -52,6 +56,7 @@ final class TaskLogFollower implements AutoCloseable {
    * restarted container is followed again from its start; the ids are counted once.
    */
   synchronized void follow(Pod pod) {
+    lastSeen.put(pod.getMetadata().getName(), pod);
     Optional<ContainerStatus> status = Pods.workerStatus(pod);
     if (closed || status.isEmpty() || status.get().getState() == null) {
       return;
@@ -71,6 +76,16 @@ final class TaskLogFollower implements AutoCloseable {
     PodResource podResource = cluster.client.pods().inNamespace(cluster.namespace).withName(name);
     ContainerResource log = Pods.hasSidecars(pod) ? podResource.inContainer(Pods.workerContainer(pod)) : podResource;
     readers.execute(() -> read(name, restarts, log, finished));
+  }
+
+  /** A pod's worker log as followed, and the pod as last seen. */
+  record Followed(Pod pod, String log) {}
+
+  /** What was read of each pod followed, by pod name. */
+  Map<String, Followed> followed() {
+    Map<String, Followed> all = new HashMap<>();
+    texts.forEach((name, text) -> all.put(name, new Followed(lastSeen.get(name), text)));
+    return all;
   }
 
   int tasksSeen() {
@@ -106,12 +121,14 @@ final class TaskLogFollower implements AutoCloseable {
   private void read(String pod, int restarts, ContainerResource log, boolean finishedBefore) {
     boolean complete = false;
     LogWatch watch = null;
+    StringBuilder text = new StringBuilder();
     try {
       watch = log.watchLog();
       open.add(watch);
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           count(line);
+          text.append(line).append('\n');
         }
       }
       complete = finishedBefore;
@@ -121,6 +138,10 @@ final class TaskLogFollower implements AutoCloseable {
       if (watch != null) {
         open.remove(watch);
         watch.close();
+      }
+      // A read again from the start (after a dropped stream) has at least as much.
+      if (text.length() > 0) {
+        texts.merge(pod, text.toString(), (before, now) -> now.length() >= before.length() ? now : before);
       }
       synchronized (this) {
         if (!complete) {

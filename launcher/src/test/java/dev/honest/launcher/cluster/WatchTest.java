@@ -7,7 +7,10 @@ import static dev.honest.launcher.cluster.TestRuns.RUN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.launcher.cluster.WatchResult.Ending;
+import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WatchTest {
   private final TestCluster cluster = new TestCluster();
@@ -129,6 +133,44 @@ class WatchTest {
 
       assertThat(seen.get(30, TimeUnit.SECONDS)).containsExactly(Ending.INTERRUPTED, true);
     }
+  }
+
+  /**
+   * At the Job's {@code activeDeadlineSeconds} (= {@code --timeout}) the Job controller deletes the
+   * pods still running, and with them their logs: the tasks the worker finished before must still be
+   * in what is collected, as the watch read them while it followed the pod.
+   */
+  @Test
+  void theTasksAWorkerFinishedBeforeItsJobsDeadlineAreCollectedAfterTheControllerDeletedItsPod(@TempDir Path out)
+      throws Exception {
+    String partial = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false);
+    Future<WatchResult> watch;
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.keepsRunning(Attempt.running(partial))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+      watch = cluster.inBackground(() -> ops.watch(1, 3, Duration.ofHours(1)));
+      Eventually.await("the finished task to be counted", () -> cluster.output().contains("Tasks: 1/3"));
+    }
+    // What the Job controller does when the deadline passes.
+    String pod = FakeJobController.podName("k8s-worker-1", 1);
+    cluster.mock.client().pods().inNamespace(NS).withName(pod).delete();
+    Eventually.await("the pod to be gone", () -> cluster.mock.client().pods().inNamespace(NS).withName(pod).get() == null);
+    FakeController.editStatus(cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1"), j -> {
+      j.getStatus().setActive(0);
+      j.getStatus().setFailed(1);
+      j.getStatus().setConditions(List.of(
+          new JobConditionBuilder().withType("FailureTarget").withStatus("True").withReason("DeadlineExceeded")
+              .withMessage("Job was active longer than specified deadline").build(),
+          new JobConditionBuilder().withType("Failed").withStatus("True").withReason("DeadlineExceeded")
+              .withMessage("Job was active longer than specified deadline").build()));
+      return j;
+    });
+    assertThat(watch.get(60, TimeUnit.SECONDS).ending()).isEqualTo(Ending.FINISHED);
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker).extracting(WorkerOutcome::status, WorkerOutcome::reason).containsExactly("failed", "DeadlineExceeded");
+    assertThat(worker.log()).contains(partial);
   }
 
   private WatchResult runToTheEnd(Function<Job, Script> scripts) throws Exception {
