@@ -124,7 +124,8 @@ public final class Aggregator {
           Integer claimant = claimedBy.get(id);
           worker = claimant != null && slices.containsKey(claimant) ? claimant : slice.index();
           TaskRecord lost = lost(specs.get(id), slices.get(worker), outcomeOf.get(worker), end,
-              logs.get(worker).unattested(id), worker == slice.index() ? null : slice);
+              logs.get(worker).unattested(id), worker == slice.index() ? null : slice,
+              Objects.equals(claimant, worker));
           records.add(lost);
           statements.add(RunSigner.Signed.of(signer.lost(specs.get(id), lost)));
         }
@@ -195,9 +196,10 @@ public final class Aggregator {
   /**
    * @param slice the worker that claimed the task and did not report it
    * @param plannedFor the worker whose slice held the task, when another took it over; else null
+   * @param claimed the run's claims say that this worker claimed the task: a pod of it ran
    */
   private static TaskRecord lost(TaskSpec spec, WorkerSlice slice, WorkerOutcome outcome, Instant end,
-      boolean unattested, WorkerSlice plannedFor) {
+      boolean unattested, WorkerSlice plannedFor, boolean claimed) {
     StringBuilder why = new StringBuilder(unattested ? "no signed result from worker " : "no result from worker ")
         .append(slice.index()).append(" (").append(slice.job()).append(", ").append(outcome.status());
     if (outcome.reason() != null) {
@@ -214,6 +216,11 @@ public final class Aggregator {
       why.append("; its pods are gone: the Job's status counts ").append(outcome.podsEnded())
           .append(" pod(s) that ran, deleted since (e.g. by `kubectl delete pod` or the pod garbage collector), and their logs"
               + " with them");
+    } else if (outcome.pods().isEmpty() && claimed) {
+      // Its claim proves a pod of it ran: what is gone is the record of it, not the work.
+      why.append("; a pod of it claimed the task, but none of its pods is left: ").append("missing".equals(outcome.status())
+          ? "its Job was deleted since (e.g. by `kubectl delete job`), and its pods and their logs with it"
+          : "they were deleted since, and their logs with them");
     } else if (outcome.pods().isEmpty()) {
       why.append("; no pod ran");
     } else {

@@ -185,6 +185,26 @@ class AggregatorTest {
   }
 
   @Test
+  void aTaskClaimedByAWorkerWhoseJobIsGoneIsNotSaidToHaveHadNoPod() {
+    // Worker 1 took over T-3 and claimed T-4 of worker 2; worker 2's Job was deleted (`kubectl delete job`)
+    // before collect: collect finds no such Job, yet the claims prove that pods of both ran.
+    WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null,
+        List.of(new PodOutcome("p1", "n1", 0, "Completed", null)),
+        attempt(1, "p1", completed("T-1", 1, "p1", call(10, 2, null)), completed("T-2", 1, "p1", call(10, 2, null))), 1);
+    WorkerOutcome w2 = new WorkerOutcome(2, "k8s-worker-2", "missing", null, List.of(), "", 0);
+
+    ClusterResults r = aggregator(CostSettings.defaults()).aggregate(plan, tasks, List.of(w1, w2),
+        Map.of("T-1", 1, "T-2", 1, "T-3", 2, "T-4", 2), START, END, Carried.NONE);
+
+    assertThat(r.tasks().subList(2, 4)).allSatisfy(t -> {
+      assertThat(t.error().errorClass()).isEqualTo("worker_lost");
+      assertThat(t.error().message()).startsWith("no result from worker 2 (k8s-worker-2, missing)")
+          .doesNotContain("no pod ran").contains("claimed the task", "Job", "deleted");
+    });
+    assertThat(Verifier.verify(Json.mapper().valueToTree(r), SignedLogs.KEY.publicKey(), null).problems()).isEmpty();
+  }
+
+  @Test
   void aTaskReportedByTwoWorkersKeepsThePlannedWorkersResultUnlessOnlyTheOthersCompletedAndSaysSo() {
     WorkerOutcome w1 = new WorkerOutcome(1, "k8s-worker-1", "succeeded", null, List.of(),
         attempt(1, "p1", completed("T-3", 1, "p1", call(10, 2, null)), completed("T-4", 1, "p1", call(10, 2, null))), 1);
