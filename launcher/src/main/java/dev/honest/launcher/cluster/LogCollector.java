@@ -125,6 +125,8 @@ final class LogCollector {
         WorkerOutcome outcome;
         if (job == null) {
           outcome = new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0);
+          // An earlier run's log under this worker's name is not what this run's worker printed.
+          Files.deleteIfExists(dir.resolve(worker.getKey() + "-log.txt"));
           cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")");
         } else {
           Future<WorkerOutcome> fetched = fetching.get(worker.getKey());

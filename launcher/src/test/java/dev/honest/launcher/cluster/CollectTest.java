@@ -144,6 +144,27 @@ class CollectTest {
   }
 
   @Test
+  void aWorkerWithoutAJobLeavesNoLogOfAnEarlierRunUnderItsName() throws Exception {
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("k8s-worker-3-log.txt"), "an earlier run's worker 3\n");
+    RunResources twoOfThree = TestRuns.resources(RUN, 2, 2);
+    RunResources run = new RunResources(twoOfThree.namespace(), twoOfThree.ollama(), twoOfThree.ollamaService(),
+        twoOfThree.ollamaPods(), twoOfThree.networkPolicies(), twoOfThree.workerAccess(),
+        List.of(TestRuns.planConfigMap(TestRuns.plan(RUN, 3, 2))), twoOfThree.signingKey(), twoOfThree.jobs());
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(WatchTest.index(job), 2)))).start()) {
+      cluster.deploy(ops, run);
+      assertThat(ops.watch(2, 6, Duration.ofMinutes(2)).ending()).isEqualTo(Ending.FINISHED);
+    }
+
+    List<WorkerOutcome> workers = ops.collect(out);
+
+    assertThat(workers.get(2).status()).isEqualTo("missing");
+    // README: k8s-worker-N-log.txt is everything worker N (of this run) printed; worker 3 of this run printed nothing.
+    assertThat(out.resolve("k8s-worker-3-log.txt")).doesNotExist();
+  }
+
+  @Test
   void aSucceededJobsOutcomeIsCollectedAsItEndsAndKeepsItsLogsWhenItsPodsAreDeletedBeforeCollect() throws Exception {
     List<WorkerOutcome> early = twoWorkersCollectedAsTheyEnd();
     // A TTL controller, or a user, may delete the pods of an ended Job before the launcher collects.
