@@ -191,7 +191,14 @@ public final class LeaseClaims implements Claims {
       }
       if (created.status() == 409) {
         Answer existing = get(name);
-        return existing.status() == 200 && mine(existing);
+        if (existing.status() == 200) {
+          return mine(existing);
+        }
+        if (existing.status() == 404) {
+          return false; // deleted since: the run is being replaced or cleaned up
+        }
+        // Whose claim it is cannot be told: a failed claim, which runs the task rather than drop it.
+        throw new IOException(refusal("get Lease " + name + " of task " + taskId, existing));
       }
       throw new IOException(refusal("create Lease " + name + " for task " + taskId, created));
     } catch (IOException e) {

@@ -135,6 +135,20 @@ class LeaseClaimsTest {
   }
 
   @Test
+  void aTakenClaimWhoseLeaseCannotBeReadIsAnErrorNotAnotherWorkersTask() {
+    // The retried pod of worker 3 finds its predecessor's claim, but the API server refuses to show it
+    // (a token being rotated, a Role changed): whose it is is unknown, and the task must not be dropped.
+    assertThat(claims(RUN, 3, "k8s-worker-3-first").claim("T-1")).isTrue();
+    server.expect().get().withPath(LEASES + "/" + LeaseClaims.leaseName(RUN, "T-1"))
+        .andReturn(401, status(401, "Unauthorized", "Unauthorized")).always();
+
+    assertThatThrownBy(() -> claims(RUN, 3, "k8s-worker-3-second").claim("T-1"))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("cannot claim task T-1")
+        .hasMessageContaining("HTTP 401");
+  }
+
+  @Test
   void runsSharingANamespaceDoNotShareClaims() {
     assertThat(claims("run-a", 1, "p").claim("T-1")).isTrue();
 
