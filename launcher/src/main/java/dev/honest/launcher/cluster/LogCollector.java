@@ -124,10 +124,16 @@ final class LogCollector {
         Job job = jobs.get(worker.getKey());
         WorkerOutcome outcome;
         if (job == null) {
-          outcome = new WorkerOutcome(worker.getValue(), worker.getKey(), "missing", null, List.of(), "", 0);
-          // An earlier run's log under this worker's name is not what this run's worker printed.
-          Files.deleteIfExists(dir.resolve(worker.getKey() + "-log.txt"));
-          cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")");
+          outcome = deleted(worker.getValue(), worker.getKey(), followed);
+          Path file = dir.resolve(worker.getKey() + "-log.txt");
+          if (outcome.pods().isEmpty()) {
+            // An earlier run's log under this worker's name is not what this run's worker printed.
+            Files.deleteIfExists(file);
+          } else {
+            Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
+          }
+          cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")"
+              + (outcome.pods().isEmpty() ? "" : ", " + outcome.pods().size() + " pod(s) as followed while they ran → " + file));
         } else {
           Future<WorkerOutcome> fetched = fetching.get(worker.getKey());
           outcome = fetched == null ? ended.get(worker.getKey()).outcome() : done(fetched);
@@ -219,6 +225,32 @@ final class LogCollector {
   }
 
   /**
+   * The outcome of a worker whose Job is gone (deleted during the run, e.g. by {@code kubectl delete
+   * job}, its pods with it): status {@code missing}, with the logs a watch followed of its pods, if any.
+   */
+  private static WorkerOutcome deleted(int index, String job, Map<String, TaskLogFollower.Followed> followed) {
+    List<TaskLogFollower.Followed> gone = followed.values().stream()
+        .filter(f -> f.pod() != null && job.equals(Pods.controllerName(f.pod())))
+        .sorted(Comparator.comparing(TaskLogFollower.Followed::pod, Pods.OLDEST_FIRST))
+        .toList();
+    List<PodOutcome> attempts = new ArrayList<>();
+    StringBuilder log = new StringBuilder();
+    for (TaskLogFollower.Followed f : gone) {
+      PodOutcome attempt = followedOnly(Pods.outcome(f.pod()));
+      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(gone.size()).append(": ")
+          .append(attempt.describe()).append(" <==\n").append(f.log());
+      attempts.add(attempt);
+    }
+    return new WorkerOutcome(index, job, "missing", null, attempts, log.toString(), 0);
+  }
+
+  /** A pod that is gone, whose log is the one a watch followed while it ran. */
+  private static PodOutcome followedOnly(PodOutcome attempt) {
+    return new PodOutcome(attempt.pod(), attempt.node(), attempt.exitCode(), attempt.reason(),
+        "deleted since (its log as the launcher followed it while it ran)");
+  }
+
+  /**
    * @param followed logs a watch followed, by pod name: those of this Job's pods that are gone now
    *     are taken from there, each attempt in its place
    */
@@ -242,8 +274,7 @@ final class LogCollector {
       String gone = goneLogs.get(pod.getMetadata().getName());
       PodOutcome attempt = Pods.outcome(pod);
       if (gone != null) {
-        attempt = new PodOutcome(attempt.pod(), attempt.node(), attempt.exitCode(), attempt.reason(),
-            "deleted since (its log as the launcher followed it while it ran)");
+        attempt = followedOnly(attempt);
       }
       log.append("==> attempt ").append(attempts.size() + 1).append('/').append(all.size()).append(": ")
           .append(attempt.describe()).append(" <==\n");

@@ -54,14 +54,20 @@ final class Pods {
     return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
+  /** The name of the Job that controls the pod, or null. */
+  static String controllerName(Pod pod) {
+    return controller(pod).filter(o -> "Job".equals(o.getKind())).map(OwnerReference::getName).orElse(null);
+  }
+
   /** The UID of the controller (the Job) that owns the pod, or null. */
   static String controllerUid(Pod pod) {
+    return controller(pod).map(OwnerReference::getUid).orElse(null);
+  }
+
+  private static Optional<OwnerReference> controller(Pod pod) {
     List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-    return owners == null ? null : owners.stream()
-        .filter(o -> Boolean.TRUE.equals(o.getController()))
-        .map(OwnerReference::getUid)
-        .findFirst()
-        .orElse(null);
+    return owners == null ? Optional.empty()
+        : owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
   }
 
   /**

@@ -7,9 +7,11 @@ import static dev.honest.launcher.cluster.TestRuns.RUN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.launcher.cluster.WatchResult.Ending;
+import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -171,6 +173,31 @@ class WatchTest {
 
     assertThat(worker).extracting(WorkerOutcome::status, WorkerOutcome::reason).containsExactly("failed", "DeadlineExceeded");
     assertThat(worker.log()).contains(partial);
+  }
+
+  @Test
+  void theTasksAWorkerFinishedBeforeItsJobWasDeletedAreCollectedFromTheLogFollowedWhileItRan(@TempDir Path out)
+      throws Exception {
+    String partial = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false);
+    Future<WatchResult> watch;
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
+        job -> Script.keepsRunning(Attempt.running(partial))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+      watch = cluster.inBackground(() -> ops.watch(1, 3, Duration.ofHours(1)));
+      Eventually.await("the finished task to be counted", () -> cluster.output().contains("Tasks: 1/3"));
+    }
+    // `kubectl delete job`: the Job goes, and the garbage collector takes its pod with it.
+    cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1").delete();
+    cluster.mock.client().pods().inNamespace(NS).withName(FakeJobController.podName("k8s-worker-1", 1)).delete();
+    assertThat(watch.get(60, TimeUnit.SECONDS).ending()).isEqualTo(Ending.FINISHED);
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker.status()).isEqualTo("missing");
+    assertThat(worker.log()).contains(partial);
+    assertThat(worker.pods()).singleElement().extracting(PodOutcome::describe).asString()
+        .contains("deleted since (its log as the launcher followed it while it ran)");
+    assertThat(out.resolve("k8s-worker-1-log.txt")).content(StandardCharsets.UTF_8).contains(partial);
   }
 
   private WatchResult runToTheEnd(Function<Job, Script> scripts) throws Exception {
