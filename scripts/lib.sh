@@ -1,6 +1,13 @@
 # Shared helpers for the image scripts. Sourced, never run: `source "$(dirname "$0")/lib.sh"`.
 # It moves the caller to the repository root, so every path below is relative to it.
 
+# A sourcing script's header (its comment lines after the #! line) is its usage text: --help prints
+# it and does nothing else, so that asking for help never installs, builds or runs anything.
+print_usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
+case "${1-}" in
+  -h|--help) print_usage "$0"; exit 0 ;;
+esac
+
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 
