@@ -446,10 +446,21 @@ public final class ClusterOperations {
 
   /**
    * Which worker claimed each task of run {@code runId}, read from its Leases: the Aggregator lays a
-   * task without a result at its claimant's door. Empty when the workers ran fixed slices.
+   * task without a result at its claimant's door. Empty when the workers ran fixed slices, and when
+   * the Leases cannot be read (it says so): they only say whom such a task is charged to, and the
+   * results are written without them.
    */
   public Map<String, Integer> claimedBy(String runId) {
-    return Leases.ledger(cluster, runId);
+    try {
+      return Leases.ledger(cluster, runId);
+    } catch (ClusterException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw e; // Ctrl-C, not a refusal
+      }
+      cluster.say("⚠ The workers' claims cannot be read (" + e.getMessage() + "): a task without a result is charged"
+          + " to the worker it was planned for, which may not be the one that took it.");
+      return Map.of();
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.worker.claim.LeaseClaims;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -63,6 +64,22 @@ class LeaseLedgerTest {
   @Test
   void withoutClaimsTheLedgerIsEmpty() {
     assertThat(cluster.ops().claimedBy(RUN)).isEmpty();
+  }
+
+  /** The claims only say whom a task without a result is charged to: the results are still written without them. */
+  @Test
+  void claimsThatCannotBeReadLeaveTheLedgerEmptyAndSaySo() {
+    String denial = "leases.coordination.k8s.io is forbidden: User \"dev\" cannot list resource \"leases\"";
+    cluster.mock.server().expect().get()
+        .withPath("/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases?labelSelector=app.kubernetes.io%2Finstance%3D" + RUN)
+        .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+            .withMessage(denial).build())
+        .always();
+
+    assertThat(cluster.ops().claimedBy(RUN)).isEmpty();
+    assertThat(cluster.output()).isEqualTo("⚠ The workers' claims cannot be read (forbidden: cannot list leases in namespace "
+        + NS + " (" + denial + ") — ask for an RBAC role that allows list on leases): a task without a result is"
+        + " charged to the worker it was planned for, which may not be the one that took it.\n");
   }
 
   @Test
