@@ -125,7 +125,7 @@ abstract class DeployingCommand implements Callable<Integer> {
               WatchResult watched = ops.watch(run.jobs().size(), plan.taskCount(),
                   task.timeout.plus(Duration.ofMinutes(2)), reader::readAhead);
               if (watched.ending() == WatchResult.Ending.TIMED_OUT) {
-                stop.leaves("⏱ Stopped watching after --timeout; the run goes on in namespace " + deploy.namespace
+                stop.leaves("⏱ Stopped watching after --timeout" + watched.stillWaitingFor() + "; the run goes on in namespace " + deploy.namespace
                     + ".\n" + collectLater);
               }
               if (watched.ending() != WatchResult.Ending.FINISHED) {

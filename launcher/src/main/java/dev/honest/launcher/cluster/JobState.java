@@ -35,6 +35,17 @@ enum JobState {
     return RUNNING;
   }
 
+  /**
+   * Whether a Job that has not ended is suspended ({@code spec.suspend: true}, as {@code kubectl patch}
+   * or a queueing controller sets it): the Job controller deletes its running pods, sets the condition
+   * {@code Suspended}, and starts none until the Job is resumed. It still counts as {@link #RUNNING}.
+   */
+  static boolean suspended(Job job) {
+    return of(job) == RUNNING
+        && (job.getSpec() != null && Boolean.TRUE.equals(job.getSpec().getSuspend())
+            || condition(job, "Suspended").isPresent());
+  }
+
   /** The reason of the failure ({@code BackoffLimitExceeded}, {@code DeadlineExceeded}, ...), or null. */
   static String failureReason(Job job) {
     return failure(job).map(JobCondition::getReason).orElse(null);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,9 @@ import java.util.stream.Stream;
 /**
  * Watches a run's Jobs through an informer until all have ended, printing a progress line on every
  * change and at least every {@link Cluster#PROGRESS_INTERVAL}. A pod informer hands each worker pod
- * to a {@link TaskLogFollower} so that the line can count finished tasks as they happen.
+ * to a {@link TaskLogFollower} so that the line can count finished tasks as they happen. A Job
+ * suspended meanwhile ({@code spec.suspend: true}) gets a line of its own and counts as active: it may
+ * be resumed, so the watch goes on waiting for it.
  */
 final class JobWatch implements AutoCloseable {
   /** How long the end of the watch waits for the last log lines of finished pods. */
@@ -40,6 +43,8 @@ final class JobWatch implements AutoCloseable {
    * terminal), as last seen: they will never end, so they count as ended, one still running as failed.
    */
   private final Map<String, Job> deleted = new ConcurrentHashMap<>();
+  /** Jobs of the run reported suspended and not resumed since, by name. */
+  private final Set<String> suspended = new TreeSet<>();
   private final Consumer<Job> ended;
   private volatile boolean stopped;
   private volatile SharedIndexInformer<Job> jobs;
@@ -95,6 +100,7 @@ final class JobWatch implements AutoCloseable {
     while (true) {
       List<Job> current = jobs.getStore().list();
       reportEnds(current);
+      reportSuspensions(current);
       List<Job> gone = gone(current);
       boolean finished = current.size() + gone.size() >= expectedJobs
           && current.stream().allMatch(j -> JobState.of(j) != JobState.RUNNING);
@@ -170,6 +176,34 @@ final class JobWatch implements AutoCloseable {
   }
 
   /**
+   * Prints one line when a Job is suspended ({@code spec.suspend: true}), naming how to resume it, and
+   * one when it is resumed. A suspended Job may be resumed: it stays counted as active, and the watch
+   * goes on waiting for it.
+   */
+  private void reportSuspensions(List<Job> current) {
+    Set<String> now = current.stream().filter(JobState::suspended).map(j -> j.getMetadata().getName())
+        .collect(Collectors.toCollection(TreeSet::new));
+    for (String name : now) {
+      if (!suspended.contains(name)) {
+        cluster.say("⏸ " + name + " is suspended (spec.suspend: true): the Job controller stopped its pod and starts"
+            + " none until it is resumed; it stays counted as Active and the run waits for it until --timeout."
+            + " Resume it with: kubectl patch job " + name + " -n " + cluster.namespace
+            + " -p '{\"spec\":{\"suspend\":false}}'");
+      }
+    }
+    Set<String> running = current.stream().filter(j -> JobState.of(j) == JobState.RUNNING)
+        .map(j -> j.getMetadata().getName()).collect(Collectors.toSet());
+    for (String name : suspended) {
+      // One that ended or was deleted meanwhile has a line of its own.
+      if (!now.contains(name) && running.contains(name)) {
+        cluster.say("▶ " + name + " was resumed");
+      }
+    }
+    suspended.clear();
+    suspended.addAll(now);
+  }
+
+  /**
    * The deleted Jobs not in {@code current}, each reported once; one deleted before it ended is
    * reported as lost ({@code collect} then finds it missing).
    */
@@ -204,7 +238,8 @@ final class JobWatch implements AutoCloseable {
         byState.getOrDefault(JobState.FAILED, 0L).intValue(),
         logs.tasksSeen(),
         totalTasks,
-        elapsed);
+        elapsed,
+        List.copyOf(suspended));
   }
 
   private void followAll() {

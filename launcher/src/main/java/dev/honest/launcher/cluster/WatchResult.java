@@ -2,6 +2,8 @@ package dev.honest.launcher.cluster;
 
 import dev.honest.launcher.progress.Progress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How watching a run ended and what it had seen by then.
@@ -14,9 +16,15 @@ import java.time.Duration;
  * @param tasksSeen distinct task ids in the workers' result lines so far
  * @param totalTasks tasks in the plan
  * @param elapsed time spent watching
+ * @param suspended Jobs not ended and suspended ({@code spec.suspend: true}) when the watch returned,
+ *     by name; counted in {@code active}
  */
 public record WatchResult(
-    Ending ending, int jobs, int active, int succeeded, int failed, int tasksSeen, int totalTasks, Duration elapsed) {
+    Ending ending, int jobs, int active, int succeeded, int failed, int tasksSeen, int totalTasks, Duration elapsed,
+    List<String> suspended) {
+  public WatchResult {
+    suspended = List.copyOf(suspended);
+  }
 
   public enum Ending {
     /** Every Job completed or failed. */
@@ -25,6 +33,19 @@ public record WatchResult(
     TIMED_OUT,
     /** Ctrl-C or a thread interrupt; the Jobs go on in the cluster. */
     INTERRUPTED
+  }
+
+  /**
+   * What the watch was still waiting for when it returned before every Job had ended, as the end of
+   * the sentence {@code ⏱ Stopped watching after --timeout}: the suspended Jobs; empty when none.
+   */
+  public String stillWaitingFor() {
+    List<String> reasons = new ArrayList<>();
+    if (!suspended.isEmpty()) {
+      reasons.add(String.join(", ", suspended) + (suspended.size() == 1 ? " was" : " were")
+          + " suspended (spec.suspend: true) and not resumed");
+    }
+    return reasons.isEmpty() ? "" : ": " + String.join("; ", reasons);
   }
 
   /** {@code 📊 Active: 12 | Succeeded: 0 | Failed: 0 | Time: 45s | Tasks: 17/71}. */

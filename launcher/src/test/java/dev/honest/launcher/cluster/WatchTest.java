@@ -104,6 +104,77 @@ class WatchTest {
     assertThat(cluster.mock.client().batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(1);
   }
 
+  /**
+   * {@code kubectl patch job k8s-worker-2 -p '{"spec":{"suspend":true}}'}: the Job controller deletes
+   * its pod and sets {@code Suspended}. The Job may be resumed, so the run keeps waiting, but says so
+   * at once, and its ending at the timeout names the suspended Job instead of a bare "--timeout".
+   */
+  @Test
+  void aJobSuspendedDuringTheRunIsReportedAtOnceWithHowToResumeItAndNamedWhenTheWatchTimesOut() throws Exception {
+    Future<WatchResult> watch;
+    long started;
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(index(job), List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 3));
+      started = System.nanoTime();
+      watch = cluster.inBackground(() -> ops.watch(2, 6, Duration.ofSeconds(6)));
+      Eventually.await("the first progress line", () -> cluster.output().contains("📊 Active: 2"));
+    }
+
+    suspend("k8s-worker-2");
+    Eventually.await("the suspension to be reported", () -> cluster.output().contains("⏸"));
+    WatchResult result = watch.get(60, TimeUnit.SECONDS);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+    assertThat(cluster.lines()).contains("⏸ k8s-worker-2 is suspended (spec.suspend: true): the Job controller stopped"
+        + " its pod and starts none until it is resumed; it stays counted as Active and the run waits for it until"
+        + " --timeout. Resume it with: kubectl patch job k8s-worker-2 -n " + NS
+        + " -p '{\"spec\":{\"suspend\":false}}'");
+    assertThat(cluster.lines().stream().filter(l -> l.startsWith("⏸"))).hasSize(1);
+    assertThat(cluster.lines().stream().filter(l -> l.startsWith("📊")))
+        .allMatch(l -> l.matches("📊 Active: 2 \\| Succeeded: 0 \\| Failed: 0 \\| Time: \\d+s \\| Tasks: 0/6"));
+    assertThat(result).extracting(WatchResult::ending, WatchResult::active, WatchResult::suspended)
+        .containsExactly(Ending.TIMED_OUT, 2, List.of("k8s-worker-2"));
+    assertThat(result.stillWaitingFor())
+        .isEqualTo(": k8s-worker-2 was suspended (spec.suspend: true) and not resumed");
+  }
+
+  @Test
+  void aSuspendedJobThatIsResumedIsReportedAndTheWatchEndsWhenItEnds() throws Exception {
+    Future<WatchResult> watch;
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(1, List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+      watch = cluster.inBackground(() -> ops.watch(1, 3, Duration.ofHours(1)));
+      Eventually.await("the first progress line", () -> cluster.output().contains("📊 Active: 1"));
+    }
+    suspend("k8s-worker-1");
+    Eventually.await("the suspension to be reported", () -> cluster.output().contains("⏸ k8s-worker-1 is suspended"));
+
+    // `kubectl patch job k8s-worker-1 -p '{"spec":{"suspend":false}}'`; the controller starts a pod, which completes.
+    var job = cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1");
+    job.edit(j -> {
+      j.getSpec().setSuspend(false);
+      return j;
+    });
+    FakeController.editStatus(job, j -> {
+      j.getStatus().setConditions(List.of(
+          new JobConditionBuilder().withType("Suspended").withStatus("False").withReason("JobResumed").build()));
+      return j;
+    });
+    Eventually.await("the resumption to be reported", () -> cluster.output().contains("▶ k8s-worker-1 was resumed"));
+    FakeController.editStatus(job, j -> {
+      j.getStatus().setConditions(List.of(
+          new JobConditionBuilder().withType("Complete").withStatus("True").withReason("CompletionsReached").build()));
+      return j;
+    });
+    WatchResult result = watch.get(60, TimeUnit.SECONDS);
+
+    assertThat(result).extracting(WatchResult::ending, WatchResult::succeeded, WatchResult::suspended)
+        .containsExactly(Ending.FINISHED, 1, List.of());
+    assertThat(cluster.lines()).contains("▶ k8s-worker-1 was resumed");
+  }
+
   @Test
   void stoppingTheWatchEndsItAsInterruptedAndLeavesTheClusterAlone() throws Exception {
     try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
@@ -205,6 +276,22 @@ class WatchTest {
       cluster.deploy(ops, TestRuns.resources(RUN, 2, 3));
       return ops.watch(2, 6, Duration.ofMinutes(2));
     }
+  }
+
+  /** {@code kubectl patch job NAME -p '{"spec":{"suspend":true}}'}, then what the Job controller does. */
+  private void suspend(String name) {
+    var job = cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName(name);
+    job.edit(j -> {
+      j.getSpec().setSuspend(true);
+      return j;
+    });
+    cluster.mock.client().pods().inNamespace(NS).withLabel(RunLabels.JOB_NAME, name).delete();
+    FakeController.editStatus(job, j -> {
+      j.getStatus().setActive(0);
+      j.getStatus().setConditions(List.of(new JobConditionBuilder().withType("Suspended").withStatus("True")
+          .withReason("JobSuspended").withMessage("Job suspended").build()));
+      return j;
+    });
   }
 
   static int index(Job job) {
