@@ -93,6 +93,8 @@ public final class ClusterOperations {
   /** The worker logs followed by the watches, by pod name: {@link #collect} uses them for pods deleted since. */
   private final Map<String, TaskLogFollower.Followed> followed = new ConcurrentHashMap<>();
   private volatile int logRequests = DEFAULT_LOG_REQUESTS;
+  /** How long the Jobs' watch may be down before {@link #watch} says so; shorter in tests. */
+  volatile Duration watchBrokenAfter = JobWatch.BROKEN_AFTER;
 
   /**
    * @param client a client for the cluster (see {@link KubeClients#connect})
@@ -373,7 +375,7 @@ public final class ClusterOperations {
       }
     }
     Consumer<Job> onEnd = job -> collecting.execute(() -> collectEnded(collector, job, collected));
-    try (JobWatch watch = new JobWatch(cluster, runSelector, expectedJobs, totalTasks, onEnd)) {
+    try (JobWatch watch = new JobWatch(cluster, runSelector, expectedJobs, totalTasks, onEnd, watchBrokenAfter)) {
       watching = watch;
       if (stopRequested) {
         watch.stop();

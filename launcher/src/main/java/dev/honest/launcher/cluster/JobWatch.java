@@ -1,8 +1,10 @@
 package dev.honest.launcher.cluster;
 
 import dev.honest.launcher.cluster.WatchResult.Ending;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +27,15 @@ import java.util.stream.Stream;
  * change and at least every {@link Cluster#PROGRESS_INTERVAL}. A pod informer hands each worker pod
  * to a {@link TaskLogFollower} so that the line can count finished tasks as they happen. A Job
  * suspended meanwhile ({@code spec.suspend: true}) gets a line of its own and counts as active: it may
- * be resumed, so the watch goes on waiting for it.
+ * be resumed, so the watch goes on waiting for it. A watch of the Jobs that fabric8 has been
+ * reconnecting for longer than {@link #BROKEN_AFTER} gets a line too (the counts are stale by then),
+ * and so does its coming back; the watch goes on until its timeout all the same.
  */
 final class JobWatch implements AutoCloseable {
   /** How long the end of the watch waits for the last log lines of finished pods. */
   private static final Duration LOG_DRAIN = Duration.ofSeconds(30);
+  /** How long the Jobs' watch may be down (fabric8 reconnecting) before the watch says so. */
+  static final Duration BROKEN_AFTER = Duration.ofMinutes(1);
 
   private final Cluster cluster;
   private final Map<String, String> selector;
@@ -46,13 +53,26 @@ final class JobWatch implements AutoCloseable {
   /** Jobs of the run reported suspended and not resumed since, by name. */
   private final Set<String> suspended = new TreeSet<>();
   private final Consumer<Job> ended;
+  private final Duration brokenAfter;
+  /** The last failure of the Jobs' list or watch that fabric8 retries after, or null. */
+  private volatile Throwable lastWatchError;
+  /** Since when ({@link System#nanoTime}) the Jobs' informer has not been watching, or null while it is. */
+  private Long downSince;
+  private boolean saidDown;
+  /** What was wrong when the watch was first said to be down, or null. */
+  private String downError;
   private volatile boolean stopped;
   private volatile SharedIndexInformer<Job> jobs;
   private volatile SharedIndexInformer<Pod> pods;
 
-  /** @param ended called on the watching thread with each Job that has just ended (once per Job and state) */
-  JobWatch(Cluster cluster, Map<String, String> selector, int expectedJobs, int totalTasks, Consumer<Job> ended) {
+  /**
+   * @param ended called on the watching thread with each Job that has just ended (once per Job and state)
+   * @param brokenAfter how long the Jobs' watch may be down before a line says so ({@link #BROKEN_AFTER})
+   */
+  JobWatch(Cluster cluster, Map<String, String> selector, int expectedJobs, int totalTasks, Consumer<Job> ended,
+      Duration brokenAfter) {
     this.cluster = cluster;
+    this.brokenAfter = brokenAfter;
     this.ended = ended;
     this.selector = Map.copyOf(selector);
     this.expectedJobs = expectedJobs;
@@ -74,7 +94,17 @@ final class JobWatch implements AutoCloseable {
     long start = System.nanoTime();
     jobs = cluster.call("list and watch", "jobs",
         () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector)
-            .inform(new ResourceEventHandler<Job>() {
+            .runnableInformer(0)
+            // fabric8 retries a failed list or watch once the informer has started, except a watch
+            // closed with an error (403 once the right is gone), after which it would stop for good.
+            // Retried too, so that the watch can come back; the last error is kept for the user.
+            .exceptionHandler((started, error) -> {
+              if (started) {
+                lastWatchError = error;
+              }
+              return started;
+            })
+            .addEventHandler(new ResourceEventHandler<Job>() {
               @Override
               public void onAdd(Job job) {
                 deleted.remove(job.getMetadata().getName());
@@ -91,7 +121,8 @@ final class JobWatch implements AutoCloseable {
                 deleted.put(job.getMetadata().getName(), job);
                 changed.release();
               }
-            }));
+            })
+            .run());
     // A deleted pod's log is gone; what was read of it stays counted.
     pods = cluster.call("list and watch", "pods", () -> cluster.client.pods().inNamespace(cluster.namespace)
         .withLabels(selector).inform(handler(this::followIfWorker, false)));
@@ -101,6 +132,7 @@ final class JobWatch implements AutoCloseable {
       List<Job> current = jobs.getStore().list();
       reportEnds(current);
       reportSuspensions(current);
+      String down = watchDown(System.nanoTime());
       List<Job> gone = gone(current);
       boolean finished = current.size() + gone.size() >= expectedJobs
           && current.stream().allMatch(j -> JobState.of(j) != JobState.RUNNING);
@@ -116,7 +148,7 @@ final class JobWatch implements AutoCloseable {
       if (ending == null && now - start >= timeout.toNanos()) {
         ending = Ending.TIMED_OUT;
       }
-      WatchResult result = result(ending, jobs.getStore().list(), gone, Duration.ofNanos(now - start));
+      WatchResult result = result(ending, jobs.getStore().list(), gone, Duration.ofNanos(now - start), down);
       String state = result.active() + "/" + result.succeeded() + "/" + result.failed() + "/" + result.tasksSeen();
       if (!state.equals(printed) || now - printedAt >= Cluster.PROGRESS_INTERVAL.toNanos()) {
         cluster.say(result.progressLine());
@@ -128,8 +160,11 @@ final class JobWatch implements AutoCloseable {
       }
       long untilPrint = printedAt + Cluster.PROGRESS_INTERVAL.toNanos() - now;
       long untilTimeout = start + timeout.toNanos() - now;
+      // A watch going down wakes nothing: look at it a few times per brokenAfter.
+      long untilCheck = Math.max(1, brokenAfter.toNanos() / 4);
       try {
-        if (changed.tryAcquire(Math.max(1, Math.min(untilPrint, untilTimeout)), TimeUnit.NANOSECONDS)) {
+        if (changed.tryAcquire(Math.max(1, Math.min(untilCheck, Math.min(untilPrint, untilTimeout))),
+            TimeUnit.NANOSECONDS)) {
           changed.drainPermits();
         }
       } catch (InterruptedException e) {
@@ -173,6 +208,64 @@ final class JobWatch implements AutoCloseable {
       }
       ended.accept(job);
     }
+  }
+
+  /**
+   * Says once when the Jobs' informer has not been watching for longer than {@code brokenAfter}
+   * (fabric8 goes on reconnecting, the counts meanwhile are stale), and once when it is back.
+   *
+   * @return how the watch is down (for how long, the last error) when it has been for that long, else null
+   */
+  private String watchDown(long now) {
+    if (jobs.isWatching()) {
+      if (saidDown) {
+        cluster.say("🔁 The watch of Jobs in namespace " + cluster.namespace + " is back: the counts are current again");
+      }
+      downSince = null;
+      saidDown = false;
+      return null;
+    }
+    if (downSince == null) {
+      downSince = now;
+    }
+    Duration down = Duration.ofNanos(now - downSince);
+    if (down.compareTo(brokenAfter) <= 0) {
+      return null;
+    }
+    if (!saidDown) {
+      saidDown = true;
+      downError = lastWatchError != null ? describe(lastWatchError) : listError();
+      cluster.say("⚠ The watch of Jobs in namespace " + cluster.namespace + " has been down for " + Cluster.human(down)
+          + ": fabric8 keeps retrying, and the counts below are as last seen, not current."
+          + " Last error: " + downError);
+    }
+    return "the watch of Jobs had been down for " + Cluster.human(down) + " (last error: " + downError + ")";
+  }
+
+  /**
+   * fabric8 keeps the errors of its watch reconnections to itself: one list of the Jobs tells what the
+   * API server answers now.
+   */
+  private String listError() {
+    try {
+      cluster.call("list", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
+          .withLabels(selector).list(new ListOptionsBuilder().withLimit(1L).build()));
+      return "unknown (a list of the Jobs works; only their watch fails)";
+    } catch (ClusterException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** A failure of the Jobs' list or watch as the launcher words API errors, or null. */
+  private String describe(Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (e == null) {
+      return null;
+    }
+    if (e instanceof KubernetesClientException k && !(k.getCause() instanceof InterruptedException)) {
+      return cluster.translate(k, "list and watch", "jobs").getMessage();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /**
@@ -226,7 +319,7 @@ final class JobWatch implements AutoCloseable {
     return wasDeleted && state == JobState.RUNNING ? JobState.FAILED : state;
   }
 
-  private WatchResult result(Ending ending, List<Job> current, List<Job> gone, Duration elapsed) {
+  private WatchResult result(Ending ending, List<Job> current, List<Job> gone, Duration elapsed, String watchDown) {
     Map<JobState, Long> byState = Stream.concat(
             current.stream().map(j -> counted(j, false)), gone.stream().map(j -> counted(j, true)))
         .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
@@ -239,7 +332,8 @@ final class JobWatch implements AutoCloseable {
         logs.tasksSeen(),
         totalTasks,
         elapsed,
-        List.copyOf(suspended));
+        List.copyOf(suspended),
+        watchDown);
   }
 
   private void followAll() {

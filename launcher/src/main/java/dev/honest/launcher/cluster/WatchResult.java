@@ -18,10 +18,13 @@ import java.util.List;
  * @param elapsed time spent watching
  * @param suspended Jobs not ended and suspended ({@code spec.suspend: true}) when the watch returned,
  *     by name; counted in {@code active}
+ * @param watchDown how the watch of the Jobs was down when the watch returned, for longer than it
+ *     may be before a line says so ({@code the watch of Jobs had been down for 3m05s (last error: …)}),
+ *     or null
  */
 public record WatchResult(
     Ending ending, int jobs, int active, int succeeded, int failed, int tasksSeen, int totalTasks, Duration elapsed,
-    List<String> suspended) {
+    List<String> suspended, String watchDown) {
   public WatchResult {
     suspended = List.copyOf(suspended);
   }
@@ -37,13 +40,16 @@ public record WatchResult(
 
   /**
    * What the watch was still waiting for when it returned before every Job had ended, as the end of
-   * the sentence {@code ⏱ Stopped watching after --timeout}: the suspended Jobs; empty when none.
+   * the sentence {@code ⏱ Stopped watching after --timeout}: the suspended Jobs, and a watch of the Jobs that was down; empty when neither.
    */
   public String stillWaitingFor() {
     List<String> reasons = new ArrayList<>();
     if (!suspended.isEmpty()) {
       reasons.add(String.join(", ", suspended) + (suspended.size() == 1 ? " was" : " were")
           + " suspended (spec.suspend: true) and not resumed");
+    }
+    if (watchDown != null) {
+      reasons.add(watchDown + ", so how the Jobs ended since was not seen");
     }
     return reasons.isEmpty() ? "" : ": " + String.join("; ", reasons);
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,6 +174,37 @@ class WatchTest {
     assertThat(result).extracting(WatchResult::ending, WatchResult::succeeded, WatchResult::suspended)
         .containsExactly(Ending.FINISHED, 1, List.of());
     assertThat(cluster.lines()).contains("▶ k8s-worker-1 was resumed");
+  }
+
+  /**
+   * The API server goes away mid-run (or the {@code watch} right is taken away): fabric8 retries the
+   * Jobs' watch forever, so the counts would only repeat. Once the watch has been down for longer than
+   * {@code watchBrokenAfter} one line says so with the last error, and the ending names it.
+   */
+  @Test
+  void aWatchOfJobsThatBreaksAndDoesNotComeBackIsReportedWithTheLastErrorAndNamedWhenTheWatchTimesOut()
+      throws Exception {
+    ops.watchBrokenAfter = Duration.ofSeconds(1);
+    Future<WatchResult> watch;
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(1, List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 3));
+      watch = cluster.inBackground(() -> ops.watch(1, 3, Duration.ofSeconds(8)));
+      Eventually.await("the first progress line", () -> cluster.output().contains("📊 Active: 1"));
+    }
+    String url = cluster.mock.client().getMasterUrl().toString().replaceAll("/$", "");
+
+    cluster.mock.server().destroy();
+    WatchResult result = watch.get(60, TimeUnit.SECONDS);
+
+    List<String> warnings = cluster.lines().stream().filter(l -> l.startsWith("⚠")).toList();
+    assertThat(warnings).singleElement().asString().matches(Pattern.quote("⚠ The watch of Jobs in namespace " + NS
+        + " has been down for ") + "\\d+s" + Pattern.quote(": fabric8 keeps retrying, and the counts below are as"
+        + " last seen, not current. Last error: cannot reach the cluster at " + url) + ".*");
+    assertThat(result.ending()).isEqualTo(Ending.TIMED_OUT);
+    assertThat(result.stillWaitingFor()).matches(Pattern.quote(": the watch of Jobs had been down for ") + "\\d+s"
+        + Pattern.quote(" (last error: cannot reach the cluster at " + url) + ".*"
+        + Pattern.quote("), so how the Jobs ended since was not seen"));
   }
 
   @Test
