@@ -40,8 +40,9 @@ import tools.jackson.core.type.TypeReference;
         "k8s-cluster-results.json, signed with the run's key, read from its Secret (so",
         "before `cleanup`)."})
 public final class CollectCommand extends ClusterCommand {
-  @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
-      description = "Where the logs, k8s-cluster-results.json, the SARIF file and the patches go. Default: ./${DEFAULT-VALUE}")
+  @Option(names = "--output", paramLabel = "DIR", defaultValue = TaskOptions.DEFAULT_OUTPUT,
+      description = "Where the worker logs, k8s-cluster-results.json, its SARIF file, the run's public key and the patches"
+          + " go. Default: ./${DEFAULT-VALUE}")
   Path output;
 
   @Mixin PriceOptions prices;

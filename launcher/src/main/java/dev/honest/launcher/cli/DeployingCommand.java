@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +42,13 @@ abstract class DeployingCommand implements Callable<Integer> {
   @Mixin DeployOptions deploy;
   @Mixin ClusterOptions cluster;
   @Spec CommandSpec spec;
+
+  @Option(names = "--output", paramLabel = "DIR", defaultValue = TaskOptions.DEFAULT_OUTPUT,
+      description = "Where plan.json, the manifests, the worker logs, k8s-cluster-results.json, its SARIF file, the"
+          + " run's public key and the patches go. Default: ./${DEFAULT-VALUE}")
+  void output(Path dir) {
+    task.output = dir;
+  }
 
   @Option(names = "--replace",
       description = "Delete the Jobs of an earlier run in the namespace instead of refusing to start.")

@@ -44,6 +44,13 @@ public final class LocalCommand implements Callable<Integer> {
   @Mixin ResumeOption resume;
   @Spec CommandSpec spec;
 
+  @Option(names = "--output", paramLabel = "DIR", defaultValue = TaskOptions.DEFAULT_OUTPUT,
+      description = "Where config/ (the workers' configuration), plan.json, the worker logs, k8s-cluster-results.json,"
+          + " its SARIF file, the run's public key and the patches go (no manifests). Default: ./${DEFAULT-VALUE}")
+  void output(Path dir) {
+    task.output = dir;
+  }
+
   @Option(names = "--ollama-url", paramLabel = "URL", required = true, split = ",",
       description = "Ollama base URL(s), e.g. http://localhost:11434; several are used in turn.")
   List<String> ollamaUrls;

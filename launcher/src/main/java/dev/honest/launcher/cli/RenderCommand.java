@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code render}: plan and write every manifest; touches no cluster (the same as {@code run --dry-run}). */
@@ -25,6 +26,12 @@ public final class RenderCommand implements Callable<Integer> {
   @Mixin TaskOptions task;
   @Mixin DeployOptions deploy;
   @Spec CommandSpec spec;
+
+  @Option(names = "--output", paramLabel = "DIR", defaultValue = TaskOptions.DEFAULT_OUTPUT,
+      description = "Where plan.json and the manifests go. Default: ./${DEFAULT-VALUE}")
+  void output(Path dir) {
+    task.output = dir;
+  }
 
   @Override
   public Integer call() {

@@ -27,13 +27,18 @@ public final class TaskOptions {
       description = "Directory the tasks' file paths are relative to. Default: ${DEFAULT-VALUE}")
   Path workspace;
 
-  @Option(names = "--output", paramLabel = "DIR", defaultValue = "results",
-      description = "Where manifests, plan.json, worker logs, k8s-cluster-results.json, its SARIF file and patches go."
-          + " Default: ./${DEFAULT-VALUE}")
+  /**
+   * {@code --output}: each command declares the option itself, with a description of what that
+   * command writes there, and sets this field.
+   */
   Path output;
 
+  /** The default of every command's {@code --output}. */
+  static final String DEFAULT_OUTPUT = "results";
+
   @Option(names = "--workers", paramLabel = "N", defaultValue = "12",
-      description = "Parallel workers (Jobs k8s-worker-1..N). Default: ${DEFAULT-VALUE}")
+      description = "Parallel workers (on a cluster the Jobs k8s-worker-1..N; fewer if there are fewer tasks)."
+          + " Default: ${DEFAULT-VALUE}")
   int workers;
 
   @Option(names = "--code-model", paramLabel = "MODEL", defaultValue = WorkerConfig.DEFAULT_CODE_MODEL,
@@ -49,7 +54,8 @@ public final class TaskOptions {
   Duration timeout;
 
   @Option(names = "--num-ctx", paramLabel = "TOKENS", defaultValue = "8192",
-      description = "Context window of every request, and Ollama's OLLAMA_CONTEXT_LENGTH. Default: ${DEFAULT-VALUE}")
+      description = "Context window of every request (on a cluster also the Ollama Deployment's OLLAMA_CONTEXT_LENGTH)."
+          + " Default: ${DEFAULT-VALUE}")
   int numCtx;
 
   @Option(names = "--num-predict", paramLabel = "TOKENS", defaultValue = "2048",

@@ -78,6 +78,31 @@ class CommandLineTest {
     assertThat(LauncherCommand.commandLine("lcoal").getSubcommands().keySet()).containsExactlyElementsOf(names);
   }
 
+  /** The help of --output of each command names what that command writes there, and nothing it does not. */
+  @Test
+  void eachCommandsHelpSaysWhatItWritesToOutput() {
+    String render = outputHelp("render");
+    String local = outputHelp("local");
+    String run = outputHelp("run");
+
+    assertThat(render).contains("plan.json", "manifests")
+        .doesNotContain("log", "k8s-cluster-results.json", "SARIF", "patches");
+    assertThat(local).contains("config/", "plan.json", "worker logs", "k8s-cluster-results.json", "SARIF",
+        "public key", "patches").doesNotContain("manifests go", "the manifests,");
+    assertThat(run).contains("manifests", "plan.json", "worker logs", "k8s-cluster-results.json", "SARIF",
+        "public key", "patches");
+    assertThat(outputHelp(null)).isEqualTo(run);
+    assertThat(outputHelp("collect")).contains("worker logs", "k8s-cluster-results.json", "SARIF", "public key",
+        "patches").doesNotContain("manifests", "plan.json");
+  }
+
+  /** The description of --output in {@code command}'s help (the launcher's own without a command). */
+  private static String outputHelp(String command) {
+    CommandLine cli = command == null ? LauncherCommand.commandLine() : LauncherCommand.commandLine(command)
+        .getSubcommands().get(command);
+    return String.join(" ", cli.getCommandSpec().findOption("--output").description());
+  }
+
   @Test
   void aMistypedOptionIsAUsageErrorWithASuggestion() {
     Cli cli = Cli.run("render", "--worker", "3");
