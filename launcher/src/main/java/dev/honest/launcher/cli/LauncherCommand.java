@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
  * {@code launcher [run] | render | local | status | collect | cleanup | apply | verify}. Without a subcommand it
  * runs on the cluster ({@code run}).
  */
-@Command(name = "launcher", mixinStandardHelpOptions = true, version = "honest-orchestration launcher 0.1.0",
+@Command(name = "launcher", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
     description = {
         "Runs a batch of code-review and remediation tasks through local LLMs (Ollama) on Kubernetes,",
         "and proves what it did. Without a subcommand: `run`."},
@@ -22,6 +22,9 @@ import picocli.CommandLine.ParameterException;
         "2:invalid input: task file, option, kubeconfig, an earlier run in the way, or a --namespace that holds no run",
         "3:the cluster or Ollama is unavailable", "4:internal error"})
 public final class LauncherCommand extends DeployingCommand {
+  /** What {@code --version} prints, the launcher's and every command's. */
+  static final String VERSION = "honest-orchestration launcher 0.1.0";
+
   /** The subcommands, in the order the help lists them. */
   private static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, RenderCommand.class,
       LocalCommand.class, StatusCommand.class, CollectCommand.class, CleanupCommand.class, ApplyCommand.class,

@@ -104,6 +104,21 @@ class CommandLineTest {
   }
 
   @Test
+  void everyCommandsVersionOptionPrintsTheLaunchersVersion() {
+    String version = Cli.run("--version").out();
+    assertThat(version).startsWith("honest-orchestration launcher ");
+
+    for (String command : List.of("run", "render", "local", "status", "collect", "cleanup", "apply", "verify")) {
+      for (String option : List.of("--version", "-V")) {
+        Cli cli = Cli.run(command, option);
+
+        assertThat(cli.exitCode).as(command).isZero();
+        assertThat(cli.out()).as(command + " " + option).isEqualTo(version);
+      }
+    }
+  }
+
+  @Test
   void aMistypedOptionIsAUsageErrorWithASuggestion() {
     Cli cli = Cli.run("render", "--worker", "3");
 
