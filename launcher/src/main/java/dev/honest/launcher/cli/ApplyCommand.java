@@ -59,7 +59,7 @@ public final class ApplyCommand implements Callable<Integer> {
     JsonNode json = ResultsInput.read(results);
     PublicKey trusted = publicKey.read();
     if (!Files.isDirectory(workspace)) {
-      throw LauncherException.invalidInput("workspace " + workspace + " does not exist or is not a directory");
+      throw LauncherException.invalidInput(TaskOptions.notADirectory("--workspace", workspace));
     }
     // No input-hash check: FixApplier checks each file's sha256_before itself.
     verified(Verifier.verify(json, trusted, null), out);

@@ -7,11 +7,13 @@ import dev.honest.common.task.TaskFileException;
 import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -71,13 +73,34 @@ public final class TaskOptions {
 
   @Mixin PriceOptions prices;
 
-  /** Reads and validates the task file; every problem becomes one line of an exit-2 error. */
+  /**
+   * Reads and validates the task file; every problem becomes one line of an exit-2 error. A
+   * {@code --workspace} that is not a directory is named as the option, as {@code verify} and
+   * {@code apply} name it, first.
+   */
   List<TaskSpec> loadTasks() {
+    String noWorkspace = Files.isDirectory(workspace) ? null : notADirectory("--workspace", workspace);
     try {
-      return TaskFileReader.read(tasks, workspace);
+      List<TaskSpec> read = TaskFileReader.read(tasks, workspace);
+      if (noWorkspace != null) {
+        throw LauncherException.invalidInput(noWorkspace);
+      }
+      return read;
     } catch (TaskFileException e) {
-      throw LauncherException.invalidInput(e.getMessage());
+      List<String> problems = new ArrayList<>();
+      if (noWorkspace != null) {
+        problems.add(noWorkspace);
+      }
+      // The reader says the same of the workspace, as a problem of the task file: it is said once, above.
+      String readersLine = tasks + ": workspace '";
+      e.problems().stream().filter(p -> noWorkspace == null || !p.startsWith(readersLine)).forEach(problems::add);
+      throw LauncherException.invalidInput(String.join("\n", problems));
     }
+  }
+
+  /** The line every command prints for a directory option ({@code --workspace}) that is not one. */
+  static String notADirectory(String option, Path dir) {
+    return option + " " + dir + " does not exist or is not a directory";
   }
 
   GenerationOptions generationOptions() {
@@ -102,7 +125,7 @@ public final class TaskOptions {
 
   static void createDirectory(Path dir) {
     try {
-      java.nio.file.Files.createDirectories(dir);
+      Files.createDirectories(dir);
     } catch (IOException e) {
       throw LauncherException.invalidInput("--output " + dir + ": cannot create the directory: " + IoProblems.why(e, dir));
     }

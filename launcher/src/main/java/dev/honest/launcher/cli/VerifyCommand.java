@@ -43,7 +43,7 @@ public final class VerifyCommand implements Callable<Integer> {
     JsonNode json = ResultsInput.read(results);
     PublicKey trusted = publicKey.read();
     if (workspace != null && !Files.isDirectory(workspace)) {
-      throw LauncherException.invalidInput("--workspace " + workspace + " is not a directory");
+      throw LauncherException.invalidInput(TaskOptions.notADirectory("--workspace", workspace));
     }
     Verifier.Verification v = Verifier.verify(json, trusted, workspace);
     // One line each: a problem may quote members of the file that nothing signs.

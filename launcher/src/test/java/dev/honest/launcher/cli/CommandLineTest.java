@@ -347,6 +347,50 @@ class CommandLineTest {
         + " is in the way" + System.lineSeparator());
   }
 
+  /** render, run, local, verify and apply name --workspace alike when it is not a directory (a file, or nothing). */
+  @Test
+  void aWorkspaceThatIsNotADirectoryIsTheSameLineNamingTheOptionInEveryCommand() throws Exception {
+    Path results = Files.writeString(out.resolve("results.json"), "{}");
+    for (Path workspace : List.of(results, out.resolve("nowhere"))) {
+      String expected = "error: --workspace " + workspace + " does not exist or is not a directory"
+          + System.lineSeparator();
+      String[] tasks = {"--tasks", EXAMPLE_TASKS.toString(), "--workspace", workspace.toString(),
+          "--output", out.resolve("o").toString()};
+      List<Cli> clis = List.of(
+          Cli.run(concat(new String[] {"render"}, tasks)),
+          Cli.run(concat(new String[] {"run", "--dry-run"}, tasks)),
+          Cli.run(concat(new String[] {"local", "--ollama-url", "http://127.0.0.1:1"}, tasks)),
+          Cli.run("verify", "--results", results.toString(), "--workspace", workspace.toString()),
+          Cli.run("apply", "--results", results.toString(), "--workspace", workspace.toString()));
+
+      for (Cli cli : clis) {
+        assertThat(cli.exitCode).as(cli.err()).isEqualTo(2);
+        assertThat(cli.err()).isEqualTo(expected);
+      }
+    }
+    assertThat(out.resolve("o")).doesNotExist();
+  }
+
+  /** The tasks file's problems still come with that of the workspace, each on its line. */
+  @Test
+  void aWorkspaceThatIsNotADirectoryIsReportedWithTheTaskFilesProblems() throws Exception {
+    Path tasks = Files.writeString(out.resolve("tasks.json"), "[{\"id\": \"T-1\", \"title\": \"a\", \"priority\": \"urgent\"}]");
+    Path nowhere = out.resolve("nowhere");
+
+    Cli cli = Cli.run("render", "--tasks", tasks.toString(), "--workspace", nowhere.toString(), "--output",
+        out.resolve("o").toString());
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err().lines()).hasSize(2);
+    assertThat(cli.err()).startsWith("error: --workspace " + nowhere + " does not exist or is not a directory")
+        .contains("T-1", "urgent");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .toArray(String[]::new);
+  }
+
   /** A file of the output that cannot be written is named, not only the directory it is in. */
   @Test
   void renderThatCannotWriteOneFileOfTheOutputNamesThatFile() throws Exception {
