@@ -135,11 +135,27 @@ class CommandLineTest {
   }
 
   @Test
+  void aDurationTooLongIsRefusedNamingTheValueNotAJavaException() {
+    for (String[] command : new String[][] {{"render"}, {"run", "--ollama-timeout"}, {"cleanup"}}) {
+      for (String value : List.of("9999999999999999999h", "3000000h", "PT3000000H", "200000000000000s")) {
+        List<String> args = new ArrayList<>(List.of(command[0], command.length > 1 ? command[1] : "--timeout", value));
+        Cli cli = Cli.run(args.toArray(String[]::new));
+
+        assertThat(cli.exitCode).as(args.toString()).isEqualTo(2);
+        assertThat(cli.err()).as(args.toString()).contains("'" + value + "' is longer than")
+            .doesNotContain("Exception");
+      }
+    }
+  }
+
+  @Test
   void durationsReadAsPeopleWriteThem() {
     DurationConverter c = new DurationConverter();
     assertThat(c.convert("90s")).isEqualTo(Duration.ofSeconds(90));
     assertThat(c.convert("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(c.convert("PT2H")).isEqualTo(Duration.ofHours(2));
+    assertThat(c.convert("8760h")).isEqualTo(Duration.ofDays(365));
+    assertThat(Cli.run("render", "--timeout", "PT0S").err()).contains("'PT0S' must be longer than zero");
   }
 
   @Test

@@ -346,6 +346,17 @@ class LocalCommandTest {
     assertThat(r.tasks()).allSatisfy(t -> assertThat(t.worker()).as(t.id()).isEqualTo(planned.get(t.id())));
   }
 
+  /** A --timeout too long to count in nanoseconds was taken, and the run ended in an internal error. */
+  @Test
+  void aTimeoutTooLongToCountIsAUsageErrorNamingTheOptionBeforeAnythingRuns() {
+    Cli cli = local(true, "--timeout", "3000000h");
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(2);
+    assertThat(cli.err()).startsWith("error: Invalid value for option '--timeout': '3000000h' is longer than")
+        .doesNotContain("internal error", "Exception");
+    assertThat(out.resolve("k8s-cluster-results.json")).doesNotExist();
+  }
+
   @Test
   void noOllamaIsOneLineWithTheFixAndExitCode3() {
     ollama.close();
