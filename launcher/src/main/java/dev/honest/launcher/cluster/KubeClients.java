@@ -55,13 +55,18 @@ public final class KubeClients {
   }
 
   private static Config fromFile(String context, Path kubeconfig) {
+    if (Files.isDirectory(kubeconfig)) {
+      throw new ClusterException(ExitCode.INVALID_INPUT,
+          "--kubeconfig " + kubeconfig + ": is a directory, not a kubeconfig file");
+    }
     if (!Files.isRegularFile(kubeconfig)) {
-      throw new ClusterException(ExitCode.INVALID_INPUT, "kubeconfig " + kubeconfig + ": no such file");
+      throw new ClusterException(ExitCode.INVALID_INPUT, "--kubeconfig " + kubeconfig + ": no such file");
     }
     try {
       return Config.fromKubeconfig(context, kubeconfig.toFile());
     } catch (RuntimeException e) {
-      throw new ClusterException(ExitCode.INVALID_INPUT, "kubeconfig " + kubeconfig + ": cannot read: " + e.getMessage(), e);
+      throw new ClusterException(ExitCode.INVALID_INPUT,
+          "--kubeconfig " + kubeconfig + ": cannot read: " + e.getMessage(), e);
     }
   }
 

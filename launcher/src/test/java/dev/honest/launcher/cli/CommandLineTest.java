@@ -284,6 +284,29 @@ class CommandLineTest {
   }
 
   @Test
+  void aKubeconfigThatIsADirectoryOrMissingIsOneLineNamingTheOptionInEveryClusterCommand() throws Exception {
+    Path dir = Files.createDirectories(out.resolve("kube"));
+    Path missing = out.resolve("none");
+    for (String command : List.of("run", "status", "collect", "cleanup")) {
+      List<String> args = new ArrayList<>(List.of(command));
+      if (command.equals("run")) {
+        args.addAll(List.of("--tasks", EXAMPLE_TASKS.toString(), "--workspace", EXAMPLE_WORKSPACE.toString(),
+            "--output", out.resolve("o").toString()));
+      }
+      args.add("--kubeconfig");
+      for (Path kubeconfig : List.of(dir, missing)) {
+        args.add(kubeconfig.toString());
+        Cli cli = Cli.run(args.toArray(String[]::new));
+        args.remove(args.size() - 1);
+
+        assertThat(cli.exitCode).as(command).isEqualTo(2);
+        assertThat(cli.err()).as(command).isEqualTo("error: --kubeconfig " + kubeconfig + ": "
+            + (kubeconfig == dir ? "is a directory, not a kubeconfig file" : "no such file") + System.lineSeparator());
+      }
+    }
+  }
+
+  @Test
   void anInvalidOllamaUrlIsNamedAsTyped() {
     Cli cli = Cli.run("local", "--ollama-url", "ftp://127.0.0.1:1", "--tasks", EXAMPLE_TASKS.toString(),
         "--workspace", EXAMPLE_WORKSPACE.toString(), "--output", out.resolve("o").toString());

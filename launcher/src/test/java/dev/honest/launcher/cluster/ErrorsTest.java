@@ -165,7 +165,7 @@ class ErrorsTest {
 
     assertThatThrownBy(() -> KubeClients.connect(null, missing))
         .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
-        .hasMessage("kubeconfig " + missing + ": no such file");
+        .hasMessage("--kubeconfig " + missing + ": no such file");
   }
 
   @Test
