@@ -21,6 +21,7 @@ import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The worker program: reads its configuration directory and runs its slice of tasks.
@@ -43,7 +46,7 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: 0 all tasks completed, 1 some failed, 2 invalid input or configuration,
  * 3 Ollama unavailable, 4 internal error ({@link ExitCode}).
  */
-@Command(name = "worker", mixinStandardHelpOptions = true, version = "honest-orchestration worker",
+@Command(name = "worker", mixinStandardHelpOptions = true, version = "honest-orchestration worker 0.1.0",
     description = {
         "Runs one slice of tasks against Ollama and prints a hash-proven, signed record per task.",
         "Each option falls back to its environment variable, which is how a pod configures it."},
@@ -104,9 +107,16 @@ public final class WorkerMain implements Callable<Integer> {
   /** Runs the worker as {@code main} would and returns the exit code. */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new WorkerMain());
-    // A bad option or value is invalid input; only what escapes call() is a bug.
-    cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
-        ? ExitCode.INVALID_INPUT.code() : ExitCode.INTERNAL.code());
+    // A bad option or value is invalid input, said as the launcher says it: one line, the suggestions,
+    // where the options are listed. Only what escapes call() is a bug.
+    cli.setParameterExceptionHandler((e, args1) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("error: " + e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+      err.println("Run '" + e.getCommandLine().getCommandName() + " --help' for the options.");
+      err.flush();
+      return ExitCode.INVALID_INPUT.code();
+    });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       System.err.println("[worker] internal error: " + e);
       e.printStackTrace();
@@ -115,8 +125,14 @@ public final class WorkerMain implements Callable<Integer> {
     return cli.execute(args);
   }
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
+    if (worker < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--worker (env HONEST_WORKER_INDEX) must be 1 or more, got " + worker);
+    }
     WorkerConfig config;
     TaskSource tasks;
     try {

@@ -171,6 +171,44 @@ class WorkerMainTest {
     assertThat(err.toString(UTF_8)).contains("--no-such-option");
   }
 
+  /** As the launcher: one line naming the option, the suggestions, and where the options are listed; not the whole usage. */
+  @Test
+  void aUsageErrorIsOneLineWithTheHintAsTheLaunchersAreNotTheWholeUsage() {
+    int unknown = WorkerMain.execute("--workers", "2");
+    String unknownErr = err.toString(UTF_8);
+    err.reset();
+    int notANumber = WorkerMain.execute("--worker", "abc");
+
+    assertThat(unknown).isEqualTo(2);
+    assertThat(unknownErr).startsWith("error: Unknown options: '--workers', '2'").contains("Possible solutions:", "--worker" + System.lineSeparator())
+        .endsWith("Run 'worker --help' for the options." + System.lineSeparator()).doesNotContain("Usage:");
+    assertThat(notANumber).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).isEqualTo("error: Invalid value for option '--worker': 'abc' is not an int"
+        + System.lineSeparator() + "Run 'worker --help' for the options." + System.lineSeparator());
+  }
+
+  @Test
+  void aWorkerIndexBelowOneIsInvalidInputNamingTheOption() throws Exception {
+    ConfigLayout.write(config, WorkerConfig.defaults("run-1", List.of("http://localhost:1")), TASKS,
+        new Plan("run-1", List.of(new WorkerSlice(1, "a", "k8s-worker-1", List.of("T-1", "T-2"), 1))));
+    for (String index : List.of("0", "-1")) {
+      err.reset();
+      int code = WorkerMain.execute("--config-dir", config.toString(), "--worker", index);
+
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString(UTF_8)).isEqualTo("error: --worker (env HONEST_WORKER_INDEX) must be 1 or more, got "
+          + index + System.lineSeparator() + "Run 'worker --help' for the options." + System.lineSeparator());
+    }
+  }
+
+  @Test
+  void versionNamesTheVersionAsTheLaunchersDoes() {
+    int code = WorkerMain.execute("--version");
+
+    assertThat(code).isZero();
+    assertThat(out.toString(UTF_8)).isEqualTo("honest-orchestration worker 0.1.0" + System.lineSeparator());
+  }
+
   @Test
   void aConfigurationThatBreaksAFieldRuleNamesTheField() throws Exception {
     Files.writeString(config.resolve("config.json"), "{\"run_id\":\"r\",\"llm_urls\":[\"ftp://x\"],"
