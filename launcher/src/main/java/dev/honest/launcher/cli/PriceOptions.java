@@ -13,7 +13,8 @@ public final class PriceOptions {
   Path priceTable;
 
   @Option(names = "--paid-model", paramLabel = "MODEL",
-      description = "Paid model of the table that estimated_savings_usd compares with. Default: the table's default_model")
+      description = "Paid model of the table that estimated_savings_usd compares with. Default: "
+          + PriceTable.FLAT_RATE + " (the --paid-price-per-1k rate; with --price-table: that table's default_model)")
   String paidModel;
 
   @Option(names = "--paid-price-per-1k", paramLabel = "USD", defaultValue = "0.015", converter = UsdConverter.class,

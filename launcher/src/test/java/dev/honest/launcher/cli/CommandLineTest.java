@@ -118,6 +118,31 @@ class CommandLineTest {
     }
   }
 
+  /** Each default the README's Configuration table gives in one backticked value is the one --help shows. */
+  @Test
+  void theDefaultsInTheHelpAreTheReadmesConfigurationTable() throws Exception {
+    java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `(--[a-z0-9-]+)[^`]*` \\| (.*?) \\|");
+    Map<String, String> readme = new java.util.LinkedHashMap<>();
+    Files.readString(Path.of("..", "README.md")).lines().map(row::matcher).filter(java.util.regex.Matcher::find)
+        .forEach(m -> readme.put(m.group(1), m.group(2)));
+    assertThat(readme).containsKeys("--tasks", "--workers", "--paid-model", "--ollama-parallel");
+    List<CommandLine> commands = List.of(LauncherCommand.commandLine(),
+        LauncherCommand.commandLine("local").getSubcommands().get("local"));
+
+    readme.forEach((option, value) -> {
+      java.util.regex.Matcher simple = java.util.regex.Pattern.compile("^`([^`]+)`( \\(.*\\))?$").matcher(value);
+      if (!simple.find() || option.equals("--temperature")) {
+        return; // none, a range of two, or a sentence
+      }
+      String shown = simple.group(1).replaceFirst("^\\./", "");
+      CommandLine.Model.OptionSpec spec = commands.stream().map(c -> c.getCommandSpec().findOption(option))
+          .filter(java.util.Objects::nonNull).findFirst().orElseThrow(() -> new AssertionError(option));
+      String description = String.join(" ", spec.description())
+          .replace("${DEFAULT-VALUE}", String.valueOf(spec.defaultValueString()));
+      assertThat(description).as(option).containsPattern("Default: (\\./)?" + java.util.regex.Pattern.quote(shown));
+    });
+  }
+
   @Test
   void aMistypedOptionIsAUsageErrorWithASuggestion() {
     Cli cli = Cli.run("render", "--worker", "3");
