@@ -48,7 +48,8 @@ public record CostSavings(
    *     ({@code hours} x {@code clusterUsdPerHour}; each task's share is its share of the tokens)
    * @param usdPer1kTokens the price per 1,000 tokens, or null
    * @param clusterUsdPerHour the cluster's price per hour, or null
-   * @param hours the run's duration in hours, or null
+   * @param hours the run's duration in hours, not rounded (so that {@code clusterUsdPerHour} x
+   *     {@code hours} is the local cost written), or null
    */
   public record LocalCost(
       String method,
@@ -86,14 +87,14 @@ public record CostSavings(
     boolean perHour = settings.clusterUsdPerHour() != null;
     double local = perHour ? hours * settings.clusterUsdPerHour() : tokens / 1000.0 * settings.localUsdPer1kTokens();
     LocalCost how = perHour
-        ? new LocalCost("cluster_per_hour", null, settings.clusterUsdPerHour(), round(hours))
+        ? new LocalCost("cluster_per_hour", null, settings.clusterUsdPerHour(), hours)
         : new LocalCost("per_1k_tokens", settings.localUsdPer1kTokens(), null, null);
 
     List<PaidCost> paid = new ArrayList<>();
     for (ModelPrice p : settings.prices().models()) {
       double live = p.liveUsd(prompt, completion);
       double batch = p.batchUsd(prompt, completion);
-      paid.add(new PaidCost(p, round(live), round(batch), round(live - local), round(batch - local)));
+      paid.add(new PaidCost(p, round(live), round(batch), saving(live, local), saving(batch, local)));
     }
     ModelPrice headline = settings.paidPrice();
     List<TaskCost> perTask = new ArrayList<>();
@@ -106,11 +107,19 @@ public record CostSavings(
       double live = headline.liveUsd(r.promptTokens(), r.completionTokens());
       double batch = headline.batchUsd(r.promptTokens(), r.completionTokens());
       perTask.add(new TaskCost(r.id(), r.promptTokens(), r.completionTokens(), round(taskLocal), round(live),
-          round(batch), round(live - taskLocal), round(batch - taskLocal)));
+          round(batch), saving(live, taskLocal), saving(batch, taskLocal)));
     }
     double headlineLive = headline.liveUsd(prompt, completion);
     return new CostSavings(calls, prompt, completion, headline.model(), round(headlineLive), round(local),
-        round(headlineLive - local), how, paid, perTask);
+        saving(headlineLive, local), how, paid, perTask);
+  }
+
+  /**
+   * The paid amount as written less the local amount as written: each is rounded to 6 decimals on
+   * its own, and the saving next to them is their difference, so that the figures in the file add up.
+   */
+  private static double saving(double paidUsd, double localUsd) {
+    return round(round(paidUsd) - round(localUsd));
   }
 
   private static double round(double usd) {

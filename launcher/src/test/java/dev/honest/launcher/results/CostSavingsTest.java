@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.task.Action;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +85,7 @@ class CostSavingsTest {
 
     // 5 minutes at $3.60/h = $0.30, whatever the tokens.
     assertThat(c.localCostUsd()).isEqualTo(0.3);
-    assertThat(c.local()).isEqualTo(new CostSavings.LocalCost("cluster_per_hour", null, 3.6, 0.083333));
+    assertThat(c.local()).isEqualTo(new CostSavings.LocalCost("cluster_per_hour", null, 3.6, 5 / 60.0));
     assertThat(c.estimatedSavingsUsd()).isEqualTo(0.02 - 0.3, within(1e-9));
     // T-1 has 3,000 of the 4,000 tokens, T-2 1,000.
     assertThat(c.perTask()).extracting(CostSavings.TaskCost::localCostUsd).containsExactly(0.225, 0.075);
@@ -120,5 +122,60 @@ class CostSavingsTest {
   void aPaidModelThatIsNotInTheTableIsRefusedWithTheModelsItHas() {
     assertThatThrownBy(() -> new CostSettings(TABLE, "gpt-9", 0.002, null))
         .hasMessageContaining("gpt-9").hasMessageContaining("big, small");
+  }
+
+  /**
+   * README: estimated_savings_usd is paid_cost_usd - local_cost_usd, savings_vs_live_usd and
+   * savings_vs_batch_usd are the paid cost less the local one, amounts rounded to 6 decimals: each
+   * saving in the file must be exactly the difference of the two amounts written next to it.
+   */
+  @Test
+  void everySavingWrittenIsExactlyThePaidAmountWrittenLessTheLocalAmountWritten() {
+    for (int tokens = 1; tokens <= 400; tokens++) {
+      for (double perHour : new double[] {0.37, 1.13, 2.9}) {
+        TaskRecord r = completed("T-1", Action.ANALYZE, "security", List.of(), List.of(), List.of(),
+            call(tokens * 7L, tokens * 3L));
+        CostSavings c = CostSavings.of(List.of(r), new CostSettings(TABLE, "small", 0.0013, perHour),
+            Duration.ofMillis(997L * tokens));
+        CostSavings p = CostSavings.of(List.of(r), new CostSettings(TABLE, "small", 0.0013, null),
+            Duration.ofMillis(997L * tokens));
+        for (CostSavings x : List.of(c, p)) {
+          String as = tokens + " tokens, " + x.local();
+          assertThat(usd(x.estimatedSavingsUsd())).as(as)
+              .isEqualByComparingTo(usd(x.paidCostUsd()).subtract(usd(x.localCostUsd())));
+          for (CostSavings.PaidCost paid : x.paid()) {
+            assertThat(usd(paid.savingsVsLiveUsd())).as(as)
+                .isEqualByComparingTo(usd(paid.liveCostUsd()).subtract(usd(x.localCostUsd())));
+            assertThat(usd(paid.savingsVsBatchUsd())).as(as)
+                .isEqualByComparingTo(usd(paid.batchCostUsd()).subtract(usd(x.localCostUsd())));
+          }
+          for (CostSavings.TaskCost t : x.perTask()) {
+            assertThat(usd(t.savingsVsLiveUsd())).as(as)
+                .isEqualByComparingTo(usd(t.liveCostUsd()).subtract(usd(t.localCostUsd())));
+            assertThat(usd(t.savingsVsBatchUsd())).as(as)
+                .isEqualByComparingTo(usd(t.batchCostUsd()).subtract(usd(t.localCostUsd())));
+          }
+        }
+      }
+    }
+  }
+
+  /** README: the local cost is cluster_usd_per_hour x hours; redone from the figures written, it is the one written. */
+  @Test
+  void theHourlyRateTimesTheHoursWrittenIsTheLocalCostWritten() {
+    for (long seconds : new long[] {1, 7, 300, 1234, 3599, 86_399}) {
+      for (double perHour : new double[] {0.37, 3.6, 12.5, 250}) {
+        CostSavings c = CostSavings.of(records, new CostSettings(TABLE, null, 0.002, perHour),
+            Duration.ofSeconds(seconds));
+
+        assertThat(usd(c.local().clusterUsdPerHour() * c.local().hours()).setScale(6, RoundingMode.HALF_UP))
+            .as(seconds + " s at $" + perHour + "/h, hours " + c.local().hours())
+            .isEqualByComparingTo(usd(c.localCostUsd()));
+      }
+    }
+  }
+
+  private static BigDecimal usd(double amount) {
+    return new BigDecimal(Double.toString(amount));
   }
 }
