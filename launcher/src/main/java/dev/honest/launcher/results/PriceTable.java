@@ -32,6 +32,11 @@ public record PriceTable(String defaultModel, List<ModelPrice> models) {
     if (models == null || models.isEmpty()) {
       throw new IllegalArgumentException("no models");
     }
+    for (int i = 0; i < models.size(); i++) {
+      if (models.get(i) == null) {
+        throw new IllegalArgumentException("models[" + i + "] is null, not a model");
+      }
+    }
     models = List.copyOf(models);
     Set<String> names = new HashSet<>();
     for (ModelPrice m : models) {
@@ -94,12 +99,25 @@ public record PriceTable(String defaultModel, List<ModelPrice> models) {
       throw new IllegalArgumentException("cannot read price table " + file + ": " + IoProblems.why(e), e);
     } catch (JacksonException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-      String why = cause instanceof JacksonException j ? j.getOriginalMessage() : cause.getMessage();
+      String why = cause instanceof JacksonException j ? field(j) + j.getOriginalMessage() : cause.getMessage();
       throw new IllegalArgumentException("price table " + file + ": " + why, e);
     }
     if (table == null) {
       throw new IllegalArgumentException("price table " + file + " holds JSON null, not a price table");
     }
     return table;
+  }
+
+  /** Where in the table a value could not be read, e.g. {@code models[1].input_usd_per_1m: }; empty when unknown. */
+  private static String field(JacksonException e) {
+    StringBuilder where = new StringBuilder();
+    for (JacksonException.Reference r : e.getPath()) {
+      if (r.getPropertyName() != null) {
+        where.append(where.isEmpty() ? "" : ".").append(r.getPropertyName());
+      } else if (r.getIndex() >= 0) {
+        where.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return where.isEmpty() ? "" : where + ": ";
   }
 }

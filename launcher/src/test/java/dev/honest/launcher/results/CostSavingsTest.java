@@ -118,6 +118,28 @@ class CostSavingsTest {
         .hasMessageContaining(file.toString()).hasMessageContaining("model m: batch_output_usd_per_1m");
   }
 
+  /** A price or date of the wrong type, or no model at all in a place of the list, is named as a missing price is. */
+  @Test
+  void aPriceTableWithAWronglyTypedFieldOrANullModelNamesTheFieldOrThePlace(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("prices.json");
+    String model = """
+        {"model": "m", "provider": "p", "input_usd_per_1m": 1, "output_usd_per_1m": 2, "batch_input_usd_per_1m": 0.5,
+         "batch_output_usd_per_1m": 1, "price_date": "2026-11-26", "source": "https://p"}""";
+    for (String[] bad : new String[][] {
+        {"\"output_usd_per_1m\": 2", "\"output_usd_per_1m\": \"1,5\"", "models[1].output_usd_per_1m"},
+        {"\"price_date\": \"2026-11-26\"", "\"price_date\": \"26.11.2026\"", "models[1].price_date"}}) {
+      Files.writeString(file, "{\"default_model\": \"m\", \"models\": [" + model + ", "
+          + model.replace("\"m\"", "\"n\"").replace(bad[0], bad[1]) + "]}");
+
+      assertThatThrownBy(() -> PriceTable.read(file)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("price table " + file + ": " + bad[2] + ": ");
+    }
+    Files.writeString(file, "{\"default_model\": \"m\", \"models\": [" + model + ", null]}");
+
+    assertThatThrownBy(() -> PriceTable.read(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("price table " + file + ": models[1] is null, not a model");
+  }
+
   @Test
   void aPaidModelThatIsNotInTheTableIsRefusedWithTheModelsItHas() {
     assertThatThrownBy(() -> new CostSettings(TABLE, "gpt-9", 0.002, null))
