@@ -2,6 +2,7 @@ package dev.honest.launcher.results;
 
 import dev.honest.common.result.TaskRecord;
 import dev.honest.common.text.Escaped;
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
@@ -27,8 +28,8 @@ public final class SummaryTable {
     b.append(String.format(Locale.ROOT, "LLM calls: %d | Tokens: %d prompt + %d completion | Local: $%.4f (%s)%n",
         c.apiCallsAvoided(), c.promptTokens(), c.completionTokens(), c.localCostUsd(),
         local.clusterUsdPerHour() != null
-            ? String.format(Locale.ROOT, "$%s/h x %.2f h", local.clusterUsdPerHour(), local.hours())
-            : String.format(Locale.ROOT, "$%s per 1K tokens", local.usdPer1kTokens())));
+            ? String.format(Locale.ROOT, "$%s/h x %.2f h", decimal(local.clusterUsdPerHour()), local.hours())
+            : String.format(Locale.ROOT, "$%s per 1K tokens", decimal(local.usdPer1kTokens()))));
     for (CostSavings.PaidCost p : c.paid()) {
       b.append(String.format(Locale.ROOT, "  %-20s live $%.4f (%s) | batch $%.4f (%s) | prices of %s%n",
           p.price().model(), p.liveCostUsd(), saving(p.savingsVsLiveUsd()), p.batchCostUsd(),
@@ -51,6 +52,11 @@ public final class SummaryTable {
   private static String saving(double usd) {
     return usd >= 0 ? String.format(Locale.ROOT, "local saves $%.4f", usd)
         : String.format(Locale.ROOT, "local costs $%.4f more", -usd);
+  }
+
+  /** A price as typed: {@code 0.0001}, not {@code 1.0E-4}. */
+  private static String decimal(double usd) {
+    return BigDecimal.valueOf(usd).stripTrailingZeros().toPlainString();
   }
 
   private static String truncate(String s, int max) {

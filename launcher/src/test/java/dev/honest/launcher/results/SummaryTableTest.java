@@ -34,6 +34,24 @@ class SummaryTableTest {
         "small                live $0.0180 (local costs $0.1020 more) | batch $0.0090 (local costs $0.1110 more)");
   }
 
+  /** A price of a tenth of a cent per 1,000 tokens, or a cent an hour, reads as typed, not in scientific notation. */
+  @Test
+  void aSmallLocalPriceIsShownAsADecimalNumber() {
+    ClusterResults r = TestRecords.results(List.of(
+        completed("T-1", Action.ANALYZE, "security", List.of(), List.of(), List.of(), call(100_000, 20_000))));
+    for (CostSettings settings : List.of(new CostSettings(TABLE, null, 0.0001, null),
+        new CostSettings(TABLE, null, 0.002, 0.00005))) {
+      ClusterResults priced = new ClusterResults(r.runId(), r.startTime(), r.endTime(), r.totalDuration(),
+          r.totalTasks(), r.completedTasks(), r.failedTasks(), 0, r.workers(), r.tasks(),
+          CostSavings.of(r.tasks(), settings, Duration.ofHours(2)), List.of(), null);
+
+      String summary = SummaryTable.render(priced);
+
+      assertThat(summary).doesNotContain("E-").containsAnyOf("Local: $0.0120 ($0.0001 per 1K tokens)",
+          "Local: $0.0001 ($0.00005/h x 2.00 h)");
+    }
+  }
+
   @Test
   void untrustedTextInAFailureOrANoteCannotPrintALineOfItsOwnNorDriveTheTerminal() {
     // A model's answer quoted in the error, a task id from the task file, a task id from a worker's log.
