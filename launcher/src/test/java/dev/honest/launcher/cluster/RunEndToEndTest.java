@@ -526,6 +526,25 @@ class RunEndToEndTest {
     assertThat(verify.exitCode()).as(verify.out()).isZero();
   }
 
+  /** A resumed run that carries every task over into a new --output writes its results there like any run. */
+  @Test
+  void aResumedRunWithNothingLeftToRunIntoANewOutputDirectoryWritesItsResults() throws Exception {
+    Path workspace = pods.resolve("project");
+
+    Result second = resumedRun(workspace, () -> {});
+
+    assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("4 task(s) carried over, 0 to run", "Nothing to run: every task is carried over.",
+        "| Carried over: 4 |");
+    assertThat(second.err()).doesNotContain("Exception", "\tat ");
+    assertThat(ollama.chatRequests()).isEmpty();
+    Path results = out.resolve("second").resolve("k8s-cluster-results.json");
+    assertThat(ResultsFiles.readResults(results).carriedTasks()).isEqualTo(4);
+    Result verify = launch("verify", "--results", results.toString(), "--workspace", workspace.toString(),
+        "--public-key", out.resolve("second").resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
+  }
+
   /**
    * README, Permissions: a resumed run asks each Ollama replica for its models through a port-forward,
    * which a WebSocket client opens with a GET: an API server before Kubernetes 1.35 authorizes it as
