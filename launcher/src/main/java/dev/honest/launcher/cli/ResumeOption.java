@@ -3,6 +3,7 @@ package dev.honest.launcher.cli;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.io.IoProblems;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.common.text.Escaped;
 import dev.honest.launcher.attest.Carried;
 import dev.honest.launcher.attest.Resume;
 import java.io.IOException;
@@ -65,7 +66,8 @@ final class ResumeOption {
     }
     out.println("↩️ Resuming run " + selection.fromRun() + ": " + selection.carried().records().size()
         + " task(s) carried over, " + selection.rerun().size() + " to run");
-    selection.rerun().forEach((id, why) -> out.println("   " + id + ": " + why));
+    // The id, and the model or path a reason names, are text of the task file: each shown on one line.
+    selection.rerun().forEach((id, why) -> out.println("   " + Escaped.oneLine(id) + ": " + Escaped.oneLine(why)));
     out.flush();
     return selection.carried();
   }

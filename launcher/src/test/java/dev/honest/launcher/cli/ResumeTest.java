@@ -190,6 +190,25 @@ class ResumeTest {
   }
 
   @Test
+  void whyATaskRunsAgainIsShownOnOneLineWithTheControlCharactersOfItsIdEscaped() throws Exception {
+    // A task id is text of the task file: raw, it would print a line of its own and erase the one before.
+    Files.writeString(tasks, """
+        [{"Task ID": "A-1\\nall carried over\\u001b[1A\\u001b[2K", "Title": "Check the page for XSS",
+          "Files": "src/app.js"}]
+        """);
+    Path firstResults = firstRun();
+    Files.writeString(workspace.resolve(SmallProject.APP), "document.body.textContent = location.hash;\n");
+
+    Cli second = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(),
+        "--resume", firstResults.toString());
+
+    assertThat(second.exitCode).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("   A-1\\nall carried over\\u001b[1A\\u001b[2K: input src/app.js changed");
+    assertThat(second.out().lines()).noneMatch(l -> l.startsWith("all carried over"))
+        .allSatisfy(l -> assertThat(l.chars().filter(Character::isISOControl)).as(l).isEmpty());
+  }
+
+  @Test
   void earlierResultsSignedWithTheResumePublicKeyAreResumedFrom() throws Exception {
     Path results = firstRun();
     Path key = dir.resolve("first").resolve(ResultsFiles.PUBLIC_KEY_FILE);
