@@ -3,6 +3,7 @@ package dev.honest.launcher.attest;
 import dev.honest.common.attest.TaskPredicate;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
@@ -156,7 +157,14 @@ public final class Resume {
       if (problem.isPresent()) {
         return problem;
       }
-      if (!Hashes.digest(workspace.resolve(in.path())).sha256().equals(in.sha256())) {
+      String now;
+      try {
+        now = Hashes.digest(workspace.resolve(in.path())).sha256();
+      } catch (IOException e) {
+        // The task runs again, and its worker reports it failed with why the file cannot be read.
+        return Optional.of("input " + in.path() + " cannot be read: " + IoProblems.why(e));
+      }
+      if (!now.equals(in.sha256())) {
         return Optional.of("input " + in.path() + " changed");
       }
     }

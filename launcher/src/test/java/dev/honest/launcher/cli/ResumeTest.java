@@ -1,6 +1,7 @@
 package dev.honest.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.honest.common.json.Json;
 import dev.honest.common.proof.Keys;
@@ -10,6 +11,7 @@ import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.worker.testing.OllamaStandIn;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -206,6 +208,45 @@ class ResumeTest {
     assertThat(second.out()).contains("   A-1\\nall carried over\\u001b[1A\\u001b[2K: input src/app.js changed");
     assertThat(second.out().lines()).noneMatch(l -> l.startsWith("all carried over"))
         .allSatisfy(l -> assertThat(l.chars().filter(Character::isISOControl)).as(l).isEmpty());
+  }
+
+  /**
+   * An input file that exists but cannot be read now (permission denied) does not stop the run with an
+   * internal error: its task runs again, and its worker reports it failed, naming the file.
+   */
+  @Test
+  void aTaskWhoseInputCannotBeReadNowRunsAgainAndFailsNamingTheFile() throws Exception {
+    // Tests run as root here, where no file of ours is unreadable: a write-only file of /proc is, even to root.
+    Path unreadable = Path.of("/proc/sys/vm/drop_caches");
+    boolean readable;
+    try (var in = Files.newInputStream(unreadable)) {
+      readable = true;
+    } catch (IOException e) {
+      readable = false;
+    }
+    assumeFalse(readable || !Files.isRegularFile(unreadable));
+    Path first = dir.resolve("vm");
+    Files.createDirectories(first);
+    Files.writeString(first.resolve("drop_caches"), "0\n");
+    Files.writeString(tasks, """
+        [{"Task ID": "V-1", "Title": "Check the setting", "Files": "drop_caches"},
+         {"Task ID": "V-2", "Title": "Write a release checklist"}]
+        """);
+    Cli run = SmallRun.local(tasks, first, dir.resolve("first"), ollama.url());
+    assertThat(run.exitCode).as(run.out() + run.err()).isZero();
+    Path firstResults = dir.resolve("first").resolve(ResultsFiles.RESULTS_FILE);
+
+    Cli second = SmallRun.local(tasks, unreadable.getParent(), dir.resolve("second"), ollama.url(),
+        "--resume", firstResults.toString());
+
+    assertThat(second.exitCode).as(second.out() + second.err()).isEqualTo(1);
+    assertThat(second.err()).doesNotContain("internal error");
+    assertThat(second.out()).contains("1 task(s) carried over, 1 to run",
+        "   V-1: input drop_caches cannot be read: ");
+    TaskRecord failed = byId(ResultsFiles.readResults(dir.resolve("second").resolve(ResultsFiles.RESULTS_FILE)))
+        .get("V-1");
+    assertThat(failed.error().errorClass()).isEqualTo("input_error");
+    assertThat(failed.error().message()).contains("drop_caches");
   }
 
   @Test
