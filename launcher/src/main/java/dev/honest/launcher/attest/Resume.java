@@ -98,7 +98,8 @@ public final class Resume {
    *
    * @param tasks every task of the new run
    * @param config the new run's models and generation options
-   * @param modelDigests each model's digest as the new run's Ollama lists it
+   * @param modelDigests each model's digest as the new run's Ollama lists it; a model its servers list
+   *     with different digests is absent (its tasks run again)
    */
   public static Selection select(Previous previous, List<TaskSpec> tasks, Path workspace, WorkerConfig config,
       Map<String, String> modelDigests) throws IOException {
@@ -143,7 +144,11 @@ public final class Resume {
       return Optional.of("model " + model + " instead of " + signed.model());
     }
     String digest = modelDigests.get(model);
-    if (digest == null || !digest.equals(signed.modelDigest())) {
+    if (digest == null) {
+      return Optional.of("model " + model + " has no single digest on this run's Ollama now (its servers list"
+          + " different ones), was " + signed.modelDigest());
+    }
+    if (!digest.equals(signed.modelDigest())) {
       return Optional.of("model " + model + " is now " + digest + ", was " + signed.modelDigest());
     }
     if (!signed.options().equals(config.options())) {

@@ -3,10 +3,13 @@ package dev.honest.launcher.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.json.Json;
 import dev.honest.common.proof.Keys;
 import dev.honest.common.proof.SigningKey;
+import dev.honest.common.task.TaskFileReader;
 import dev.honest.launcher.SmallProject;
+import dev.honest.launcher.attest.Resume;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
@@ -247,6 +250,24 @@ class ResumeTest {
         .get("V-1");
     assertThat(failed.error().errorClass()).isEqualTo("input_error");
     assertThat(failed.error().message()).contains("drop_caches");
+  }
+
+  /**
+   * {@code run} asks every Ollama replica for the models' digests; replicas that list a model with
+   * different digests give it none. The task runs again, and the reason says so rather than "null".
+   */
+  @Test
+  void aModelWithNoSingleDigestOnTheRunsOllamaIsNamedAsTheReasonATaskRunsAgain() throws Exception {
+    Path firstResults = firstRun();
+    Resume.Previous earlier = Resume.read(firstResults, null, null);
+
+    Resume.Selection selection = Resume.select(earlier, TaskFileReader.read(tasks, workspace), workspace,
+        WorkerConfig.defaults("run-20990101-000000", List.of(ollama.url())),
+        Map.of(WorkerConfig.DEFAULT_GENERAL_MODEL, OllamaStandIn.GENERAL_DIGEST));
+
+    assertThat(selection.carried().taskIds()).containsExactly("A-3");
+    assertThat(selection.rerun()).containsEntry("A-1", "model " + WorkerConfig.DEFAULT_CODE_MODEL
+        + " has no single digest on this run's Ollama now (its servers list different ones), was " + OllamaStandIn.CODE_DIGEST);
   }
 
   @Test
