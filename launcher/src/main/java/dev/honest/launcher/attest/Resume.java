@@ -57,8 +57,9 @@ public final class Resume {
    * @param file where they were read from
    * @param results their JSON
    * @param verified what {@link Verifier} found: nothing wrong
+   * @param keyInside checked against the public key the results name, no key having been given
    */
-  public record Previous(Path file, JsonNode results, Verifier.Verification verified) {}
+  public record Previous(Path file, JsonNode results, Verifier.Verification verified, boolean keyInside) {}
 
   /**
    * Reads and verifies the results file {@code file}.
@@ -90,7 +91,7 @@ public final class Resume {
           + "); see `launcher verify --results " + file + (trusted == null ? "" : " --public-key " + trustedFrom)
           + "`");
     }
-    return new Previous(file, results, verified);
+    return new Previous(file, results, verified, trusted == null);
   }
 
   /**

@@ -66,6 +66,12 @@ final class ResumeOption {
     }
     out.println("↩️ Resuming run " + selection.fromRun() + ": " + selection.carried().records().size()
         + " task(s) carried over, " + selection.rerun().size() + " to run");
+    if (earlier.keyInside()) {
+      // As verify notes it without --public-key; key_id is a member nothing signs.
+      out.println("note: --resume " + earlier.file() + " was checked against the public key inside it ("
+          + Escaped.oneLine(earlier.results().path("attestation").path("key_id").asString("")) + "); pass"
+          + " --resume-public-key with the earlier run's key to rule out results signed again with another key");
+    }
     // The id, and the model or path a reason names, are text of the task file: each shown on one line.
     selection.rerun().forEach((id, why) -> out.println("   " + Escaped.oneLine(id) + ": " + Escaped.oneLine(why)));
     out.flush();

@@ -280,8 +280,22 @@ class ResumeTest {
         "--resume-public-key", key.toString());
 
     assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
-    assertThat(cli.out()).contains("4 task(s) carried over, 0 to run");
+    assertThat(cli.out()).contains("4 task(s) carried over, 0 to run").doesNotContain("note: --resume");
     assertThat(ollama.chatRequests()).isEmpty();
+  }
+
+  /** As verify says it without --public-key: results re-signed with another key would have been taken too. */
+  @Test
+  void withoutTheResumePublicKeyANoteSaysWhichKeyTheEarlierResultsWereCheckedAgainst() throws Exception {
+    Path results = firstRun();
+    String keyId = ResultsFiles.readResults(results).attestation().keyId();
+
+    Cli cli = SmallRun.local(tasks, workspace, dir.resolve("second"), ollama.url(), "--resume", results.toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
+    assertThat(cli.out()).contains("note: --resume " + results + " was checked against the public key inside it ("
+        + keyId + "); pass --resume-public-key with the earlier run's key to rule out results signed again with"
+        + " another key\n");
   }
 
   @Test
