@@ -6,6 +6,7 @@ import dev.honest.common.attest.RecordDigest;
 import dev.honest.common.attest.TaskPredicate;
 import dev.honest.common.attest.WorkerSummaryPredicate;
 import dev.honest.common.hash.Hashes;
+import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
 import dev.honest.common.proof.Dsse;
 import dev.honest.common.proof.HashChain;
@@ -518,8 +519,8 @@ public final class Verifier {
     });
   }
 
-  /** Every input file the signed statements name, hashed again in {@code workspace}. */
-  private void inputs(Path workspace) throws IOException {
+  /** Every input file the signed statements name, hashed again in {@code workspace}; one that cannot be read is a problem of its own. */
+  private void inputs(Path workspace) {
     // path -> recorded sha256 -> tasks
     Map<String, Map<String, List<String>>> recorded = new TreeMap<>();
     predicates.forEach((id, p) -> {
@@ -535,7 +536,14 @@ public final class Verifier {
         problems.add("input " + path + " (task " + String.join(", ", tasksOf(file.getValue())) + "): " + problem.get());
         continue;
       }
-      String now = Hashes.digest(workspace.resolve(path)).sha256();
+      String now;
+      try {
+        now = Hashes.digest(workspace.resolve(path)).sha256();
+      } catch (IOException e) {
+        problems.add("input " + path + " (task " + String.join(", ", tasksOf(file.getValue())) + "): cannot be read: "
+            + IoProblems.why(e));
+        continue;
+      }
       file.getValue().forEach((sha256, tasks) -> {
         if (!sha256.equals(now)) {
           problems.add("input " + path + " changed: sha256 now " + now + ", recorded " + sha256 + " by task "

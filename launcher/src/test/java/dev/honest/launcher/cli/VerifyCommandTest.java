@@ -1,6 +1,7 @@
 package dev.honest.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.honest.common.json.Json;
 import dev.honest.launcher.SmallProject;
@@ -267,6 +268,38 @@ class VerifyCommandTest {
     assertThat(problems(cli)).singleElement().asString()
         .startsWith("❌ input src/app.js changed: sha256 now ")
         .endsWith("by task A-1, A-4");
+  }
+
+  @Test
+  void anInputFileThatCannotBeReadIsAProblemNamingItAndTheOtherInputsAreStillChecked() throws Exception {
+    // Tests run as root here, where no file of ours is unreadable: a write-only file of /proc is, even to root.
+    Path unreadable = Path.of("/proc/sys/vm/drop_caches");
+    boolean readable;
+    try (var in = Files.newInputStream(unreadable)) {
+      readable = true;
+    } catch (java.io.IOException e) {
+      readable = false;
+    }
+    assumeFalse(readable || !Files.isRegularFile(unreadable) || !Files.isRegularFile(unreadable.resolveSibling("swappiness")));
+    Path copy = scratch.resolve("vm");
+    Files.createDirectories(copy);
+    Files.writeString(copy.resolve("drop_caches"), "0\n");
+    Files.writeString(copy.resolve("swappiness"), "not the kernel's value\n");
+    Path tasks = scratch.resolve("tasks.json");
+    Files.writeString(tasks, """
+        [{"Task ID": "V-1", "Title": "Check the setting", "Files": "drop_caches"},
+         {"Task ID": "V-2", "Title": "Check the other setting", "Files": "swappiness"}]
+        """);
+    Cli run = SmallRun.local(tasks, copy, scratch.resolve("out"), ollama.url());
+    assertThat(run.exitCode).as(run.out() + run.err()).isZero();
+
+    Cli cli = Cli.run("verify", "--results", scratch.resolve("out").resolve("k8s-cluster-results.json").toString(),
+        "--workspace", unreadable.getParent().toString());
+
+    assertThat(cli.exitCode).as(cli.out() + cli.err()).isEqualTo(1);
+    // swappiness was hashed again too: readable, and not what the run read, so it changed.
+    assertThat(problems(cli)).hasSize(2).first().isEqualTo("❌ input drop_caches (task V-1): cannot be read: permission denied");
+    assertThat(problems(cli).get(1)).startsWith("❌ input swappiness changed: ").endsWith(" by task V-2");
   }
 
   @Test
