@@ -23,7 +23,11 @@ public final class DurationConverter implements ITypeConverter<Duration> {
       try {
         d = Duration.parse(v.toUpperCase(Locale.ROOT));
       } catch (RuntimeException e) {
-        throw new TypeConversionException("'" + value + "' is not a duration (e.g. 90s, 45m, 2h, 1h30m)");
+        if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
+          d = MAX.plusSeconds(1); // well formed, with more hours, minutes or seconds than can be counted
+        } else {
+          throw new TypeConversionException("'" + value + "' is not a duration (e.g. 90s, 45m, 2h, 1h30m)");
+        }
       }
       return positive(d, value);
     }

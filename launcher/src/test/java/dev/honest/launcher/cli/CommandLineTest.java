@@ -174,6 +174,14 @@ class CommandLineTest {
   }
 
   @Test
+  void anIsoDurationTooLongToCountIsRefusedAsTooLongNotAsNoDuration() {
+    Cli cli = Cli.run("render", "--timeout", "PT9999999999999999H");
+
+    assertThat(cli.exitCode).isEqualTo(2);
+    assertThat(cli.err()).contains("'PT9999999999999999H' is longer than 8760h").doesNotContain("is not a duration");
+  }
+
+  @Test
   void durationsReadAsPeopleWriteThem() {
     DurationConverter c = new DurationConverter();
     assertThat(c.convert("90s")).isEqualTo(Duration.ofSeconds(90));
