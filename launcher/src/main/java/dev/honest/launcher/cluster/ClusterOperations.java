@@ -390,11 +390,22 @@ public final class ClusterOperations {
     }
   }
 
+  /** The worker logs the watches followed and still keep, by pod name. */
+  Map<String, TaskLogFollower.Followed> followedLogs() {
+    return Map.copyOf(followed);
+  }
+
   private void collectEnded(LogCollector collector, Job job, Consumer<WorkerOutcome> collected) {
     String name = job.getMetadata().getName();
     try {
       collector.ended(job, JobState.workerIndex(name)).ifPresent(e -> {
         ended.put(name, e);
+        // Its logs are in its outcome now: the followed copy (in the watch, or here once it ended) goes.
+        JobWatch watch = watching;
+        if (watch != null) {
+          watch.forgetLogsOf(e.uid());
+        }
+        followed.values().removeIf(f -> f.pod() != null && e.uid().equals(Pods.controllerUid(f.pod())));
         collected.accept(e.outcome());
       });
     } catch (RuntimeException e) {

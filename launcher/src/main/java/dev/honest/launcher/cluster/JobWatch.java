@@ -174,6 +174,11 @@ final class JobWatch implements AutoCloseable {
     }
   }
 
+  /** Lets go of the followed logs of the Job with {@code uid}, whose outcome was collected as it ended. */
+  void forgetLogsOf(String uid) {
+    logs.forgetJob(uid);
+  }
+
   /** The worker logs followed so far, by pod name: {@code collect} falls back on them for a pod deleted since. */
   Map<String, TaskLogFollower.Followed> followedLogs() {
     return logs.followed();

@@ -14,6 +14,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +43,8 @@ final class TaskLogFollower implements AutoCloseable {
   /** Pod name to the pod as last seen, and to the longest text read of its worker container. */
   private final Map<String, Pod> lastSeen = new ConcurrentHashMap<>();
   private final Map<String, String> texts = new ConcurrentHashMap<>();
+  /** UIDs of the Jobs whose outcome, logs included, was collected as they ended: their texts are not kept. */
+  private final Set<String> collectedJobs = new HashSet<>();
   private int reading;
   private boolean closed;
 
@@ -76,6 +79,20 @@ final class TaskLogFollower implements AutoCloseable {
     PodResource podResource = cluster.client.pods().inNamespace(cluster.namespace).withName(name);
     ContainerResource log = Pods.hasSidecars(pod) ? podResource.inContainer(Pods.workerContainer(pod)) : podResource;
     readers.execute(() -> read(name, restarts, log, finished));
+  }
+
+  /**
+   * Lets go of what was read of the pods of the Job with {@code uid}, and of what will be: its
+   * outcome was collected as it ended, logs included, so they need not be kept twice.
+   */
+  synchronized void forgetJob(String uid) {
+    collectedJobs.add(uid);
+    texts.keySet().removeIf(pod -> uid.equals(jobUid(pod)));
+  }
+
+  private String jobUid(String pod) {
+    Pod seen = lastSeen.get(pod);
+    return seen == null ? null : Pods.controllerUid(seen);
   }
 
   /** A pod's worker log as followed, and the pod as last seen. */
@@ -139,11 +156,11 @@ final class TaskLogFollower implements AutoCloseable {
         open.remove(watch);
         watch.close();
       }
-      // A read again from the start (after a dropped stream) has at least as much.
-      if (text.length() > 0) {
-        texts.merge(pod, text.toString(), (before, now) -> now.length() >= before.length() ? now : before);
-      }
       synchronized (this) {
+        // A read again from the start (after a dropped stream) has at least as much.
+        if (text.length() > 0 && !collectedJobs.contains(jobUid(pod))) {
+          texts.merge(pod, text.toString(), (before, now) -> now.length() >= before.length() ? now : before);
+        }
         if (!complete) {
           followed.remove(pod, restarts);
         }

@@ -307,6 +307,16 @@ class WatchTest {
     }
   }
 
+  /** Memory: a succeeded Job's logs are kept once, in its outcome collected as it ended, not also as followed. */
+  @Test
+  void theFollowedLogsOfJobsCollectedAsTheyEndedAreLetGo() throws Exception {
+    WatchResult result = runToTheEnd(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(index(job), 3))));
+
+    assertThat(result.succeeded()).isEqualTo(2);
+    Eventually.await("the followed logs of the Jobs collected as they ended to be let go",
+        () -> ops.followedLogs().isEmpty());
+  }
+
   private WatchResult runToTheEnd(Function<Job, Script> scripts) throws Exception {
     try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, scripts).start()) {
       cluster.deploy(ops, TestRuns.resources(RUN, 2, 3));
