@@ -1,7 +1,6 @@
 package dev.honest.launcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.json.Json;
@@ -9,12 +8,12 @@ import dev.honest.common.proof.Keys;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskFileReader;
 import dev.honest.launcher.SmallProject;
+import dev.honest.launcher.UnreadableFile;
 import dev.honest.launcher.attest.Resume;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.worker.testing.OllamaStandIn;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -219,15 +218,7 @@ class ResumeTest {
    */
   @Test
   void aTaskWhoseInputCannotBeReadNowRunsAgainAndFailsNamingTheFile() throws Exception {
-    // Tests run as root here, where no file of ours is unreadable: a write-only file of /proc is, even to root.
-    Path unreadable = Path.of("/proc/sys/vm/drop_caches");
-    boolean readable;
-    try (var in = Files.newInputStream(unreadable)) {
-      readable = true;
-    } catch (IOException e) {
-      readable = false;
-    }
-    assumeFalse(readable || !Files.isRegularFile(unreadable));
+    Path unreadable = UnreadableFile.orSkip();
     Path first = dir.resolve("vm");
     Files.createDirectories(first);
     Files.writeString(first.resolve("drop_caches"), "0\n");
