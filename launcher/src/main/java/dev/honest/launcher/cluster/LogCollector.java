@@ -18,8 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -228,20 +228,44 @@ final class LogCollector {
    * The outcome of a worker whose Job is gone (deleted during the run, e.g. by {@code kubectl delete
    * job}, its pods with it): status {@code missing}, with the logs a watch followed of its pods, if any.
    */
-  private static WorkerOutcome deleted(int index, String job, Map<String, TaskLogFollower.Followed> followed) {
-    List<TaskLogFollower.Followed> gone = followed.values().stream()
-        .filter(f -> f.pod() != null && job.equals(Pods.controllerName(f.pod())))
-        .sorted(Comparator.comparing(TaskLogFollower.Followed::pod, Pods.OLDEST_FIRST))
-        .toList();
+  private WorkerOutcome deleted(int index, String job, Map<String, TaskLogFollower.Followed> followed) {
+    Attempts a = attempts(List.of(), followed.values().stream()
+        .filter(f -> f.pod() != null && job.equals(Pods.controllerName(f.pod()))).toList());
+    return new WorkerOutcome(index, job, "missing", null, a.pods(), a.log(), 0);
+  }
+
+  /** Each attempt of a worker, oldest first, and its log as {@code k8s-worker-N-log.txt} holds it. */
+  private record Attempts(List<PodOutcome> pods, String log) {}
+
+  /**
+   * @param present the pods that exist, whose logs are fetched now
+   * @param gone pods that are gone, with the logs a watch followed of them while they ran
+   */
+  private Attempts attempts(List<Pod> present, List<TaskLogFollower.Followed> gone) {
+    Map<String, String> goneLogs = new HashMap<>();
+    List<Pod> all = new ArrayList<>(present);
+    gone.forEach(f -> {
+      goneLogs.put(f.pod().getMetadata().getName(), f.log());
+      all.add(f.pod());
+    });
+    all.sort(Pods.OLDEST_FIRST);
     List<PodOutcome> attempts = new ArrayList<>();
     StringBuilder log = new StringBuilder();
-    for (TaskLogFollower.Followed f : gone) {
-      PodOutcome attempt = followedOnly(Pods.outcome(f.pod()));
-      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(gone.size()).append(": ")
-          .append(attempt.describe()).append(" <==\n").append(f.log());
-      attempts.add(attempt);
+    for (Pod pod : all) {
+      String followedLog = goneLogs.get(pod.getMetadata().getName());
+      PodOutcome attempt = followedLog == null ? Pods.outcome(pod) : followedOnly(Pods.outcome(pod));
+      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(all.size()).append(": ")
+          .append(attempt.describe()).append(" <==\n");
+      if (followedLog != null) {
+        log.append(followedLog);
+        attempts.add(attempt);
+        continue;
+      }
+      String unread = appendLogs(log, pod);
+      // A worker that never started printed nothing: its outcome says why.
+      attempts.add(unread != null && Pods.workerStarted(pod) ? attempt.withUnreadLog(unread) : attempt);
     }
-    return new WorkerOutcome(index, job, "missing", null, attempts, log.toString(), 0);
+    return new Attempts(attempts, log.toString());
   }
 
   /** A pod that is gone, whose log is the one a watch followed while it ran. */
@@ -258,43 +282,18 @@ final class LogCollector {
       Map<String, TaskLogFollower.Followed> followed) {
     String name = job.getMetadata().getName();
     Set<String> present = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
-    Map<String, String> goneLogs = new HashMap<>();
-    List<Pod> all = new ArrayList<>(pods);
-    followed.forEach((pod, f) -> {
-      if (!present.contains(pod) && f.pod() != null
-          && Objects.equals(Pods.controllerUid(f.pod()), job.getMetadata().getUid())) {
-        goneLogs.put(pod, f.log());
-        all.add(f.pod());
-      }
-    });
-    all.sort(Pods.OLDEST_FIRST);
-    List<PodOutcome> attempts = new ArrayList<>();
-    StringBuilder log = new StringBuilder();
-    for (Pod pod : all) {
-      String gone = goneLogs.get(pod.getMetadata().getName());
-      PodOutcome attempt = Pods.outcome(pod);
-      if (gone != null) {
-        attempt = followedOnly(attempt);
-      }
-      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(all.size()).append(": ")
-          .append(attempt.describe()).append(" <==\n");
-      if (gone != null) {
-        log.append(gone);
-        attempts.add(attempt);
-        continue;
-      }
-      String unread = appendLogs(log, pod);
-      // A worker that never started printed nothing: its outcome says why.
-      attempts.add(unread != null && Pods.workerStarted(pod) ? attempt.withUnreadLog(unread) : attempt);
-    }
+    Attempts a = attempts(pods, followed.entrySet().stream()
+        .filter(e -> !present.contains(e.getKey()) && e.getValue().pod() != null
+            && Objects.equals(Pods.controllerUid(e.getValue().pod()), job.getMetadata().getUid()))
+        .map(Map.Entry::getValue).toList());
     JobState state = JobState.of(job);
     return new WorkerOutcome(
         index,
         name,
         state.label(),
         state == JobState.FAILED ? JobState.failureReason(job) : null,
-        attempts,
-        log.toString(),
+        a.pods(),
+        a.log(),
         JobState.duration(job, now).toMillis(),
         JobState.podsEnded(job));
   }
