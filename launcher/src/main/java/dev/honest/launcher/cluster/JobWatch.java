@@ -4,7 +4,9 @@ import dev.honest.launcher.cluster.WatchResult.Ending;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -252,8 +254,13 @@ final class JobWatch implements AutoCloseable {
    * API server answers now.
    */
   private String listError() {
+    // One attempt: fabric8's retries of an unreachable API server (about 19 s by default, longer when
+    // each connection attempt times out) would hold up the progress lines and the timeout.
+    KubernetesClient once = cluster.client.newClient(new RequestConfigBuilder(
+        cluster.client.getConfiguration().getRequestConfig()).withRequestRetryBackoffLimit(0).build())
+        .adapt(KubernetesClient.class);
     try {
-      cluster.call("list", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
+      cluster.call("list", "jobs", () -> once.batch().v1().jobs().inNamespace(cluster.namespace)
           .withLabels(selector).list(new ListOptionsBuilder().withLimit(1L).build()));
       return "unknown (a list of the Jobs works; only their watch fails)";
     } catch (ClusterException e) {

@@ -1,5 +1,6 @@
 package dev.honest.launcher.cluster;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -23,6 +24,11 @@ final class TestCluster implements AutoCloseable {
 
   ClusterOperations ops(String runId) {
     return new ClusterOperations(mock.client(), TestRuns.NS, runId, ClusterOperations.FIELD_MANAGER, out);
+  }
+
+  /** Operations for run {@link TestRuns#RUN} through {@code client}, one of the mock server's configured apart. */
+  ClusterOperations opsThrough(KubernetesClient client) {
+    return new ClusterOperations(client, TestRuns.NS, TestRuns.RUN, ClusterOperations.FIELD_MANAGER, out);
   }
 
   /** Deploys the run while a fake Deployment controller makes Ollama ready. */
