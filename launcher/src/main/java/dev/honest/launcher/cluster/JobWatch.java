@@ -228,6 +228,10 @@ final class JobWatch implements AutoCloseable {
       if (saidDown) {
         cluster.say("🔁 The watch of Jobs in namespace " + cluster.namespace + " is back: the counts are current again");
       }
+      if (downSince != null) {
+        // That outage is over: a later one is described by its own error, or by a list of the Jobs.
+        lastWatchError = null;
+      }
       downSince = null;
       saidDown = false;
       return null;
