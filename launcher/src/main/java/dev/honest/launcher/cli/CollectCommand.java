@@ -13,6 +13,7 @@ import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.LogReader;
+import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
@@ -76,9 +77,11 @@ public final class CollectCommand extends ClusterCommand {
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
     // Each log is read while the next ones are fetched; fetching waits on the API server, so every core reads.
     try (LogReader reader = new LogReader(plan, key.publicKey(), Runtime.getRuntime().availableProcessors())) {
-      return Outputs.finish(out, plan, tasks, ops.collect(output, reader::readAhead), ops.claimedBy(plan.runId()),
-          start, Instant.now(), output, costs, new RunSigner(key, plan.runId(), workers.options()), Carried.NONE,
-          reader);
+      List<WorkerOutcome> outcomes = ops.collect(output, reader::readAhead);
+      // Collected later, the run still ended with its last Job: the time since is not the run's.
+      Instant end = ops.jobsEnded().map(e -> e.isBefore(start) ? start : e).orElseGet(Instant::now);
+      return Outputs.finish(out, plan, tasks, outcomes, ops.claimedBy(plan.runId()), start, end, output, costs,
+          new RunSigner(key, plan.runId(), workers.options()), Carried.NONE, reader);
     }
   }
 

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -510,6 +511,18 @@ public final class ClusterOperations {
                 .thenComparing(j -> j.getMetadata().getName()))
             .map(j -> summary(j, now))
             .collect(Collectors.toList()));
+  }
+
+  /**
+   * When the run's last Job ended, once none is running: {@code collect} run later ends the run there,
+   * not when it is called. Empty while a Job still runs (or has an end it does not show), and when
+   * there are none.
+   */
+  public Optional<Instant> jobsEnded() {
+    List<Job> jobs = cluster.call("list", "jobs",
+        () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(runSelector).list().getItems());
+    List<Instant> ends = jobs.stream().map(JobState::end).toList();
+    return ends.isEmpty() || ends.contains(null) ? Optional.empty() : ends.stream().max(Comparator.naturalOrder());
   }
 
   /** The ConfigMap {@code name} of the namespace, or null when there is none ({@code collect} reads the run's). */

@@ -73,12 +73,16 @@ enum JobState {
     if (start == null) {
       return Duration.ZERO;
     }
-    Instant end = instant(status.getCompletionTime());
-    if (end == null) {
-      end = condition(job, "Complete").or(() -> failure(job)).map(c -> instant(c.getLastTransitionTime())).orElse(null);
-    }
+    Instant end = end(job);
     Duration d = Duration.between(start, end == null ? now : end);
     return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /** When the Job completed or failed, or null while it runs. */
+  static Instant end(Job job) {
+    Instant end = job.getStatus() == null ? null : instant(job.getStatus().getCompletionTime());
+    return end != null ? end
+        : condition(job, "Complete").or(() -> failure(job)).map(c -> instant(c.getLastTransitionTime())).orElse(null);
   }
 
   /** The worker index of a Job named {@code k8s-worker-N}, or 0 when the name has no number at the end. */

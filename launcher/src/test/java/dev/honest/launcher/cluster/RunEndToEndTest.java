@@ -47,6 +47,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -370,6 +371,42 @@ class RunEndToEndTest {
       assertThat(results.completedTasks()).isEqualTo(120);
       assertThat(results.problems()).isEmpty();
     }
+  }
+
+  /** {@code collect} a day later: the run ended with its last Job, and the cost per hour is of its hours only. */
+  @Test
+  void collectLaterEndsTheRunWhenItsLastJobEndedNotWhenItIsCalled() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    Result collected;
+    Instant lastEnd;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result r = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(), "--output",
+          out.toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image", "example.io/worker:1.0");
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      // The clock cannot be moved on a day: the Jobs ended in 30 and 45 minutes instead.
+      Instant start = Instant.parse(configMap(Renderer.CONFIG_MAP).getMetadata().getCreationTimestamp());
+      lastEnd = start.plus(Duration.ofMinutes(45));
+      for (int i = 1; i <= 2; i++) {
+        Instant end = start.plus(Duration.ofMinutes(i == 1 ? 30 : 45));
+        FakeController.editStatus(mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-" + i),
+            job -> {
+              job.getStatus().setCompletionTime(end.toString());
+              job.getStatus().getConditions().forEach(c -> c.setLastTransitionTime(end.toString()));
+              return job;
+            });
+      }
+      collected = launch("collect", "--output", out.resolve("collected").toString(), "--kubeconfig",
+          kubeconfig().toString(), "--cluster-cost-per-hour", "4");
+    }
+
+    assertThat(collected.exitCode()).as(collected.out() + collected.err()).isZero();
+    ClusterResults results = ResultsFiles.readResults(out.resolve("collected/k8s-cluster-results.json"));
+    assertThat(results.endTime()).isEqualTo(lastEnd.getEpochSecond());
+    assertThat(results.totalDuration()).isEqualTo(45 * 60.0);
+    assertThat(results.costSavings().local().hours()).isEqualTo(0.75);
+    assertThat(results.costSavings().localCostUsd()).isEqualTo(3.0);
   }
 
   @Test
