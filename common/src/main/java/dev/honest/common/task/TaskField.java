@@ -42,8 +42,12 @@ enum TaskField {
     return Optional.empty();
   }
 
-  /** Lower case without spaces, underscores or hyphens: the form keys are compared in. */
+  /**
+   * Lower case without spaces (any space character, such as a no-break space, too), underscores,
+   * hyphens or invisible format characters (a byte-order mark a CSV-to-JSON conversion left at the
+   * start of the first key, a zero-width space): the form keys are compared in.
+   */
   static String normalizeKey(String key) {
-    return key.toLowerCase(Locale.ROOT).replaceAll("[\\s_-]", "");
+    return key.toLowerCase(Locale.ROOT).replaceAll("[\\s\\p{Z}\\p{Cf}_-]", "");
   }
 }

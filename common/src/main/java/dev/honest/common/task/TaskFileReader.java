@@ -54,8 +54,9 @@ import tools.jackson.databind.node.StringNode;
  *
  * <h2>Fields</h2>
  *
- * <p>Keys are compared case-insensitively with spaces, underscores and hyphens removed, so
- * {@code Task ID}, {@code task_id} and {@code TASK-ID} are the same key. Each field accepts these
+ * <p>Keys are compared case-insensitively with spaces (a no-break space too), underscores, hyphens
+ * and invisible format characters (a byte-order mark, a zero-width space) removed, so {@code Task ID},
+ * {@code task_id} and {@code TASK-ID} are the same key. Each field accepts these
  * keys (in that compared form); other keys are ignored, and two keys of one task that name the
  * same field are an error.
  *
@@ -79,7 +80,8 @@ import tools.jackson.databind.node.StringNode;
  *   <li>{@code model} ({@code model}): the Ollama model for this task instead of the default.
  * </ul>
  *
- * <p>Text fields accept text or a number; a {@code null} or blank value counts as missing.
+ * <p>Text fields accept text or a number; they are trimmed (no-break spaces and zero-width
+ * characters around the text too), and a {@code null} or blank value counts as missing.
  *
  * <h2>Validation</h2>
  *
@@ -300,6 +302,27 @@ public final class TaskFileReader {
     };
   }
 
+  /**
+   * {@code text} without the blanks around it: white space, any space character (a no-break space,
+   * which a spreadsheet cell easily holds, too) and invisible format characters (a zero-width space,
+   * a byte-order mark).
+   */
+  static String trim(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end && isBlank(text.charAt(start))) {
+      start++;
+    }
+    while (end > start && isBlank(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(start, end);
+  }
+
+  private static boolean isBlank(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
+  }
+
   private static boolean isText(JsonNode node) {
     return node.isString() || node.isNumber();
   }
@@ -407,7 +430,7 @@ public final class TaskFileReader {
       if (raw == null || !isText(raw.value())) {
         return Optional.empty();
       }
-      String text = raw.value().asString().strip();
+      String text = trim(raw.value().asString());
       return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 
@@ -436,8 +459,9 @@ public final class TaskFileReader {
       }
       Set<String> paths = new LinkedHashSet<>();
       for (String path : written) {
-        if (!path.isBlank() && requireUnicode(TaskField.FILES, path)) {
-          paths.add(WorkspacePaths.normalize(path));
+        String trimmed = trim(path);
+        if (!trimmed.isEmpty() && requireUnicode(TaskField.FILES, trimmed)) {
+          paths.add(WorkspacePaths.normalize(trimmed));
         }
       }
       for (String path : paths) {

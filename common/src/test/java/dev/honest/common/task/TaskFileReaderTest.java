@@ -114,6 +114,35 @@ class TaskFileReaderTest {
   }
 
   @Test
+  void keysWithANoBreakSpaceOrAByteOrderMarkStillNameTheirFieldsSoNoColumnIsSilentlyDropped() throws Exception {
+    // A header typed or pasted with a no-break space (or another space character), and the first key
+    // of a CSV export converted to JSON without stripping its byte-order mark: ignored, they would
+    // turn these tasks into general ones, their files silently dropped.
+    List<TaskSpec> tasks = parse("""
+        [{"\\ufeffFile Path": "a.js", "Task ID": "T-1", "Title": "a"},
+         {"Task\\u00a0ID": "T-2", "Title": "b", "File\\u00a0Path": "a.js"},
+         {"Task\\u202fID": "T-3", "Title": "c", "File\\u200bPath": "a.js"}]""");
+
+    assertThat(tasks).extracting(TaskSpec::id).containsExactly("T-1", "T-2", "T-3");
+    assertThat(tasks).allSatisfy(task -> assertThat(task.files()).containsExactly("a.js"));
+  }
+
+  @Test
+  void noBreakSpacesAroundAValueAreTrimmedAsOtherBlanksAre() throws Exception {
+    assertThat(problems("""
+        [{"id": "T-1", "title": "a"}, {"id": "T-1\\u00a0", "title": "b"}, {"id": "T-2", "title": "\\u00a0"}]"""))
+        .containsExactly("tasks.json: task T-1 (#2): id: duplicate: task #1 has the same id",
+            "tasks.json: task T-2 (#3): title: empty");
+
+    TaskSpec task = only("""
+        {"id": "\\u00a0T-3", "title": "x\\u00a0", "priority": "High\\u00a0", "action": "\\u00a0fix",
+         "files": "a.js\\u00a0;\\u00a0src/my file.js"}""");
+
+    assertThat(task).isEqualTo(new TaskSpec("T-3", "x", "", Priority.HIGH, "", "", List.of("a.js", "src/my file.js"),
+        Action.FIX, null));
+  }
+
+  @Test
   void synonymsNameTheirFields() throws Exception {
     TaskSpec task = only("""
         {"Task Number": "T-9", "Summary": "Audit", "Details": "all of it", "Type": "security",
