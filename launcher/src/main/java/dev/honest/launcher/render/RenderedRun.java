@@ -146,11 +146,35 @@ public record RenderedRun(
     }
   }
 
+  /**
+   * A JSON document as YAML reads it back unchanged: the characters JSON writes raw but YAML does not
+   * allow raw (DEL, the C1 controls a spreadsheet's mis-decoded quotes become) or, in YAML 1.1 as
+   * kubectl reads it, takes as line breaks (U+0085, U+2028, U+2029) are written as JSON escapes (a
+   * backslash, u and four hex digits), which mean the same in JSON and YAML. Outside strings a JSON
+   * document is ASCII, so only text inside strings changes: a task's text, a workspace file's.
+   */
+  static String yamlSafe(String json) {
+    StringBuilder out = null;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      boolean escape = c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029;
+      if (escape && out == null) {
+        out = new StringBuilder(json.length() + 16).append(json, 0, i);
+      }
+      if (escape) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? json : out.toString();
+  }
+
   /** One document at a time: a large run's ConfigMaps are tens of MB of YAML together. */
   private static void write(Path file, List<? extends HasMetadata> objects, boolean json) throws IOException {
     try (Writer yaml = Files.newBufferedWriter(file)) {
       for (HasMetadata object : objects) {
-        String document = json ? Manifests.SERIALIZATION.asJson(object) : Manifests.SERIALIZATION.asYaml(object);
+        String document = json ? yamlSafe(Manifests.SERIALIZATION.asJson(object)) : Manifests.SERIALIZATION.asYaml(object);
         yaml.write(document.startsWith("---") ? "" : "---\n");
         yaml.write(document);
         if (!document.endsWith("\n")) {

@@ -4,6 +4,8 @@ import static dev.honest.launcher.TestTasks.mixed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.honest.common.config.ConfigLayout;
+import dev.honest.common.task.Action;
+import dev.honest.common.task.Priority;
 import dev.honest.common.task.TaskSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -27,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +134,33 @@ class RenderedRunTest {
     assertThat(kinds).containsExactly(NetworkPolicy.class, ServiceAccount.class, Role.class, RoleBinding.class,
         ConfigMap.class, Service.class, Deployment.class, Job.class);
     assertThat(run.namespacedObjects()).doesNotHaveAnyElementsOfTypes(Namespace.class);
+  }
+
+  /**
+   * Text from a spreadsheet can hold C1 control characters (a Windows-1252 quote read as Latin-1 is
+   * U+0092) and the characters YAML 1.1, which kubectl reads manifests with, takes as line breaks
+   * (U+0085, U+2028, U+2029). Written raw into a JSON document of the YAML stream, the first make
+   * YAML parsers refuse the whole file ("special characters are not allowed"), the others are folded
+   * into spaces; escaped, the ConfigMap reads back as rendered.
+   */
+  @Test
+  void taskTextWithCharactersYamlDoesNotAllowRawIsWrittenEscapedAndLoadsBackUnchanged() throws Exception {
+    List<TaskSpec> odd = List.of(new TaskSpec("T-1", "Don\u0092t trust the \u0093name\u0094",
+        "a\u007fb \u0085 c \u2028 d \u2029 e", Priority.HIGH, "", "", List.of("odd.js"), Action.ANALYZE, null));
+    Files.writeString(workspace.resolve("odd.js"), "var s = 'a \u2028 b';\n");
+    RenderedRun oddRun = new Renderer().render(
+        RunSettings.builder("run-23", "registry.example/honest-worker:1.0").build(), odd, workspace);
+
+    oddRun.writeTo(out);
+
+    String written = Files.readString(out.resolve("orchestrator-configmap.yaml"));
+    assertThat(written).contains("k8s-worker-1-files-1");
+    List<Object> documents = new ArrayList<>();
+    new Load(LoadSettings.builder().build()).loadAllFromString(written).forEach(documents::add);
+    assertThat(documents).hasSize(2);
+    assertThat(written.chars().filter(c -> c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029))
+        .as("characters YAML does not allow raw, or reads as line breaks").isEmpty();
+    assertThat(load("orchestrator-configmap.yaml")).containsExactlyElementsOf(oddRun.configMaps());
   }
 
   private List<HasMetadata> load(String file) throws IOException {
