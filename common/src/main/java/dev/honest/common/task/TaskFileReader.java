@@ -379,6 +379,8 @@ public final class TaskFileReader {
           .map(word -> known(TaskField.ACTION, word, Action.parse(word), "analyze or fix"))
           .orElse(Action.ANALYZE);
       Optional<String> model = text(TaskField.MODEL);
+      model.filter(name -> !TaskSpec.isModelName(name))
+          .ifPresent(name -> problem(TaskField.MODEL, "'" + name + "' " + TaskSpec.NOT_A_MODEL_NAME));
       if (problems.size() > problemsBefore) {
         return Optional.empty();
       }

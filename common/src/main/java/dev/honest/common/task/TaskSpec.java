@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param area e.g. {@code frontend}; may be empty
  * @param files workspace-relative paths, forward slashes, no duplicates; empty for general tasks
  * @param action {@code analyze} (default) or {@code fix}
- * @param model the task's own model, or null for the default choice
+ * @param model the task's own model, or null for the default choice; no whitespace or control
+ *     character ({@link #isModelName})
  */
 public record TaskSpec(
     String id,
@@ -44,6 +45,18 @@ public record TaskSpec(
     if (model != null && model.isBlank()) {
       model = null;
     }
+    if (model != null && !isModelName(model)) {
+      throw new IllegalArgumentException("task " + id + ": model '" + model + "' " + NOT_A_MODEL_NAME);
+    }
+  }
+
+  /** Why a name {@link #isModelName} refuses is refused, after the quoted name. */
+  public static final String NOT_A_MODEL_NAME =
+      "is not an Ollama model name (it holds whitespace or a control character), so Ollama could not pull it";
+
+  /** False for a name with whitespace or a control character: no Ollama model has one, so none could be pulled. */
+  public static boolean isModelName(String model) {
+    return model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
   }
 
   /** True when the task names files (it goes to the code model by default). */

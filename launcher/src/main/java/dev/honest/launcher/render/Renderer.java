@@ -127,19 +127,13 @@ public final class Renderer {
    * The models tasks name ({@code model} in the task file) other than the run's code and general
    * models, in name order: Ollama must have them too, or every worker that may run such a task waits
    * for them in vain. The init container gets them as one space-separated list.
-   *
-   * @throws RenderException when a model name holds whitespace, which no Ollama model name does
    */
-  static List<String> taskModels(RunSettings s, List<TaskSpec> tasks) throws RenderException {
+  static List<String> taskModels(RunSettings s, List<TaskSpec> tasks) {
     TreeSet<String> models = new TreeSet<>();
     for (TaskSpec t : tasks) {
       String model = t.model();
       if (model == null || model.equals(s.codeModel()) || model.equals(s.generalModel())) {
         continue;
-      }
-      if (!RunSettings.isOllamaModelName(model)) {
-        throw new RenderException("task " + t.id() + ": model '" + model + "' is not an Ollama model name (it holds"
-            + " whitespace); Ollama could not pull it");
       }
       models.add(model);
     }

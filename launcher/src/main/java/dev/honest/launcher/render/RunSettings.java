@@ -1,5 +1,7 @@
 package dev.honest.launcher.render;
 
+import dev.honest.common.task.TaskSpec;
+
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.text.Escaped;
@@ -112,14 +114,9 @@ public record RunSettings(
    */
   private static void requireModel(String field, String model) {
     require(model != null && !model.isBlank(), field + " must not be blank");
-    require(isOllamaModelName(model),
+    require(TaskSpec.isModelName(model),
         field + " must be an Ollama model name (no whitespace or control characters), got '"
             + Escaped.oneLine(model) + "'");
-  }
-
-  /** False for a name with whitespace or a control character: no Ollama model has one, so none could be pulled. */
-  static boolean isOllamaModelName(String model) {
-    return model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
   }
 
   private static void requirePinned(String field, String image) {

@@ -280,15 +280,6 @@ class RendererTest {
   }
 
   @Test
-  void aTaskModelOllamaCannotNameIsRejectedNamingTheTask() {
-    List<TaskSpec> tasks = List.of(new TaskSpec("T-9", "t", "", Priority.LOW, "", "", List.of(), null, "llama 3"));
-
-    assertThatThrownBy(() -> renderer.render(settings().build(), tasks, workspace))
-        .isInstanceOf(RenderException.class)
-        .hasMessageContaining("task T-9: model 'llama 3'");
-  }
-
-  @Test
   void aModelCachePvcReplacesTheEmptyDirAndGpusAreRequestedAndTolerated() throws RenderException {
     RenderedRun run = renderMixed(settings().modelCachePvc("ollama-models").gpuCount(1).build());
 
