@@ -327,6 +327,19 @@ public final class Verifier {
       leaves.add(opened.get().payload());
       task(what, record, opened.get(), runId, chained);
     }
+    // A task twice is a task added, whatever the order: named as such, not as another order.
+    Map<String, Integer> times = new LinkedHashMap<>();
+    for (JsonNode record : records) {
+      String id = text(record, "id");
+      if (!id.isEmpty()) {
+        times.merge(id, 1, Integer::sum);
+      }
+    }
+    times.forEach((id, n) -> {
+      if (n > 1) {
+        problems.add("task " + id + ": in tasks[] " + n + " times (duplicated)");
+      }
+    });
     if (run != null) {
       Set<String> present = new LinkedHashSet<>(ids);
       Set<String> signed = new LinkedHashSet<>(run.tasks());
@@ -334,7 +347,7 @@ public final class Verifier {
           + ": in the signed run statement but missing from the results (dropped)"));
       present.stream().filter(id -> !signed.contains(id)).forEach(id -> problems.add("task " + id
           + ": in the results but not in the signed run statement (added)"));
-      if (present.equals(signed) && !ids.equals(run.tasks())) {
+      if (present.equals(signed) && ids.size() == present.size() && !ids.equals(run.tasks())) {
         problems.add("tasks[] is not in the order the run statement signed");
       }
     }

@@ -192,6 +192,21 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aTaskDuplicatedInTheResultsIsCaughtNamingItNotAsAnotherOrderEvenWithTheCountsAdjusted() throws Exception {
+    ObjectNode tampered = copy();
+    int at = indexOf(tampered.path("tasks"), "A-2");
+    ((ArrayNode) tampered.path("tasks")).add(tampered.path("tasks").get(at).deepCopy());
+    ((ArrayNode) tampered.path("attestation").path("tasks")).add(tampered.path("attestation").path("tasks").get(at).deepCopy());
+    tampered.put("total_tasks", 5).put("completed_tasks", 5);
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).contains("❌ task A-2: in tasks[] 2 times (duplicated)")
+        .noneMatch(p -> p.contains("not in the order"));
+  }
+
+  @Test
   void aTaskMovedToAnotherWorkerIsCaughtNamingBothWorkersEvenWithTheCountsAdjusted() throws Exception {
     ObjectNode tampered = copy();
     String moved = listed(tampered, 0).remove(0).asString();
