@@ -2,6 +2,7 @@ package dev.honest.common.task;
 
 import dev.honest.common.io.IoProblems;
 import dev.honest.common.json.Json;
+import dev.honest.common.text.Escaped;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +26,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -57,7 +61,7 @@ import tools.jackson.databind.node.StringNode;
  * <p>Keys are compared case-insensitively with spaces (a no-break space too), underscores, hyphens
  * and invisible format characters (a byte-order mark, a zero-width space) removed, so {@code Task ID},
  * {@code task_id} and {@code TASK-ID} are the same key. Each field accepts these
- * keys (in that compared form); other keys are ignored, and two keys of one task that name the
+ * keys (in that compared form); other keys are ignored (one note names them), and two keys of one task that name the
  * same field are an error.
  *
  * <ul>
@@ -111,6 +115,15 @@ public final class TaskFileReader {
    * @throws TaskFileException listing every problem when the file cannot be used as a whole
    */
   public static List<TaskSpec> read(Path tasksFile, Path workspace) throws TaskFileException {
+    return read(tasksFile, workspace, note -> {});
+  }
+
+  /**
+   * As {@link #read(Path, Path)}, telling {@code notes} what was read but not used: one line naming
+   * the keys of tasks that no field has, when there are any (a files column under a name the reader
+   * does not know would otherwise turn its tasks into general ones without a word).
+   */
+  public static List<TaskSpec> read(Path tasksFile, Path workspace, Consumer<String> notes) throws TaskFileException {
     String source = tasksFile.toString();
     if (Files.isDirectory(tasksFile)) {
       throw new TaskFileException(List.of(source + ": is a directory, not a task file"));
@@ -123,7 +136,7 @@ public final class TaskFileReader {
     } catch (IOException e) {
       throw new TaskFileException(List.of(source + ": cannot be read (" + IoProblems.why(e) + ")"));
     }
-    return parse(content, source, workspace);
+    return parse(content, source, workspace, notes);
   }
 
   /**
@@ -135,6 +148,12 @@ public final class TaskFileReader {
    * @throws TaskFileException listing every problem when the content cannot be used as a whole
    */
   public static List<TaskSpec> parse(byte[] content, String sourceName, Path workspace) throws TaskFileException {
+    return parse(content, sourceName, workspace, note -> {});
+  }
+
+  /** As {@link #parse(byte[], String, Path)}, telling {@code notes} as {@link #read(Path, Path, Consumer)} does. */
+  public static List<TaskSpec> parse(byte[] content, String sourceName, Path workspace, Consumer<String> notes)
+      throws TaskFileException {
     Objects.requireNonNull(workspace, "workspace");
     List<String> problems = new ArrayList<>();
     List<RawTask> rawTasks = readTasks(decodeUtf8(content, sourceName), sourceName, problems);
@@ -151,7 +170,27 @@ public final class TaskFileReader {
     if (!problems.isEmpty()) {
       throw new TaskFileException(problems);
     }
+    ignoredKeys(rawTasks, sourceName).ifPresent(notes);
     return tasks;
+  }
+
+  /** One line naming the tasks' keys that no field has, with how many tasks hold each; empty when none. */
+  private static Optional<String> ignoredKeys(List<RawTask> tasks, String source) {
+    Map<String, Integer> holders = new LinkedHashMap<>();
+    for (RawTask task : tasks) {
+      task.fields().stream().map(RawField::key).filter(key -> TaskField.forKey(key).isEmpty()).distinct()
+          .forEach(key -> holders.merge(key, 1, Integer::sum));
+    }
+    if (holders.isEmpty()) {
+      return Optional.empty();
+    }
+    String keys = holders.entrySet().stream()
+        .map(e -> "'" + Escaped.oneLine(e.getKey()) + "' (" + e.getValue() + (e.getValue() == 1 ? " task)" : " tasks)"))
+        .collect(Collectors.joining(", "));
+    return Optional.of(source + ": " + (holders.size() == 1 ? "1 key names no task field and was not read: "
+        : holders.size() + " keys name no task field and were not read: ") + keys
+        + ". A task's files are read only from files, file, file path(s) or path(s); README.md lists every field"
+        + " and its names");
   }
 
   private static String decodeUtf8(byte[] content, String source) throws TaskFileException {

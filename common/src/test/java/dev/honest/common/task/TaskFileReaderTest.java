@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,25 @@ class TaskFileReaderTest {
 
     assertThat(tasks).extracting(TaskSpec::id).containsExactly("T-1", "T-2", "T-3");
     assertThat(tasks).allSatisfy(task -> assertThat(task.files()).containsExactly("a.js"));
+  }
+
+  @Test
+  void keysThatNameNoFieldAreNamedInOneNoteWithHowManyTasksHoldThem() throws Exception {
+    // "Affected Files" is no name of files: its tasks would run as general ones, not shown their code.
+    List<String> notes = new ArrayList<>();
+    List<TaskSpec> tasks = TaskFileReader.parse("""
+        [{"id": "T-1", "title": "a", "Affected Files": "a.js", "Owner": "ana"},
+         {"id": "T-2", "title": "b", "Affected Files": "b.js"}]""".getBytes(StandardCharsets.UTF_8), "tasks.json",
+        workspace, notes::add);
+
+    assertThat(tasks).allSatisfy(task -> assertThat(task.files()).isEmpty());
+    assertThat(notes).containsExactly("tasks.json: 2 keys name no task field and were not read: 'Affected Files'"
+        + " (2 tasks), 'Owner' (1 task). A task's files are read only from files, file, file path(s) or path(s);"
+        + " README.md lists every field and its names");
+    List<String> none = new ArrayList<>();
+    TaskFileReader.parse("[{\"Task ID\": \"T-1\", \"Title\": \"a\"}]".getBytes(StandardCharsets.UTF_8),
+        "tasks.json", workspace, none::add);
+    assertThat(none).isEmpty();
   }
 
   @Test

@@ -68,7 +68,7 @@ abstract class DeployingCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     CostSettings prices = task.prices.settings();
-    RenderCommand.Prepared full = RenderCommand.prepare(task, deploy);
+    RenderCommand.Prepared full = RenderCommand.prepare(task, deploy, out);
     Resume.Previous earlier = resume.read();
     if (dryRun || earlier == null) {
       RenderCommand.write(full, task, out);

@@ -91,7 +91,7 @@ public final class LocalCommand implements Callable<Integer> {
     Concurrently<CostSettings> priced = Concurrently.start("prices", task.prices::settings);
     List<TaskSpec> tasks;
     try {
-      tasks = task.loadTasks();
+      tasks = task.loadTasks(out);
     } catch (RuntimeException e) {
       priced.join();
       throw e;

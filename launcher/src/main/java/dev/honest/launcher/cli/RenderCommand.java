@@ -47,15 +47,15 @@ public final class RenderCommand implements Callable<Integer> {
 
   /** Loads, plans, renders and writes; shared by {@code render} and {@code run}. */
   static Prepared render(TaskOptions task, DeployOptions deploy, PrintWriter out) {
-    Prepared prepared = prepare(task, deploy);
+    Prepared prepared = prepare(task, deploy, out);
     write(prepared, task, out);
     return prepared;
   }
 
-  /** Loads the tasks and renders a new run of them, writing nothing. */
-  static Prepared prepare(TaskOptions task, DeployOptions deploy) {
+  /** Loads the tasks and renders a new run of them, writing nothing (a note on the task file goes to {@code out}). */
+  static Prepared prepare(TaskOptions task, DeployOptions deploy, PrintWriter out) {
     task.requireWorkers();
-    List<TaskSpec> tasks = task.loadTasks();
+    List<TaskSpec> tasks = task.loadTasks(out);
     RunSettings settings = deploy.settings(TaskOptions.newRunId(), task, task.generationOptions());
     return new Prepared(settings, tasks, render(settings, tasks, task.workspace));
   }

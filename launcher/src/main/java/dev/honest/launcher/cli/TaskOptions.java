@@ -7,6 +7,7 @@ import dev.honest.common.task.TaskFileException;
 import dev.honest.common.task.TaskFileReader;
 import dev.honest.common.task.TaskSpec;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,12 +77,12 @@ public final class TaskOptions {
   /**
    * Reads and validates the task file; every problem becomes one line of an exit-2 error. A
    * {@code --workspace} that is not a directory is named as the option, as {@code verify} and
-   * {@code apply} name it, first.
+   * {@code apply} name it, first. Keys of tasks that name no field get one {@code note:} line on {@code out}.
    */
-  List<TaskSpec> loadTasks() {
+  List<TaskSpec> loadTasks(PrintWriter out) {
     String noWorkspace = Files.isDirectory(workspace) ? null : notADirectory("--workspace", workspace);
     try {
-      List<TaskSpec> read = TaskFileReader.read(tasks, workspace);
+      List<TaskSpec> read = TaskFileReader.read(tasks, workspace, note -> out.println("note: " + note));
       if (noWorkspace != null) {
         throw LauncherException.invalidInput(noWorkspace);
       }

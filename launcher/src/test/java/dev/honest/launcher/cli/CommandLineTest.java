@@ -206,6 +206,20 @@ class CommandLineTest {
   }
 
   @Test
+  void aTaskFileColumnThatNamesNoFieldIsNotedOnceAndTheRunGoesOn() throws Exception {
+    Path tasks = out.resolve("tasks.json");
+    Files.writeString(tasks, "[{\"id\": \"T-1\", \"title\": \"x\", \"Affected Files\": \"a.js\"}]");
+
+    Cli cli = Cli.run("render", "--tasks", tasks.toString(), "--workspace", out.toString(),
+        "--output", out.resolve("o").toString());
+
+    assertThat(cli.exitCode).as(cli.err()).isZero();
+    assertThat(cli.out().lines().filter(l -> l.contains("no task field"))).containsExactly("note: " + tasks
+        + ": 1 key names no task field and was not read: 'Affected Files' (1 task). A task's files are read only from"
+        + " files, file, file path(s) or path(s); README.md lists every field and its names");
+  }
+
+  @Test
   void aBadPriceTableIsOneLineNamingTheFileAndExits2BeforeAnythingRuns() throws Exception {
     Path prices = out.resolve("prices.json");
     Files.writeString(prices, "{\"default_model\": \"x\", \"models\": []}");
