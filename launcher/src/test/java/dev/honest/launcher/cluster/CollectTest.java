@@ -301,7 +301,9 @@ class CollectTest {
 
   @Test
   void jobsThatEndTogetherHaveTheirLogsFetchedTogetherAsTheyEnd() throws Exception {
-    Duration delay = Duration.ofSeconds(2);
+    // Longer than in the test above: here the spread of the asks includes the fake controller ending
+    // the Jobs one after the other (API calls of its own for each), up to 0.7 s measured on one loaded core.
+    Duration delay = Duration.ofSeconds(5);
     cluster.mock.slowLogs(delay);
     List<WorkerOutcome> early = new CopyOnWriteArrayList<>();
     try (FakeJobController jobs = new FakeJobController(cluster.mock, NS,
