@@ -375,10 +375,15 @@ class CollectTest {
   }
 
   /** The requests for pods and their logs the mock server answered since the last call, as {@code GET /path?query}. */
+  /**
+   * The pod requests the mock server recorded so far, once none has come for half a second (50 ms let
+   * a loaded machine's late requests of the watch before fall into the next call's count; a run under
+   * load once counted 6 requests of {@code collect} instead of 7, not reproduced since).
+   */
   private List<String> podRequests() throws InterruptedException {
     List<String> requests = new ArrayList<>();
-    for (RecordedRequest r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS); r != null;
-        r = cluster.mock.server().takeRequest(50, TimeUnit.MILLISECONDS)) {
+    for (RecordedRequest r = cluster.mock.server().takeRequest(500, TimeUnit.MILLISECONDS); r != null;
+        r = cluster.mock.server().takeRequest(500, TimeUnit.MILLISECONDS)) {
       if (r.getPath().startsWith("/api/v1/namespaces/" + NS + "/pods")) {
         requests.add(r.getMethod() + " " + r.getPath());
       }
