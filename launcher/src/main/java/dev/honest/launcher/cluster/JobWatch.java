@@ -11,10 +11,13 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +57,8 @@ final class JobWatch implements AutoCloseable {
   private final Map<String, Job> deleted = new ConcurrentHashMap<>();
   /** Jobs of the run reported suspended and not resumed since, by name. */
   private final Set<String> suspended = new TreeSet<>();
+  /** The reasons pods could not start for that were said already: one line each per run. */
+  private final Set<String> stuckReported = new HashSet<>();
   private final Consumer<Job> ended;
   private final Duration brokenAfter;
   /** The last failure of the Jobs' list or watch that fabric8 retries after, or null. */
@@ -127,13 +132,17 @@ final class JobWatch implements AutoCloseable {
             .run());
     // A deleted pod's log is gone; what was read of it stays counted.
     pods = cluster.call("list and watch", "pods", () -> cluster.client.pods().inNamespace(cluster.namespace)
-        .withLabels(selector).inform(handler(this::followIfWorker, false)));
+        .withLabels(selector).inform(handler(pod -> {
+          followIfWorker(pod);
+          changed.release(); // a pod that cannot start is said at once
+        }, false)));
     String printed = null;
     long printedAt = start;
     while (true) {
       List<Job> current = jobs.getStore().list();
       reportEnds(current);
       reportSuspensions(current);
+      reportStuckPods(current);
       String down = watchDown(System.nanoTime());
       List<Job> gone = gone(current);
       boolean finished = current.size() + gone.size() >= expectedJobs
@@ -215,6 +224,39 @@ final class JobWatch implements AutoCloseable {
       }
       ended.accept(job);
     }
+  }
+
+  /**
+   * Says once per reason when pods of running Jobs cannot start (an image the cluster cannot pull, no
+   * node with room): the Jobs would stay Active in silence until their deadline. The line names the
+   * first such pod and how many others have the same reason by then.
+   */
+  private void reportStuckPods(List<Job> current) {
+    Set<String> running = current.stream().filter(j -> JobState.of(j) == JobState.RUNNING)
+        .map(j -> j.getMetadata().getUid()).collect(Collectors.toSet());
+    Map<String, List<Pod>> byReason = new TreeMap<>();
+    for (Pod pod : pods.getStore().list()) {
+      Pods.Stuck stuck = running.contains(Pods.controllerUid(pod)) ? Pods.stuck(pod) : null;
+      if (stuck != null && !stuckReported.contains(stuck.reason())) {
+        byReason.computeIfAbsent(stuck.reason(), r -> new ArrayList<>()).add(pod);
+      }
+    }
+    byReason.forEach((reason, stuckPods) -> {
+      stuckPods.sort(Pods.OLDEST_FIRST);
+      Pod pod = stuckPods.get(0);
+      String name = pod.getMetadata().getName();
+      String hint = switch (reason) {
+        case "ImagePullBackOff", "InvalidImageName" -> " The cluster cannot pull the worker image: check --image"
+            + " and that the cluster may pull from its registry.";
+        case "Unschedulable" -> " No node has room for it (yet; a cluster autoscaler may add one).";
+        default -> "";
+      };
+      cluster.say("⚠ Worker pod " + name + (stuckPods.size() > 1 ? " (and " + (stuckPods.size() - 1) + " more)" : "")
+          + " cannot start: " + Pods.stuck(pod).detail() + "." + hint
+          + " The Jobs stay Active meanwhile, and their deadline (--timeout) counts. See: kubectl -n "
+          + cluster.namespace + " describe pod " + name);
+      stuckReported.add(reason);
+    });
   }
 
   /**

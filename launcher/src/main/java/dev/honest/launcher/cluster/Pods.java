@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** What the launcher reads from pods: the worker container, how an attempt ended, why a pod is not ready. */
 final class Pods {
@@ -158,6 +159,44 @@ final class Pods {
       return "running, not ready" + (warning == null ? "" : ": " + warning);
     }
     return "not started" + (warning == null ? "" : ": " + warning);
+  }
+
+  /**
+   * Why a pod cannot start, keyed by its reason: not scheduled ({@code Unschedulable}), or a container
+   * waiting for something other than its creation ({@code ImagePullBackOff},
+   * {@code CreateContainerConfigError}, ...).
+   *
+   * @param reason what it waits for; {@code ErrImagePull} and {@code ImagePullBackOff}, which a pod
+   *     that cannot pull its image goes back and forth between, are both {@code ImagePullBackOff}
+   * @param detail one line: {@code container worker: ImagePullBackOff (Back-off pulling image "x")}
+   */
+  record Stuck(String reason, String detail) {}
+
+  /** The waiting reasons of a container on its way to running. */
+  private static final Set<String> ON_ITS_WAY = Set.of("ContainerCreating", "PodInitializing");
+
+  /** Why the pod cannot start, or null while it is on its way, runs or has ended (or is being deleted). */
+  static Stuck stuck(Pod pod) {
+    PodStatus status = pod.getStatus();
+    if (status == null || pod.getMetadata().getDeletionTimestamp() != null || ended(pod)) {
+      return null;
+    }
+    Optional<PodCondition> scheduled = condition(status, "PodScheduled");
+    if (scheduled.isPresent() && "False".equals(scheduled.get().getStatus())) {
+      String reason = scheduled.get().getReason() == null ? "Unschedulable" : scheduled.get().getReason();
+      return new Stuck(reason, "Pending: " + join(reason, scheduled.get().getMessage()));
+    }
+    for (boolean init : new boolean[] {true, false}) {
+      for (ContainerStatus container : statuses(status, init)) {
+        ContainerStateWaiting waiting = container.getState() == null ? null : container.getState().getWaiting();
+        if (waiting != null && waiting.getReason() != null && !ON_ITS_WAY.contains(waiting.getReason())) {
+          String reason = "ErrImagePull".equals(waiting.getReason()) ? "ImagePullBackOff" : waiting.getReason();
+          return new Stuck(reason, (init ? "init container " : "container ") + container.getName() + ": "
+              + problem(container, init, null));
+        }
+      }
+    }
+    return null;
   }
 
   private static String latestWarning(String pod, List<Event> events) {

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.honest.launcher.cluster.WatchResult.Ending;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.WorkerOutcome;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -347,6 +350,53 @@ class WatchTest {
    * created, its status set): a progress line comes as soon as the Jobs exist, before that, and a
    * controller closed earlier would never start them.
    */
+  /**
+   * An image the cluster cannot pull (a wrong --image, a registry it may not read) leaves every worker
+   * pod waiting and its Job Active until the deadline: one line says so at once, for all of them.
+   */
+  @Test
+  void workerPodsThatCannotPullTheirImageAreReportedAtOnceInOneLine() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(index(job), List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 2, 3));
+      awaitStarted(2);
+      Eventually.await("the workers' pods", () -> workerPods().size() == 2);
+    }
+    List<Pod> pods = workerPods();
+    waiting(pods.get(0), "ErrImagePull", "failed to pull and unpack image \"docker.io/library/honest-worker:0.1.0\":"
+        + " not found");
+    waiting(pods.get(1), "ImagePullBackOff", "Back-off pulling image \"honest-worker:0.1.0\"");
+
+    Future<WatchResult> watch = cluster.inBackground(() -> ops.watch(2, 6, Duration.ofHours(1)));
+    Eventually.await("the pods that cannot start to be reported", () -> cluster.output().contains("⚠"));
+    ops.stopWatching();
+    watch.get(30, TimeUnit.SECONDS);
+
+    String first = pods.get(0).getMetadata().getName();
+    assertThat(cluster.lines().stream().filter(l -> l.startsWith("⚠"))).containsExactly("⚠ Worker pod " + first
+        + " (and 1 more) cannot start: container worker: ErrImagePull (failed to pull and unpack image"
+        + " \"docker.io/library/honest-worker:0.1.0\": not found). The cluster cannot pull the worker image: check"
+        + " --image and that the cluster may pull from its registry. The Jobs stay Active meanwhile, and their deadline"
+        + " (--timeout) counts. See: kubectl -n " + NS + " describe pod " + first);
+  }
+
+  private List<Pod> workerPods() {
+    return cluster.mock.client().pods().inNamespace(NS).list().getItems().stream()
+        .filter(p -> p.getMetadata().getLabels().containsKey(RunLabels.JOB_NAME))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+  }
+
+  /** The kubelet's status of a pod whose worker container waits for {@code reason}. */
+  private void waiting(Pod pod, String reason, String message) {
+    FakeController.editStatus(cluster.mock.client().pods().inNamespace(NS).withName(pod.getMetadata().getName()), p -> {
+      p.getStatus().setPhase("Pending");
+      p.getStatus().getContainerStatuses().get(0).setReady(false);
+      p.getStatus().getContainerStatuses().get(0).setState(new ContainerStateBuilder().withNewWaiting()
+          .withReason(reason).withMessage(message).endWaiting().build());
+      return p;
+    });
+  }
+
   private void awaitStarted(int jobs) throws InterruptedException {
     Eventually.await(jobs + " Jobs started by the Job controller", () -> cluster.mock.client().batch().v1().jobs()
         .inNamespace(NS).list().getItems().stream().filter(j -> j.getStatus() != null).count() == jobs);
