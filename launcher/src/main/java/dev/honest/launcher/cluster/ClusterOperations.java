@@ -493,6 +493,10 @@ public final class ClusterOperations {
         () -> cluster.client.apps().deployments().inNamespace(cluster.namespace).list().getItems());
     List<Job> jobs = cluster.call("list", "jobs",
         () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(runSelector).list().getItems());
+    // Why a running Job's pod cannot start (an image the cluster cannot pull): the Job alone says Active.
+    List<Pod> pods = jobs.stream().noneMatch(j -> JobState.of(j) == JobState.RUNNING) ? List.of()
+        : cluster.call("list", "pods",
+            () -> cluster.client.pods().inNamespace(cluster.namespace).withLabels(runSelector).list().getItems());
     Instant now = Instant.now();
     return new ClusterStatus(
         cluster.namespace,
@@ -509,7 +513,7 @@ public final class ClusterOperations {
         jobs.stream()
             .sorted(Comparator.comparing((Job j) -> JobState.workerIndex(j.getMetadata().getName()))
                 .thenComparing(j -> j.getMetadata().getName()))
-            .map(j -> summary(j, now))
+            .map(j -> summary(j, now, pods))
             .collect(Collectors.toList()));
   }
 
@@ -653,13 +657,18 @@ public final class ClusterOperations {
     return RunLabels.PART_OF_VALUE.equals(labels(namespace).get(RunLabels.PART_OF));
   }
 
-  private static ClusterStatus.JobSummary summary(Job job, Instant now) {
+  private static ClusterStatus.JobSummary summary(Job job, Instant now, List<Pod> pods) {
     JobState state = JobState.of(job);
     JobStatus status = job.getStatus();
+    String stuck = state != JobState.RUNNING ? null : pods.stream()
+        .filter(p -> job.getMetadata().getUid().equals(Pods.controllerUid(p)) && Pods.stuck(p) != null)
+        .sorted(Pods.OLDEST_FIRST)
+        .map(p -> "pod " + p.getMetadata().getName() + " cannot start: " + Pods.stuck(p).detail())
+        .reduce((older, newer) -> newer).orElse(null);
     return new ClusterStatus.JobSummary(
         job.getMetadata().getName(),
         state.label(),
-        state == JobState.FAILED ? JobState.failureReason(job) : null,
+        state == JobState.FAILED ? JobState.failureReason(job) : stuck,
         status == null || status.getActive() == null ? 0 : status.getActive(),
         status == null || status.getFailed() == null ? 0 : status.getFailed(),
         JobState.duration(job, now));

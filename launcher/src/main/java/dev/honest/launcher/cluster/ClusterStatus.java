@@ -34,7 +34,7 @@ public record ClusterStatus(
   /**
    * @param name the Job
    * @param state {@code running}, {@code succeeded} or {@code failed}
-   * @param reason the failure reason, or null
+   * @param reason the failure reason; for a running Job, why its newest pod cannot start; else null
    * @param activePods pods running now
    * @param failedPods attempts that failed so far
    * @param elapsed since the Job started, to its end or to now

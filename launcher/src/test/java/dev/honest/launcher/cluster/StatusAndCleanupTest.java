@@ -9,21 +9,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
 import dev.honest.launcher.SignedLogs;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import dev.honest.launcher.cli.LauncherCommand;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class StatusAndCleanupTest {
   private final TestCluster cluster = new TestCluster();
@@ -59,6 +61,29 @@ class StatusAndCleanupTest {
     assertThat(status.lines()).startsWith(
         "Namespace " + NS + ": 2 Jobs | Active: 1 | Succeeded: 1 | Failed: 0",
         "  Deployment ollama: ready 1/1");
+  }
+
+  @Test
+  void statusSaysWhyARunningJobsPodCannotStart() throws Exception {
+    try (FakeJobController jobs = new FakeJobController(cluster.mock, NS, job -> Script.keepsRunning(
+        Attempt.running(TestRuns.workerLog(1, List.of(), false)))).start()) {
+      cluster.deploy(ops, TestRuns.resources(RUN, 1, 2));
+      Eventually.await("the worker's pod", () -> client.pods().inNamespace(NS)
+          .withLabel(RunLabels.JOB_NAME, "k8s-worker-1").list().getItems().size() == 1);
+    }
+    Pod pod = client.pods().inNamespace(NS).withLabel(RunLabels.JOB_NAME, "k8s-worker-1").list().getItems().get(0);
+    FakeController.editStatus(client.pods().inNamespace(NS).withName(pod.getMetadata().getName()), p -> {
+      p.getStatus().getContainerStatuses().get(0).setState(new ContainerStateBuilder().withNewWaiting()
+          .withReason("ImagePullBackOff").withMessage("Back-off pulling image \"honest-worker:0.1.0\"").endWaiting()
+          .build());
+      return p;
+    });
+
+    ClusterStatus status = ops.status();
+
+    assertThat(status.jobs()).singleElement().extracting(ClusterStatus.JobSummary::state, ClusterStatus.JobSummary::reason)
+        .containsExactly("running", "pod " + pod.getMetadata().getName() + " cannot start: container worker:"
+            + " ImagePullBackOff (Back-off pulling image \"honest-worker:0.1.0\")");
   }
 
   @Test
