@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code patches/<task-id>.patch}: for each completed {@code fix} task that changed files, the
- * diffs of its changes one after the other, which {@code git apply -p1} accepts in the workspace.
+ * diffs of its changes one after the other, which {@code git apply -p1} (and {@code patch -p1}) accepts in the workspace.
  *
  * <p>Each task gets its own file, the same on every run of the same tasks, on case-sensitive and
  * case-insensitive (macOS, Windows) file systems alike. An id that is already a plain file name

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,34 @@ class PatchesTest {
     for (Path patch : Patches.write(out, results)) {
       Git.run(repo, scratch, "apply", "--check", "-p1", patch.toString());
       Git.run(repo, scratch, "apply", "-p1", patch.toString());
+    }
+
+    for (Change c : List.of(t1.get(0), t1.get(1), t2.get(0))) {
+      assertThat(Hashes.sha256Hex(Files.readAllBytes(repo.resolve(c.path())))).as(c.path()).isEqualTo(c.sha256After());
+    }
+  }
+
+  /**
+   * GNU patch ends an unquoted name at its first space unless a tab ends the header line, as git
+   * writes it for such names: without it, {@code patch -p1} asks which file to patch and skips it.
+   */
+  @Test
+  void gnuPatchAlsoAppliesEveryPatchIncludingThatOfAFileWithASpaceInItsName() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/patch")), "GNU patch is installed");
+    Path repo = Files.createDirectories(scratch.resolve("plain"));
+    for (String path : List.of("src/db.js", "config/app.ini", "docs/my notes.txt")) {
+      TestTasks.write(repo, path, Files.readAllBytes(workspace.resolve(path)));
+    }
+
+    for (Path patch : Patches.write(out, results)) {
+      Process check = new ProcessBuilder("patch", "-p1", "--batch", "--dry-run", "-i", patch.toString())
+          .directory(repo.toFile()).redirectErrorStream(true).start();
+      String said = new String(check.getInputStream().readAllBytes(), UTF_8);
+      assertThat(check.waitFor()).as("patch --dry-run %s: %s", patch.getFileName(), said).isZero();
+      Process apply = new ProcessBuilder("patch", "-p1", "--batch", "-i", patch.toString())
+          .directory(repo.toFile()).redirectErrorStream(true).start();
+      said = new String(apply.getInputStream().readAllBytes(), UTF_8);
+      assertThat(apply.waitFor()).as("patch %s: %s", patch.getFileName(), said).isZero();
     }
 
     for (Change c : List.of(t1.get(0), t1.get(1), t2.get(0))) {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A git-style unified diff of one file, which {@code git apply -p1} accepts.
+ * A git-style unified diff of one file, which {@code git apply -p1} and {@code patch -p1} accept.
  *
  * <p>Lines are compared with their terminators, so a last line without a newline differs from the
  * same text with one, and a CRLF line keeps its CR in the patch (as git writes it). A content
@@ -31,11 +31,16 @@ final class UnifiedDiff {
       return "";
     }
     StringBuilder out = new StringBuilder("diff --git ").append(oldName).append(' ').append(newName).append('\n');
+    // As git does, a tab ends the "---" and "+++" lines of a name with a space: GNU patch otherwise
+    // takes the name to end at the space, and cannot find the file.
+    String nameEnd = path.indexOf(' ') >= 0 ? "\t" : "";
     // The first two lines are the "---" and "+++" headers; content lines begin with ' ', '-' or '+',
     // so only a hunk header begins with '@'.
     for (int i = 0; i < diff.size(); i++) {
       String line = diff.get(i);
-      if (i < 2 || line.startsWith("@")) {
+      if (i < 2) {
+        out.append(line).append(nameEnd).append('\n');
+      } else if (line.startsWith("@")) {
         out.append(line).append('\n');
       } else if (line.endsWith("\n")) {
         out.append(line);

@@ -221,7 +221,8 @@ class EditApplierTest {
         List.of(new Edit("docs/release notes.md", "TODO", "Fixed the parser."))));
 
     assertThat(changed.change().diff()).startsWith(
-        "diff --git a/docs/release notes.md b/docs/release notes.md\n--- a/docs/release notes.md\n");
+        "diff --git a/docs/release notes.md b/docs/release notes.md\n--- a/docs/release notes.md\t\n"
+        + "+++ b/docs/release notes.md\t\n");
     assertGitApplies("docs/release notes.md", "# Notes\n\nTODO\n".getBytes(UTF_8), changed);
   }
 
