@@ -10,6 +10,7 @@ import dev.honest.launcher.results.ResultsFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <ul>
  *   <li>One rule per task category and severity: {@code honest/<category>/<severity>}, e.g.
- *       {@code honest/security/high} (a task without a category is {@code general}).
+ *       {@code honest/security/high}: lower-case letters of any script, digits and dashes (a task
+ *       without a category is {@code general}).
  *   <li>Every finding of every task is a result. Its level follows the severity: critical and
  *       high are {@code error}, medium is {@code warning}, low and info are {@code note}.
  *   <li>A finding in a file points at that file relative to {@code %SRCROOT%} (the workspace),
@@ -124,7 +126,7 @@ public final class Sarif {
     return result;
   }
 
-  /** {@code honest/<category>/<severity>}, both reduced to lower-case letters, digits and dashes. */
+  /** {@code honest/<category>/<severity>}, both reduced to lower-case letters (of any script), digits and dashes. */
   static String ruleId(TaskRecord task, Finding f) {
     String category = slug(task.category());
     String severity = slug(f.severity());
@@ -172,8 +174,12 @@ public final class Sarif {
     return text.toString();
   }
 
+  /**
+   * Lower-case letters (of any script: {@code 安全} and {@code Qualität} are categories of their
+   * own, not {@code general} or {@code qualit-t}), digits and single dashes.
+   */
   private static String slug(String text) {
-    return text == null ? "" : text.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
-        .replaceAll("^-+|-+$", "");
+    return text == null ? "" : Normalizer.normalize(text.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT)
+        .replaceAll("[^\\p{L}\\p{M}\\p{N}]+", "-").replaceAll("^-+|-+$", "");
   }
 }

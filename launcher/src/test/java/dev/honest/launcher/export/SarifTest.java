@@ -180,6 +180,26 @@ class SarifTest {
         .asString()).isEqualTo("completed");
   }
 
+  /** A spreadsheet in another language names its categories in its letters: each is a rule of its own, none "general". */
+  @Test
+  void categoriesWrittenInNonAsciiLettersGetARuleEachAndNoneIsGeneral() {
+    List<TaskRecord> tasks = new ArrayList<>();
+    String[] categories = {"安全", "性能", "Qualität", "Sécurité"};
+    for (int i = 0; i < categories.length; i++) {
+      tasks.add(completed("C-" + i, Action.ANALYZE, categories[i], List.of(), List.of(
+          new Finding("", 0, "high", "Finding " + i, "", "")), List.of(), call(10, 5)));
+    }
+
+    ObjectNode log = Sarif.of(results(tasks));
+
+    assertThat(SarifSchema.problems(log)).isEmpty();
+    JsonNode run = log.path("runs").get(0);
+    List<String> rules = texts(run.path("tool").path("driver").path("rules"), "id");
+    assertThat(rules).hasSize(4).doesNotContain("honest/general/high")
+        .contains("honest/安全/high", "honest/性能/high", "honest/qualität/high", "honest/sécurité/high");
+    assertThat(texts(run.path("results"), "ruleId")).doesNotHaveDuplicates();
+  }
+
   private static List<String> texts(JsonNode array, String field) {
     List<String> values = new ArrayList<>();
     array.forEach(n -> values.add(n.path(field).asString()));
