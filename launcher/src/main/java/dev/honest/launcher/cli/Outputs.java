@@ -51,6 +51,11 @@ final class Outputs {
     out.println("Results: " + file + " (worker logs: " + output.resolve("k8s-worker-N-log.txt") + ")");
     out.println("SARIF: " + sarif + (patches.isEmpty() ? "" : "; patches of " + patches.size() + " fix task(s) in "
         + output.resolve(Patches.DIRECTORY)));
+    int omitted = Sarif.omitted(results);
+    if (omitted > 0) {
+      out.println("⚠ The SARIF file holds the " + Sarif.MAX_RESULTS + " most severe findings and leaves out " + omitted
+          + ": GitHub code scanning refuses a run of more. Every finding is in " + file);
+    }
     out.println("🔏 Signed with the run's Ed25519 key " + signer.keyId() + " (public key: " + publicKey + ")");
     out.println("   Check offline: java -jar launcher/target/launcher.jar verify --results " + file
         + " --public-key " + publicKey + " --workspace DIR");

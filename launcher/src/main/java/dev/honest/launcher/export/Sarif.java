@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
@@ -26,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>One rule per task category and severity: {@code honest/<category>/<severity>}, e.g.
  *       {@code honest/security/high}: lower-case letters of any script, digits and dashes (a task
  *       without a category is {@code general}).
- *   <li>Every finding of every task is a result. Its level follows the severity: critical and
+ *   <li>Every finding of every task is a result, up to {@link #MAX_RESULTS} (the most severe are
+ *       kept past it). Its level follows the severity: critical and
  *       high are {@code error}, medium is {@code warning}, low and info are {@code note}.
  *   <li>A finding in a file points at that file relative to {@code %SRCROOT%} (the workspace),
  *       with {@code region.startLine} when it names a line. A finding without a file points at the
@@ -43,6 +45,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Sarif {
   public static final String FILE = "k8s-cluster-results.sarif";
+  /**
+   * The most results a run holds: GitHub code scanning refuses a whole file with a run of more.
+   * Past it, the most severe findings are kept, and {@code properties} say how many were left out.
+   */
+  public static final int MAX_RESULTS = 25_000;
   /** The key of the result's stable identity in {@code partialFingerprints}. */
   public static final String FINGERPRINT = "honestFinding/v1";
   static final String SRCROOT = "%SRCROOT%";
@@ -60,14 +67,27 @@ public final class Sarif {
     return file;
   }
 
-  /** The SARIF log of a run's findings. */
+  /** The SARIF log of a run's findings, at most {@link #MAX_RESULTS} of them. */
   public static ObjectNode of(ClusterResults results) {
-    TreeMap<String, String> rules = new TreeMap<>();
-    for (TaskRecord task : results.tasks()) {
-      for (Finding f : task.findings()) {
-        rules.put(ruleId(task, f), level(f.severity()));
-      }
+    return of(results, MAX_RESULTS);
+  }
+
+  /** How many of the run's findings the log leaves out ({@link #MAX_RESULTS}); 0 for almost every run. */
+  public static int omitted(ClusterResults results) {
+    return Math.max(0, findings(results).size() - MAX_RESULTS);
+  }
+
+  static ObjectNode of(ClusterResults results, int maxResults) {
+    List<Located> all = findings(results);
+    List<Located> kept = all;
+    if (all.size() > maxResults) {
+      // The most severe, in the order of the tasks among the same severity, then back in task order.
+      kept = all.stream().sorted(Comparator.comparingInt((Located l) -> rank(l.finding().severity()))
+              .thenComparingInt(Located::order))
+          .limit(maxResults).sorted(Comparator.comparingInt(Located::order)).toList();
     }
+    TreeMap<String, String> rules = new TreeMap<>();
+    kept.forEach(l -> rules.put(ruleId(l.task(), l.finding()), level(l.finding().severity())));
     List<String> ruleIds = new ArrayList<>(rules.keySet());
 
     ObjectNode log = Json.mapper().createObjectNode();
@@ -88,13 +108,37 @@ public final class Sarif {
     });
     run.putObject("automationDetails").put("id", TOOL + "/" + results.runId());
     ArrayNode resultArray = run.putArray("results");
+    kept.forEach(l -> resultArray.add(result(l.task(), l.finding(), ruleIds)));
+    ObjectNode properties = run.putObject("properties").put("runId", results.runId());
+    if (kept.size() < all.size()) {
+      properties.put("findings", all.size()).put("omittedResults", all.size() - kept.size());
+    }
+    return log;
+  }
+
+  /** A finding of a task, and its place among all findings of the run. */
+  private record Located(TaskRecord task, Finding finding, int order) {}
+
+  private static List<Located> findings(ClusterResults results) {
+    List<Located> all = new ArrayList<>();
     for (TaskRecord task : results.tasks()) {
       for (Finding f : task.findings()) {
-        resultArray.add(result(task, f, ruleIds));
+        all.add(new Located(task, f, all.size()));
       }
     }
-    run.putObject("properties").put("runId", results.runId());
-    return log;
+    return all;
+  }
+
+  /** Critical first: the order in which findings are kept when there are too many. */
+  private static int rank(String severity) {
+    return switch (severity.strip().toLowerCase(Locale.ROOT)) {
+      case "critical" -> 0;
+      case "high" -> 1;
+      case "medium" -> 2;
+      case "low" -> 3;
+      case "info" -> 4;
+      default -> 2; // as its level, a warning
+    };
   }
 
   private static ObjectNode result(TaskRecord task, Finding f, List<String> ruleIds) {

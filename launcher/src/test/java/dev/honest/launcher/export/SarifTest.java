@@ -74,6 +74,41 @@ class SarifTest {
   }
 
   @Test
+  void pastItsLimitTheLogKeepsTheMostSevereFindingsInTaskOrderAndSaysHowManyItLeftOut() {
+    ObjectNode log = Sarif.of(results, 3);
+
+    assertThat(SarifSchema.problems(log)).isEmpty();
+    JsonNode run = log.path("runs").get(0);
+    assertThat(texts(run.path("results"), "ruleId"))
+        .containsExactly("honest/security/critical", "honest/security/medium", "honest/security/high");
+    assertThat(texts(run.path("tool").path("driver").path("rules"), "id"))
+        .containsExactly("honest/security/critical", "honest/security/high", "honest/security/medium");
+    assertThat(run.path("properties").path("findings").asInt()).isEqualTo(5);
+    assertThat(run.path("properties").path("omittedResults").asInt()).isEqualTo(2);
+    assertThat(Sarif.of(results).path("runs").get(0).path("properties").has("omittedResults")).isFalse();
+  }
+
+  /** GitHub code scanning refuses a whole SARIF file with a run of more than 25,000 results. */
+  @Test
+  void aRunOfMoreFindingsThanGitHubTakesGivesALogOfAsManyAsItTakes() {
+    List<TaskRecord> tasks = new ArrayList<>();
+    for (int t = 0; t < 2_501; t++) {
+      List<Finding> findings = new ArrayList<>();
+      for (int i = 1; i <= 10; i++) {
+        findings.add(new Finding("src/db.js", i, i == 1 ? "high" : "low", "Finding " + i, "", ""));
+      }
+      tasks.add(completed("T-" + t, Action.ANALYZE, "security", List.of(input(workspace, "src/db.js")), findings,
+          List.of(), call(10, 5)));
+    }
+
+    JsonNode run = Sarif.of(results(tasks)).path("runs").get(0);
+
+    assertThat(run.path("results")).hasSize(25_000);
+    assertThat(run.path("properties").path("omittedResults").asInt()).isEqualTo(10);
+    assertThat(texts(run.path("results"), "level")).filteredOn("error"::equals).hasSize(2_501);
+  }
+
+  @Test
   void aBrokenLogFailsTheSchemaSoTheValidatorReallyChecks() {
     ObjectNode unknownLevel = Sarif.of(results);
     ((ObjectNode) unknownLevel.path("runs").get(0).path("results").get(0)).put("level", "severe");
