@@ -42,10 +42,28 @@ public record ChatReply(
   }
 
   /**
-   * True when the prompt filled the context window (Ollama then silently drops its start) or prompt and
-   * answer together reached it.
+   * The {@code num_keep} Ollama keeps at the head of a prompt it cuts: its default, as the worker sends
+   * none.
+   */
+  static final int OLLAMA_NUM_KEEP = 4;
+
+  /**
+   * True when {@code prompt_eval_count} is what Ollama reports for a prompt it cut to fit {@code numCtx},
+   * keeping its first {@link #OLLAMA_NUM_KEEP} tokens and its tail and saying so only in its own log:
+   * {@code numCtx} tokens or more (the older runner), {@code numCtx - 1} (llama-server's limit), or
+   * exactly {@code numCtx - (numCtx - num_keep) / 2} (the llama-server runner with context shift cuts to
+   * half the window; 2050 of 4096). A prompt that really had that many tokens is taken as cut too: it is
+   * split further, which costs calls but never takes an answer to a prompt the model saw only in part.
+   */
+  public boolean promptCut(int numCtx) {
+    return promptTokens >= numCtx - 1 || promptTokens == numCtx - (numCtx - OLLAMA_NUM_KEEP) / 2;
+  }
+
+  /**
+   * True when the prompt filled the context window or was cut to fit it ({@link #promptCut}: Ollama then
+   * silently dropped part of it), or prompt and answer together reached it.
    */
   public boolean atContextLimit(int numCtx) {
-    return promptTokens >= numCtx || promptTokens + completionTokens >= numCtx;
+    return promptCut(numCtx) || promptTokens + completionTokens >= numCtx;
   }
 }

@@ -218,9 +218,10 @@ public final class TaskRunner {
   }
 
   /**
-   * Asks about every chunk of one file. When Ollama says a prompt filled the context (it would have
-   * silently dropped its start), the findings of that pass are discarded and the file is split
-   * again with half the budget. Every call made is recorded, in chunk order, whatever the outcome.
+   * Asks about every chunk of one file. When Ollama's token counts say a prompt filled the context or
+   * was cut to fit it ({@link ChatReply#promptCut}: Ollama silently drops part of its start), the
+   * findings of that pass are discarded and the file is split again with half the budget. Every call
+   * made is recorded, in chunk order, whatever the outcome.
    */
   private FileResult analyzeFile(Attempt a, String path, String content, int budget) {
     List<CallRecord> calls = new ArrayList<>();
@@ -338,8 +339,9 @@ public final class TaskRunner {
               + "\nAnswer again with only JSON that matches the schema; keep it short (at most 10 findings).\n";
       ChatReply reply = chat(a, calls, List.of(ChatMessage.system(prompt.system()), ChatMessage.user(user)), part);
       int numCtx = config.options().numCtx();
-      // A prompt that filled the context lost its start, however the answer ended: asking again cannot help.
-      if (reply.promptTokens() >= numCtx || reply.atContextLimit(numCtx) && !reply.truncated()) {
+      // A prompt Ollama cut to fit the context lost part of its start, however the answer ended: asking again
+      // cannot help.
+      if (reply.promptCut(numCtx) || reply.atContextLimit(numCtx) && !reply.truncated()) {
         return Optional.empty();
       }
       if (reply.truncated()) {

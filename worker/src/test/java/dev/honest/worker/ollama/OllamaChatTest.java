@@ -152,6 +152,20 @@ class OllamaChatTest {
   }
 
   @Test
+  void aPromptOllamaCutToHalfTheWindowOrToOneTokenShortOfItIsReportedCut() throws Exception {
+    // llama-server's runner: a prompt over num_ctx - 1 tokens is cut to num_keep + the tail, 2050 of 4096.
+    ollama.stubFor(post("/api/chat").willReturn(ndjson(chunk("{}"), done("stop", 2050, 2))));
+
+    ChatReply reply = client(config(3, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    assertThat(reply.promptCut(4096)).isTrue();
+    assertThat(reply.atContextLimit(4096)).isTrue();
+    assertThat(reply.promptCut(8192)).isFalse();
+    assertThat(new ChatReply("{}", "length", 4095, 1, reply.call(), reply.calls()).promptCut(4096)).isTrue();
+    assertThat(new ChatReply("{}", "stop", 2049, 2, reply.call(), reply.calls()).atContextLimit(4096)).isFalse();
+  }
+
+  @Test
   void promptAndAnswerTogetherReachingTheContextAreReportedAtTheLimit() throws Exception {
     ollama.stubFor(post("/api/chat").willReturn(ndjson(chunk("{}"), done("stop", 3600, 496))));
 

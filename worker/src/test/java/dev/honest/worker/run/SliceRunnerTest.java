@@ -706,6 +706,93 @@ class SliceRunnerTest {
     assertThat(r.calls()).singleElement().satisfies(c -> assertThat(c.httpStatus()).isEqualTo(404));
   }
 
+  @Test
+  void aPromptOllamaCutToHalfTheContextIsSplitFurtherAndItsAnswerDiscarded() throws Exception {
+    write("a.js", IntStream.rangeClosed(1, 40).mapToObj(i -> "call" + i + "();").collect(Collectors.joining("\n")));
+    // Ollama's llama-server runner cuts a prompt over num_ctx - 1 tokens to its first num_keep (4) tokens and its
+    // tail, num_ctx - (num_ctx - 4) / 2 = 2050 tokens of a 4096 context, says so only in its own log, and reports
+    // the 2050 tokens it evaluated: the answer is to a prompt whose start the model never saw.
+    long cut = 4096 - (4096 - 4) / 2;
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("ctx")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("split")
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
+            .withBody(OllamaStandIn.whole("codellama:7b", "{\"findings\":[{\"file\":\"a.js\",\"line\":39,"
+                + "\"severity\":\"low\",\"title\":\"Seen only the tail\",\"detail\":\"d\",\"suggestion\":\"s\"}]}",
+                cut, 30, "stop"))));
+
+    run(task("T-9", Action.ANALYZE, "a.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.calls().get(0).promptTokens()).isEqualTo(cut);
+    assertThat(r.findings()).extracting(f -> f.title()).doesNotContain("Seen only the tail");
+    assertThat(r.calls().size()).isGreaterThanOrEqualTo(2);
+    assertThat(r.completed()).as(String.valueOf(r.error())).isTrue();
+  }
+
+  @Test
+  void aServerOutOfMemoryFailsOnlyItsTaskAfterEveryAttemptWithOllamasReason() throws Exception {
+    write("a.js", "x();\n");
+    write("b.js", "y();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("x();"))
+        .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":\"model requires more system memory (9.2 GiB) than is available (7.1 GiB)\"}")));
+
+    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    TaskRecord r = records().get(0);
+    assertThat(r.error().errorClass()).isEqualTo("server_error");
+    assertThat(r.error().message()).contains("after 2 attempt(s)", "model requires more system memory");
+    assertThat(r.calls()).hasSize(2).allSatisfy(c -> assertThat(c.httpStatus()).isEqualTo(500));
+    assertThat(r.attempts()).isEqualTo(2);
+    assertThat(records().get(1).completed()).isTrue();
+  }
+
+  @Test
+  void aWholeAnswerFromAnotherModelFailsTheTaskAsAModelMismatch() throws Exception {
+    write("a.js", "x();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
+            .withBody(OllamaStandIn.whole("llama3.1:8b", "{\"findings\":[]}", 50, 5, "stop"))));
+
+    run(task("T-1", Action.ANALYZE, "a.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.error().errorClass()).isEqualTo("model_mismatch");
+    assertThat(r.error().message()).contains("llama3.1:8b", "codellama:7b");
+    assertThat(r.calls()).hasSize(2).noneMatch(CallRecord::succeeded);
+  }
+
+  @Test
+  void anAnswerThatParsesButWasCutAtTheOutputLimitIsNeverACompletion() throws Exception {
+    write("a.js", "x();\n");
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
+        .willReturn(wholeAnswer("{\"findings\":[]}", "length")));
+
+    run(task("T-1", Action.ANALYZE, "a.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.error().errorClass()).isEqualTo("output_truncated");
+    assertThat(r.calls()).hasSize(2).allSatisfy(c -> assertThat(c.doneReason()).isEqualTo("length"));
+  }
+
+  @Test
+  void aNonJsonBodyOfAnyCharactersFailsOnlyItsTask() throws Exception {
+    write("a.js", "x();\n");
+    write("b.js", "y();\n");
+    // U+1D800 (a SignWriting character): a parser that keeps only the low 16 bits of it quotes a lone surrogate.
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("x();"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/plain; charset=utf-8")
+            .withBody("abc\uD836\uDC00def".getBytes(UTF_8))));
+
+    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-1", "T-2");
+    assertThat(records().get(0).error().errorClass()).isEqualTo("invalid_response");
+    assertThat(records().get(1).completed()).isTrue();
+  }
+
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder wholeAnswer(String content, String reason) {
     return aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
         .withBody(OllamaStandIn.whole("codellama:7b", content, 50, 20, reason));
