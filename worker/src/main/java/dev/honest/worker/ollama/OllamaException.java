@@ -18,7 +18,10 @@ public final class OllamaException extends Exception {
   public static final String BAD_REQUEST = "bad_request";
   /** HTTP 5xx or 429 on every attempt. */
   public static final String SERVER_ERROR = "server_error";
-  /** The body was not the JSON Ollama sends, or the status was unexpected. */
+  /**
+   * The body was not the JSON Ollama sends, or was no answer (a reply with {@code done_reason}
+   * {@code load} or {@code unload}), or the status was unexpected.
+   */
   public static final String INVALID_RESPONSE = "invalid_response";
   /** A 200 stream carried an {@code error} line or ended without {@code done:true}. */
   public static final String STREAM_ERROR = "stream_error";

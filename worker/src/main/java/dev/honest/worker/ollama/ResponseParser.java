@@ -44,7 +44,9 @@ final class ResponseParser {
    * {@code done:true} object. A streamed body is split into lines; a non-streamed one is a single object.
    * Ollama names the model asked in every object it sends, so an object naming another one
    * ({@link ModelInfo#canonicalName} compared) is an answer from another model, refused as
-   * {@code model_mismatch}; an object without a {@code model} is taken.
+   * {@code model_mismatch}; an object without a {@code model} is taken. A reply whose {@code done_reason}
+   * is {@code load} or {@code unload} (Ollama only loaded or unloaded the model) is no answer: it is
+   * refused as {@code invalid_response}.
    *
    * @param model the model the chat asked
    */
@@ -80,6 +82,12 @@ final class ResponseParser {
     }
     if (last == null) {
       throw new BadBody(STREAM_ERROR, "the answer ended without done:true after " + lineNumber + " line(s)");
+    }
+    String doneReason = last.path("done_reason").stringValue(null);
+    if ("load".equals(doneReason) || "unload".equals(doneReason)) {
+      // Ollama's reply to a chat without messages: the model was loaded (or unloaded), nothing was generated.
+      throw new BadBody(INVALID_RESPONSE, "the answer is a reply with done_reason " + doneReason
+          + ": Ollama " + doneReason + "ed the model and generated nothing");
     }
     return new ParsedReply(
         content.toString(),

@@ -97,6 +97,18 @@ class ResponseParserTest {
   }
 
   @Test
+  void aReplyThatOnlyLoadedOrUnloadedTheModelIsNoAnswer() {
+    for (String reason : new String[] {"load", "unload"}) {
+      assertThatThrownBy(() -> ResponseParser.chat(("{\"model\":\"codellama:7b\",\"created_at\":\"2026-11-26T10:00:09Z\","
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done_reason\":\"" + reason + "\",\"done\":true}")
+          .getBytes(UTF_8), false, "codellama:7b"))
+          .isInstanceOf(BadBody.class)
+          .hasMessageContaining("done_reason " + reason)
+          .extracting(e -> ((BadBody) e).errorClass()).isEqualTo(OllamaException.INVALID_RESPONSE);
+    }
+  }
+
+  @Test
   void aStreamWithoutADoneLineIsAStreamError() {
     assertThatThrownBy(() -> streamed(chunk("\"a\"") + chunk("\"b\"")))
         .isInstanceOf(BadBody.class)

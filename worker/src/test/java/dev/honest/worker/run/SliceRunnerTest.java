@@ -730,6 +730,27 @@ class SliceRunnerTest {
   }
 
   @Test
+  void aReplyInWhichOllamaOnlyLoadedTheModelIsNotTakenForAnEmptyAnswerOfTheModel() throws Exception {
+    write("a.js", "x();\n");
+    write("b.js", "y();\n");
+    // Ollama's answer to a chat without messages: the model was loaded, nothing was generated.
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("x();"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
+            .withBody("{\"model\":\"codellama:7b\",\"created_at\":\"2026-11-26T10:59:59.99318Z\","
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done_reason\":\"load\",\"done\":true}")));
+
+    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
+
+    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).isFalse();
+    assertThat(r.error().errorClass()).isEqualTo("invalid_response");
+    assertThat(r.error().message()).contains("done_reason load");
+    assertThat(r.calls()).isNotEmpty().noneMatch(CallRecord::succeeded);
+    assertThat(records().get(1).completed()).isTrue();
+  }
+
+  @Test
   void aServerOutOfMemoryFailsOnlyItsTaskAfterEveryAttemptWithOllamasReason() throws Exception {
     write("a.js", "x();\n");
     write("b.js", "y();\n");
