@@ -320,17 +320,20 @@ public final class OllamaClient {
     int status = response.statusCode();
     byte[] bytes = response.body();
     Failure failure;
+    ParsedReply reported = null;
     if (status == 200) {
       try {
         ParsedReply reply = ResponseParser.chat(bytes, request.stream(), request.model());
         return new Attempt(record(request, url, requestSha256, status, start, bytes, reply, null), reply, null);
       } catch (BadBody e) {
         failure = new Failure(e.errorClass(), "HTTP 200 but " + e.getMessage(), true);
+        reported = e.reported();
       }
     } else {
       failure = statusFailure(status, bytes);
     }
-    return new Attempt(record(request, url, requestSha256, status, start, bytes, null, failure.message()), null, failure);
+    return new Attempt(record(request, url, requestSha256, status, start, bytes, reported, failure.message()), null,
+        failure);
   }
 
   private static Failure statusFailure(int status, byte[] body) {
@@ -415,7 +418,7 @@ public final class OllamaClient {
         reply == null ? null : reply.doneReason(),
         hasBody ? Hashes.sha256Hex(body) : null,
         hasBody ? Hashes.md5Hex(body) : null,
-        reply == null ? null : Hashes.sha256Hex(reply.content().getBytes(UTF_8)),
+        reply == null || error != null ? null : Hashes.sha256Hex(reply.content().getBytes(UTF_8)),
         error,
         requestSha256);
   }

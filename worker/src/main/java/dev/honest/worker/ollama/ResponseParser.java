@@ -29,13 +29,25 @@ final class ResponseParser {
   static final class BadBody extends Exception {
     private final String errorClass;
 
+    private final ParsedReply reported;
+
     BadBody(String errorClass, String message) {
+      this(errorClass, message, null);
+    }
+
+    BadBody(String errorClass, String message, ParsedReply reported) {
       super(message);
       this.errorClass = errorClass;
+      this.reported = reported;
     }
 
     String errorClass() {
       return errorClass;
+    }
+
+    /** What a whole answer that is refused said (its token counts and duration, for the record), or null. */
+    ParsedReply reported() {
+      return reported;
     }
   }
 
@@ -53,12 +65,18 @@ final class ResponseParser {
   static ParsedReply chat(byte[] body, boolean streamed, String model) throws BadBody {
     StringBuilder content = new StringBuilder();
     JsonNode last = null;
+    String mismatch = null;
     int lineNumber = 0;
     int start = 0;
     while (start < body.length && last == null) {
       int end = streamed ? indexOf(body, (byte) '\n', start) : body.length;
       lineNumber++;
-      JsonNode line = parseLine(body, start, end, lineNumber);
+      JsonNode line;
+      try {
+        line = parseLine(body, start, end, lineNumber);
+      } catch (BadBody e) {
+        throw mismatch == null ? e : new BadBody(MODEL_MISMATCH, mismatch);
+      }
       start = end + 1;
       if (line == null) {
         continue;
@@ -70,10 +88,11 @@ final class ResponseParser {
             + oneLine(error.stringValue(error.toString())));
       }
       JsonNode named = line.get("model");
-      if (named != null && named.isString()
+      if (mismatch == null && named != null && named.isString()
           && !ModelInfo.canonicalName(named.stringValue()).equals(ModelInfo.canonicalName(model))) {
-        throw new BadBody(MODEL_MISMATCH, "the answer is from model " + oneLine(named.stringValue())
-            + ", not from " + model + " that was asked");
+        // Refused once read to its done line, whose token counts (spent on the server) the record keeps.
+        mismatch = "the answer is from model " + oneLine(named.stringValue()) + ", not from " + model
+            + " that was asked";
       }
       content.append(line.path("message").path("content").stringValue(""));
       if (line.path("done").asBoolean(false)) {
@@ -81,20 +100,25 @@ final class ResponseParser {
       }
     }
     if (last == null) {
-      throw new BadBody(STREAM_ERROR, "the answer ended without done:true after " + lineNumber + " line(s)");
+      throw mismatch != null ? new BadBody(MODEL_MISMATCH, mismatch)
+          : new BadBody(STREAM_ERROR, "the answer ended without done:true after " + lineNumber + " line(s)");
     }
     String doneReason = last.path("done_reason").stringValue(null);
-    if ("load".equals(doneReason) || "unload".equals(doneReason)) {
-      // Ollama's reply to a chat without messages: the model was loaded (or unloaded), nothing was generated.
-      throw new BadBody(INVALID_RESPONSE, "the answer is a reply with done_reason " + doneReason
-          + ": Ollama " + doneReason + "ed the model and generated nothing");
-    }
-    return new ParsedReply(
+    ParsedReply reply = new ParsedReply(
         content.toString(),
-        last.path("done_reason").stringValue(null),
+        doneReason,
         last.path("prompt_eval_count").longValue(0),
         last.path("eval_count").longValue(0),
         last.path("total_duration").longValue(0));
+    if (mismatch != null) {
+      throw new BadBody(MODEL_MISMATCH, mismatch, reply);
+    }
+    if ("load".equals(doneReason) || "unload".equals(doneReason)) {
+      // Ollama's reply to a chat without messages: the model was loaded (or unloaded), nothing was generated.
+      throw new BadBody(INVALID_RESPONSE, "the answer is a reply with done_reason " + doneReason
+          + ": Ollama " + doneReason + "ed the model and generated nothing", reply);
+    }
+    return reply;
   }
 
   /** The models of a {@code /api/tags} body, keyed by {@link ModelInfo#canonicalName}. */

@@ -224,6 +224,24 @@ class OllamaRetryTest {
     });
   }
 
+  /** CallRecord: the token counts are prompt_eval_count and eval_count as the server reported them. */
+  @Test
+  void anAnswerFromAnotherModelIsRecordedWithTheTokenCountsTheServerReported() {
+    ollama.stubFor(post("/api/chat").willReturn(
+        ndjson(chunk("{}").replace(CODE_MODEL, "llama3.1:8b"), done("stop", 120, 2).replace(CODE_MODEL, "llama3.1:8b"))));
+
+    OllamaException e = chatFailure(client(config(1, ollama.baseUrl()), sleeper));
+
+    assertThat(e.errorClass()).isEqualTo("model_mismatch");
+    assertThat(e.calls()).singleElement().satisfies(call -> {
+      assertThat(call.promptTokens()).isEqualTo(120);
+      assertThat(call.completionTokens()).isEqualTo(2);
+      assertThat(call.serverDurationNs()).isEqualTo(8_123_456_789L);
+      assertThat(call.contentSha256()).isNull();
+      assertThat(call.succeeded()).isFalse();
+    });
+  }
+
   @Test
   void anAnswerNamingTheModelAskedWithoutItsLatestTagOrInOtherCaseIsTaken() throws Exception {
     ollama.stubFor(post("/api/chat").willReturn(ndjson(
