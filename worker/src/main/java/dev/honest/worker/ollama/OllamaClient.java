@@ -6,6 +6,7 @@ import static dev.honest.worker.ollama.OllamaException.INVALID_RESPONSE;
 import static dev.honest.worker.ollama.OllamaException.MODEL_MISMATCH;
 import static dev.honest.worker.ollama.OllamaException.MODEL_NOT_FOUND;
 import static dev.honest.worker.ollama.OllamaException.OLLAMA_UNAVAILABLE;
+import static dev.honest.worker.ollama.OllamaException.PROMPT_TOO_LONG;
 import static dev.honest.worker.ollama.OllamaException.SERVER_ERROR;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -275,6 +276,10 @@ public final class OllamaClient {
     }
     body.set("options", options);
     body.set("keep_alive", keepAlive);
+    // Ollama cuts a prompt longer than num_ctx silently unless told not to; refused instead, it says so
+    // (PROMPT_TOO_LONG), and the worker splits the file further. Versions without the field ignore it,
+    // and the token counts tell a cut prompt (ChatReply#promptCut).
+    body.put("truncate", false);
     // Always explicit: Ollama streams unless told otherwise, and the parser must know which it gets.
     body.put("stream", request.stream());
     return body;
@@ -338,6 +343,9 @@ public final class OllamaClient {
 
   private static Failure statusFailure(int status, byte[] body) {
     String message = "HTTP " + status + ": " + ResponseParser.errorText(body);
+    if (status >= 400 && message.contains("longer than the context length")) {
+      return new Failure(PROMPT_TOO_LONG, message, false);
+    }
     if (status == 404) {
       return new Failure(MODEL_NOT_FOUND, message, false);
     }

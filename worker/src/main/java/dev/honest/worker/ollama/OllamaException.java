@@ -16,6 +16,11 @@ public final class OllamaException extends Exception {
   public static final String MODEL_MISMATCH = "model_mismatch";
   /** Ollama rejected the request (HTTP 4xx other than 404 and 429). */
   public static final String BAD_REQUEST = "bad_request";
+  /**
+   * Ollama refused the prompt as longer than the context ({@code "truncate": false}): the caller splits
+   * it further, as for a prompt Ollama cut.
+   */
+  public static final String PROMPT_TOO_LONG = "prompt_too_long";
   /** HTTP 5xx or 429 on every attempt. */
   public static final String SERVER_ERROR = "server_error";
   /**

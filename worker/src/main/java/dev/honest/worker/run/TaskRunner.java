@@ -328,7 +328,7 @@ public final class TaskRunner {
 
   /**
    * One validated answer for one prompt, re-asking once when the answer is invalid or cut off.
-   * Empty when the prompt filled the context window.
+   * Empty when the prompt filled the context window, or Ollama refused it as longer than the context.
    */
   private Optional<Answer> askWithinContext(Attempt a, List<CallRecord> calls, Prompt prompt, String part)
       throws OllamaException {
@@ -337,7 +337,16 @@ public final class TaskRunner {
       String user = rejection == null ? prompt.user()
           : prompt.user() + "\nYour previous answer was rejected: " + rejection
               + "\nAnswer again with only JSON that matches the schema; keep it short (at most 10 findings).\n";
-      ChatReply reply = chat(a, calls, List.of(ChatMessage.system(prompt.system()), ChatMessage.user(user)), part);
+      ChatReply reply;
+      try {
+        reply = chat(a, calls, List.of(ChatMessage.system(prompt.system()), ChatMessage.user(user)), part);
+      } catch (OllamaException e) {
+        if (!OllamaException.PROMPT_TOO_LONG.equals(e.errorClass())) {
+          throw e;
+        }
+        calls.addAll(e.calls());
+        return Optional.empty(); // refused as longer than the context: as a prompt Ollama cut
+      }
       int numCtx = config.options().numCtx();
       // A prompt Ollama cut to fit the context lost part of its start, however the answer ended: asking again
       // cannot help.

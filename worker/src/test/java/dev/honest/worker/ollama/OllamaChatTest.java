@@ -91,7 +91,7 @@ class OllamaChatTest {
   }
 
   @Test
-  void theRequestCarriesModelMessagesFormatOptionsKeepAliveAndStreamExactly() throws Exception {
+  void theRequestCarriesModelMessagesFormatOptionsKeepAliveTruncateAndStreamExactly() throws Exception {
     ollama.stubFor(post("/api/chat").willReturn(answer()));
     JsonNode schema = Json.mapper().readTree(
         "{\"type\":\"object\",\"properties\":{\"findings\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},"
@@ -108,7 +108,7 @@ class OllamaChatTest {
             + "{\"role\":\"user\",\"content\":\"Review a.js\"}],"
             + "\"format\":" + schema + ","
             + "\"options\":{\"temperature\":0.0,\"seed\":42,\"num_ctx\":4096,\"num_predict\":512,\"num_thread\":4},"
-            + "\"keep_alive\":\"30m\",\"stream\":true}")));
+            + "\"keep_alive\":\"30m\",\"truncate\":false,\"stream\":true}")));
     JsonNode sent = Json.mapper().readTree(ollama.getAllServeEvents().get(0).getRequest().getBodyAsString());
     assertThat(sent.has("think")).isFalse();
   }

@@ -729,6 +729,28 @@ class SliceRunnerTest {
     assertThat(r.completed()).as(String.valueOf(r.error())).isTrue();
   }
 
+  /**
+   * The worker asks Ollama not to cut a prompt ({@code "truncate": false}); a prompt over the context is
+   * then refused with Ollama's own words, and the file is split further, as for a prompt Ollama cut.
+   */
+  @Test
+  void aPromptOllamaRefusesAsLongerThanTheContextIsSplitFurtherNotAFailedRequest() throws Exception {
+    write("a.js", IntStream.rangeClosed(1, 40).mapToObj(i -> "call" + i + "();").collect(Collectors.joining("\n")));
+    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).inScenario("refused")
+        .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("split")
+        .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json; charset=utf-8")
+            .withBody("{\"error\":\"the prompt is longer than the context length currently available to the model\"}")));
+
+    run(task("T-9", Action.ANALYZE, "a.js"));
+
+    TaskRecord r = records().get(0);
+    assertThat(r.completed()).as(String.valueOf(r.error())).isTrue();
+    assertThat(r.calls().get(0).httpStatus()).isEqualTo(400);
+    assertThat(r.calls().size()).isGreaterThanOrEqualTo(2);
+    ollama.server().getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().equals("/api/chat"))
+        .forEach(e -> assertThat(e.getRequest().getBodyAsString()).contains("\"truncate\":false"));
+  }
+
   @Test
   void aReplyInWhichOllamaOnlyLoadedTheModelIsNotTakenForAnEmptyAnswerOfTheModel() throws Exception {
     write("a.js", "x();\n");
