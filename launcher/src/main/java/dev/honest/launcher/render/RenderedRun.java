@@ -148,7 +148,8 @@ public record RenderedRun(
 
   /**
    * A JSON document as YAML reads it back unchanged: the characters JSON writes raw but YAML does not
-   * allow raw (DEL, the C1 controls a spreadsheet's mis-decoded quotes become) or, in YAML 1.1 as
+   * allow raw (DEL, the C1 controls a spreadsheet's mis-decoded quotes become, the noncharacters
+   * U+FFFE and U+FFFF, which are valid UTF-8 but outside YAML's printable set) or, in YAML 1.1 as
    * kubectl reads it, takes as line breaks (U+0085, U+2028, U+2029) are written as JSON escapes (a
    * backslash, u and four hex digits), which mean the same in JSON and YAML. Outside strings a JSON
    * document is ASCII, so only text inside strings changes: a task's text, a workspace file's.
@@ -157,7 +158,7 @@ public record RenderedRun(
     StringBuilder out = null;
     for (int i = 0; i < json.length(); i++) {
       char c = json.charAt(i);
-      boolean escape = c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029;
+      boolean escape = c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029 || c == 0xfffe || c == 0xffff;
       if (escape && out == null) {
         out = new StringBuilder(json.length() + 16).append(json, 0, i);
       }

@@ -163,6 +163,27 @@ class RenderedRunTest {
     assertThat(load("orchestrator-configmap.yaml")).containsExactlyElementsOf(oddRun.configMaps());
   }
 
+  /**
+   * U+FFFE and U+FFFF are valid UTF-8 text but outside YAML's printable set, as the C1 controls are:
+   * a task's text holding one (pasted from a Unicode library's test) is written escaped too.
+   */
+  @Test
+  void taskTextWithNoncharactersYamlDoesNotAllowIsWrittenEscapedAndLoadsBackUnchanged() throws Exception {
+    List<TaskSpec> odd = List.of(new TaskSpec("T-1", "Noncharacters \uffff and \ufffe", "", Priority.HIGH, "", "",
+        List.of("nonchar.js"), Action.ANALYZE, null));
+    Files.writeString(workspace.resolve("nonchar.js"), "var s = 'a \uffff b \ufffe c';\n");
+    RenderedRun oddRun = new Renderer().render(
+        RunSettings.builder("run-24", "registry.example/honest-worker:1.0").build(), odd, workspace);
+
+    oddRun.writeTo(out);
+
+    String written = Files.readString(out.resolve("orchestrator-configmap.yaml"));
+    List<Object> documents = new ArrayList<>();
+    new Load(LoadSettings.builder().build()).loadAllFromString(written).forEach(documents::add);
+    assertThat(documents).hasSize(2);
+    assertThat(load("orchestrator-configmap.yaml")).containsExactlyElementsOf(oddRun.configMaps());
+  }
+
   private List<HasMetadata> load(String file) throws IOException {
     try (InputStream in = Files.newInputStream(out.resolve(file))) {
       return client.load(in).items();
