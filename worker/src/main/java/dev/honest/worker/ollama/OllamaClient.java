@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -341,9 +342,21 @@ public final class OllamaClient {
         failure);
   }
 
+  /**
+   * True when Ollama's error says the prompt is longer than the context ({@code "truncate": false}),
+   * in the words of whichever runner serves the model: "the prompt is longer than the context length",
+   * "the input length exceeds the context length" (the Go runner), "request (N tokens) exceeds the
+   * available context size" (llama-server).
+   */
+  static boolean refusesPromptOverContext(String message) {
+    String text = message.toLowerCase(Locale.ROOT);
+    return text.contains("longer than the context length") || text.contains("exceeds the context length")
+        || text.contains("exceeds the available context size");
+  }
+
   private static Failure statusFailure(int status, byte[] body) {
     String message = "HTTP " + status + ": " + ResponseParser.errorText(body);
-    if (status >= 400 && message.contains("longer than the context length")) {
+    if (status >= 400 && refusesPromptOverContext(message)) {
       return new Failure(PROMPT_TOO_LONG, message, false);
     }
     if (status == 404) {

@@ -64,6 +64,30 @@ class OllamaRetryTest {
     assertThat(sleeper.slept).isEmpty();
   }
 
+  /**
+   * Ollama words its refusal of a prompt over the context ({@code "truncate": false}) by the runner that
+   * serves the model: llama-server's "request (N tokens) exceeds the available context size", the Go
+   * runner's "the input length exceeds the context length", or "the prompt is longer than the context
+   * length". Each is a prompt too long, which the worker splits further, not a bad request.
+   */
+  @Test
+  void everyWordingOfOllamasRefusalOfAPromptOverTheContextIsAPromptTooLong() {
+    for (String refusal : List.of(
+        "the prompt is longer than the context length currently available to the model",
+        "the input length exceeds the context length",
+        "{\"error\":{\"code\":400,\"message\":\"request (8889 tokens) exceeds the available context size (4096 tokens),"
+            + " try increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":8889,\"n_ctx\":4096}}")) {
+      ollama.resetAll();
+      ollama.stubFor(post("/api/chat").willReturn(error(400, refusal)));
+
+      OllamaException e = chatFailure(client(config(4, ollama.baseUrl()), sleeper));
+
+      assertThat(e.errorClass()).as(refusal).isEqualTo("prompt_too_long");
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.calls()).hasSize(1);
+    }
+  }
+
   @Test
   void aBadRequestIsNotRetried() {
     ollama.stubFor(post("/api/chat").willReturn(error(400, "\"codellama:7b\" does not support thinking")));
