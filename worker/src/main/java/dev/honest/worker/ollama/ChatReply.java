@@ -51,12 +51,19 @@ public record ChatReply(
    * True when {@code prompt_eval_count} is what Ollama reports for a prompt it cut to fit {@code numCtx},
    * keeping its first {@link #OLLAMA_NUM_KEEP} tokens and its tail and saying so only in its own log:
    * {@code numCtx} tokens or more (the older runner), {@code numCtx - 1} (llama-server's limit), or
-   * exactly {@code numCtx - (numCtx - num_keep) / 2} (the llama-server runner with context shift cuts to
-   * half the window; 2050 of 4096). A prompt that really had that many tokens is taken as cut too: it is
-   * split further, which costs calls but never takes an answer to a prompt the model saw only in part.
+   * exactly {@code numCtx - (numCtx - keep) / 2} (the llama-server runner with context shift cuts to
+   * half the window), where {@code keep} is num_keep, plus one for a model whose tokenizer adds a BOS
+   * token (codellama, llama3, gemma): 2050 or 2051 of 4096. A prompt that really had that many tokens is
+   * taken as cut too: it is split further, which costs calls but never takes an answer to a prompt the
+   * model saw only in part.
    */
   public boolean promptCut(int numCtx) {
-    return promptTokens >= numCtx - 1 || promptTokens == numCtx - (numCtx - OLLAMA_NUM_KEEP) / 2;
+    return promptTokens >= numCtx - 1 || promptTokens == halfWindowCut(numCtx, OLLAMA_NUM_KEEP)
+        || promptTokens == halfWindowCut(numCtx, OLLAMA_NUM_KEEP + 1);
+  }
+
+  private static int halfWindowCut(int numCtx, int keep) {
+    return numCtx - Math.max((numCtx - keep) / 2, 1);
   }
 
   /**

@@ -165,6 +165,21 @@ class OllamaChatTest {
     assertThat(new ChatReply("{}", "stop", 2049, 2, reply.call(), reply.calls()).atContextLimit(4096)).isFalse();
   }
 
+  /**
+   * A model whose tokenizer adds a BOS token (codellama, llama3, gemma) keeps num_keep + 1 tokens of a
+   * prompt llama-server's runner cuts: 2051 of 4096, 4099 of 8192, as Ollama logs ("keep=5 new=4099").
+   */
+  @Test
+  void aPromptOllamaCutToHalfTheWindowKeepingTheBosTokenTooIsReportedCut() throws Exception {
+    ollama.stubFor(post("/api/chat").willReturn(ndjson(chunk("{}"), done("stop", 2051, 2))));
+
+    ChatReply reply = client(config(3, ollama.baseUrl()), sleeper).chat(request("task"));
+
+    assertThat(reply.promptCut(4096)).isTrue();
+    assertThat(new ChatReply("{}", "stop", 4099, 2, reply.call(), reply.calls()).promptCut(8192)).isTrue();
+    assertThat(new ChatReply("{}", "stop", 2052, 2, reply.call(), reply.calls()).promptCut(4096)).isFalse();
+  }
+
   @Test
   void promptAndAnswerTogetherReachingTheContextAreReportedAtTheLimit() throws Exception {
     ollama.stubFor(post("/api/chat").willReturn(ndjson(chunk("{}"), done("stop", 3600, 496))));
