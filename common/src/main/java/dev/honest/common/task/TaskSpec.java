@@ -52,11 +52,13 @@ public record TaskSpec(
 
   /** Why a name {@link #isModelName} refuses is refused, after the quoted name. */
   public static final String NOT_A_MODEL_NAME =
-      "is not an Ollama model name (it holds whitespace or a control character), so Ollama could not pull it";
+      "is not an Ollama model name (it holds a space, a control or an invisible character), so Ollama could not pull it";
 
   /** False for a name with whitespace or a control character: no Ollama model has one, so none could be pulled. */
   public static boolean isModelName(String model) {
-    return model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+    // Any space character (a no-break space too) or invisible format character (a zero-width space).
+    return model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
+        || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
   }
 
   /** True when the task names files (it goes to the code model by default). */

@@ -381,10 +381,10 @@ class TaskFileReaderTest {
         + " {\"id\": \"T-2\", \"title\": \"b\", \"model\": \"llama3.1:8b q\"},"
         + " {\"id\": \"T-3\", \"title\": \"c\", \"model\": \"codellama:7b\\u0007\"}]")).containsExactly(
         "tasks.json: task T-1 (#1): priority: unknown value 'urgent' (expected critical, high, medium or low)",
-        "tasks.json: task T-2 (#2): model: 'llama3.1:8b q' is not an Ollama model name (it holds whitespace"
-            + " or a control character), so Ollama could not pull it",
-        "tasks.json: task T-3 (#3): model: 'codellama:7b\\u0007' is not an Ollama model name (it holds whitespace"
-            + " or a control character), so Ollama could not pull it");
+        "tasks.json: task T-2 (#2): model: 'llama3.1:8b q' is not an Ollama model name (it holds a space,"
+            + " a control or an invisible character), so Ollama could not pull it",
+        "tasks.json: task T-3 (#3): model: 'codellama:7b\\u0007' is not an Ollama model name (it holds a space,"
+            + " a control or an invisible character), so Ollama could not pull it");
   }
 
   @Test
