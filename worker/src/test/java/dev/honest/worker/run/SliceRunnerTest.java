@@ -362,18 +362,9 @@ class SliceRunnerTest {
 
   @Test
   void aLoneSurrogateInTheModelsAnswerIsAskedAgainThenFailsOnlyItsTask() throws Exception {
-    write("a.js", "x();\n");
-    write("b.js", "y();\n");
     // Valid JSON, but "\\ud83d" is half of an emoji's pair: no record could hold the title.
-    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("T-1"))
-        .willReturn(wholeAnswer("{\"findings\":[{\"file\":\"a.js\",\"line\":1,\"severity\":\"low\","
-            + "\"title\":\"Broken emoji \\ud83d here\",\"detail\":\"d\",\"suggestion\":\"s\"}]}", "stop")));
-
-    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
-
-    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
-    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-1", "T-2");
-    TaskRecord r = records().get(0);
+    TaskRecord r = failsOnlyTheFirstOfTwoTasks(wholeAnswer("{\"findings\":[{\"file\":\"a.js\",\"line\":1,"
+        + "\"severity\":\"low\",\"title\":\"Broken emoji \\ud83d here\",\"detail\":\"d\",\"suggestion\":\"s\"}]}", "stop"));
     assertThat(r.error().errorClass()).isEqualTo("invalid_model_output");
     assertThat(r.error().message()).contains("findings[0].title: holds half a character, the lone surrogate \\ud83d");
     assertThat(r.calls()).hasSize(2);
@@ -385,18 +376,10 @@ class SliceRunnerTest {
 
   @Test
   void halfACharacterInTheServersErrorFailsOnlyItsTaskWithItsOwnErrorClass() throws Exception {
-    write("a.js", "x();\n");
-    write("b.js", "y();\n");
     // The server's error text holds half an emoji's pair, which no record (canonical JSON) could hold.
-    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("T-1"))
-        .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
-            .withBody("{\"error\":\"model \\ud83d not found\"}")));
-
-    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
-
-    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
-    assertThat(records()).extracting(TaskRecord::id).containsExactly("T-1", "T-2");
-    TaskRecord r = records().get(0);
+    TaskRecord r = failsOnlyTheFirstOfTwoTasks(
+        aResponse().withStatus(404).withHeader("Content-Type", "application/json; charset=utf-8")
+        .withBody("{\"error\":\"model \\ud83d not found\"}"));
     assertThat(r.error().errorClass()).isEqualTo("model_not_found");
     assertThat(r.error().message()).contains("model ? not found");
     assertThat(attestations()).extracting(AttestationLine::task).containsExactly("T-1", "T-2", null);
@@ -753,18 +736,11 @@ class SliceRunnerTest {
 
   @Test
   void aReplyInWhichOllamaOnlyLoadedTheModelIsNotTakenForAnEmptyAnswerOfTheModel() throws Exception {
-    write("a.js", "x();\n");
-    write("b.js", "y();\n");
     // Ollama's answer to a chat without messages: the model was loaded, nothing was generated.
-    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("x();"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
-            .withBody("{\"model\":\"codellama:7b\",\"created_at\":\"2026-11-26T10:59:59.99318Z\","
-                + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done_reason\":\"load\",\"done\":true}")));
-
-    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
-
-    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
-    TaskRecord r = records().get(0);
+    TaskRecord r = failsOnlyTheFirstOfTwoTasks(
+        aResponse().withStatus(200).withHeader("Content-Type", OllamaStandIn.contentType(false))
+        .withBody("{\"model\":\"codellama:7b\",\"created_at\":\"2026-11-26T10:59:59.99318Z\","
+            + "\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done_reason\":\"load\",\"done\":true}"));
     assertThat(r.completed()).isFalse();
     assertThat(r.error().errorClass()).isEqualTo("invalid_response");
     assertThat(r.error().message()).contains("done_reason load");
@@ -774,16 +750,9 @@ class SliceRunnerTest {
 
   @Test
   void aServerOutOfMemoryFailsOnlyItsTaskAfterEveryAttemptWithOllamasReason() throws Exception {
-    write("a.js", "x();\n");
-    write("b.js", "y();\n");
-    ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("x();"))
-        .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json; charset=utf-8")
-            .withBody("{\"error\":\"model requires more system memory (9.2 GiB) than is available (7.1 GiB)\"}")));
-
-    ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
-
-    assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
-    TaskRecord r = records().get(0);
+    TaskRecord r = failsOnlyTheFirstOfTwoTasks(
+        aResponse().withStatus(500).withHeader("Content-Type", "application/json; charset=utf-8")
+        .withBody("{\"error\":\"model requires more system memory (9.2 GiB) than is available (7.1 GiB)\"}"));
     assertThat(r.error().errorClass()).isEqualTo("server_error");
     assertThat(r.error().message()).contains("after 2 attempt(s)", "model requires more system memory");
     assertThat(r.calls()).hasSize(2).allSatisfy(c -> assertThat(c.httpStatus()).isEqualTo(500));
@@ -821,19 +790,30 @@ class SliceRunnerTest {
 
   @Test
   void aNonJsonBodyOfAnyCharactersFailsOnlyItsTask() throws Exception {
+    // U+1D800 (a SignWriting character): a parser that keeps only the low 16 bits of it quotes a lone surrogate.
+    TaskRecord r = failsOnlyTheFirstOfTwoTasks(
+        aResponse().withStatus(200).withHeader("Content-Type", "text/plain; charset=utf-8")
+        .withBody("abc\uD836\uDC00def".getBytes(UTF_8)));
+    assertThat(r.error().errorClass()).isEqualTo("invalid_response");
+  }
+
+  /**
+   * Runs T-1 (a.js) and T-2 (b.js) with Ollama giving {@code answer} to T-1's chats: T-2 completes all the
+   * same, the worker exits 1, and T-1's record is returned.
+   */
+  private TaskRecord failsOnlyTheFirstOfTwoTasks(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer)
+      throws Exception {
     write("a.js", "x();\n");
     write("b.js", "y();\n");
-    // U+1D800 (a SignWriting character): a parser that keeps only the low 16 bits of it quotes a lone surrogate.
     ollama.server().stubFor(post(urlEqualTo("/api/chat")).atPriority(1).withRequestBody(containing("x();"))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/plain; charset=utf-8")
-            .withBody("abc\uD836\uDC00def".getBytes(UTF_8))));
+        .willReturn(answer));
 
     ExitCode code = run(task("T-1", Action.ANALYZE, "a.js"), task("T-2", Action.ANALYZE, "b.js"));
 
     assertThat(code).isEqualTo(ExitCode.TASKS_FAILED);
     assertThat(records()).extracting(TaskRecord::id).containsExactly("T-1", "T-2");
-    assertThat(records().get(0).error().errorClass()).isEqualTo("invalid_response");
     assertThat(records().get(1).completed()).isTrue();
+    return records().get(0);
   }
 
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder wholeAnswer(String content, String reason) {
