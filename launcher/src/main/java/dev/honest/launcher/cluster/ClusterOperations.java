@@ -166,7 +166,7 @@ public final class ClusterOperations {
     cluster.call("deletecollection", "configmaps", () -> cluster.client.configMaps().inNamespace(cluster.namespace)
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .delete());
-    Leases.deleteAll(cluster);
+    Leases.deleteAll(cluster, "Those left name no task of this run; `cleanup` deletes them with the namespace.");
     int left = cluster.poll(
         this::earlierObjectsLeft, n -> n == 0, n -> "♻️ Waiting for the earlier run to go: " + n + " object(s) left",
         REPLACE_TIMEOUT);
@@ -563,7 +563,8 @@ public final class ClusterOperations {
   /**
    * Deletes the run namespace, and with it everything of the run, and waits until it is gone.
    * The signing key Secret and the claims on tasks (Leases) go first, so that they are gone even if
-   * the namespace hangs in Terminating. A namespace already Terminating (an earlier cleanup that
+   * the namespace hangs in Terminating (Leases the API server did not delete in time, as for a run of
+   * thousands of tasks, are said and left to the namespace's deletion). A namespace already Terminating (an earlier cleanup that
    * timed out) is waited for the same way.
    *
    * @throws ClusterException ({@link ExitCode#UNAVAILABLE}) when it still exists after {@code timeout},
@@ -585,7 +586,7 @@ public final class ClusterOperations {
     long start = System.nanoTime();
     cluster.call("delete", "secrets",
         () -> cluster.client.secrets().inNamespace(cluster.namespace).withName(SigningKeySecret.NAME).delete());
-    Leases.deleteAll(cluster);
+    Leases.deleteAll(cluster, "Those left go with the namespace.");
     cluster.say("🧹 Deleting namespace " + cluster.namespace);
     try {
       cluster.client.namespaces().withName(cluster.namespace).delete();

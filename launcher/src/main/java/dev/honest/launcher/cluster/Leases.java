@@ -2,6 +2,9 @@ package dev.honest.launcher.cluster;
 
 import dev.honest.worker.claim.LeaseClaims;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +37,36 @@ final class Leases {
     return claimedBy;
   }
 
-  /** Deletes the Leases of every run in the namespace. */
-  static void deleteAll(Cluster cluster) {
-    cluster.call("deletecollection", "leases", () -> cluster.client.resources(Lease.class).inNamespace(cluster.namespace)
-        .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).delete());
+  /**
+   * Deletes the Leases of every run in the namespace. A run has one per task, and the API server
+   * deletes a collection one object after the other within its request deadline: for a run of
+   * thousands of tasks it may answer that the deadline passed (504, or no answer within the client's
+   * timeout) with only part of them deleted. That is said in one line and is not an error: the
+   * Leases left name tasks of an earlier run only, and go with the namespace.
+   *
+   * @param rest what becomes of the Leases left, for that line
+   */
+  static void deleteAll(Cluster cluster, String rest) {
+    try {
+      cluster.client.resources(Lease.class).inNamespace(cluster.namespace)
+          .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() < 500 && !timedOut(e)) {
+        throw cluster.translate(e, "deletecollection", "leases");
+      }
+      String why = e.getCode() >= 500 && e.getStatus() != null && e.getStatus().getMessage() != null
+          ? e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")" : "no answer in time";
+      cluster.say("⚠️ The claims on tasks (Leases) were not all deleted: " + why + "; the API server deletes"
+          + " them one by one, one per task of each run. " + rest);
+    }
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 }
