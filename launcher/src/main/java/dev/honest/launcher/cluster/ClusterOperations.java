@@ -535,10 +535,14 @@ public final class ClusterOperations {
         () -> cluster.client.configMaps().inNamespace(cluster.namespace).withName(name).get());
   }
 
-  /** The ConfigMaps labelled with run {@code runId} ({@code collect} reads its task shards). */
+  /**
+   * The configuration ConfigMaps of run {@code runId} ({@code collect} reads its task shards): not
+   * those of the workspace files, which weigh tens of MB for a run of thousands of tasks.
+   */
   public List<ConfigMap> configMaps(String runId) {
     return cluster.call("list", "configmaps", () -> cluster.client.configMaps().inNamespace(cluster.namespace)
-        .withLabel(RunLabels.INSTANCE, runId).list().getItems());
+        .withLabel(RunLabels.INSTANCE, runId).withLabel(RunLabels.COMPONENT, RunLabels.CONFIG_COMPONENT)
+        .list().getItems());
   }
 
   /**

@@ -10,6 +10,15 @@ public final class RunLabels {
   /** The run id, on every object of a run, pod templates included. */
   public static final String INSTANCE = "app.kubernetes.io/instance";
 
+  /** What part of the run an object is: {@code config}, {@code worker}, {@code task-files}, ... */
+  public static final String COMPONENT = "app.kubernetes.io/component";
+
+  /**
+   * The {@link #COMPONENT} of the run's configuration: {@code orchestrator-config} and its task shards
+   * (the renderer writes it; {@code RunEndToEndTest} collects a sharded run through it).
+   */
+  public static final String CONFIG_COMPONENT = "config";
+
   /** Set by the Job controller on each pod it creates (Kubernetes 1.27+). */
   public static final String JOB_NAME = "batch.kubernetes.io/job-name";
 

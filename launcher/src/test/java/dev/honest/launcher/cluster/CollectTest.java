@@ -20,6 +20,7 @@ import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.PodOutcome;
 import dev.honest.launcher.results.WorkerOutcome;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -320,6 +321,18 @@ class CollectTest {
     // The fake controller ends the three Jobs within moments of each other; one at a time, each log
     // would be asked for only after the one before it had come, `delay` later.
     assertThat(Duration.ofNanos(asked.get(2) - asked.get(0))).isLessThan(delay);
+  }
+
+  /** At 10,000 tasks the workspace files' ConfigMaps weigh tens of MB: {@code collect} needs only the task shards. */
+  @Test
+  void theRunsConfigMapsAreListedWithoutThoseOfItsWorkspaceFiles() {
+    for (String component : List.of("config", "task-files")) {
+      cluster.mock.client().configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
+          .withName("cm-" + component).addToLabels(RunLabels.INSTANCE, RUN)
+          .addToLabels("app.kubernetes.io/component", component).endMetadata().addToData("k", "v").build()).create();
+    }
+
+    assertThat(ops.configMaps(RUN)).extracting(c -> c.getMetadata().getName()).containsExactly("cm-config");
   }
 
   @Test
