@@ -48,6 +48,18 @@ enum TaskField {
    * start of the first key, a zero-width space): the form keys are compared in.
    */
   static String normalizeKey(String key) {
-    return key.toLowerCase(Locale.ROOT).replaceAll("[\\s\\p{Z}\\p{Cf}_-]", "");
+    StringBuilder normalized = new StringBuilder(key.length());
+    key.toLowerCase(Locale.ROOT).codePoints().filter(c -> !isBlank(c) && c != '_' && c != '-')
+        .forEach(normalized::appendCodePoint);
+    return normalized.toString();
+  }
+
+  /**
+   * White space, any space character (a no-break space, which a spreadsheet cell easily holds) or an
+   * invisible format character (a zero-width space, a byte-order mark): what keys leave out, values
+   * are trimmed of, and no model name holds.
+   */
+  static boolean isBlank(int c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
   }
 }

@@ -341,25 +341,17 @@ public final class TaskFileReader {
     };
   }
 
-  /**
-   * {@code text} without the blanks around it: white space, any space character (a no-break space,
-   * which a spreadsheet cell easily holds, too) and invisible format characters (a zero-width space,
-   * a byte-order mark).
-   */
+  /** {@code text} without the blanks ({@link TaskField#isBlank}) around it. */
   static String trim(String text) {
     int start = 0;
     int end = text.length();
-    while (start < end && isBlank(text.charAt(start))) {
+    while (start < end && TaskField.isBlank(text.charAt(start))) {
       start++;
     }
-    while (end > start && isBlank(text.charAt(end - 1))) {
+    while (end > start && TaskField.isBlank(text.charAt(end - 1))) {
       end--;
     }
     return text.substring(start, end);
-  }
-
-  private static boolean isBlank(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
   }
 
   private static boolean isText(JsonNode node) {

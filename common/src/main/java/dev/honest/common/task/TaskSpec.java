@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param area e.g. {@code frontend}; may be empty
  * @param files workspace-relative paths, forward slashes, no duplicates; empty for general tasks
  * @param action {@code analyze} (default) or {@code fix}
- * @param model the task's own model, or null for the default choice; no whitespace or control
- *     character ({@link #isModelName})
+ * @param model the task's own model, or null for the default choice; no space of any kind, control
+ *     or invisible character ({@link #isModelName})
  */
 public record TaskSpec(
     String id,
@@ -54,11 +54,12 @@ public record TaskSpec(
   public static final String NOT_A_MODEL_NAME =
       "is not an Ollama model name (it holds a space, a control or an invisible character), so Ollama could not pull it";
 
-  /** False for a name with whitespace or a control character: no Ollama model has one, so none could be pulled. */
+  /**
+   * False for a name with a space of any kind, a control or an invisible character ({@link
+   * TaskField#isBlank}): no Ollama model has one, so none could be pulled.
+   */
   public static boolean isModelName(String model) {
-    // Any space character (a no-break space too) or invisible format character (a zero-width space).
-    return model.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
-        || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+    return model.chars().noneMatch(c -> TaskField.isBlank(c) || Character.isISOControl(c));
   }
 
   /** True when the task names files (it goes to the code model by default). */

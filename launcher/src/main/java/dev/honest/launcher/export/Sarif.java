@@ -7,6 +7,7 @@ import dev.honest.common.result.Finding;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
+import dev.honest.worker.prompt.ResponseSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -129,16 +130,10 @@ public final class Sarif {
     return all;
   }
 
-  /** Critical first: the order in which findings are kept when there are too many. */
+  /** Critical first ({@link ResponseSchema#SEVERITIES}): the order findings are kept in when there are too many. */
   private static int rank(String severity) {
-    return switch (severity.strip().toLowerCase(Locale.ROOT)) {
-      case "critical" -> 0;
-      case "high" -> 1;
-      case "medium" -> 2;
-      case "low" -> 3;
-      case "info" -> 4;
-      default -> 2; // as its level, a warning
-    };
+    int rank = ResponseSchema.SEVERITIES.indexOf(severity.strip().toLowerCase(Locale.ROOT));
+    return rank >= 0 ? rank : ResponseSchema.SEVERITIES.indexOf("medium"); // as its level, a warning
   }
 
   private static ObjectNode result(TaskRecord task, Finding f, List<String> ruleIds) {

@@ -1,9 +1,8 @@
 package dev.honest.launcher.render;
 
-import dev.honest.common.task.TaskSpec;
-
 import dev.honest.common.config.GenerationOptions;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.common.task.TaskSpec;
 import dev.honest.common.text.Escaped;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
@@ -115,7 +114,7 @@ public record RunSettings(
   private static void requireModel(String field, String model) {
     require(model != null && !model.isBlank(), field + " must not be blank");
     require(TaskSpec.isModelName(model),
-        field + " must be an Ollama model name (no whitespace or control characters), got '"
+        field + " must be an Ollama model name (no space of any kind, control or invisible character), got '"
             + Escaped.oneLine(model) + "'");
   }
 
