@@ -6,7 +6,10 @@ import java.util.Locale;
  * Text quoted on one line for people to read: every control character (C0 and C1, so also ESC, CR
  * and NEL) and the Unicode line and paragraph separators escaped as in Java source ({@code \n},
  * <code>&#92;u001b</code>), so that text quoted from a model's answer, a file, a task file or the
- * results can neither start a line of its own nor drive a terminal.
+ * results can neither start a line of its own nor drive a terminal; and every invisible format
+ * character (a zero-width space, a byte-order mark, a bidirectional override) and every space but
+ * U+0020 (a no-break space) escaped too, so that two texts that differ only in those do not read the
+ * same and none is shown reordered.
  */
 public final class Escaped {
   private Escaped() {}
@@ -29,7 +32,7 @@ public final class Escaped {
     StringBuilder line = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+      boolean control = mustEscape(c);
       boolean marked = mark != null && i >= mark.length() - 1 && c == mark.charAt(mark.length() - 1)
           && text.startsWith(mark, i - (mark.length() - 1));
       if ((control || marked) && line == null) {
@@ -51,5 +54,14 @@ public final class Escaped {
       }
     }
     return line == null ? text : line.toString();
+  }
+
+  private static boolean mustEscape(char c) {
+    if (c < 0x7f) {
+      return c < 0x20;
+    }
+    int type = Character.getType(c);
+    return Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.FORMAT || type == Character.SPACE_SEPARATOR;
   }
 }

@@ -177,10 +177,13 @@ class TaskFileReaderTest {
   void twoKeysOfOneTaskForTheSameFieldAreAProblem() {
     assertThat(problems("""
         [{"id": "T-1", "Task ID": "T-2", "title": "x"},
-         {"id": "T-3", "title": "y", "name": "z", "title": "w"}]""")).containsExactly(
+         {"id": "T-3", "title": "y", "name": "z", "title": "w"},
+         {"id": "T-4", "File Path": "a.js", "File\u200bPath": "b.js", "title": "v"}]""")).containsExactly(
         "tasks.json: task T-1 (#1): id: given twice, as 'id' and 'Task ID'",
         "tasks.json: task T-3 (#2): title: given twice, as 'title' and 'name'",
-        "tasks.json: task T-3 (#2): title: given twice, as 'title' and 'title'");
+        "tasks.json: task T-3 (#2): title: given twice, as 'title' and 'title'",
+        // Keys that differ in an invisible character only are told apart.
+        "tasks.json: task T-4 (#3): files: given twice, as 'File Path' and 'File\\u200bPath'");
   }
 
   @Test

@@ -14,6 +14,16 @@ class EscapedTest {
   }
 
   @Test
+  void invisibleCharactersAndSpacesOtherThanTheSpaceAreShownSoLookAlikesReadApart() {
+    assertThat(Escaped.oneLine("File Path")).isEqualTo("File Path");
+    assertThat(Escaped.oneLine("File\u00a0Path")).isEqualTo("File\\u00a0Path");
+    assertThat(Escaped.oneLine("File\u200bPath")).isEqualTo("File\\u200bPath");
+    assertThat(Escaped.oneLine("\ufeffid")).isEqualTo("\\ufeffid");
+    assertThat(Escaped.oneLine("ok.js\u202ecod.exe")).isEqualTo("ok.js\\u202ecod.exe");
+    assertThat(Escaped.oneLine("全角\u3000空白 ü")).isEqualTo("全角\\u3000空白 ü");
+  }
+
+  @Test
   void aMarkIsBrokenWhereverItStandsAndOnlyThere() {
     assertThat(Escaped.oneLine("x HONEST-RESULT y; HONEST HONEST-\nHONEST-", "HONEST-"))
         .isEqualTo("x HONEST\\u002dRESULT y; HONEST HONEST\\u002d\\nHONEST\\u002d");
