@@ -9,6 +9,9 @@ import dev.honest.worker.ollama.OllamaException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceCondition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -167,7 +170,7 @@ public final class ClusterOperations {
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .delete());
     Leases.deleteAll(cluster, "Those left name no task of this run; `cleanup` deletes them with the namespace.");
-    int left = cluster.poll(
+    long left = cluster.poll(
         this::earlierObjectsLeft, n -> n == 0, n -> "♻️ Waiting for the earlier run to go: " + n + " object(s) left",
         REPLACE_TIMEOUT);
     if (left > 0) {
@@ -648,9 +651,22 @@ public final class ClusterOperations {
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list().getItems());
   }
 
-  private int earlierObjectsLeft() {
-    return listPartOf().size() + cluster.call("list", "configmaps", () -> cluster.client.configMaps()
-        .inNamespace(cluster.namespace).withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list().getItems().size());
+  /**
+   * How many of the earlier run's Jobs and ConfigMaps are left, each kind counted from a list of one
+   * item and the count of those the API server says remain: the ConfigMaps of a large run hold tens
+   * of MB, which a full list would fetch every second while they go.
+   */
+  private long earlierObjectsLeft() {
+    ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+    return cluster.call("list", "jobs", () -> count(cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
+            .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list(one)))
+        + cluster.call("list", "configmaps", () -> count(cluster.client.configMaps().inNamespace(cluster.namespace)
+            .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list(one)));
+  }
+
+  private static long count(KubernetesResourceList<?> page) {
+    Long remaining = page.getMetadata() == null ? null : page.getMetadata().getRemainingItemCount();
+    return page.getItems().size() + (remaining == null ? 0 : remaining);
   }
 
   private Namespace getNamespace() {

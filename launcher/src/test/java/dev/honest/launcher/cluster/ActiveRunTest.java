@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapListBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +52,21 @@ class ActiveRunTest {
         .extracting(c -> c.getMetadata().getName())
         .containsExactly("kube-root-ca.crt");
     assertThat(cluster.output()).contains("♻️ Deleting 2 Job(s) of an earlier run (app.kubernetes.io/instance=" + EARLIER + ")");
+  }
+
+  @Test
+  void whileTheEarlierRunGoesItCountsWhatIsLeftWithoutFetchingIt() throws InterruptedException {
+    // The first look after the deletes finds ConfigMaps still going: one listed, 4 more remaining.
+    String selector = "labelSelector=" + RunLabels.PART_OF.replace("/", "%2F") + "%3D" + RunLabels.PART_OF_VALUE;
+    cluster.mock.server().expect().get().withPath("/api/v1/namespaces/" + NS + "/configmaps?" + selector + "&limit=1")
+        .andReturn(200, new ConfigMapListBuilder().withNewMetadata().withRemainingItemCount(4L).endMetadata()
+            .addToItems(TestRuns.resources(EARLIER, 2, 3).configMaps().get(0)).build())
+        .once();
+
+    cluster.ops().checkNoActiveRun(true);
+
+    assertThat(cluster.output()).contains("♻️ Waiting for the earlier run to go: 5 object(s) left");
+    assertThat(client.configMaps().inNamespace(NS).list().getItems()).hasSize(1);
   }
 
   @Test
