@@ -256,9 +256,22 @@ public final class ClusterOperations {
   /**
    * The second half of {@link #deploy}, once Ollama is ready: the workers' ServiceAccount and Role,
    * the ConfigMaps, the signing key Secret, the Jobs.
+   *
+   * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) before applying anything when Jobs of
+   *     another run are in the namespace: a run started from another terminal while this one waited
+   *     for Ollama, whose ConfigMaps and signing key this run's would replace under its workers
    */
   public void deployWorkers(RunResources resources) {
     resources.jobs().forEach(this::requireRunLabels);
+    Set<String> others = listPartOf().stream()
+        .map(job -> job.getMetadata().getLabels().getOrDefault(RunLabels.INSTANCE, "?"))
+        .filter(run -> !run.equals(runId))
+        .collect(Collectors.toCollection(TreeSet::new));
+    if (!others.isEmpty()) {
+      throw new ClusterException(ExitCode.INVALID_INPUT, "another run (" + String.join(", ", others)
+          + ") started its workers in namespace " + cluster.namespace + " while this one waited for Ollama;"
+          + " this run starts none and leaves that run alone: `status` shows it, `run --replace` replaces it");
+    }
     apply("Worker access", resources.workerAccess());
     apply("ConfigMaps", resources.configMaps());
     apply("Signing key", List.of(resources.signingKey()));

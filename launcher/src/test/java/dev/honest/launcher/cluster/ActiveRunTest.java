@@ -70,6 +70,23 @@ class ActiveRunTest {
   }
 
   @Test
+  void aRunWhoseNamespaceGotAnotherRunsJobsWhileItWaitedForOllamaStartsNoWorkerAndChangesNothingOfThatRun() {
+    // The earlier run of the set-up started its workers while this one waited for Ollama (from another terminal).
+    String theirPlan = client.configMaps().inNamespace(NS).withName(RunLabels.CONFIG_MAP).get().getData().toString();
+
+    assertThatThrownBy(() -> cluster.ops().deployWorkers(TestRuns.resources(TestRuns.RUN, 2, 1)))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageStartingWith("another run (" + EARLIER + ") started its workers in namespace " + NS
+            + " while this one waited for Ollama; this run starts none");
+
+    assertThat(client.configMaps().inNamespace(NS).withName(RunLabels.CONFIG_MAP).get().getData().toString())
+        .isEqualTo(theirPlan);
+    assertThat(client.secrets().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems())
+        .allSatisfy(j -> assertThat(j.getMetadata().getLabels()).containsEntry(RunLabels.INSTANCE, EARLIER));
+  }
+
+  @Test
   void aNamespaceWithoutJobsIsNoObstacle() throws InterruptedException {
     client.batch().v1().jobs().inNamespace(NS).delete();
 
