@@ -7,28 +7,34 @@ import dev.honest.common.config.WorkerConfig;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.json.Json;
 import dev.honest.common.task.TaskSpec;
+import dev.honest.common.text.Escaped;
 import dev.honest.launcher.attest.Carried;
 import dev.honest.launcher.attest.RunSigner;
 import dev.honest.launcher.cluster.ClusterOperations;
 import dev.honest.launcher.render.Renderer;
 import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.LogReader;
+import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code collect}: gather the logs of a run's workers and aggregate the results, from the cluster
@@ -39,7 +45,8 @@ import tools.jackson.core.type.TypeReference;
     description = {"Collect the results of a run still going or left by an interrupted `run`.",
         "Writes every worker's log to k8s-worker-N-log.txt and aggregates",
         "k8s-cluster-results.json, signed with the run's key, read from its Secret (so",
-        "before `cleanup`)."})
+        "before `cleanup`). Refuses to replace a k8s-cluster-results.json there of another",
+        "run, or one holding tasks carried over by --resume (it gathers only the tasks that ran)."})
 public final class CollectCommand extends ClusterCommand {
   @Option(names = "--output", paramLabel = "DIR", defaultValue = TaskOptions.DEFAULT_OUTPUT,
       description = "Where the worker logs, k8s-cluster-results.json, its SARIF file, the run's public key and the patches"
@@ -72,6 +79,7 @@ public final class CollectCommand extends ClusterCommand {
     List<TaskSpec> tasks = tasks(ops, config, plan);
     WorkerConfig workers = read(config, ConfigLayout.CONFIG_FILE, new TypeReference<WorkerConfig>() {});
     SigningKey key = ops.signingKey();
+    keepEarlierResults(plan.runId());
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
@@ -83,6 +91,48 @@ public final class CollectCommand extends ClusterCommand {
       return Outputs.finish(out, plan, tasks, outcomes, ops.claimedBy(plan.runId()), start, end, output, costs,
           new RunSigner(key, plan.runId(), workers.options()), Carried.NONE, reader);
     }
+  }
+
+  /**
+   * Refuses, before anything is written, to replace results in {@code --output} holding completed
+   * tasks this collect cannot gather again: another run's (such as those a resumed run resumed from),
+   * or this run's with tasks carried over by {@code --resume} (only the tasks that ran are collected).
+   */
+  private void keepEarlierResults(String runId) throws IOException {
+    Path file = output.resolve(ResultsFiles.RESULTS_FILE);
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    JsonNode earlier;
+    try {
+      earlier = Json.mapper().readTree(Files.readAllBytes(file));
+    } catch (JacksonException e) {
+      throw LauncherException.invalidInput(file + " is there and is not JSON (" + e.getOriginalMessage()
+          + "): collect into another --output, or move that file away first");
+    }
+    String earlierRun = Escaped.oneLine(earlier.path("run_id").asString(""));
+    String lost = !earlierRun.equals(runId)
+        ? " holds the results of run " + earlierRun + " (" + earlier.path("completed_tasks").asLong(0)
+            + " completed task(s)), not of run " + runId + " being collected"
+        : earlier.path("carried_tasks").asLong(0) > 0
+            ? " holds " + earlier.path("carried_tasks").asLong(0) + " task(s) carried over from run "
+                + carriedFrom(earlier) + ", which `collect` cannot carry over again (it gathers the tasks that ran)"
+            : null;
+    if (lost != null) {
+      throw LauncherException.invalidInput(file + lost + ": collect into another --output, or move that file away"
+          + " first; nothing was written");
+    }
+  }
+
+  /** The runs the carried tasks of {@code results} come from, one line. */
+  private static String carriedFrom(JsonNode results) {
+    Set<String> runs = new TreeSet<>();
+    results.path("tasks").forEach(t -> {
+      if (t.path("carried_from").isString()) {
+        runs.add(t.path("carried_from").asString());
+      }
+    });
+    return Escaped.oneLine(String.join(", ", runs));
   }
 
   /**

@@ -598,6 +598,42 @@ class RunEndToEndTest {
     assertThat(ollama.chatRequests()).isEmpty();
   }
 
+  /**
+   * {@code collect} of a resumed run gathers only the tasks that ran: written over the results it
+   * resumed from, or over its own results holding the tasks it carried over, it would lose completed
+   * tasks and their proof. It refuses, before it writes anything, and says where to collect instead.
+   */
+  @Test
+  void collectRefusesToReplaceResultsHoldingCompletedTasksItCannotCollectAgain() throws Exception {
+    Path workspace = pods.resolve("project");
+    Result second = resumedRun(workspace, () -> Files.writeString(workspace.resolve(SmallProject.DB),
+        "function find(id) {\n  return db.query('SELECT 1');\n}\n"));
+    assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+    Path first = out.resolve("first");
+    Path resumed = out.resolve("second");
+    byte[] firstResults = Files.readAllBytes(first.resolve(ResultsFiles.RESULTS_FILE));
+    byte[] firstLog = Files.readAllBytes(first.resolve("k8s-worker-1-log.txt"));
+    byte[] resumedResults = Files.readAllBytes(resumed.resolve(ResultsFiles.RESULTS_FILE));
+    String firstRun = ResultsFiles.readResults(first.resolve(ResultsFiles.RESULTS_FILE)).runId();
+
+    Result intoTheEarlierRun = launch("collect", "--output", first.toString(), "--kubeconfig", kubeconfig().toString());
+    Result intoItsOwn = launch("collect", "--output", resumed.toString(), "--kubeconfig", kubeconfig().toString());
+    Result elsewhere = launch("collect", "--output", out.resolve("third").toString(), "--kubeconfig",
+        kubeconfig().toString());
+
+    assertThat(intoTheEarlierRun.exitCode()).as(intoTheEarlierRun.out() + intoTheEarlierRun.err()).isEqualTo(2);
+    assertThat(intoTheEarlierRun.err()).contains(first.resolve(ResultsFiles.RESULTS_FILE) + " holds the results of run "
+        + firstRun + " (4 completed task(s))", "another --output");
+    assertThat(first.resolve(ResultsFiles.RESULTS_FILE)).hasBinaryContent(firstResults);
+    assertThat(first.resolve("k8s-worker-1-log.txt")).hasBinaryContent(firstLog);
+    assertThat(intoItsOwn.exitCode()).as(intoItsOwn.out() + intoItsOwn.err()).isEqualTo(2);
+    assertThat(intoItsOwn.err()).contains("2 task(s) carried over from run " + firstRun, "another --output");
+    assertThat(resumed.resolve(ResultsFiles.RESULTS_FILE)).hasBinaryContent(resumedResults);
+    assertThat(elsewhere.exitCode()).as(elsewhere.out() + elsewhere.err()).isZero();
+    assertThat(ResultsFiles.readResults(out.resolve("third").resolve(ResultsFiles.RESULTS_FILE)).totalTasks())
+        .isEqualTo(2);
+  }
+
   /** Something done between the two runs of {@link #resumedRun}. */
   private interface Between {
     void run() throws Exception;
