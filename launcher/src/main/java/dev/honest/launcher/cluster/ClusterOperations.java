@@ -99,6 +99,8 @@ public final class ClusterOperations {
   private volatile int logRequests = DEFAULT_LOG_REQUESTS;
   /** How long the Jobs' watch may be down before {@link #watch} says so; shorter in tests. */
   volatile Duration watchBrokenAfter = JobWatch.BROKEN_AFTER;
+  /** How long the end of a watch waits for the last lines of the logs it follows. */
+  volatile Duration logDrain = JobWatch.LOG_DRAIN;
 
   /**
    * @param client a client for the cluster (see {@link KubeClients#connect})
@@ -392,7 +394,8 @@ public final class ClusterOperations {
       }
     }
     Consumer<Job> onEnd = job -> collecting.execute(() -> collectEnded(collector, job, collected));
-    try (JobWatch watch = new JobWatch(cluster, runSelector, expectedJobs, totalTasks, onEnd, watchBrokenAfter)) {
+    try (JobWatch watch = new JobWatch(cluster, runSelector, expectedJobs, totalTasks, onEnd, watchBrokenAfter,
+        logDrain)) {
       watching = watch;
       if (stopRequested) {
         watch.stop();

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  */
 final class JobWatch implements AutoCloseable {
   /** How long the end of the watch waits for the last log lines of finished pods. */
-  private static final Duration LOG_DRAIN = Duration.ofSeconds(30);
+  static final Duration LOG_DRAIN = Duration.ofSeconds(30);
   /** How long the Jobs' watch may be down (fabric8 reconnecting) before the watch says so. */
   static final Duration BROKEN_AFTER = Duration.ofMinutes(1);
 
@@ -61,6 +61,7 @@ final class JobWatch implements AutoCloseable {
   private final Set<String> stuckReported = new HashSet<>();
   private final Consumer<Job> ended;
   private final Duration brokenAfter;
+  private final Duration logDrain;
   /** The last failure of the Jobs' list or watch that fabric8 retries after, or null. */
   private volatile Throwable lastWatchError;
   /** Since when ({@link System#nanoTime}) the Jobs' informer has not been watching, or null while it is. */
@@ -75,11 +76,13 @@ final class JobWatch implements AutoCloseable {
   /**
    * @param ended called on the watching thread with each Job that has just ended (once per Job and state)
    * @param brokenAfter how long the Jobs' watch may be down before a line says so ({@link #BROKEN_AFTER})
+   * @param logDrain how long the end waits for the last lines of the logs followed ({@link #LOG_DRAIN})
    */
   JobWatch(Cluster cluster, Map<String, String> selector, int expectedJobs, int totalTasks, Consumer<Job> ended,
-      Duration brokenAfter) {
+      Duration brokenAfter, Duration logDrain) {
     this.cluster = cluster;
     this.brokenAfter = brokenAfter;
+    this.logDrain = logDrain;
     this.ended = ended;
     this.selector = Map.copyOf(selector);
     this.expectedJobs = expectedJobs;
@@ -402,7 +405,7 @@ final class JobWatch implements AutoCloseable {
 
   private boolean awaitLogs() {
     try {
-      logs.awaitIdle(LOG_DRAIN);
+      logs.awaitIdle(logDrain);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -43,6 +43,8 @@ final class TaskLogFollower implements AutoCloseable {
   /** Pod name to the pod as last seen, and to the longest text read of its worker container. */
   private final Map<String, Pod> lastSeen = new ConcurrentHashMap<>();
   private final Map<String, String> texts = new ConcurrentHashMap<>();
+  /** Pod name to the text of its log being read now, as far as it was read. */
+  private final Map<String, StringBuffer> streaming = new ConcurrentHashMap<>();
   /** UIDs of the Jobs whose outcome, logs included, was collected as they ended: their texts are not kept. */
   private final Set<String> collectedJobs = new HashSet<>();
   private int reading;
@@ -98,10 +100,20 @@ final class TaskLogFollower implements AutoCloseable {
   /** A pod's worker log as followed, and the pod as last seen. */
   record Followed(Pod pod, String log) {}
 
-  /** What was read of each pod followed, by pod name. */
-  Map<String, Followed> followed() {
+  /**
+   * What was read of each pod followed, by pod name; of a log still being read (the end of the
+   * watch waits only so long for the last lines), what was read of it so far.
+   */
+  synchronized Map<String, Followed> followed() {
+    Map<String, String> longest = new HashMap<>(texts);
+    streaming.forEach((name, reading) -> {
+      String text = reading.toString();
+      if (!text.isEmpty() && !collectedJobs.contains(jobUid(name))) {
+        longest.merge(name, text, (before, now) -> now.length() >= before.length() ? now : before);
+      }
+    });
     Map<String, Followed> all = new HashMap<>();
-    texts.forEach((name, text) -> all.put(name, new Followed(lastSeen.get(name), text)));
+    longest.forEach((name, text) -> all.put(name, new Followed(lastSeen.get(name), text)));
     return all;
   }
 
@@ -138,14 +150,17 @@ final class TaskLogFollower implements AutoCloseable {
   private void read(String pod, int restarts, ContainerResource log, boolean finishedBefore) {
     boolean complete = false;
     LogWatch watch = null;
-    StringBuilder text = new StringBuilder();
+    StringBuffer text = new StringBuffer();
+    streaming.put(pod, text);
     try {
       watch = log.watchLog();
       open.add(watch);
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           count(line);
-          text.append(line).append('\n');
+          synchronized (text) {
+            text.append(line).append('\n');
+          }
         }
       }
       complete = finishedBefore;
@@ -157,6 +172,7 @@ final class TaskLogFollower implements AutoCloseable {
         watch.close();
       }
       synchronized (this) {
+        streaming.remove(pod, text);
         // A read again from the start (after a dropped stream) has at least as much.
         if (text.length() > 0 && !collectedJobs.contains(jobUid(pod))) {
           texts.merge(pod, text.toString(), (before, now) -> now.length() >= before.length() ? now : before);

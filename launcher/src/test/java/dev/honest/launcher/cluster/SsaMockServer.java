@@ -57,6 +57,8 @@ final class SsaMockServer implements AutoCloseable {
   private volatile String slowApplies;
   private volatile Duration applyDelay = Duration.ZERO;
   private final List<Long> logsAskedAt = new CopyOnWriteArrayList<>();
+  /** Followed log paths whose stream stalls after the text given, by path. */
+  private final Map<String, String> stalledFollows = new java.util.concurrent.ConcurrentHashMap<>();
 
   SsaMockServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -127,6 +129,15 @@ final class SsaMockServer implements AutoCloseable {
     server.expect().get().withPath(path + "&follow=true").andReturn(200, log).always();
   }
 
+  /**
+   * From now on answers a follow of the pod's log with {@code log} and then nothing more, the
+   * stream staying open (as one from a kubelet that stopped answering): the response says it is
+   * longer than what is sent.
+   */
+  void stallFollowedLog(String namespace, String pod, String log) {
+    stalledFollows.put(logPath(namespace, pod) + "&follow=true", log);
+  }
+
   /** Serves {@code log} as the log of the pod's container before its last restart. */
   void expectPreviousLog(String namespace, String pod, String log) {
     server.expect().get().withPath(logPath(namespace, pod) + "&previous=true").andReturn(200, log).always();
@@ -166,6 +177,11 @@ final class SsaMockServer implements AutoCloseable {
       }
       if (forwardTo > 0 && request.getPath().contains("/portforward?")) {
         return new MockResponse().withWebSocketUpgrade(new PortForwardRelay(forwardTo));
+      }
+      String stalled = stalledFollows.get(request.getPath());
+      if (stalled != null) {
+        byte[] sent = stalled.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new MockResponse().setResponseCode(200).setBody(sent).setHeader("Content-Length", sent.length + 1_000_000);
       }
       if (request.getPath().contains("/log?") && !request.getPath().contains("follow=true")
           && !logDelay.isZero()) {

@@ -314,6 +314,37 @@ class WatchTest {
     assertThat(out.resolve("k8s-worker-1-log.txt")).content(StandardCharsets.UTF_8).contains(PARTIAL);
   }
 
+  /**
+   * A followed log still streaming when the watch stops waiting for the last lines (the kubelet's
+   * stream stalled) keeps what was read of it: a pod deleted since, its tasks finished before are
+   * collected from there, not reported lost with a log that is gone.
+   */
+  @Test
+  void theTasksReadFromALogStillStreamingWhenTheWatchEndsAreCollectedAfterItsPodWasDeleted(@TempDir Path out)
+      throws Exception {
+    String pod = FakeJobController.podName("k8s-worker-1", 1);
+    cluster.mock.stallFollowedLog(NS, pod, PARTIAL);
+    ops.logDrain = Duration.ofSeconds(1);
+    Future<WatchResult> watch = watchOneWorkerThatFinished(PARTIAL);
+    cluster.mock.client().pods().inNamespace(NS).withName(pod).delete();
+    Eventually.await("the pod to be gone", () -> cluster.mock.client().pods().inNamespace(NS).withName(pod).get() == null);
+    FakeController.editStatus(cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1"), j -> {
+      j.getStatus().setActive(0);
+      j.getStatus().setFailed(1);
+      j.getStatus().setConditions(List.of(
+          new JobConditionBuilder().withType("Failed").withStatus("True").withReason("DeadlineExceeded")
+              .withMessage("Job was active longer than specified deadline").build()));
+      return j;
+    });
+    assertThat(watch.get(60, TimeUnit.SECONDS).ending()).isEqualTo(Ending.FINISHED);
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker.log()).contains(PARTIAL);
+    assertThat(worker.pods()).singleElement().extracting(PodOutcome::describe).asString()
+        .contains("deleted since (its log as the launcher followed it while it ran)");
+  }
+
   /** The log of a worker that finished one of its three tasks and goes on running. */
   private static final String PARTIAL = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-1", 1)), false);
 
