@@ -19,6 +19,7 @@ import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code collect}: gather the logs of a run's workers and aggregate the results, from the cluster
@@ -97,26 +99,27 @@ public final class CollectCommand extends ClusterCommand {
    * Refuses, before anything is written, to replace results in {@code --output} holding completed
    * tasks this collect cannot gather again: another run's (such as those a resumed run resumed from),
    * or this run's with tasks carried over by {@code --resume} (only the tasks that ran are collected).
+   * The file is streamed, not held (10,000 tasks' results are over 100 MB).
    */
   private void keepEarlierResults(String runId) throws IOException {
     Path file = output.resolve(ResultsFiles.RESULTS_FILE);
     if (!Files.isRegularFile(file)) {
       return;
     }
-    JsonNode earlier;
-    try {
-      earlier = Json.mapper().readTree(Files.readAllBytes(file));
+    EarlierResults earlier;
+    try (InputStream in = Files.newInputStream(file); JsonParser parser = Json.mapper().createParser(in)) {
+      earlier = EarlierResults.read(parser);
     } catch (JacksonException e) {
       throw LauncherException.invalidInput(file + " is there and is not JSON (" + e.getOriginalMessage()
           + "): collect into another --output, or move that file away first");
     }
-    String earlierRun = Escaped.oneLine(earlier.path("run_id").asString(""));
-    String lost = !earlierRun.equals(runId)
-        ? " holds the results of run " + earlierRun + " (" + earlier.path("completed_tasks").asLong(0)
+    String lost = !earlier.runId().equals(runId)
+        ? " holds the results of run " + Escaped.oneLine(earlier.runId()) + " (" + earlier.completed()
             + " completed task(s)), not of run " + runId + " being collected"
-        : earlier.path("carried_tasks").asLong(0) > 0
-            ? " holds " + earlier.path("carried_tasks").asLong(0) + " task(s) carried over from run "
-                + carriedFrom(earlier) + ", which `collect` cannot carry over again (it gathers the tasks that ran)"
+        : earlier.carried() > 0
+            ? " holds " + earlier.carried() + " task(s) carried over from run " + Escaped.oneLine(
+                String.join(", ", earlier.carriedFrom())) + ", which `collect` cannot carry over again (it gathers"
+                + " the tasks that ran)"
             : null;
     if (lost != null) {
       throw LauncherException.invalidInput(file + lost + ": collect into another --output, or move that file away"
@@ -124,15 +127,45 @@ public final class CollectCommand extends ClusterCommand {
     }
   }
 
-  /** The runs the carried tasks of {@code results} come from, one line. */
-  private static String carriedFrom(JsonNode results) {
-    Set<String> runs = new TreeSet<>();
-    results.path("tasks").forEach(t -> {
-      if (t.path("carried_from").isString()) {
-        runs.add(t.path("carried_from").asString());
+  /** Of a results file: its run, its completed tasks, and the runs its carried tasks come from. */
+  private record EarlierResults(String runId, long completed, long carried, Set<String> carriedFrom) {
+    static EarlierResults read(JsonParser parser) {
+      String runId = "";
+      long completed = 0;
+      long carried = 0;
+      Set<String> from = new TreeSet<>();
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return new EarlierResults(runId, completed, carried, from);
       }
-    });
-    return Escaped.oneLine(String.join(", ", runs));
+      for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+        JsonToken value = parser.nextToken();
+        switch (name) {
+          case "run_id" -> runId = value == JsonToken.VALUE_STRING ? parser.getString() : runId;
+          case "completed_tasks" -> completed = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+          case "carried_tasks" -> carried = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+          case "tasks" -> {
+            if (value != JsonToken.START_ARRAY) {
+              parser.skipChildren();
+              continue;
+            }
+            for (JsonToken task = parser.nextToken(); task != JsonToken.END_ARRAY; task = parser.nextToken()) {
+              if (task != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+              }
+              for (String field = parser.nextName(); field != null; field = parser.nextName()) {
+                if (parser.nextToken() == JsonToken.VALUE_STRING && field.equals("carried_from")) {
+                  from.add(parser.getString());
+                }
+                parser.skipChildren();
+              }
+            }
+          }
+          default -> parser.skipChildren();
+        }
+      }
+      return new EarlierResults(runId, completed, carried, from);
+    }
   }
 
   /**
