@@ -158,7 +158,7 @@ final class TaskLogFollower implements AutoCloseable {
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           count(line);
-          synchronized (text) {
+          synchronized (text) { // the line and its end together, for followed() to read whole lines
             text.append(line).append('\n');
           }
         }
