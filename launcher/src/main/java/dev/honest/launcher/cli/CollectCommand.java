@@ -74,7 +74,7 @@ public final class CollectCommand extends ClusterCommand {
   int call(KubernetesClient client, ClusterOperations ops, PrintWriter out) throws Exception {
     ConfigMap config = ops.configMap(Renderer.CONFIG_MAP);
     if (config == null || config.getData() == null) {
-      throw LauncherException.unavailable("no run to collect: ConfigMap " + Renderer.CONFIG_MAP
+      throw LauncherException.invalidInput("no run to collect: ConfigMap " + Renderer.CONFIG_MAP
           + " is not in namespace " + namespace + " — check --namespace and `kubectl get ns`");
     }
     Plan plan = read(config, ConfigLayout.PLAN_FILE, new TypeReference<Plan>() {});

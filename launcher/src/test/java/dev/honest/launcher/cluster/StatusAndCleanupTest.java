@@ -260,4 +260,23 @@ class StatusAndCleanupTest {
     assertThat(foreign.toString()).contains("Namespace " + NS + " holds no run", RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE)
         .doesNotContain("Deployment web");
   }
+
+  /** README "Exit codes": collecting from a namespace that holds no run is exit 2, as for `status` and `cleanup`. */
+  @Test
+  void collectOfANamespaceThatHoldsNoRunOrDoesNotExistExits2(@TempDir Path dir) throws Exception {
+    Path kubeconfig = kubeconfig(dir);
+    for (boolean exists : List.of(false, true)) {
+      if (exists) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+            .create();
+      }
+      StringWriter err = new StringWriter();
+      CommandLine cli = LauncherCommand.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+
+      assertThat(cli.execute("collect", "--kubeconfig", kubeconfig.toString(), "--namespace", NS, "--output",
+          dir.resolve("out").toString())).as(err.toString()).isEqualTo(2);
+      assertThat(err.toString()).startsWith("error: no run to collect");
+    }
+  }
 }
