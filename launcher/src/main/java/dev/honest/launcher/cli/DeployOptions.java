@@ -26,10 +26,9 @@ public final class DeployOptions {
       Map.entry("gpuCount", "--gpus"));
 
   @Option(names = "--namespace", paramLabel = "NAME", defaultValue = RunSettings.DEFAULT_NAMESPACE,
-      description = {"Namespace of the run (a DNS label), created if absent. One that exists is used only with the label",
-          "app.kubernetes.io/part-of=honest-orchestration",
-          "(a run labels its namespace Pod Security restricted and denies all traffic its policies do not allow);"
-              + " without it nothing is changed and the launcher exits 2. Default: ${DEFAULT-VALUE}"})
+      description = "Namespace of the run (a DNS label), created if absent. One that exists without the label every run"
+          + " puts on its namespace is left unchanged (a run makes it Pod Security restricted and denies all traffic"
+          + " its policies do not allow): the launcher exits 2 saying how to label it. Default: ${DEFAULT-VALUE}")
   String namespace;
 
   @Option(names = "--llm-replicas", paramLabel = "N", defaultValue = "3",

@@ -12,9 +12,8 @@ import picocli.CommandLine.ParameterException;
  * runs on the cluster ({@code run}).
  */
 @Command(name = "launcher", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
-    description = {
-        "Runs a batch of code-review and remediation tasks through local LLMs (Ollama) on Kubernetes,",
-        "and proves what it did. Without a subcommand: `run`."},
+    description = "Runs a batch of code-review and remediation tasks through local LLMs (Ollama) on Kubernetes,"
+        + " and proves what it did. Without a subcommand: `run`.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:all tasks completed",

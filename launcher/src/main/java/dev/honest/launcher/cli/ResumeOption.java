@@ -18,15 +18,15 @@ import picocli.CommandLine.Option;
 /** {@code --resume PREVIOUS_RESULTS} and {@code --resume-public-key FILE} of {@code run} and {@code local}. */
 final class ResumeOption {
   @Option(names = "--resume", paramLabel = "PREVIOUS_RESULTS",
-      description = {"Results file of an earlier run: its completed tasks whose task, input files, model and model",
-          "digest (as the run's Ollama lists it now), generation options and prompt templates are unchanged",
-          "are carried over with their signed proof (marked carried_from); only the rest run. The file must",
-          "verify."})
+      description = "Results file of an earlier run: its completed tasks whose task, input files, model and model"
+          + " digest (as the run's Ollama lists it now), generation options and prompt templates are unchanged"
+          + " are carried over with their signed proof (marked carried_from); only the rest run. The file must"
+          + " verify.")
   Path previous;
 
   @Option(names = "--resume-public-key", paramLabel = "FILE",
-      description = {"With --resume: the earlier run's public key (PEM), got independently of its results file;",
-          "results signed with another key are refused. Without it the key inside that file is used."})
+      description = "With --resume: the earlier run's public key (PEM), got independently of its results file;"
+          + " results signed with another key are refused. Without it the key inside that file is used.")
   Path publicKey;
 
   /**

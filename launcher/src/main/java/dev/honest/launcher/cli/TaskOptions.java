@@ -65,11 +65,11 @@ public final class TaskOptions {
       description = "Cap on generated tokens per request. Default: ${DEFAULT-VALUE}")
   int numPredict;
 
-  @Option(names = "--temperature", defaultValue = "0",
+  @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
       description = "Sampling temperature, the same on every request. Default: ${DEFAULT-VALUE}")
   double temperature;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Sampling seed. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Sampling seed. Default: ${DEFAULT-VALUE}")
   int seed;
 
   @Mixin PriceOptions prices;
