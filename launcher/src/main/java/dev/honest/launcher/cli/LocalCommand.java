@@ -116,9 +116,13 @@ public final class LocalCommand implements Callable<Integer> {
     List<TaskSpec> toRun = ResumeOption.toRun(tasks, carried);
     Prepared prepared = fresh != null ? fresh.join() : prepare(runId, config, toRun, options);
     Plan plan = prepared.plan();
-    out.println("Run " + runId + ": " + toRun.size() + " tasks on " + plan.workers().size()
-        + " local workers, Ollama at " + String.join(", ", ollamaUrls));
-    out.print(PlanTable.render(plan, toRun, task.workers));
+    if (toRun.isEmpty()) {
+      out.println("Run " + runId + ": nothing to run: every task is carried over.");
+    } else {
+      out.println("Run " + runId + ": " + toRun.size() + " tasks on " + plan.workers().size()
+          + " local workers, Ollama at " + String.join(", ", ollamaUrls));
+      out.print(PlanTable.render(plan, toRun, task.workers));
+    }
     out.flush();
 
     TaskOptions.createDirectory(task.output);

@@ -271,7 +271,8 @@ class ResumeTest {
         "--resume-public-key", key.toString());
 
     assertThat(cli.exitCode).as(cli.out() + cli.err()).isZero();
-    assertThat(cli.out()).contains("4 task(s) carried over, 0 to run").doesNotContain("note: --resume");
+    assertThat(cli.out()).contains("4 task(s) carried over, 0 to run", "nothing to run: every task is carried over.")
+        .doesNotContain("note: --resume", "0 local workers");
     assertThat(ollama.chatRequests()).isEmpty();
   }
 
