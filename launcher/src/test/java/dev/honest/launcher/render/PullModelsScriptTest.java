@@ -37,6 +37,11 @@ class PullModelsScriptTest {
         show) test -f "$FAKE_STATE/model-$2" ;;
         pull)
           echo "pull $2" >> "$FAKE_STATE/calls"
+          if [ -f "$FAKE_STATE/missing-$2" ]; then
+            echo "pulling manifest"
+            echo "Error: pull model manifest: file does not exist" >&2
+            exit 1
+          fi
           left=$(cat "$FAKE_STATE/fails-$2" 2>/dev/null || echo 0)
           if [ "$left" -gt 0 ]; then
             echo $((left - 1)) > "$FAKE_STATE/fails-$2"
@@ -102,7 +107,24 @@ class PullModelsScriptTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(calls()).containsExactly("pull codellama:7b", "pull codellama:7b", "pull codellama:7b");
-    assertThat(result.output()).contains("pull-models: pulling codellama:7b failed 3 times");
+    assertThat(lastLine(result)).isEqualTo("pull-models: pulling codellama:7b failed 3 times, the last time with:"
+        + " pull model manifest: i/o timeout");
+  }
+
+  /**
+   * The registry has no such model or tag: no retry would change that, so the init container fails
+   * at once, and its last line (what Kubernetes keeps as its termination message) says why.
+   */
+  @Test
+  void aModelTheRegistryDoesNotHaveFailsAtOnceSayingWhyInTheLastLine() throws Exception {
+    Files.createFile(state.resolve("missing-llama3.1:8b"));
+
+    Result result = run();
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(calls()).containsExactly("pull codellama:7b", "pull llama3.1:8b");
+    assertThat(lastLine(result)).isEqualTo("pull-models: cannot pull llama3.1:8b: pull model manifest: file does not exist"
+        + " (no such model or tag in the registry: check the name)");
   }
 
   /**
@@ -138,6 +160,11 @@ class PullModelsScriptTest {
     Process process = pb.start();
     process.getInputStream().readAllBytes();
     return process.waitFor();
+  }
+
+  private static String lastLine(Result result) {
+    List<String> lines = result.output().lines().filter(l -> !l.isBlank()).toList();
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
   }
 
   private List<String> calls() throws IOException {
