@@ -1,18 +1,24 @@
 package dev.honest.launcher.cluster;
 
 import dev.honest.common.exit.ExitCode;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Waits for the Ollama Deployment to be rolled out and, when it is not, says which pod is stuck and why. */
 final class OllamaReadiness {
@@ -30,9 +36,16 @@ final class OllamaReadiness {
    */
   void await(String name, Duration timeout) throws InterruptedException {
     long start = System.nanoTime();
+    PodWatch pods = new PodWatch(name);
     Deployment last = cluster.poll(
-        () -> cluster.call("get", "deployments",
-            () -> cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).get()),
+        () -> {
+          Deployment d = cluster.call("get", "deployments",
+              () -> cluster.client.apps().deployments().inNamespace(cluster.namespace).withName(name).get());
+          if (!isReady(d)) {
+            pods.check(d);
+          }
+          return d;
+        },
         OllamaReadiness::isReady,
         d -> "⏳ Ollama (deployment " + name + "): " + counts(d),
         timeout);
@@ -44,6 +57,98 @@ final class OllamaReadiness {
               + diagnose(last) + " — see `kubectl -n " + cluster.namespace + " describe deployment " + name + "`");
     }
     cluster.say("✅ Ollama ready: " + counts(last) + " | Time: " + Cluster.human(waited));
+  }
+
+  /**
+   * What the Deployment's pods say while it is not ready. A container of the current template that
+   * fails during the wait ends it at once: the init container pull-models retries a pull itself
+   * before it fails, and a retry by Kubernetes fails alike (a model the registry does not have, a
+   * full disk, a registry out of reach), so waiting on until the timeout would only hide why. A
+   * failure the pod already had when the wait began is said, and waited out: `run` again after a
+   * fix, the pod tries again after its back-off. A pod that cannot start (no node has room, the
+   * image cannot be pulled) is said once per reason, and waited for: an autoscaler, or a fix, may
+   * yet let it start. Pods of an earlier template, which the rollout replaces, are left alone.
+   */
+  private final class PodWatch {
+    private final String deployment;
+    /** The failed container runs seen on the first look, or null before it. */
+    private Set<String> failedBefore;
+    private final Set<String> said = new HashSet<>();
+
+    PodWatch(String deployment) {
+      this.deployment = deployment;
+    }
+
+    void check(Deployment d) {
+      if (d == null || d.getSpec() == null || d.getSpec().getSelector() == null) {
+        return;
+      }
+      PodSpec template = d.getSpec().getTemplate().getSpec();
+      List<Pod> pods = cluster.call("list", "pods", () -> cluster.client.pods().inNamespace(cluster.namespace)
+              .withLabels(d.getSpec().getSelector().getMatchLabels()).list().getItems())
+          .stream().filter(p -> ofTemplate(p, template))
+          .sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+      boolean first = failedBefore == null;
+      if (first) {
+        failedBefore = new HashSet<>();
+      }
+      for (Pod pod : pods) {
+        String name = pod.getMetadata().getName();
+        Pods.Failure failure = Pods.failure(pod);
+        if (failure != null && first) {
+          failedBefore.add(failure.run());
+        }
+        if (failure != null && !failedBefore.contains(failure.run())) {
+          throw new ClusterException(ExitCode.UNAVAILABLE, "Ollama (deployment " + deployment + ") cannot become ready:"
+              + " pod " + name + ": " + failure.detail() + " — see `kubectl -n " + cluster.namespace + " logs " + name
+              + " -c " + failure.container() + "`; fix it and `run` again, or `cleanup`");
+        }
+        if (failure != null) {
+          if (said.add(failure.run())) {
+            cluster.say("⚠ Ollama pod " + name + " had failed before `run` began waiting: " + failure.detail()
+                + ". It tries again after its back-off; `kubectl -n " + cluster.namespace + " delete pod " + name
+                + "` tries at once.");
+          }
+          continue;
+        }
+        Pods.Stuck stuck = Pods.stuck(pod);
+        if (stuck != null && said.add(stuck.reason())) {
+          String hint = switch (stuck.reason()) {
+            case "ImagePullBackOff", "InvalidImageName" -> " The cluster cannot pull the Ollama image: check"
+                + " --ollama-image and that the cluster may pull from its registry.";
+            case "Unschedulable" -> " No node has room for it (yet; a cluster autoscaler may add one): fewer"
+                + " --llm-replicas, a smaller --ollama-memory or --ollama-cpu, or bigger nodes.";
+            default -> "";
+          };
+          cluster.say("⚠ Ollama pod " + name + " cannot start: " + stuck.detail() + "." + hint
+              + " `run` waits on, up to --ollama-timeout. See: kubectl -n " + cluster.namespace + " describe pod " + name);
+        }
+      }
+    }
+  }
+
+  /**
+   * True when the pod was made from {@code template}: each of its containers that the template has
+   * runs the same image with the template's environment (a webhook may add containers or variables).
+   */
+  private static boolean ofTemplate(Pod pod, PodSpec template) {
+    if (pod.getSpec() == null) {
+      return false;
+    }
+    Map<String, Container> wanted = new HashMap<>();
+    Stream.concat(list(template.getInitContainers()).stream(), list(template.getContainers()).stream())
+        .forEach(c -> wanted.put(c.getName(), c));
+    List<Container> own = Stream.concat(list(pod.getSpec().getInitContainers()).stream(),
+        list(pod.getSpec().getContainers()).stream()).filter(c -> wanted.containsKey(c.getName())).toList();
+    return !own.isEmpty() && own.stream().allMatch(c -> {
+      Container t = wanted.get(c.getName());
+      return Objects.equals(t.getImage(), c.getImage()) && list(c.getEnv()).containsAll(
+          list(t.getEnv()).stream().filter(e -> e.getValueFrom() == null).toList());
+    });
+  }
+
+  private static <T> List<T> list(List<T> items) {
+    return items == null ? List.of() : items;
   }
 
   /**

@@ -142,15 +142,15 @@ final class Pods {
       ContainerStateWaiting w = state.getWaiting();
       String text = w.getReason() + (blank(w.getMessage()) ? "" : " (" + w.getMessage() + ")");
       ContainerStateTerminated last = status.getLastState() == null ? null : status.getLastState().getTerminated();
-      return last == null ? text : text + "; last exit: " + last.getReason() + " (exit " + last.getExitCode() + ")";
+      return last == null ? text
+          : text + "; last exit: " + last.getReason() + " (exit " + last.getExitCode() + ")" + why(last);
     }
     if (state != null && state.getTerminated() != null) {
       ContainerStateTerminated t = state.getTerminated();
       if (init && Objects.equals(t.getExitCode(), 0)) {
         return null;
       }
-      return "terminated: " + t.getReason() + " (exit " + t.getExitCode() + ")"
-          + (blank(t.getMessage()) ? "" : " " + t.getMessage());
+      return "terminated: " + t.getReason() + " (exit " + t.getExitCode() + ")" + why(t);
     }
     if (state != null && state.getRunning() != null) {
       if (init) {
@@ -159,6 +159,54 @@ final class Pods {
       return "running, not ready" + (warning == null ? "" : ": " + warning);
     }
     return "not started" + (warning == null ? "" : ": " + warning);
+  }
+
+  /**
+   * {@code ": "} and the last line of what a container said when it ended, or nothing. Its termination
+   * message is what it wrote to its termination log, or, with {@code FallbackToLogsOnError}, the
+   * end of its log: the last line says why.
+   */
+  private static String why(ContainerStateTerminated t) {
+    if (blank(t.getMessage())) {
+      return "";
+    }
+    List<String> lines = t.getMessage().lines().filter(l -> !l.isBlank()).toList();
+    return ": " + lines.get(lines.size() - 1).strip();
+  }
+
+  /**
+   * A container of the pod that exited with a failure and has not run fine since: it is ended, or
+   * waits to be started again ({@code CrashLoopBackOff}).
+   *
+   * @param container its name
+   * @param init true for an init container
+   * @param run the failed run of it, its container ID (or, without one, when it ended): the same
+   *     failure reads the same from one poll to the next, a new one differs
+   * @param detail {@code init container pull-models failed (Error, exit 1): <its last line>}
+   */
+  record Failure(String container, boolean init, String run, String detail) {}
+
+  /** The pod's first failed container (init containers first), or null; none of a pod being deleted. */
+  static Failure failure(Pod pod) {
+    if (pod.getStatus() == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return null;
+    }
+    for (boolean init : new boolean[] {true, false}) {
+      for (ContainerStatus container : statuses(pod.getStatus(), init)) {
+        ContainerState state = container.getState();
+        ContainerStateTerminated t = state == null ? null : state.getTerminated();
+        if (t == null && state != null && state.getWaiting() != null && container.getLastState() != null) {
+          t = container.getLastState().getTerminated();
+        }
+        if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+          return new Failure(container.getName(), init,
+              t.getContainerID() != null ? t.getContainerID() : pod.getMetadata().getUid() + "/" + container.getName() + "/" + t.getFinishedAt(),
+              (init ? "init container " : "container ") + container.getName() + " failed (" + t.getReason()
+                  + ", exit " + t.getExitCode() + ")" + why(t));
+        }
+      }
+    }
+    return null;
   }
 
   /**

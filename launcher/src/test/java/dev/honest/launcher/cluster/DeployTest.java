@@ -117,7 +117,8 @@ class DeployTest {
         .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
         .withMessage("back-off 1m20s restarting failed container=pull-models pod=ollama-7d9f8c-x2kq4_honest-run")
         .endWaiting().endState()
-        .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState()
+        .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").withContainerID("containerd://0a1")
+        .withMessage(PULL_TIMED_OUT).endTerminated().endLastState()
         .endInitContainerStatus()
         .addNewContainerStatus().withName("ollama").withReady(false)
         .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState()
@@ -130,9 +131,145 @@ class DeployTest {
         .hasMessageStartingWith("Ollama (deployment ollama) not ready after ")
         .hasMessageContaining("ready 0/1: ollama-7d9f8c-x2kq4: init container pull-models: CrashLoopBackOff"
             + " (back-off 1m20s restarting failed container=pull-models pod=ollama-7d9f8c-x2kq4_honest-run);"
-            + " last exit: Error (exit 1)");
+            + " last exit: Error (exit 1): pull-models: pulling llama3.1:8b failed 5 times, the last time with:"
+            + " pull model manifest: i/o timeout");
     assertThat(cluster.mock.applied())
         .noneMatch(a -> a.startsWith("jobs/") || a.startsWith("configmaps/") || a.startsWith("secrets/"));
+  }
+
+  /** What Kubernetes keeps of a failed pull-models (FallbackToLogsOnError): the end of its log. */
+  private static final String PULL_TIMED_OUT = "time=2026-01-01T10:00:00Z level=INFO msg=\"server stopped\"\n"
+      + "pull-models: pulling llama3.1:8b failed 5 times, the last time with: pull model manifest: i/o timeout\n";
+
+  private static final String NO_SUCH_MODEL = "time=2026-01-01T10:00:00Z level=INFO msg=\"server stopped\"\n"
+      + "pull-models: cannot pull llama3.1:80b: pull model manifest: file does not exist"
+      + " (no such model or tag in the registry: check the name)\n";
+
+  /** An Ollama pod of the Deployment {@code TestRuns.ollama}, its init container running {@code image}. */
+  private void ollamaPodPulling(String name, String image) {
+    client.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata().withName(name).withLabels(TestRuns.labels(RUN, "ollama")).endMetadata()
+        .withNewSpec()
+        .addNewInitContainer().withName("pull-models").withImage(image).endInitContainer()
+        .addNewContainer().withName("ollama").withImage(image).endContainer()
+        .endSpec()
+        .withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+        .addNewInitContainerStatus().withName("pull-models").withReady(false).withRestartCount(0)
+        .withNewState().withNewRunning().withStartedAt("2026-01-01T10:00:00Z").endRunning().endState()
+        .endInitContainerStatus()
+        .endStatus()
+        .build()).create();
+  }
+
+  /** The kubelet's report of pull-models exiting 1 with {@code message}, as the container {@code id}. */
+  private void pullFails(String pod, String id, String message) {
+    FakeController.editStatus(client.pods().inNamespace(NS).withName(pod), p -> {
+      p.getStatus().getInitContainerStatuses().get(0).setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+          .withNewTerminated().withExitCode(1).withReason("Error").withContainerID(id).withMessage(message)
+          .withFinishedAt("2026-01-01T10:00:05Z").endTerminated().build());
+      return p;
+    });
+  }
+
+  /**
+   * A model the registry does not have: pull-models fails at once, and `run` says so as soon as the
+   * kubelet reports it, with the init container's reason, instead of waiting out --ollama-timeout.
+   */
+  @Test
+  void aModelPullFailingWhileRunWaitsEndsTheWaitAtOnceWithThePullsReason() throws Exception {
+    ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
+    ClusterOperations ops = cluster.ops();
+    Future<?> deploy = cluster.inBackground(() -> {
+      ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(10));
+      return null;
+    });
+    Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+
+    pullFails("ollama-7d9f8c-x2kq4", "containerd://1b2", NO_SUCH_MODEL);
+
+    assertThatThrownBy(() -> deploy.get(30, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNAVAILABLE))
+        .hasMessageStartingWith("Ollama (deployment ollama) cannot become ready: pod ollama-7d9f8c-x2kq4:"
+            + " init container pull-models failed (Error, exit 1): pull-models: cannot pull llama3.1:80b:"
+            + " pull model manifest: file does not exist (no such model or tag in the registry: check the name)")
+        .hasMessageContaining("kubectl -n " + NS + " logs ollama-7d9f8c-x2kq4 -c pull-models");
+    assertThat(cluster.mock.applied())
+        .noneMatch(a -> a.startsWith("jobs/") || a.startsWith("configmaps/") || a.startsWith("secrets/"));
+  }
+
+  /**
+   * A pod of the Deployment's earlier template (another image, or other models) is replaced by the
+   * rollout: its failures are not the run's.
+   */
+  @Test
+  void aPullFailingInAPodOfAnEarlierTemplateDoesNotEndTheWait() throws Exception {
+    ollamaPodPulling("ollama-5c4b3a-old01", "ollama/ollama:0.5.0");
+    ClusterOperations ops = cluster.ops();
+    Future<?> deploy = cluster.inBackground(() -> {
+      ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofSeconds(4));
+      return null;
+    });
+    Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+
+    pullFails("ollama-5c4b3a-old01", "containerd://2c3", NO_SUCH_MODEL);
+
+    assertThatThrownBy(() -> deploy.get(30, TimeUnit.SECONDS))
+        .cause()
+        .hasMessageStartingWith("Ollama (deployment ollama) not ready after ");
+  }
+
+  /**
+   * `run` again after a failed pull (egress to the registry fixed meanwhile): the failure the pod
+   * already had is said, not taken for this run's; the pod tries again after its back-off.
+   */
+  @Test
+  void aPullThatFailedBeforeTheWaitBeganIsSaidAndWaitedOut() throws Exception {
+    ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
+    pullFails("ollama-7d9f8c-x2kq4", "containerd://0a1", PULL_TIMED_OUT);
+    ClusterOperations ops = cluster.ops();
+    try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
+      ollama.hold();
+      ollama.start();
+      Future<?> deploy = cluster.inBackground(() -> {
+        ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(1));
+        return null;
+      });
+      Eventually.await("the earlier failure is said", () -> cluster.output().contains(
+          "⚠ Ollama pod ollama-7d9f8c-x2kq4 had failed before `run` began waiting: init container pull-models failed"
+              + " (Error, exit 1): pull-models: pulling llama3.1:8b failed 5 times, the last time with:"
+              + " pull model manifest: i/o timeout."
+              + " It tries again after its back-off; `kubectl -n " + NS + " delete pod ollama-7d9f8c-x2kq4` tries at once."));
+
+      ollama.release();
+      deploy.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(cluster.output()).contains("✅ Ollama ready");
+  }
+
+  /** An Ollama pod no node can take (yet: an autoscaler may add one) is said while `run` goes on waiting. */
+  @Test
+  void anOllamaPodThatCannotStartIsSaidWhileRunWaits() throws Exception {
+    client.pods().inNamespace(NS).resource(new PodBuilder()
+        .withNewMetadata().withName("ollama-7d9f8c-m4v8n").withLabels(TestRuns.labels(RUN, "ollama")).endMetadata()
+        .withNewSpec().addNewContainer().withName("ollama").withImage("ollama/ollama:0.6.5").endContainer().endSpec()
+        .withNewStatus().withPhase("Pending")
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+        .withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition()
+        .endStatus()
+        .build()).create();
+    ClusterOperations ops = cluster.ops();
+    Future<?> deploy = cluster.inBackground(() -> {
+      ops.deploy(TestRuns.resources(RUN, 1, 1), Duration.ofMinutes(10));
+      return null;
+    });
+
+    Eventually.await("the stuck pod is said", () -> cluster.output().contains(
+        "⚠ Ollama pod ollama-7d9f8c-m4v8n cannot start: Pending: Unschedulable: 0/3 nodes are available:"
+            + " 3 Insufficient memory."));
+    assertThat(deploy.isDone()).isFalse();
+    deploy.cancel(true);
   }
 
   @Test
