@@ -67,7 +67,8 @@ final class OllamaReadiness {
    * failure the pod already had when the wait began is said, and waited out: `run` again after a
    * fix, the pod tries again after its back-off. A pod that cannot start (no node has room, the
    * image cannot be pulled) is said once per reason, and waited for: an autoscaler, or a fix, may
-   * yet let it start. Pods of an earlier template, which the rollout replaces, are left alone.
+   * yet let it start; so is a pod Kubernetes stopped (evicted), which the Deployment replaces. Pods
+   * of an earlier template, which the rollout replaces, are left alone.
    */
   private final class PodWatch {
     private final String deployment;
@@ -110,6 +111,12 @@ final class OllamaReadiness {
                 + "` tries at once.");
           }
           continue;
+        }
+        if (Pods.ended(pod) && pod.getStatus().getReason() != null && said.add(pod.getStatus().getReason())) {
+          // Evicted: a model volume over its size limit, a node short of memory or disk.
+          cluster.say("⚠ Ollama pod " + name + " was stopped: " + pod.getStatus().getReason()
+              + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage().strip())
+              + " The Deployment starts another pod in its place.");
         }
         Pods.Stuck stuck = Pods.stuck(pod);
         if (stuck != null && said.add(stuck.reason())) {

@@ -186,9 +186,12 @@ final class Pods {
    */
   record Failure(String container, boolean init, String run, String detail) {}
 
-  /** The pod's first failed container (init containers first), or null; none of a pod being deleted. */
+  /**
+   * The pod's first failed container (init containers first), or null; none of a pod being deleted
+   * or ended: one that Kubernetes stopped (evicted) had its containers killed, which says nothing of them.
+   */
   static Failure failure(Pod pod) {
-    if (pod.getStatus() == null || pod.getMetadata().getDeletionTimestamp() != null) {
+    if (pod.getStatus() == null || pod.getMetadata().getDeletionTimestamp() != null || ended(pod)) {
       return null;
     }
     for (boolean init : new boolean[] {true, false}) {

@@ -248,6 +248,39 @@ class DeployTest {
     assertThat(cluster.output()).contains("✅ Ollama ready");
   }
 
+  /**
+   * The kubelet evicts a pod whose models outgrow their emptyDir (or a node short of memory or disk):
+   * its containers are killed, which is not a failed pull; the Deployment starts another pod. Said
+   * once, with the kubelet's words, while `run` waits on.
+   */
+  @Test
+  void anEvictedOllamaPodIsSaidAndNotTakenForAFailedPull() throws Exception {
+    ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
+    ClusterOperations ops = cluster.ops();
+    Future<?> deploy = cluster.inBackground(() -> {
+      ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(10));
+      return null;
+    });
+    Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+
+    FakeController.editStatus(client.pods().inNamespace(NS).withName("ollama-7d9f8c-x2kq4"), p -> {
+      p.getStatus().setPhase("Failed");
+      p.getStatus().setReason("Evicted");
+      p.getStatus().setMessage("Usage of EmptyDir volume \"ollama-models\" exceeds the limit \"20Gi\". ");
+      p.getStatus().getInitContainerStatuses().get(0).setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+          .withNewTerminated().withExitCode(137).withReason("Error").withContainerID("containerd://3d4").endTerminated()
+          .build());
+      return p;
+    });
+
+    Eventually.await("the eviction is said", () -> cluster.output().contains(
+        "⚠ Ollama pod ollama-7d9f8c-x2kq4 was stopped: Evicted: Usage of EmptyDir volume \"ollama-models\" exceeds"
+            + " the limit \"20Gi\". The Deployment starts another pod in its place."));
+    Thread.sleep(1500);
+    assertThat(deploy.isDone()).isFalse();
+    deploy.cancel(true);
+  }
+
   /** An Ollama pod no node can take (yet: an autoscaler may add one) is said while `run` goes on waiting. */
   @Test
   void anOllamaPodThatCannotStartIsSaidWhileRunWaits() throws Exception {
