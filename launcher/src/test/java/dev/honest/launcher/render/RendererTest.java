@@ -236,6 +236,21 @@ class RendererTest {
         .contains("/var/lib/ollama/home", "/var/lib/ollama/models");
   }
 
+  /**
+   * A run whose Ollama template differs from the last one's (other models, context, CPUs) replaces
+   * the pods. A rolling update would first start one more replica, which a cluster with room for
+   * exactly --llm-replicas cannot schedule (the rollout then waits forever), and which cannot mount
+   * a ReadWriteOnce model cache held by the old pod on another node. The old pods serve no one:
+   * an earlier run's Jobs are gone before a new run applies.
+   */
+  @Test
+  void aChangedOllamaTemplateReplacesThePodsWithoutNeedingRoomForOneMore() throws RenderException {
+    RenderedRun run = renderMixed(settings().llmReplicas(3).build());
+
+    assertThat(run.deployment().getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(Manifests.ollamaDeployment().getSpec().getStrategy().getType()).isEqualTo("Recreate");
+  }
+
   @Test
   void numParallelIsWorkersPerReplicaRoundedUpWithinOneToFour() {
     assertThat(OllamaManifests.numParallel(12, 3)).isEqualTo(4);
