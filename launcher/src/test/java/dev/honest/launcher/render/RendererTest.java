@@ -251,6 +251,23 @@ class RendererTest {
     assertThat(Manifests.ollamaDeployment().getSpec().getStrategy().getType()).isEqualTo("Recreate");
   }
 
+  /**
+   * Replicas share a --model-cache-pvc. An Ollama server that starts (each replica's init container
+   * and server) deletes, unless OLLAMA_NOPRUNE is set, every blob no manifest names yet: partial
+   * downloads, and whole layers a pull has written before its manifest, which is what another
+   * replica's pull in progress looks like (Ollama's server/images.go PruneLayers; later versions
+   * spare blobs younger than an hour for this reason).
+   */
+  @Test
+  void noReplicaPrunesTheModelsAnotherIsPullingIntoASharedCache() throws RenderException {
+    RenderedRun run = renderMixed(settings().modelCachePvc("ollama-models").llmReplicas(3).build());
+
+    PodSpec pod = run.deployment().getSpec().getTemplate().getSpec();
+    for (Container c : List.of(pod.getInitContainers().get(0), pod.getContainers().get(0))) {
+      assertThat(values(c)).as(c.getName()).contains(Map.entry("OLLAMA_NOPRUNE", "1"));
+    }
+  }
+
   @Test
   void numParallelIsWorkersPerReplicaRoundedUpWithinOneToFour() {
     assertThat(OllamaManifests.numParallel(12, 3)).isEqualTo(4);
