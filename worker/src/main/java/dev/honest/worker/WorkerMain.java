@@ -11,6 +11,7 @@ import dev.honest.common.io.IoProblems;
 import dev.honest.common.proof.SigningKey;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.common.task.WorkspacePaths;
+import dev.honest.common.version.ProjectVersion;
 import dev.honest.worker.claim.Claims;
 import dev.honest.worker.claim.DirectoryClaims;
 import dev.honest.worker.claim.LeaseClaims;
@@ -46,7 +47,7 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 all tasks completed, 1 some failed, 2 invalid input or configuration,
  * 3 Ollama unavailable, 4 internal error ({@link ExitCode}).
  */
-@Command(name = "worker", mixinStandardHelpOptions = true, version = "honest-orchestration worker 0.1.0",
+@Command(name = "worker", mixinStandardHelpOptions = true, versionProvider = WorkerMain.Version.class,
     description = {
         "Runs one slice of tasks against Ollama and prints a hash-proven, signed record per task.",
         "Each option falls back to its environment variable, which is how a pod configures it."},
@@ -55,6 +56,14 @@ import picocli.CommandLine.Spec;
         "0:all tasks completed", "1:some tasks failed (each failure is in its record)",
         "2:invalid input or configuration", "3:Ollama unavailable", "4:internal error"})
 public final class WorkerMain implements Callable<Integer> {
+  /** What {@code --version} prints: the project's version, as the launcher's does. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"honest-orchestration worker " + ProjectVersion.get()};
+    }
+  }
+
   @Option(names = "--config-dir", paramLabel = "DIR",
       defaultValue = "${env:HONEST_CONFIG_DIR:-/etc/honest/config}",
       description = "Directory with config.json, tasks.json and plan.json (env HONEST_CONFIG_DIR). Default: ${DEFAULT-VALUE}")

@@ -206,7 +206,8 @@ class WorkerMainTest {
     int code = WorkerMain.execute("--version");
 
     assertThat(code).isZero();
-    assertThat(out.toString(UTF_8)).isEqualTo("honest-orchestration worker 0.1.0" + System.lineSeparator());
+    assertThat(out.toString(UTF_8))
+        .isEqualTo("honest-orchestration worker " + System.getProperty("project.version") + System.lineSeparator());
   }
 
   @Test

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * {@code apply}: put the changes of completed fix tasks into a workspace, only from results that
  * verify and only where the proof still holds.
  */
-@Command(name = "apply", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = {"Apply the changes of the completed fix tasks in a results file to a workspace.",
         "First the results file is checked as verify checks it (without --workspace): if",
         "it does not verify, nothing is applied. A file is then written only if it still",

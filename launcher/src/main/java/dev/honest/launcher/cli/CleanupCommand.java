@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cleanup}: delete the namespace and wait until it is gone. */
-@Command(name = "cleanup", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "cleanup", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = {"Delete the run's namespace (Ollama, workers, ConfigMaps, everything) and wait until it is gone.",
         "A namespace that holds no run (no label app.kubernetes.io/part-of=honest-orchestration) is left alone."})
 public final class CleanupCommand extends ClusterCommand {

@@ -43,7 +43,7 @@ import tools.jackson.core.type.TypeReference;
  * alone (the plan and the tasks are read back from the run's {@code orchestrator-config}, and for a
  * large run the tasks from its {@code orchestrator-config-tasks-K}).
  */
-@Command(name = "collect", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "collect", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = {"Collect the results of a run still going or left by an interrupted `run`.",
         "Writes every worker's log to k8s-worker-N-log.txt and aggregates",
         "k8s-cluster-results.json, signed with the run's key, read from its Secret (so",

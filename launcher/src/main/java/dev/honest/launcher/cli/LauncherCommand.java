@@ -1,6 +1,7 @@
 package dev.honest.launcher.cli;
 
 import dev.honest.common.exit.ExitCode;
+import dev.honest.common.version.ProjectVersion;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParameterException;
  * {@code launcher [run] | render | local | status | collect | cleanup | apply | verify}. Without a subcommand it
  * runs on the cluster ({@code run}).
  */
-@Command(name = "launcher", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "launcher", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = "Runs a batch of code-review and remediation tasks through local LLMs (Ollama) on Kubernetes,"
         + " and proves what it did. Without a subcommand: `run`.",
     exitCodeListHeading = "%nExit codes:%n",
@@ -21,8 +22,13 @@ import picocli.CommandLine.ParameterException;
         "2:invalid input: task file, option, kubeconfig, an earlier run in the way, or a --namespace that holds no run",
         "3:the cluster or Ollama is unavailable", "4:internal error"})
 public final class LauncherCommand extends DeployingCommand {
-  /** What {@code --version} prints, the launcher's and every command's. */
-  static final String VERSION = "honest-orchestration launcher 0.1.0";
+  /** What {@code --version} prints, the launcher's and every command's: the project's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"honest-orchestration launcher " + ProjectVersion.get()};
+    }
+  }
 
   /** The subcommands, in the order the help lists them. */
   private static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, RenderCommand.class,

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code local}: the same plan, run by worker processes on this machine against a local Ollama. */
-@Command(name = "local", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "local", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = {"Run the workers as local processes against an Ollama you started (no cluster).",
         "Same plan, same configuration layout, same results files as a cluster run (no manifests)."})
 public final class LocalCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code render}: plan and write every manifest; touches no cluster (the same as {@code run --dry-run}). */
-@Command(name = "render", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "render", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = "Plan the run and write plan.json and every manifest to --output; touch no cluster.")
 public final class RenderCommand implements Callable<Integer> {
   @Mixin TaskOptions task;

@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** {@code status}: the run's Jobs and Ollama, as they are now. */
-@Command(name = "status", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = {"Show Ollama's readiness and each worker Job's state in the namespace.",
         "Exits 2 when the namespace does not exist or holds no run (no label app.kubernetes.io/part-of=honest-orchestration)."})
 public final class StatusCommand extends ClusterCommand {

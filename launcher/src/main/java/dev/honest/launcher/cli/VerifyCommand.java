@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /** {@code verify}: check a results file offline, with no cluster and no Ollama. */
-@Command(name = "verify", mixinStandardHelpOptions = true, version = LauncherCommand.VERSION,
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = LauncherCommand.Version.class,
     description = {"Check k8s-cluster-results.json offline, with no cluster and no Ollama.",
         "Checks every signature, every worker's chain, the Merkle root, that each task",
         "record is the one its statement signed, the counts, and (with --workspace) that",

@@ -5,6 +5,7 @@ import dev.honest.common.json.Json;
 import dev.honest.common.result.CallRecord;
 import dev.honest.common.result.Finding;
 import dev.honest.common.result.TaskRecord;
+import dev.honest.common.version.ProjectVersion;
 import dev.honest.launcher.results.ClusterResults;
 import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.worker.prompt.ResponseSchema;
@@ -57,7 +58,6 @@ public final class Sarif {
   private static final String SCHEMA =
       "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
   private static final String TOOL = "honest-orchestration";
-  private static final String TOOL_VERSION = "0.1.0";
 
   private Sarif() {}
 
@@ -97,7 +97,7 @@ public final class Sarif {
     ObjectNode run = log.putArray("runs").addObject();
     ObjectNode driver = run.putObject("tool").putObject("driver");
     driver.put("name", TOOL);
-    driver.put("version", TOOL_VERSION);
+    driver.put("version", ProjectVersion.get());
     ArrayNode ruleArray = driver.putArray("rules");
     rules.forEach((id, level) -> {
       String[] parts = id.split("/");

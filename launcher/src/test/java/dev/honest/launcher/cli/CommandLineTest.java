@@ -106,7 +106,8 @@ class CommandLineTest {
   @Test
   void everyCommandsVersionOptionPrintsTheLaunchersVersion() {
     String version = Cli.run("--version").out();
-    assertThat(version).startsWith("honest-orchestration launcher ");
+    assertThat(version).isEqualTo("honest-orchestration launcher " + System.getProperty("project.version")
+        + System.lineSeparator());
 
     for (String command : List.of("run", "render", "local", "status", "collect", "cleanup", "apply", "verify")) {
       for (String option : List.of("--version", "-V")) {
@@ -116,6 +117,12 @@ class CommandLineTest {
         assertThat(cli.out()).as(command + " " + option).isEqualTo(version);
       }
     }
+  }
+
+  /** The default --image is the name `mvn jib:build` gives the worker image of this version. */
+  @Test
+  void theDefaultImageIsTheWorkerImageOfThisVersion() {
+    assertThat(DeployOptions.DEFAULT_IMAGE).isEqualTo("honest-orchestration/worker:" + System.getProperty("project.version"));
   }
 
   /** Each default the README's Configuration table gives in one backticked value is the one --help shows. */

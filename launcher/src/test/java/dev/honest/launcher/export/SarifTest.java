@@ -60,6 +60,7 @@ class SarifTest {
     assertThat(log.path("version").asString()).isEqualTo("2.1.0");
     JsonNode run = log.path("runs").get(0);
     assertThat(run.path("tool").path("driver").path("name").asString()).isEqualTo("honest-orchestration");
+    assertThat(run.path("tool").path("driver").path("version").asString()).isEqualTo(System.getProperty("project.version"));
     assertThat(run.path("results")).hasSize(5);
     assertThat(texts(run.path("results"), "ruleId")).containsExactly("honest/security/critical",
         "honest/security/medium", "honest/security/high", "honest/documentation/info", "honest/documentation/low");
