@@ -49,7 +49,7 @@ public final class DeployOptions {
   String ollamaCpu;
 
   @Option(names = "--ollama-memory", paramLabel = "QUANTITY",
-      description = "Memory request and limit of each Ollama replica (e.g. 32Gi). Default: 24Gi request, 32Gi limit")
+      description = "Memory request and limit of each Ollama replica (e.g. 32Gi). Default: 32Gi (both models at the default --num-ctx hold about 29 GiB)")
   String ollamaMemory;
 
   @Option(names = "--model-cache-pvc", paramLabel = "CLAIM",

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * <p>Sizing Ollama: both models stay loaded (about 3.8 GB + 4.9 GB of weights), and each of the
  * {@code OLLAMA_NUM_PARALLEL} slots holds a KV cache of {@code num_ctx} tokens per model (about
  * 512 KiB per token for CodeLlama 7B, 128 KiB for Llama 3.1 8B, in f16). At {@code num_ctx} 8192
- * and 4 parallel slots that is about 20 GiB of cache, hence the 24 GiB request and 32 GiB limit by
- * default. Ollama does not size itself from the cgroup limit: too small a limit means OOMKilled.
+ * and 4 parallel slots that is about 20 GiB of cache, about 29 GiB with the weights and compute
+ * buffers, hence 32 GiB requested and as the limit by default: memory is not compressible, and a
+ * request below what a replica holds lets two land on a node that cannot hold them. Ollama does
+ * not size itself from the cgroup limit: too small a limit means OOMKilled.
  *
  * @param namespace run namespace (DNS label)
  * @param runId run id, also a label value on every run object
@@ -183,7 +185,7 @@ public record RunSettings(
     private final String workerImage;
     private String ollamaImage = DEFAULT_OLLAMA_IMAGE;
     private GenerationOptions options = GenerationOptions.DEFAULTS;
-    private Resources ollamaResources = new Resources("4", "4", "24Gi", "32Gi");
+    private Resources ollamaResources = new Resources("4", "4", "32Gi", "32Gi");
     private Resources workerResources = new Resources("250m", "1", "384Mi", "512Mi");
     private int requestTimeoutSeconds = 1800;
     private long jobActiveDeadlineSeconds = 4 * 3600;

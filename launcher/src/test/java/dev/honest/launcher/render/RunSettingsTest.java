@@ -27,6 +27,31 @@ class RunSettingsTest {
     assertThat(s.ollamaThreads()).isEqualTo(4);
   }
 
+  /**
+   * Memory is not compressible: a request below what a replica holds lets the scheduler put two on a
+   * node that cannot hold them, and the node then evicts or kills them in the middle of the run. The
+   * default models at the default context in the most parallel slots the renderer sets hold about 29
+   * GiB: the weights (codellama:7b 3.8 GB, llama3.1:8b 4.9 GB), a KV cache of num_ctx tokens per slot
+   * and model (f16: 512 KiB a token for CodeLlama 7B, which has no grouped-query attention, 128 KiB
+   * for Llama 3.1 8B) and about 1 GiB of compute buffers.
+   */
+  @Test
+  void theDefaultOllamaMemoryRequestHoldsBothDefaultModelsAtTheDefaultContextInEverySlot() {
+    RunSettings s = valid().build();
+    double gib = 1024.0 * 1024 * 1024;
+    double tokens = (double) s.options().numCtx() * OllamaManifests.MAX_NUM_PARALLEL;
+    double held = (3.8e9 + 4.9e9) / gib + tokens * (512 + 128) * 1024 / gib + 1;
+
+    assertThat(held).isBetween(28.0, 30.0);
+    assertThat(gibibytes(s.ollamaResources().memoryRequest())).isGreaterThanOrEqualTo(held);
+    assertThat(s.ollamaResources().memoryRequest()).isEqualTo(s.ollamaResources().memoryLimit());
+  }
+
+  private static double gibibytes(String quantity) {
+    assertThat(quantity).endsWith("Gi");
+    return Double.parseDouble(quantity.substring(0, quantity.length() - 2));
+  }
+
   @Test
   void ollamaThreadsAreTheWholeCpusOfTheLimitAndAtLeastOne() {
     assertThat(valid().ollamaResources(new RunSettings.Resources("1", "3900m", "8Gi", "8Gi")).build().ollamaThreads())
