@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,8 +175,27 @@ public final class WorkerMain implements Callable<Integer> {
         line -> out.println("[worker-" + worker + "] " + line));
     OllamaClient ollama = OllamaClient.create(config);
     WorkerIdentity identity = new WorkerIdentity(worker, blankToNull(pod), blankToNull(node));
-    return new SliceRunner(config, workspace, ollama, identity, key, out, Clock.systemUTC()).run(tasks).code();
+    SliceRunner runner = new SliceRunner(config, workspace, ollama, identity, key, out, Clock.systemUTC());
+    // SIGTERM (a pod deleted, evicted or past its deadline) ends the JVM once its shutdown hooks have run:
+    // this one lets a record being printed end, with its statement, and says where the worker stopped.
+    Thread stop = new Thread(() -> runner.stopOutput(STOP_WAIT), "worker-stop");
+    Runtime.getRuntime().addShutdownHook(stop);
+    try {
+      return runner.run(tasks).code();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs
+      }
+    }
   }
+
+  /**
+   * How long a stopped worker waits for a record being printed: well within the 30 s the kubelet
+   * gives a pod between SIGTERM and SIGKILL (terminationGracePeriodSeconds).
+   */
+  static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
   /**
    * Where worker {@code worker} gets its tasks: its slice of {@code plan}, and with a claims
