@@ -61,7 +61,20 @@ public final class LeaseClaims implements Claims {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
-  private static final int ATTEMPTS = 4;
+  /**
+   * Attempts of a claim or a read: waits of 0.5, 1, 2, 4, 8, 16 and 16 s between them, some 47 s in
+   * all, to see an API server through a restart (an upgrade of the control plane, a managed API server
+   * scaled) over a run of hours; a worker whose claims fail stops taking over tasks for good, and the rest
+   * of its slice may then be run twice.
+   */
+  private static final int ATTEMPTS = 8;
+  /** The longest wait between two attempts. */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(16);
+  /**
+   * Attempts of the check at start: where the API server cannot be reached at all (a network policy
+   * without egress to it), the worker starts on its slice in under a minute.
+   */
+  private static final int CHECK_ATTEMPTS = 4;
   /** Lease times are RFC 3339 with microseconds (Kubernetes MicroTime). */
   private static final DateTimeFormatter MICRO_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -170,12 +183,12 @@ public final class LeaseClaims implements Claims {
    */
   public void check() throws IOException {
     Answer created = send(HttpRequest.newBuilder(URI.create(leases + "?dryRun=All"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(lease(PROBE, null))));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(lease(PROBE, null))), CHECK_ATTEMPTS);
     // 409: a real dry run found the name taken, or a test server ignored the dry run before.
     if (created.status() != 201 && created.status() != 200 && created.status() != 409) {
       throw new IOException(refusal("create Leases", created));
     }
-    Answer read = send(HttpRequest.newBuilder(URI.create(leases + "/" + PROBE)).GET());
+    Answer read = send(HttpRequest.newBuilder(URI.create(leases + "/" + PROBE)).GET(), CHECK_ATTEMPTS);
     if (read.status() != 200 && read.status() != 404) {
       throw new IOException(refusal("get Leases", read));
     }
@@ -185,7 +198,8 @@ public final class LeaseClaims implements Claims {
   public boolean claim(String taskId) {
     String name = leaseName(runId, taskId);
     try {
-      Answer created = send(HttpRequest.newBuilder(leases).POST(HttpRequest.BodyPublishers.ofByteArray(lease(name, taskId))));
+      Answer created = send(HttpRequest.newBuilder(leases).POST(HttpRequest.BodyPublishers.ofByteArray(lease(name, taskId))),
+          ATTEMPTS);
       if (created.status() == 201 || created.status() == 200) {
         return true;
       }
@@ -224,7 +238,7 @@ public final class LeaseClaims implements Claims {
   }
 
   private Answer get(String name) throws IOException {
-    return send(HttpRequest.newBuilder(URI.create(leases + "/" + name)).GET());
+    return send(HttpRequest.newBuilder(URI.create(leases + "/" + name)).GET(), ATTEMPTS);
   }
 
   /** Whether this worker's index made the claim: its own earlier pod, or itself. */
@@ -259,15 +273,15 @@ public final class LeaseClaims implements Claims {
 
   /**
    * Sends with the current token, retrying what may pass (no connection, timeout, 429, 5xx) with a
-   * doubling backoff; other statuses are the caller's to judge.
+   * doubling backoff up to {@link #MAX_BACKOFF}; other statuses are the caller's to judge.
    */
-  private Answer send(HttpRequest.Builder request) throws IOException {
+  private Answer send(HttpRequest.Builder request, int attempts) throws IOException {
     IOException last = null;
     Duration backoff = firstBackoff;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) {
         pause(backoff);
-        backoff = backoff.multipliedBy(2);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
       }
       HttpRequest ready = request.copy()
           .header("Authorization", "Bearer " + token())

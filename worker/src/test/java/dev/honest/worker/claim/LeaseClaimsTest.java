@@ -200,6 +200,16 @@ class LeaseClaimsTest {
   }
 
   @Test
+  void anApiServerRestartingForHalfAMinuteDoesNotEndTheClaims() {
+    // With the real backoff (0.5 s doubling to 16 s) six failed attempts span some 30 s.
+    server.expect().post().withPath(LEASES).andReturn(503, status(503, "ServiceUnavailable", "apiserver is shutting down"))
+        .times(6);
+
+    assertThat(claims(1).claim("T-1")).isTrue();
+    assertThat(client.resources(Lease.class).inNamespace(NS).list().getItems()).hasSize(1);
+  }
+
+  @Test
   void aRefusedClaimIsAnErrorThatSaysWhatTheServerSaid() {
     server.expect().post().withPath(LEASES).andReturn(403,
         status(403, "Forbidden", "leases.coordination.k8s.io is forbidden")).always();
