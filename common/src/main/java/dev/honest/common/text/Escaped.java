@@ -7,7 +7,8 @@ import java.util.Locale;
  * and NEL) and the Unicode line and paragraph separators escaped as in Java source ({@code \n},
  * <code>&#92;u001b</code>), so that text quoted from a model's answer, a file, a task file or the
  * results can neither start a line of its own nor drive a terminal; and every invisible format
- * character (a zero-width space, a byte-order mark, a bidirectional override) and every space but
+ * character (a zero-width space, a byte-order mark, a bidirectional override, a tag character beyond
+ * the basic plane, shown as its two UTF-16 halves) and every space but
  * U+0020 (a no-break space) escaped too, so that two texts that differ only in those do not read the
  * same and none is shown reordered.
  */
@@ -32,7 +33,7 @@ public final class Escaped {
     StringBuilder line = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean control = mustEscape(c);
+      boolean control = mustEscape(text, i);
       boolean marked = mark != null && i >= mark.length() - 1 && c == mark.charAt(mark.length() - 1)
           && text.startsWith(mark, i - (mark.length() - 1));
       if ((control || marked) && line == null) {
@@ -56,11 +57,14 @@ public final class Escaped {
     return line == null ? text : line.toString();
   }
 
-  private static boolean mustEscape(char c) {
+  /** The character at {@code i}, or the character both halves of a surrogate pair make (a tag character). */
+  private static boolean mustEscape(String text, int i) {
+    char c = text.charAt(i);
     if (c < 0x7f) {
       return c < 0x20;
     }
-    int type = Character.getType(c);
+    boolean second = Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+    int type = Character.getType(text.codePointAt(second ? i - 1 : i));
     return Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
         || type == Character.FORMAT || type == Character.SPACE_SEPARATOR;
   }

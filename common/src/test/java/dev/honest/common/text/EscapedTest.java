@@ -24,6 +24,15 @@ class EscapedTest {
   }
 
   @Test
+  void invisibleFormatCharactersBeyondTheBasicPlaneAreShownToo() {
+    // Tag characters (U+E0000 block): invisible, and two keys that differ in them alone read the same.
+    assertThat(Escaped.oneLine("File\udb40\udc20Path")).isEqualTo("File\\udb40\\udc20Path");
+    assertThat(Escaped.oneLine("id\udb40\udc01")).isEqualTo("id\\udb40\\udc01");
+    // Visible characters beyond it are kept.
+    assertThat(Escaped.oneLine("ok 😀 𝔘")).isEqualTo("ok 😀 𝔘");
+  }
+
+  @Test
   void aMarkIsBrokenWhereverItStandsAndOnlyThere() {
     assertThat(Escaped.oneLine("x HONEST-RESULT y; HONEST HONEST-\nHONEST-", "HONEST-"))
         .isEqualTo("x HONEST\\u002dRESULT y; HONEST HONEST\\u002d\\nHONEST\\u002d");
