@@ -9,7 +9,6 @@ import dev.honest.worker.ollama.OllamaException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -172,10 +171,10 @@ public final class ClusterOperations {
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .delete());
     Leases.deleteAll(cluster, "Those left name no task of this run; `cleanup` deletes them with the namespace.");
-    long left = cluster.poll(
-        this::earlierObjectsLeft, n -> n == 0, n -> "♻️ Waiting for the earlier run to go: " + n + " object(s) left",
+    String left = cluster.poll(
+        this::earlierObjectsLeft, String::isEmpty, l -> "♻️ Waiting for the earlier run to go: " + l + " left",
         REPLACE_TIMEOUT);
-    if (left > 0) {
+    if (!left.isEmpty()) {
       throw new ClusterException(
           ExitCode.UNAVAILABLE,
           "the earlier run's Jobs and ConfigMaps are not gone after " + Cluster.human(REPLACE_TIMEOUT) + " (" + left
@@ -668,21 +667,18 @@ public final class ClusterOperations {
   }
 
   /**
-   * How many of the earlier run's Jobs and ConfigMaps are left, each kind counted from a list of one
-   * item and the count of those the API server says remain: the ConfigMaps of a large run hold tens
-   * of MB, which a full list would fetch every second while they go.
+   * What is left of the earlier run, or "" when nothing is: its Jobs, counted, and whether any of
+   * its ConfigMaps is, from a list of one: the ConfigMaps of a large run hold tens of MB, which a full
+   * list would fetch every second while they go, and the API server gives no count of what a list
+   * with a label selector left out (remainingItemCount is unset).
    */
-  private long earlierObjectsLeft() {
+  private String earlierObjectsLeft() {
+    int jobs = listPartOf().size();
     ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
-    return cluster.call("list", "jobs", () -> count(cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
-            .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list(one)))
-        + cluster.call("list", "configmaps", () -> count(cluster.client.configMaps().inNamespace(cluster.namespace)
-            .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list(one)));
-  }
-
-  private static long count(KubernetesResourceList<?> page) {
-    Long remaining = page.getMetadata() == null ? null : page.getMetadata().getRemainingItemCount();
-    return page.getItems().size() + (remaining == null ? 0 : remaining);
+    boolean configMaps = !cluster.call("list", "configmaps", () -> cluster.client.configMaps()
+        .inNamespace(cluster.namespace).withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).list(one)).getItems().isEmpty();
+    String jobsLeft = jobs == 0 ? "" : jobs + " Job(s)";
+    return !configMaps ? jobsLeft : jobsLeft.isEmpty() ? "its ConfigMaps" : jobsLeft + " and its ConfigMaps";
   }
 
   private Namespace getNamespace() {
