@@ -198,7 +198,10 @@ final class Pods {
       for (ContainerStatus container : statuses(pod.getStatus(), init)) {
         ContainerState state = container.getState();
         ContainerStateTerminated t = state == null ? null : state.getTerminated();
-        if (t == null && state != null && state.getWaiting() != null && container.getLastState() != null) {
+        // Only a back-off follows a failure: a container waiting to be created again after its node
+        // restarted also shows its last run ended (Unknown, exit 255), which it did not end itself.
+        if (t == null && state != null && state.getWaiting() != null
+            && "CrashLoopBackOff".equals(state.getWaiting().getReason()) && container.getLastState() != null) {
           t = container.getLastState().getTerminated();
         }
         if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {

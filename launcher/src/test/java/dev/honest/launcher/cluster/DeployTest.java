@@ -249,6 +249,41 @@ class DeployTest {
   }
 
   /**
+   * A node that restarted (or its container runtime) ends the pod's containers with Unknown, exit
+   * 255, and starts them again, init container first: no container failed, so `run` waits on.
+   */
+  @Test
+  void containersEndedByANodeRestartDoNotEndTheWait() throws Exception {
+    ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
+    ClusterOperations ops = cluster.ops();
+    try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
+      ollama.hold();
+      ollama.start();
+      Future<?> deploy = cluster.inBackground(() -> {
+        ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(1));
+        return null;
+      });
+      Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+
+      FakeController.editStatus(client.pods().inNamespace(NS).withName("ollama-7d9f8c-x2kq4"), p -> {
+        p.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+            .withName("ollama").withReady(false).withRestartCount(1)
+            .withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState()
+            .withNewLastState().withNewTerminated().withExitCode(255).withReason("Unknown")
+            .withContainerID("containerd://4e5").endTerminated().endLastState()
+            .build()));
+        return p;
+      });
+      Thread.sleep(2500);
+      assertThat(deploy.isDone()).as(cluster.output()).isFalse();
+
+      ollama.release();
+      deploy.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(cluster.output()).contains("✅ Ollama ready");
+  }
+
+  /**
    * The kubelet evicts a pod whose models outgrow their emptyDir (or a node short of memory or disk):
    * its containers are killed, which is not a failed pull; the Deployment starts another pod. Said
    * once, with the kubelet's words, while `run` waits on.
