@@ -16,6 +16,7 @@ import dev.honest.launcher.cluster.WatchResult;
 import dev.honest.launcher.render.RenderedRun;
 import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.LogReader;
+import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.run.TaskRunner;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -87,8 +88,12 @@ abstract class DeployingCommand implements Callable<Integer> {
           ClusterOperations.FIELD_MANAGER, out);
       // Ctrl-C from here to the end stops the watch and interrupts whatever this thread waits on (an
       // earlier run to go, Ollama, an API call, a log); the launcher then says what it left and exits 1.
+      // Results there now are an earlier run's, which `collect` does not replace: it collects next to them.
+      Path output = task.output.toAbsolutePath().normalize();
+      Path collectInto = Files.exists(output.resolve(ResultsFiles.RESULTS_FILE))
+          ? output.resolveSibling(output.getFileName() + "-" + runId) : task.output;
       String collectLater = "Collect it later with: java -jar launcher/target/launcher.jar collect --namespace "
-          + deploy.namespace + " --output " + task.output;
+          + deploy.namespace + " --output " + collectInto;
       try (StopOnCtrlC stop = new StopOnCtrlC(noWorker("waiting for the earlier run to go"), ops::stopWatching)) {
         try {
           ops.checkNoActiveRun(replace);

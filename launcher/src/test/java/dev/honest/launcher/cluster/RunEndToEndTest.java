@@ -174,6 +174,30 @@ class RunEndToEndTest {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
   }
 
+  /**
+   * The results of an earlier run in --output, which `collect` does not replace: `run` stopped while
+   * watching names another directory to collect into, so that the command it shows works.
+   */
+  @Test
+  void ctrlCWhileWatchingWithAnEarlierRunsResultsInOutputSaysACollectThatWorks() throws Exception {
+    Path results = out.resolve("results");
+    Files.createDirectories(results);
+    Files.writeString(results.resolve(ResultsFiles.RESULTS_FILE), "{\"run_id\": \"run-20250101-0001\", \"completed_tasks\": 3}");
+    Interrupted run;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start()) {
+      run = interruptedAt("Active: 1");
+    }
+    String hint = run.output().lines().filter(l -> l.startsWith("Collect it later with: ")).findFirst().orElseThrow();
+    List<String> args = new ArrayList<>(List.of(hint.substring(hint.indexOf(" collect ") + 1).split(" ")));
+    args.addAll(List.of("--kubeconfig", kubeconfig().toString()));
+
+    Result collect = launch(args.toArray(String[]::new));
+
+    assertThat(collect.err()).as(hint).doesNotContain("holds the results of run");
+    assertThat(collect.exitCode()).as(collect.out() + collect.err()).isNotEqualTo(2);
+    assertThat(results.resolve(ResultsFiles.RESULTS_FILE)).content().contains("run-20250101-0001");
+  }
+
   /** Ctrl-C while Ollama pulls its models (up to --ollama-timeout, 30 minutes): stopped too, exit 1, said so. */
   @Test
   void ctrlCWhileWaitingForOllamaSaysWhatIsLeftAndExits1() throws Exception {
