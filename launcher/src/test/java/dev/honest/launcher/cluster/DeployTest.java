@@ -179,12 +179,7 @@ class DeployTest {
   @Test
   void aModelPullFailingWhileRunWaitsEndsTheWaitAtOnceWithThePullsReason() throws Exception {
     ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
-    ClusterOperations ops = cluster.ops();
-    Future<?> deploy = cluster.inBackground(() -> {
-      ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(10));
-      return null;
-    });
-    Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+    Future<?> deploy = deployWaitingForOllama(Duration.ofMinutes(10));
 
     pullFails("ollama-7d9f8c-x2kq4", "containerd://1b2", NO_SUCH_MODEL);
 
@@ -206,12 +201,7 @@ class DeployTest {
   @Test
   void aPullFailingInAPodOfAnEarlierTemplateDoesNotEndTheWait() throws Exception {
     ollamaPodPulling("ollama-5c4b3a-old01", "ollama/ollama:0.5.0");
-    ClusterOperations ops = cluster.ops();
-    Future<?> deploy = cluster.inBackground(() -> {
-      ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofSeconds(4));
-      return null;
-    });
-    Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+    Future<?> deploy = deployWaitingForOllama(Duration.ofSeconds(4));
 
     pullFails("ollama-5c4b3a-old01", "containerd://2c3", NO_SUCH_MODEL);
 
@@ -228,14 +218,10 @@ class DeployTest {
   void aPullThatFailedBeforeTheWaitBeganIsSaidAndWaitedOut() throws Exception {
     ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
     pullFails("ollama-7d9f8c-x2kq4", "containerd://0a1", PULL_TIMED_OUT);
-    ClusterOperations ops = cluster.ops();
     try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
       ollama.hold();
       ollama.start();
-      Future<?> deploy = cluster.inBackground(() -> {
-        ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(1));
-        return null;
-      });
+      Future<?> deploy = deployWaitingForOllama(Duration.ofMinutes(1));
       Eventually.await("the earlier failure is said", () -> cluster.output().contains(
           "⚠ Ollama pod ollama-7d9f8c-x2kq4 had failed before `run` began waiting: init container pull-models failed"
               + " (Error, exit 1): pull-models: pulling llama3.1:8b failed 5 times, the last time with:"
@@ -255,15 +241,10 @@ class DeployTest {
   @Test
   void containersEndedByANodeRestartDoNotEndTheWait() throws Exception {
     ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
-    ClusterOperations ops = cluster.ops();
     try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
       ollama.hold();
       ollama.start();
-      Future<?> deploy = cluster.inBackground(() -> {
-        ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(1));
-        return null;
-      });
-      Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+      Future<?> deploy = deployWaitingForOllama(Duration.ofMinutes(1));
 
       FakeController.editStatus(client.pods().inNamespace(NS).withName("ollama-7d9f8c-x2kq4"), p -> {
         p.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
@@ -291,12 +272,7 @@ class DeployTest {
   @Test
   void anEvictedOllamaPodIsSaidAndNotTakenForAFailedPull() throws Exception {
     ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
-    ClusterOperations ops = cluster.ops();
-    Future<?> deploy = cluster.inBackground(() -> {
-      ops.deploy(TestRuns.resources(RUN, 2, 3), Duration.ofMinutes(10));
-      return null;
-    });
-    Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+    Future<?> deploy = deployWaitingForOllama(Duration.ofMinutes(10));
 
     FakeController.editStatus(client.pods().inNamespace(NS).withName("ollama-7d9f8c-x2kq4"), p -> {
       p.getStatus().setPhase("Failed");
@@ -338,6 +314,17 @@ class DeployTest {
             + " 3 Insufficient memory."));
     assertThat(deploy.isDone()).isFalse();
     deploy.cancel(true);
+  }
+
+  /** Starts deploying run {@link TestRuns#RUN} on another thread and returns once it waits for Ollama. */
+  private Future<?> deployWaitingForOllama(Duration timeout) throws InterruptedException {
+    ClusterOperations ops = cluster.ops();
+    Future<?> deploy = cluster.inBackground(() -> {
+      ops.deploy(TestRuns.resources(RUN, 2, 3), timeout);
+      return null;
+    });
+    Eventually.await("the launcher waits for Ollama", () -> cluster.output().contains("⏳ Ollama"));
+    return deploy;
   }
 
   @Test
