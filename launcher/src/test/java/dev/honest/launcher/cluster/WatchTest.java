@@ -274,8 +274,17 @@ class WatchTest {
   void theTasksAWorkerFinishedBeforeItsJobsDeadlineAreCollectedAfterTheControllerDeletedItsPod(@TempDir Path out)
       throws Exception {
     Future<WatchResult> watch = watchOneWorkerThatFinished(PARTIAL);
-    // What the Job controller does when the deadline passes.
-    String pod = FakeJobController.podName("k8s-worker-1", 1);
+    deadlinePassed(FakeJobController.podName("k8s-worker-1", 1));
+    assertThat(watch.get(60, TimeUnit.SECONDS).ending()).isEqualTo(Ending.FINISHED);
+
+    WorkerOutcome worker = ops.collect(out).get(0);
+
+    assertThat(worker).extracting(WorkerOutcome::status, WorkerOutcome::reason).containsExactly("failed", "DeadlineExceeded");
+    assertThat(worker.log()).contains(PARTIAL);
+  }
+
+  /** What the Job controller does when worker 1's deadline passes: deletes its running pod, fails the Job. */
+  private void deadlinePassed(String pod) throws InterruptedException {
     cluster.mock.client().pods().inNamespace(NS).withName(pod).delete();
     Eventually.await("the pod to be gone", () -> cluster.mock.client().pods().inNamespace(NS).withName(pod).get() == null);
     FakeController.editStatus(cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1"), j -> {
@@ -288,12 +297,6 @@ class WatchTest {
               .withMessage("Job was active longer than specified deadline").build()));
       return j;
     });
-    assertThat(watch.get(60, TimeUnit.SECONDS).ending()).isEqualTo(Ending.FINISHED);
-
-    WorkerOutcome worker = ops.collect(out).get(0);
-
-    assertThat(worker).extracting(WorkerOutcome::status, WorkerOutcome::reason).containsExactly("failed", "DeadlineExceeded");
-    assertThat(worker.log()).contains(PARTIAL);
   }
 
   @Test
@@ -326,16 +329,7 @@ class WatchTest {
     cluster.mock.stallFollowedLog(NS, pod, PARTIAL);
     ops.logDrain = Duration.ofSeconds(1);
     Future<WatchResult> watch = watchOneWorkerThatFinished(PARTIAL);
-    cluster.mock.client().pods().inNamespace(NS).withName(pod).delete();
-    Eventually.await("the pod to be gone", () -> cluster.mock.client().pods().inNamespace(NS).withName(pod).get() == null);
-    FakeController.editStatus(cluster.mock.client().batch().v1().jobs().inNamespace(NS).withName("k8s-worker-1"), j -> {
-      j.getStatus().setActive(0);
-      j.getStatus().setFailed(1);
-      j.getStatus().setConditions(List.of(
-          new JobConditionBuilder().withType("Failed").withStatus("True").withReason("DeadlineExceeded")
-              .withMessage("Job was active longer than specified deadline").build()));
-      return j;
-    });
+    deadlinePassed(pod);
     assertThat(watch.get(60, TimeUnit.SECONDS).ending()).isEqualTo(Ending.FINISHED);
 
     WorkerOutcome worker = ops.collect(out).get(0);
