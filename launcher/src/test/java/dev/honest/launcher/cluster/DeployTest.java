@@ -218,20 +218,11 @@ class DeployTest {
   void aPullThatFailedBeforeTheWaitBeganIsSaidAndWaitedOut() throws Exception {
     ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
     pullFails("ollama-7d9f8c-x2kq4", "containerd://0a1", PULL_TIMED_OUT);
-    try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
-      ollama.hold();
-      ollama.start();
-      Future<?> deploy = deployWaitingForOllama(Duration.ofMinutes(1));
-      Eventually.await("the earlier failure is said", () -> cluster.output().contains(
-          "⚠ Ollama pod ollama-7d9f8c-x2kq4 had failed before `run` began waiting: init container pull-models failed"
-              + " (Error, exit 1): pull-models: pulling llama3.1:8b failed 5 times, the last time with:"
-              + " pull model manifest: i/o timeout."
-              + " It tries again after its back-off; `kubectl -n " + NS + " delete pod ollama-7d9f8c-x2kq4` tries at once."));
-
-      ollama.release();
-      deploy.get(30, TimeUnit.SECONDS);
-    }
-    assertThat(cluster.output()).contains("✅ Ollama ready");
+    whileOllamaIsHeldNotReady(() -> Eventually.await("the earlier failure is said", () -> cluster.output().contains(
+        "⚠ Ollama pod ollama-7d9f8c-x2kq4 had failed before `run` began waiting: init container pull-models failed"
+            + " (Error, exit 1): pull-models: pulling llama3.1:8b failed 5 times, the last time with:"
+            + " pull model manifest: i/o timeout."
+            + " It tries again after its back-off; `kubectl -n " + NS + " delete pod ollama-7d9f8c-x2kq4` tries at once.")));
   }
 
   /**
@@ -241,11 +232,7 @@ class DeployTest {
   @Test
   void containersEndedByANodeRestartDoNotEndTheWait() throws Exception {
     ollamaPodPulling("ollama-7d9f8c-x2kq4", "ollama/ollama:0.6.5");
-    try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
-      ollama.hold();
-      ollama.start();
-      Future<?> deploy = deployWaitingForOllama(Duration.ofMinutes(1));
-
+    whileOllamaIsHeldNotReady(() -> {
       FakeController.editStatus(client.pods().inNamespace(NS).withName("ollama-7d9f8c-x2kq4"), p -> {
         p.getStatus().setContainerStatuses(List.of(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
             .withName("ollama").withReady(false).withRestartCount(1)
@@ -255,7 +242,25 @@ class DeployTest {
             .build()));
         return p;
       });
-      Thread.sleep(2500);
+      Thread.sleep(2500); // a few polls of the wait
+    });
+  }
+
+  private interface WhileWaiting {
+    void run() throws Exception;
+  }
+
+  /**
+   * Deploys while the Ollama Deployment is held not ready, does {@code whileWaiting}, checks that the
+   * deploy still waits, then lets Ollama be ready: the deploy must go on to the end.
+   */
+  private void whileOllamaIsHeldNotReady(WhileWaiting whileWaiting) throws Exception {
+    try (FakeDeploymentController ollama = new FakeDeploymentController(client, NS)) {
+      ollama.hold();
+      ollama.start();
+      Future<?> deploy = deployWaitingForOllama(Duration.ofMinutes(1));
+
+      whileWaiting.run();
       assertThat(deploy.isDone()).as(cluster.output()).isFalse();
 
       ollama.release();
