@@ -81,13 +81,14 @@ public final class CollectCommand extends ClusterCommand {
     List<TaskSpec> tasks = tasks(ops, config, plan);
     WorkerConfig workers = read(config, ConfigLayout.CONFIG_FILE, new TypeReference<WorkerConfig>() {});
     SigningKey key = ops.signingKey();
-    keepEarlierResults(plan.runId());
+    boolean again = keepEarlierResults(plan.runId());
     TaskOptions.createDirectory(output);
     Instant start = Instant.parse(config.getMetadata().getCreationTimestamp());
     out.println("Collecting run " + plan.runId() + " from namespace " + namespace);
     // Each log is read while the next ones are fetched; fetching waits on the API server, so every core reads.
     try (LogReader reader = new LogReader(plan, key.publicKey(), Runtime.getRuntime().availableProcessors())) {
-      List<WorkerOutcome> outcomes = ops.collect(output, reader::readAhead);
+      // Collected again: what the earlier collect read of pods gone since is in its logs, and stays.
+      List<WorkerOutcome> outcomes = ops.collect(output, reader::readAhead, again);
       // Collected later, the run still ended with its last Job: the time since is not the run's.
       Instant end = ops.jobsEnded().map(e -> e.isBefore(start) ? start : e).orElseGet(Instant::now);
       return Outputs.finish(out, plan, tasks, outcomes, ops.claimedBy(plan.runId()), start, end, output, costs,
@@ -100,11 +101,14 @@ public final class CollectCommand extends ClusterCommand {
    * tasks this collect cannot gather again: another run's (such as those a resumed run resumed from),
    * or this run's with tasks carried over by {@code --resume} (only the tasks that ran are collected).
    * The file is streamed, not held (10,000 tasks' results are over 100 MB).
+   *
+   * @return true when {@code --output} holds this run's results: its worker logs are this run's, as
+   *     an earlier collect wrote them, and what they hold of pods gone since is kept
    */
-  private void keepEarlierResults(String runId) throws IOException {
+  private boolean keepEarlierResults(String runId) throws IOException {
     Path file = output.resolve(ResultsFiles.RESULTS_FILE);
     if (!Files.isRegularFile(file)) {
-      return;
+      return false;
     }
     EarlierResults earlier;
     try (InputStream in = Files.newInputStream(file); JsonParser parser = Json.mapper().createParser(in)) {
@@ -125,6 +129,7 @@ public final class CollectCommand extends ClusterCommand {
       throw LauncherException.invalidInput(file + lost + ": collect into another --output, or move that file away"
           + " first; nothing was written");
     }
+    return true;
   }
 
   /** Of a results file: its run, its completed tasks, and the runs its carried tasks come from. */

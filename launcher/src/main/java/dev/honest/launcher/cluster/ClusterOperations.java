@@ -458,6 +458,16 @@ public final class ClusterOperations {
    * to {@link #watch}'s consumer already.
    */
   public List<WorkerOutcome> collect(Path outputDir, Consumer<WorkerOutcome> fetched) throws IOException {
+    return collect(outputDir, fetched, false);
+  }
+
+  /**
+   * As {@link #collect(Path, Consumer)}; with {@code keepEarlier}, the worker logs in {@code outputDir}
+   * are this run's, as an earlier collect wrote them: the attempts there whose pods are gone since
+   * are kept in the logs written, so that collecting again loses nothing read before.
+   */
+  public List<WorkerOutcome> collect(Path outputDir, Consumer<WorkerOutcome> fetched, boolean keepEarlier)
+      throws IOException {
     ExecutorService early;
     synchronized (this) {
       early = collecting;
@@ -473,7 +483,7 @@ public final class ClusterOperations {
       }
     }
     return new LogCollector(cluster, runSelector, runId, logRequests)
-        .collect(outputDir, Map.copyOf(ended), Map.copyOf(followed), fetched);
+        .collect(outputDir, Map.copyOf(ended), Map.copyOf(followed), fetched, keepEarlier);
   }
 
   /**

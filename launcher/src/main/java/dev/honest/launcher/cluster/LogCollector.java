@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.ContainerResource;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
@@ -80,7 +82,8 @@ final class LogCollector {
     if (!pods.stream().allMatch(Pods::ended)) {
       return Optional.empty();
     }
-    return Optional.of(new Ended(job.getMetadata().getUid(), outcome(index, job, pods, Instant.now(), Map.of())));
+    return Optional.of(new Ended(job.getMetadata().getUid(), outcome(index, job, pods, Instant.now(), Map.of(),
+        List.of())));
   }
 
   /**
@@ -98,6 +101,16 @@ final class LogCollector {
    */
   List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended, Map<String, TaskLogFollower.Followed> followed,
       Consumer<WorkerOutcome> handOver) throws IOException {
+    return collect(dir, ended, followed, handOver, false);
+  }
+
+  /**
+   * As above; with {@code keepEarlier}, the logs in {@code dir} are this run's, as an earlier collect
+   * wrote them: the attempts there whose pods are gone since are kept in the logs written, each in its
+   * place ({@link EarlierLog}).
+   */
+  List<WorkerOutcome> collect(Path dir, Map<String, Ended> ended, Map<String, TaskLogFollower.Followed> followed,
+      Consumer<WorkerOutcome> handOver, boolean keepEarlier) throws IOException {
     Files.createDirectories(dir);
     Map<String, Job> jobs = cluster.call("list", "jobs",
             () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace).withLabels(selector).list().getItems())
@@ -117,14 +130,15 @@ final class LogCollector {
         toFetch.put(name, job);
       }
     }
-    Map<String, Future<WorkerOutcome>> fetching = fetch(toFetch, workers, followed);
+    Function<String, List<EarlierLog.Attempt>> earlier = keepEarlier ? name -> earlier(dir, name) : name -> List.of();
+    Map<String, Future<WorkerOutcome>> fetching = fetch(toFetch, workers, followed, earlier);
     try {
       List<WorkerOutcome> outcomes = new ArrayList<>();
       for (Map.Entry<String, Integer> worker : workers.entrySet()) {
         Job job = jobs.get(worker.getKey());
         WorkerOutcome outcome;
         if (job == null) {
-          outcome = deleted(worker.getValue(), worker.getKey(), followed);
+          outcome = deleted(worker.getValue(), worker.getKey(), followed, earlier.apply(worker.getKey()));
           Path file = dir.resolve(worker.getKey() + "-log.txt");
           if (outcome.pods().isEmpty()) {
             // An earlier run's log under this worker's name is not what this run's worker printed.
@@ -133,7 +147,8 @@ final class LogCollector {
             Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
           }
           cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")"
-              + (outcome.pods().isEmpty() ? "" : ", " + outcome.pods().size() + " pod(s) as followed while they ran → " + file));
+              + (outcome.pods().isEmpty() ? "" : ", " + outcome.pods().size() + " pod(s)"
+                  + (kept(outcome).isEmpty() ? " as followed while they ran" : kept(outcome)) + " → " + file));
         } else {
           Future<WorkerOutcome> fetched = fetching.get(worker.getKey());
           outcome = fetched == null ? ended.get(worker.getKey()).outcome() : done(fetched);
@@ -146,7 +161,7 @@ final class LogCollector {
               + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
               + ", " + outcome.pods().size() + " pod(s)"
               + (outcome.pods().isEmpty() && outcome.podsEnded() > 0 ? " (" + outcome.podsEnded()
-                  + " ran, deleted since: their logs are gone)" : "")
+                  + " ran, deleted since: their logs are gone)" : kept(outcome))
               + " → " + file);
         }
         outcomes.add(outcome);
@@ -164,7 +179,7 @@ final class LogCollector {
    * request, not 200; none when there is nothing to fetch).
    */
   private Map<String, Future<WorkerOutcome>> fetch(Map<String, Job> jobs, Map<String, Integer> workers,
-      Map<String, TaskLogFollower.Followed> followed) {
+      Map<String, TaskLogFollower.Followed> followed, Function<String, List<EarlierLog.Attempt>> earlier) {
     if (jobs.isEmpty()) {
       return Map.of();
     }
@@ -179,7 +194,7 @@ final class LogCollector {
       Map<String, Future<WorkerOutcome>> fetching = new TreeMap<>();
       jobs.forEach((name, job) -> fetching.put(name, pool.submit(
           () -> outcome(workers.get(name), job, ofJob(job, podsByJob.getOrDefault(name, List.of())), now,
-              followed))));
+              followed, earlier.apply(name)))));
       return fetching;
     } finally {
       pool.shutdown(); // the threads end when the last fetch has
@@ -228,9 +243,10 @@ final class LogCollector {
    * The outcome of a worker whose Job is gone (deleted during the run, e.g. by {@code kubectl delete
    * job}, its pods with it): status {@code missing}, with the logs a watch followed of its pods, if any.
    */
-  private WorkerOutcome deleted(int index, String job, Map<String, TaskLogFollower.Followed> followed) {
+  private WorkerOutcome deleted(int index, String job, Map<String, TaskLogFollower.Followed> followed,
+      List<EarlierLog.Attempt> earlier) {
     Attempts a = attempts(List.of(), followed.values().stream()
-        .filter(f -> f.pod() != null && job.equals(Pods.controllerName(f.pod()))).toList());
+        .filter(f -> f.pod() != null && job.equals(Pods.controllerName(f.pod()))).toList(), earlier);
     return new WorkerOutcome(index, job, "missing", null, a.pods(), a.log(), 0);
   }
 
@@ -240,8 +256,10 @@ final class LogCollector {
   /**
    * @param present the pods that exist, whose logs are fetched now
    * @param gone pods that are gone, with the logs a watch followed of them while they ran
+   * @param earlier the attempts of the log an earlier collect wrote: those of pods neither present
+   *     nor followed are kept, each before the first attempt that came after it there
    */
-  private Attempts attempts(List<Pod> present, List<TaskLogFollower.Followed> gone) {
+  private Attempts attempts(List<Pod> present, List<TaskLogFollower.Followed> gone, List<EarlierLog.Attempt> earlier) {
     Map<String, String> goneLogs = new HashMap<>();
     List<Pod> all = new ArrayList<>(present);
     gone.forEach(f -> {
@@ -249,12 +267,20 @@ final class LogCollector {
       all.add(f.pod());
     });
     all.sort(Pods.OLDEST_FIRST);
+    List<Object> order = inOrder(all, earlier);
     List<PodOutcome> attempts = new ArrayList<>();
     StringBuilder log = new StringBuilder();
-    for (Pod pod : all) {
+    for (Object next : order) {
+      if (next instanceof EarlierLog.Attempt kept) {
+        log.append("==> attempt ").append(attempts.size() + 1).append('/').append(order.size()).append(": ")
+            .append(kept.pod().describe()).append(" <==\n").append(kept.text());
+        attempts.add(kept.pod());
+        continue;
+      }
+      Pod pod = (Pod) next;
       String followedLog = goneLogs.get(pod.getMetadata().getName());
       PodOutcome attempt = followedLog == null ? Pods.outcome(pod) : followedOnly(Pods.outcome(pod));
-      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(all.size()).append(": ")
+      log.append("==> attempt ").append(attempts.size() + 1).append('/').append(order.size()).append(": ")
           .append(attempt.describe()).append(" <==\n");
       if (followedLog != null) {
         log.append(followedLog);
@@ -268,6 +294,50 @@ final class LogCollector {
     return new Attempts(attempts, log.toString());
   }
 
+  /**
+   * The pods, oldest first, with the earlier attempts whose pods are not among them, each before the
+   * first pod that came after it in the earlier log (after the last pod when none did).
+   */
+  private static List<Object> inOrder(List<Pod> pods, List<EarlierLog.Attempt> earlier) {
+    Map<String, Integer> place = new HashMap<>();
+    for (int i = 0; i < pods.size(); i++) {
+      place.put(pods.get(i).getMetadata().getName(), i);
+    }
+    List<Object> order = new ArrayList<>();
+    int next = 0;
+    for (EarlierLog.Attempt attempt : earlier) {
+      Integer at = place.get(attempt.pod().pod());
+      if (at == null) {
+        order.add(attempt);
+      } else {
+        for (; next <= at; next++) {
+          order.add(pods.get(next));
+        }
+      }
+    }
+    order.addAll(pods.subList(next, pods.size()));
+    return order;
+  }
+
+  /** The attempts of the log an earlier collect wrote for {@code job} in {@code dir}, or none. */
+  private static List<EarlierLog.Attempt> earlier(Path dir, String job) {
+    Path file = dir.resolve(job + "-log.txt");
+    try {
+      return Files.isRegularFile(file) ? EarlierLog.attempts(Files.readString(file, StandardCharsets.UTF_8))
+          : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the earlier log " + file, e);
+    }
+  }
+
+  /** {@code  (2 deleted since: their logs as collected earlier)}, or nothing. */
+  private static String kept(WorkerOutcome outcome) {
+    long kept = outcome.pods().stream().filter(p -> p.message() != null && p.message().endsWith(EarlierLog.GONE))
+        .count();
+    return kept == 0 ? "" : " (" + kept + " deleted since: " + (kept == 1 ? "its log" : "their logs")
+        + " as collected earlier)";
+  }
+
   /** A pod that is gone, whose log is the one a watch followed while it ran. */
   private static PodOutcome followedOnly(PodOutcome attempt) {
     return new PodOutcome(attempt.pod(), attempt.node(), attempt.exitCode(), attempt.reason(),
@@ -279,13 +349,13 @@ final class LogCollector {
    *     are taken from there, each attempt in its place
    */
   private WorkerOutcome outcome(int index, Job job, List<Pod> pods, Instant now,
-      Map<String, TaskLogFollower.Followed> followed) {
+      Map<String, TaskLogFollower.Followed> followed, List<EarlierLog.Attempt> earlier) {
     String name = job.getMetadata().getName();
     Set<String> present = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     Attempts a = attempts(pods, followed.entrySet().stream()
         .filter(e -> !present.contains(e.getKey()) && e.getValue().pod() != null
             && Objects.equals(Pods.controllerUid(e.getValue().pod()), job.getMetadata().getUid()))
-        .map(Map.Entry::getValue).toList());
+        .map(Map.Entry::getValue).toList(), earlier);
     JobState state = JobState.of(job);
     return new WorkerOutcome(
         index,

@@ -433,6 +433,54 @@ class RunEndToEndTest {
     assertThat(results.costSavings().localCostUsd()).isEqualTo(3.0);
   }
 
+  /**
+   * {@code collect} again for the same run after a worker's pods are gone (deleted by a user or the
+   * pod garbage collector): what the earlier collect wrote of them counts, so each task it had
+   * completed stays completed with its proof, no worker log loses a record, and the results verify.
+   */
+  @Test
+  void collectAgainAfterAWorkersPodsAreGoneKeepsItsCompletedTasksWithTheirProofAndItsLog() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    Path results = out.resolve("results");
+    Result first;
+    Result again;
+    byte[] log1;
+    byte[] log2;
+    ClusterResults before;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result r = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(), "--output",
+          results.toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image",
+          "example.io/worker:1.0");
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      first = launch("collect", "--output", results.toString(), "--kubeconfig", kubeconfig().toString());
+      log1 = Files.readAllBytes(results.resolve("k8s-worker-1-log.txt"));
+      log2 = Files.readAllBytes(results.resolve("k8s-worker-2-log.txt"));
+      before = ResultsFiles.readResults(results.resolve(ResultsFiles.RESULTS_FILE));
+      mock.client().pods().inNamespace(NS).withLabel(RunLabels.JOB_NAME, "k8s-worker-1").delete();
+      again = launch("collect", "--output", results.toString(), "--kubeconfig", kubeconfig().toString());
+    }
+    assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+
+    assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+    ClusterResults after = ResultsFiles.readResults(results.resolve(ResultsFiles.RESULTS_FILE));
+    assertThat(after.completedTasks()).isEqualTo(before.completedTasks()).isEqualTo(after.totalTasks());
+    assertThat(after.tasks()).isEqualTo(before.tasks());
+    assertThat(after.attestation().tasks()).isEqualTo(before.attestation().tasks());
+    assertThat(after.attestation().chains()).isEqualTo(before.attestation().chains());
+    assertThat(after.problems()).isEmpty();
+    assertThat(again.out()).contains("📥 k8s-worker-1: succeeded, 1 pod(s) (1 deleted since: its log as collected"
+        + " earlier)");
+    assertThat(results.resolve("k8s-worker-2-log.txt")).hasBinaryContent(log2);
+    assertThat(Files.readString(results.resolve("k8s-worker-1-log.txt"))).isEqualTo(
+        new String(log1, StandardCharsets.UTF_8).replaceFirst(" <==\n", ", deleted since (its log as collected"
+            + " earlier) <==\n"));
+    Result verify = launch("verify", "--results", results.resolve(ResultsFiles.RESULTS_FILE).toString(),
+        "--workspace", workspace.toString(), "--public-key", results.resolve("run-signing-key.pub").toString());
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+  }
+
   @Test
   void workersSharingLeasesRunEveryTaskExactlyOnceAndTheResultsSayWhoRanIt() throws Exception {
     Path workspace = pods.resolve("project");
