@@ -257,7 +257,8 @@ final class LogCollector {
    * @param present the pods that exist, whose logs are fetched now
    * @param gone pods that are gone, with the logs a watch followed of them while they ran
    * @param earlier the attempts of the log an earlier collect wrote: those of pods neither present
-   *     nor followed are kept, each before the first attempt that came after it there
+   *     nor followed are kept, each before the first attempt that came after it there; and a present
+   *     pod whose log cannot be read now keeps its log as read there
    */
   private Attempts attempts(List<Pod> present, List<TaskLogFollower.Followed> gone, List<EarlierLog.Attempt> earlier) {
     Map<String, String> goneLogs = new HashMap<>();
@@ -268,6 +269,8 @@ final class LogCollector {
     });
     all.sort(Pods.OLDEST_FIRST);
     List<Object> order = inOrder(all, earlier);
+    Map<String, EarlierLog.Attempt> readEarlier = new HashMap<>();
+    earlier.forEach(a -> readEarlier.put(a.pod().pod(), a));
     List<PodOutcome> attempts = new ArrayList<>();
     StringBuilder log = new StringBuilder();
     for (Object next : order) {
@@ -287,7 +290,16 @@ final class LogCollector {
         attempts.add(attempt);
         continue;
       }
-      String unread = appendLogs(log, pod);
+      StringBuilder text = new StringBuilder();
+      String unread = appendLogs(text, pod);
+      EarlierLog.Attempt read = unread == null ? null : readEarlier.get(pod.getMetadata().getName());
+      if (read != null) {
+        // Its log cannot be read now (its node down): as the earlier collect read it, complete if it had ended.
+        log.append(read.text());
+        unread = read.pod().exitCode() != null ? null : unread;
+      } else {
+        log.append(text);
+      }
       // A worker that never started printed nothing: its outcome says why.
       attempts.add(unread != null && Pods.workerStarted(pod) ? attempt.withUnreadLog(unread) : attempt);
     }

@@ -192,6 +192,28 @@ class CollectTest {
         + " since (e.g. by `kubectl delete pod` or the pod garbage collector), and their logs with them");
   }
 
+  /**
+   * {@code collect} again while a pod's node is down: the pod is still there, but the API server
+   * cannot get its log from the kubelet. What the earlier collect read of it stays, so its completed
+   * tasks stay completed with their proof; the log file is not replaced with the error, which would
+   * lose them for good once the pod is gone.
+   */
+  @Test
+  void collectAgainWhileAPodsLogCannotBeReadKeepsItsLogAsCollectedEarlier() throws Exception {
+    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
+    WorkerOutcome first = cluster.ops().collect(out, o -> {}, true).get(0);
+    String why = "Get https://10.224.0.5:10250/containerLogs/" + NS + "/" + podName(W1, 1) + "/worker: dial tcp"
+        + " 10.224.0.5:10250: connect: no route to host";
+    cluster.mock.unreadableLog(NS, podName(W1, 1), why);
+
+    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
+
+    assertThat(taskIds(again.log())).containsExactly("T-1-1", "T-1-2", "T-1-3");
+    assertThat(again.log()).isEqualTo(first.log());
+    assertThat(Files.readString(out.resolve(W1 + "-log.txt"), StandardCharsets.UTF_8)).isEqualTo(first.log());
+    assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
+  }
+
   /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
   private static ClusterResults aggregate(List<WorkerOutcome> workers) {
     List<TaskSpec> tasks = TestRuns.taskIds(1, 3).stream().map(id -> SignedLogs.spec(TestRuns.completed(id, 1)))

@@ -59,6 +59,8 @@ final class SsaMockServer implements AutoCloseable {
   private final List<Long> logsAskedAt = new CopyOnWriteArrayList<>();
   /** Followed log paths whose stream stalls after the text given, by path. */
   private final Map<String, String> stalledFollows = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Log paths the API server cannot serve now (the pod's kubelet unreachable), with its answer. */
+  private final Map<String, String> unreadableLogs = new java.util.concurrent.ConcurrentHashMap<>();
 
   SsaMockServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -138,6 +140,14 @@ final class SsaMockServer implements AutoCloseable {
     stalledFollows.put(logPath(namespace, pod) + "&follow=true", log);
   }
 
+  /**
+   * From now on answers a read of the pod's log with a 500 saying {@code why}, as an API server whose
+   * request to the pod's kubelet failed (its node down).
+   */
+  void unreadableLog(String namespace, String pod, String why) {
+    unreadableLogs.put(logPath(namespace, pod), why);
+  }
+
   /** Serves {@code log} as the log of the pod's container before its last restart. */
   void expectPreviousLog(String namespace, String pod, String log) {
     server.expect().get().withPath(logPath(namespace, pod) + "&previous=true").andReturn(200, log).always();
@@ -177,6 +187,11 @@ final class SsaMockServer implements AutoCloseable {
       }
       if (forwardTo > 0 && request.getPath().contains("/portforward?")) {
         return new MockResponse().withWebSocketUpgrade(new PortForwardRelay(forwardTo));
+      }
+      String unreadable = unreadableLogs.get(request.getPath());
+      if (unreadable != null) {
+        return new MockResponse().setResponseCode(500).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+            + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"" + unreadable + "\",\"code\":500}");
       }
       String stalled = stalledFollows.get(request.getPath());
       if (stalled != null) {
