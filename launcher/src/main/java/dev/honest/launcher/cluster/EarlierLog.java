@@ -35,13 +35,14 @@ final class EarlierLog {
       return List.of();
     }
     String n = first.group(1);
-    List<Integer> starts = new ArrayList<>();
-    for (int i = 1, from = 0; i <= Integer.parseInt(n); i++) {
-      int start = log.indexOf(header(i, n), from);
+    List<Integer> starts = new ArrayList<>(List.of(0));
+    for (int i = 2, from = 0; i <= Integer.parseInt(n); i++) {
+      // A header starts a line: a record's text may quote one (a model reviewing these logs).
+      int start = log.indexOf("\n" + header(i, n), from);
       if (start < 0) {
         break;
       }
-      starts.add(start);
+      starts.add(start + 1);
       from = start + 1;
     }
     List<Attempt> attempts = new ArrayList<>();

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
+import dev.honest.common.result.Finding;
 import dev.honest.common.result.ResultLines;
 import dev.honest.common.result.TaskRecord;
 import dev.honest.launcher.cluster.WatchResult.Ending;
@@ -212,6 +213,34 @@ class CollectTest {
     assertThat(again.log()).isEqualTo(first.log());
     assertThat(Files.readString(out.resolve(W1 + "-log.txt"), StandardCharsets.UTF_8)).isEqualTo(first.log());
     assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
+  }
+
+  /**
+   * {@code collect} again after the pods are gone reads the attempts of the earlier log by their
+   * headers, which start lines: a model's answer that quotes a header (a review of these very tests)
+   * is inside a record's line, not one, and the record stays whole with its task.
+   */
+  @Test
+  void collectAgainAfterThePodsAreGoneKeepsARecordWhoseTextQuotesAnAttemptHeader() throws Exception {
+    TaskRecord done = TestRuns.completed("T-1-1", 1);
+    TaskRecord quoting = new TaskRecord(done.id(), done.title(), done.priority(), done.category(), done.area(),
+        done.action(), done.worker(), done.pod(), done.node(), done.status(), done.error(), done.model(),
+        done.modelDigest(), done.attempts(), done.startedAt(), done.finishedAt(), done.inputs(), done.calls(),
+        List.of(new Finding("CollectTest.java", 66, "low", "Long literal", "The test spells out \"==> attempt 2/2:"
+            + " pod \" + podName(W1, 2) + \" on node-2: Completed (exit 0) <==\\n\" in one line.", "Split it.")),
+        done.changes(), done.carriedFrom());
+    String killed = TestRuns.workerLog(1, List.of(quoting, TestRuns.completed("T-1-2", 1)), false);
+    String retried = TestRuns.workerLog(1, List.of(TestRuns.completed("T-1-3", 1)), true);
+    runOneWorker(job -> Script.succeeds(Attempt.failed(killed, 137, "OOMKilled"), Attempt.completed(retried)));
+    WorkerOutcome first = cluster.ops().collect(out, o -> {}, true).get(0);
+    cluster.mock.client().pods().inNamespace(NS).delete();
+
+    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
+
+    assertThat(taskIds(first.log())).containsExactly("T-1-1", "T-1-2", "T-1-3");
+    assertThat(taskIds(again.log())).containsExactly("T-1-1", "T-1-2", "T-1-3");
+    assertThat(again.log()).isEqualTo(first.log().replace(" <==\n2026", ", deleted since (its log as collected"
+        + " earlier) <==\n2026"));
   }
 
   /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
