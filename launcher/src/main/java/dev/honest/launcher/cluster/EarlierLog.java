@@ -26,10 +26,12 @@ final class EarlierLog {
   private EarlierLog() {}
 
   /**
-   * The attempts of {@code log}, oldest first, as {@code ==> attempt i/n: pod … <==} headers divide
+   * The attempts of {@code text}, oldest first, as {@code ==> attempt i/n: pod … <==} headers divide
    * it; empty when it does not start with the first one.
    */
-  static List<Attempt> attempts(String log) {
+  static List<Attempt> attempts(String text) {
+    // Saved on Windows, the lines end in CRLF: they are the lines the workers printed, ended otherwise.
+    String log = text.replace("\r\n", "\n");
     Matcher first = Pattern.compile("==> attempt 1/(\\d{1,6}): ").matcher(log);
     if (!first.lookingAt()) {
       return List.of();

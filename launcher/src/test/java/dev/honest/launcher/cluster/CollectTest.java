@@ -243,6 +243,27 @@ class CollectTest {
         + " earlier) <==\n2026"));
   }
 
+  /**
+   * A worker log opened and saved on Windows has CRLF line ends: {@code collect} again after the pods
+   * are gone still reads its attempts, and their records keep their proof (the lines are the ones
+   * the worker printed, ended otherwise).
+   */
+  @Test
+  void collectAgainAfterThePodsAreGoneKeepsALogSavedWithCrlfLineEnds() throws Exception {
+    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
+    WorkerOutcome first = cluster.ops().collect(out, o -> {}, true).get(0);
+    Path file = out.resolve(W1 + "-log.txt");
+    Files.writeString(file, first.log().replace("\n", "\r\n"), StandardCharsets.UTF_8);
+    cluster.mock.client().pods().inNamespace(NS).delete();
+
+    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
+
+    assertThat(again.pods()).hasSize(1);
+    assertThat(again.log()).isEqualTo(first.log().replaceFirst(" <==\n", ", deleted since (its log as collected"
+        + " earlier) <==\n"));
+    assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
+  }
+
   /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
   private static ClusterResults aggregate(List<WorkerOutcome> workers) {
     List<TaskSpec> tasks = TestRuns.taskIds(1, 3).stream().map(id -> SignedLogs.spec(TestRuns.completed(id, 1)))
