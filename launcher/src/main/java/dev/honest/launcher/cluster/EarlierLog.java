@@ -31,7 +31,8 @@ final class EarlierLog {
    */
   static List<Attempt> attempts(String text) {
     // Saved on Windows, the lines end in CRLF: they are the lines the workers printed, ended otherwise.
-    String log = text.replace("\r\n", "\n");
+    // Notepad also puts a byte-order mark first.
+    String log = (text.startsWith("\uFEFF") ? text.substring(1) : text).replace("\r\n", "\n");
     Matcher first = Pattern.compile("==> attempt 1/(\\d{1,6}): ").matcher(log);
     if (!first.lookingAt()) {
       return List.of();

@@ -264,6 +264,24 @@ class CollectTest {
     assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
   }
 
+  /**
+   * Notepad saves UTF-8 with a byte-order mark before the first line: {@code collect} again after
+   * the pods are gone still reads the attempts of a worker log saved so.
+   */
+  @Test
+  void collectAgainAfterThePodsAreGoneKeepsALogSavedWithAByteOrderMark() throws Exception {
+    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
+    WorkerOutcome first = cluster.ops().collect(out, o -> {}, true).get(0);
+    Files.writeString(out.resolve(W1 + "-log.txt"), "\uFEFF" + first.log(), StandardCharsets.UTF_8);
+    cluster.mock.client().pods().inNamespace(NS).delete();
+
+    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
+
+    assertThat(again.log()).isEqualTo(first.log().replaceFirst(" <==\n", ", deleted since (its log as collected"
+        + " earlier) <==\n"));
+    assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
+  }
+
   /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
   private static ClusterResults aggregate(List<WorkerOutcome> workers) {
     List<TaskSpec> tasks = TestRuns.taskIds(1, 3).stream().map(id -> SignedLogs.spec(TestRuns.completed(id, 1)))
