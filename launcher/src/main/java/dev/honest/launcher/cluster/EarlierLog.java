@@ -23,6 +23,9 @@ final class EarlierLog {
   private static final Pattern DESCRIBED =
       Pattern.compile("pod (\\S+?)(?: on (\\S+?))?: (.*?)(?: \\(exit (-?\\d+)\\))?(?:, (.*))?", Pattern.DOTALL);
 
+  /** What {@link LogCollector} writes in place of a log it could not read, with why. */
+  private static final Pattern UNREAD = Pattern.compile("^\\(no log: (.*)\\)$", Pattern.MULTILINE);
+
   private EarlierLog() {}
 
   /**
@@ -58,7 +61,8 @@ final class EarlierLog {
       }
       Matcher pod = DESCRIBED.matcher(log.substring(described, headerEnd));
       if (pod.matches()) {
-        attempts.add(new Attempt(gone(pod), log.substring(headerEnd + " <==\n".length(), end)));
+        String kept = log.substring(headerEnd + " <==\n".length(), end);
+        attempts.add(new Attempt(gone(pod, kept), kept));
       }
     }
     return attempts;
@@ -68,11 +72,14 @@ final class EarlierLog {
     return "==> attempt " + i + "/" + n + ": ";
   }
 
-  private static PodOutcome gone(Matcher pod) {
+  private static PodOutcome gone(Matcher pod, String text) {
     String reason = "unknown".equals(pod.group(3)) ? null : pod.group(3);
     Integer exit = pod.group(4) == null ? null : Integer.valueOf(pod.group(4));
     String message = pod.group(5);
     message = message == null ? GONE : message.endsWith(GONE) ? message : message + "; " + GONE;
-    return new PodOutcome(pod.group(1), pod.group(2), exit, reason, message);
+    PodOutcome gone = new PodOutcome(pod.group(1), pod.group(2), exit, reason, message);
+    // A worker that ran and whose log the earlier collect could not read: that is still why its results are missing.
+    Matcher unread = UNREAD.matcher(text);
+    return unread.find() && (exit != null || "Running".equals(reason)) ? gone.withUnreadLog(unread.group(1)) : gone;
   }
 }

@@ -282,6 +282,28 @@ class CollectTest {
     assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
   }
 
+  /**
+   * A pod whose log the earlier collect could not read, gone since: collected again, its attempt
+   * still says that its log was never read, and so do its tasks' errors, rather than that the worker
+   * printed no result.
+   */
+  @Test
+  void collectAgainAfterThePodsAreGoneStillSaysALogWasNeverRead() throws Exception {
+    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
+    String why = "Get https://10.224.0.5:10250/containerLogs/" + NS + "/" + podName(W1, 1) + "/worker: dial tcp"
+        + " 10.224.0.5:10250: connect: no route to host";
+    cluster.mock.unreadableLog(NS, podName(W1, 1), why);
+    WorkerOutcome first = cluster.ops().collect(out, o -> {}, true).get(0);
+    cluster.mock.client().pods().inNamespace(NS).delete();
+
+    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
+
+    assertThat(first.pods()).extracting(PodOutcome::unreadLog).containsExactly("HTTP 500: " + why);
+    assertThat(again.pods()).extracting(PodOutcome::unreadLog).containsExactly("HTTP 500: " + why);
+    assertThat(aggregate(List.of(again)).tasks()).extracting(t -> t.error().message())
+        .allSatisfy(m -> assertThat(m).contains("the log of pod " + podName(W1, 1) + " could not be read"));
+  }
+
   /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
   private static ClusterResults aggregate(List<WorkerOutcome> workers) {
     List<TaskSpec> tasks = TestRuns.taskIds(1, 3).stream().map(id -> SignedLogs.spec(TestRuns.completed(id, 1)))
