@@ -296,7 +296,7 @@ final class LogCollector {
       if (read != null) {
         // Its log cannot be read now (its node down): as the earlier collect read it, complete if it had ended.
         log.append(read.text());
-        unread = read.pod().exitCode() != null ? null : unread;
+        unread = read.pod().exitCode() != null && read.pod().unreadLog() == null ? null : unread;
       } else {
         log.append(text);
       }

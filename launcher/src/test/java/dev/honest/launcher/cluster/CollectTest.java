@@ -304,6 +304,22 @@ class CollectTest {
         .allSatisfy(m -> assertThat(m).contains("the log of pod " + podName(W1, 1) + " could not be read"));
   }
 
+  /** A log that neither the earlier collect nor this one could read is still said to be unread. */
+  @Test
+  void collectAgainWhileAPodsLogStillCannotBeReadStillSaysItWasNeverRead() throws Exception {
+    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
+    String why = "Get https://10.224.0.5:10250/containerLogs/" + NS + "/" + podName(W1, 1) + "/worker: dial tcp"
+        + " 10.224.0.5:10250: connect: no route to host";
+    cluster.mock.unreadableLog(NS, podName(W1, 1), why);
+    cluster.ops().collect(out, o -> {}, true);
+
+    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
+
+    assertThat(again.pods()).extracting(PodOutcome::unreadLog).containsExactly("HTTP 500: " + why);
+    assertThat(aggregate(List.of(again)).tasks()).extracting(t -> t.error().message())
+        .allSatisfy(m -> assertThat(m).contains("the log of pod " + podName(W1, 1) + " could not be read"));
+  }
+
   /** What {@code collect} makes of the outcomes of the run of {@link #runOneWorker}. */
   private static ClusterResults aggregate(List<WorkerOutcome> workers) {
     List<TaskSpec> tasks = TestRuns.taskIds(1, 3).stream().map(id -> SignedLogs.spec(TestRuns.completed(id, 1)))
