@@ -145,7 +145,7 @@ public record RunSettings(
 
   /**
    * CPU and memory requests and limits of one container, as Kubernetes quantities ({@code 500m},
-   * {@code 4}, {@code 512Mi}, {@code 24Gi}).
+   * {@code 4}, {@code 512Mi}, {@code 32Gi}).
    */
   public record Resources(String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit) {
     /** Throws {@link IllegalArgumentException} naming {@code field} unless each is a positive quantity and no request exceeds its limit. */
