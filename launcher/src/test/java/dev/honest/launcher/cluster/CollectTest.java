@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class CollectTest {
@@ -244,39 +246,22 @@ class CollectTest {
   }
 
   /**
-   * A worker log opened and saved on Windows has CRLF line ends: {@code collect} again after the pods
-   * are gone still reads its attempts, and their records keep their proof (the lines are the ones
-   * the worker printed, ended otherwise).
+   * A worker log opened and saved in an editor: on Windows with CRLF line ends, by Notepad with a
+   * byte-order mark before the first line. {@code collect} again after the pods are gone still reads
+   * its attempts, and their records keep their proof (the lines are the ones the worker printed).
    */
-  @Test
-  void collectAgainAfterThePodsAreGoneKeepsALogSavedWithCrlfLineEnds() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"CRLF line ends", "a byte-order mark"})
+  void collectAgainAfterThePodsAreGoneKeepsALogSavedByAnEditor(String savedWith) throws Exception {
     runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
     WorkerOutcome first = cluster.ops().collect(out, o -> {}, true).get(0);
-    Path file = out.resolve(W1 + "-log.txt");
-    Files.writeString(file, first.log().replace("\n", "\r\n"), StandardCharsets.UTF_8);
+    String saved = savedWith.startsWith("CRLF") ? first.log().replace("\n", "\r\n") : "\uFEFF" + first.log();
+    Files.writeString(out.resolve(W1 + "-log.txt"), saved, StandardCharsets.UTF_8);
     cluster.mock.client().pods().inNamespace(NS).delete();
 
     WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
 
     assertThat(again.pods()).hasSize(1);
-    assertThat(again.log()).isEqualTo(first.log().replaceFirst(" <==\n", ", deleted since (its log as collected"
-        + " earlier) <==\n"));
-    assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
-  }
-
-  /**
-   * Notepad saves UTF-8 with a byte-order mark before the first line: {@code collect} again after
-   * the pods are gone still reads the attempts of a worker log saved so.
-   */
-  @Test
-  void collectAgainAfterThePodsAreGoneKeepsALogSavedWithAByteOrderMark() throws Exception {
-    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
-    WorkerOutcome first = cluster.ops().collect(out, o -> {}, true).get(0);
-    Files.writeString(out.resolve(W1 + "-log.txt"), "\uFEFF" + first.log(), StandardCharsets.UTF_8);
-    cluster.mock.client().pods().inNamespace(NS).delete();
-
-    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
-
     assertThat(again.log()).isEqualTo(first.log().replaceFirst(" <==\n", ", deleted since (its log as collected"
         + " earlier) <==\n"));
     assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
