@@ -168,9 +168,10 @@ public final class SliceRunner {
     // Never released: the process is ending, and any line after this one could be cut.
     if (!summarized) {
       String task = running;
-      say("stopped by a signal (SIGTERM: the pod was deleted or evicted, or its Job's deadline passed) before its"
-          + " summary" + (task == null ? "" : ", while task " + task + " was running") + ": tasks without a record"
-          + " above were not finished by this pod");
+      // SIGTERM: in a cluster its pod was deleted or evicted, or its Job's deadline passed; under `local`, the
+      // launcher stopped it (Ctrl-C, --timeout).
+      say("stopped by a signal (SIGTERM) before its summary" + (task == null ? "" : ", while task " + task
+          + " was running") + ": tasks without a record above were not finished by this worker");
     }
     return true;
   }
