@@ -268,19 +268,20 @@ final class LogCollector {
       all.add(f.pod());
     });
     all.sort(Pods.OLDEST_FIRST);
-    List<Object> order = inOrder(all, earlier);
+    List<Step> order = inOrder(all, earlier);
     Map<String, EarlierLog.Attempt> readEarlier = new HashMap<>();
     earlier.forEach(a -> readEarlier.put(a.pod().pod(), a));
     List<PodOutcome> attempts = new ArrayList<>();
     StringBuilder log = new StringBuilder();
-    for (Object next : order) {
-      if (next instanceof EarlierLog.Attempt kept) {
+    for (Step next : order) {
+      EarlierLog.Attempt kept = next.kept();
+      if (kept != null) {
         log.append("==> attempt ").append(attempts.size() + 1).append('/').append(order.size()).append(": ")
             .append(kept.pod().describe()).append(" <==\n").append(kept.text());
         attempts.add(kept.pod());
         continue;
       }
-      Pod pod = (Pod) next;
+      Pod pod = next.pod();
       String followedLog = goneLogs.get(pod.getMetadata().getName());
       PodOutcome attempt = followedLog == null ? Pods.outcome(pod) : followedOnly(Pods.outcome(pod));
       log.append("==> attempt ").append(attempts.size() + 1).append('/').append(order.size()).append(": ")
@@ -310,26 +311,29 @@ final class LogCollector {
    * The pods, oldest first, with the earlier attempts whose pods are not among them, each before the
    * first pod that came after it in the earlier log (after the last pod when none did).
    */
-  private static List<Object> inOrder(List<Pod> pods, List<EarlierLog.Attempt> earlier) {
+  private static List<Step> inOrder(List<Pod> pods, List<EarlierLog.Attempt> earlier) {
     Map<String, Integer> place = new HashMap<>();
     for (int i = 0; i < pods.size(); i++) {
       place.put(pods.get(i).getMetadata().getName(), i);
     }
-    List<Object> order = new ArrayList<>();
+    List<Step> order = new ArrayList<>();
     int next = 0;
     for (EarlierLog.Attempt attempt : earlier) {
       Integer at = place.get(attempt.pod().pod());
       if (at == null) {
-        order.add(attempt);
+        order.add(new Step(null, attempt));
       } else {
         for (; next <= at; next++) {
-          order.add(pods.get(next));
+          order.add(new Step(pods.get(next), null));
         }
       }
     }
-    order.addAll(pods.subList(next, pods.size()));
+    pods.subList(next, pods.size()).forEach(pod -> order.add(new Step(pod, null)));
     return order;
   }
+
+  /** One attempt of a worker's log: a pod of the cluster, or one kept from the earlier log (the other null). */
+  private record Step(Pod pod, EarlierLog.Attempt kept) {}
 
   /** The attempts of the log an earlier collect wrote for {@code job} in {@code dir}, or none. */
   private static List<EarlierLog.Attempt> earlier(Path dir, String job) {
