@@ -52,7 +52,8 @@ abstract class DeployingCommand implements Callable<Integer> {
   }
 
   @Option(names = "--replace",
-      description = "Delete the Jobs of an earlier run in the namespace instead of refusing to start.")
+      description = "Delete the Jobs, ConfigMaps and claim of an earlier run in the namespace instead of refusing to"
+          + " start (also of a run that claimed it and started no worker: one still waiting for Ollama then starts none).")
   boolean replace;
 
   @Option(names = "--dry-run", description = "Plan and write the manifests only (the same as `render`).")
@@ -160,6 +161,9 @@ abstract class DeployingCommand implements Callable<Integer> {
             throw e;
           }
           return stop.said(out);
+        } finally {
+          // A run that started no worker leaves the namespace to the next run without --replace.
+          ops.releaseClaimUnlessWorkersStarted();
         }
       }
     } catch (ClusterException e) {

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
@@ -96,6 +97,10 @@ public final class ClusterOperations {
   /** The worker logs followed by the watches, by pod name: {@link #collect} uses them for pods deleted since. */
   private final Map<String, TaskLogFollower.Followed> followed = new ConcurrentHashMap<>();
   private volatile int logRequests = DEFAULT_LOG_REQUESTS;
+  /** Whether this run holds the namespace's {@link RunClaim}, taken by {@link #deployOllama}. */
+  private volatile boolean claimed;
+  /** Whether {@link #deployWorkers} has begun to apply the Jobs: from then on the claim stays with them. */
+  private volatile boolean workersStarted;
   /** How long the Jobs' watch may be down before {@link #watch} says so; shorter in tests. */
   volatile Duration watchBrokenAfter = JobWatch.BROKEN_AFTER;
   /** How long the end of a watch waits for the last lines of the logs it follows. */
@@ -136,17 +141,21 @@ public final class ClusterOperations {
   }
 
   /**
-   * Makes sure no earlier run's Jobs are in the namespace. With {@code replace}, deletes them
-   * (their pods in the background) and the earlier ConfigMaps, and waits until they are gone.
+   * Makes sure no earlier run's Jobs are in the namespace, and no other run claims it (see {@link
+   * RunClaim}). With {@code replace}, deletes them (their pods in the background), the earlier
+   * ConfigMaps and the claim, and waits until they are gone.
    *
    * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) without {@code replace} when Jobs
-   *     labelled {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE} exist; and, with or
-   *     without it, before deleting anything, when the namespace holds no run (see {@link #requireRunNamespace})
+   *     labelled {@value RunLabels#PART_OF}={@value RunLabels#PART_OF_VALUE} exist or another run claims
+   *     the namespace; and, with or without it, before deleting anything, when the namespace holds no
+   *     run (see {@link #requireRunNamespace})
    */
   public void checkNoActiveRun(boolean replace) throws InterruptedException {
-    requireRunNamespace();
+    Namespace namespace = requireRunNamespace();
     List<Job> earlier = listPartOf();
-    if (earlier.isEmpty()) {
+    Optional<Lease> claim = namespace == null ? Optional.empty()
+        : RunClaim.find(cluster).filter(c -> !RunClaim.holder(c).equals(runId));
+    if (earlier.isEmpty() && claim.isEmpty()) {
       return;
     }
     String runs = earlier.stream()
@@ -154,14 +163,25 @@ public final class ClusterOperations {
         .collect(Collectors.toCollection(TreeSet::new))
         .stream()
         .collect(Collectors.joining(", "));
-    String what = earlier.size() + " Job(s) of an earlier run (" + runs + ")";
     if (!replace) {
+      if (earlier.isEmpty()) {
+        throw RunClaim.heldByAnother(cluster, claim.get());
+      }
       throw new ClusterException(
           ExitCode.INVALID_INPUT,
-          "namespace " + cluster.namespace + " already holds " + what
-              + ": pass --replace to delete them first, or run `cleanup` to delete the namespace");
+          "namespace " + cluster.namespace + " already holds " + earlier.size() + " Job(s) of an earlier run (" + runs
+              + "): pass --replace to delete them first, or run `cleanup` to delete the namespace");
     }
-    cluster.say("♻️ Deleting " + what + ", their ConfigMaps and their claims on tasks (Leases)");
+    List<String> what = new ArrayList<>();
+    if (!earlier.isEmpty()) {
+      what.add(earlier.size() + " Job(s) of an earlier run (" + runs + ")");
+    }
+    claim.ifPresent(c -> what.add("the claim of run " + RunClaim.holder(c) + " on the namespace (Lease "
+        + RunClaim.NAME + ")"));
+    cluster.say("♻️ Deleting " + String.join(" and ", what) + ", their ConfigMaps and their claims on tasks (Leases)");
+    if (claim.isPresent()) {
+      RunClaim.delete(cluster);
+    }
     // By label: one DELETE on the collection, which RBAC calls deletecollection.
     cluster.call("deletecollection", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
         .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
@@ -193,8 +213,9 @@ public final class ClusterOperations {
    * @throws ClusterException ({@link ExitCode#INVALID_INPUT}), having changed nothing, when the
    *     namespace exists without that label, saying how to label it to use it on purpose; or when it
    *     is being deleted (Terminating), where the API server would refuse every object of the run
+   * @return the namespace, or null when it does not exist yet
    */
-  private void requireRunNamespace() {
+  private Namespace requireRunNamespace() {
     Namespace existing = getNamespace();
     if (existing != null && !holdsRun(existing)) {
       String label = RunLabels.PART_OF + "=" + RunLabels.PART_OF_VALUE;
@@ -211,6 +232,7 @@ public final class ClusterOperations {
           + " (Terminating, since " + existing.getMetadata().getDeletionTimestamp() + "): nothing was changed;"
           + " wait until it is gone (`cleanup` waits for it) or pass another --namespace");
     }
+    return existing;
   }
 
   /**
@@ -232,9 +254,10 @@ public final class ClusterOperations {
   }
 
   /**
-   * The first half of {@link #deploy}: the namespace, the network policies, the Ollama Services and
-   * Deployment, then waits until every Ollama replica is ready. Refuses, before applying anything,
-   * a namespace that exists and holds no run (see {@link #requireRunNamespace}).
+   * The first half of {@link #deploy}: the namespace, the run's claim on it ({@link RunClaim}), the
+   * network policies, the Ollama Services and Deployment, then waits until every Ollama replica is
+   * ready. Refuses, before applying anything, a namespace that exists and holds no run (see {@link
+   * #requireRunNamespace}), and one that another run claims (that run's Ollama stays as it is).
    */
   public void deployOllama(RunResources resources, Duration ollamaTimeout) throws InterruptedException {
     if (runId == null) {
@@ -244,8 +267,14 @@ public final class ClusterOperations {
     if (!cluster.namespace.equals(namespaceName)) {
       throw new IllegalArgumentException("namespace " + namespaceName + " is not the run namespace " + cluster.namespace);
     }
-    requireRunNamespace();
+    boolean existed = requireRunNamespace() != null;
+    if (existed) {
+      claim(); // before the namespace is applied again, so that a refused run changes nothing
+    }
     apply("Namespace", List.of(resources.namespace()));
+    if (!existed) {
+      claim();
+    }
     List<HasMetadata> ollama = new ArrayList<>(resources.networkPolicies());
     ollama.add(resources.ollamaService());
     ollama.add(resources.ollamaPods());
@@ -258,12 +287,27 @@ public final class ClusterOperations {
    * The second half of {@link #deploy}, once Ollama is ready: the workers' ServiceAccount and Role,
    * the ConfigMaps, the signing key Secret, the Jobs.
    *
-   * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) before applying anything when Jobs of
-   *     another run are in the namespace: a run started from another terminal while this one waited
-   *     for Ollama, whose ConfigMaps and signing key this run's would replace under its workers
+   * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) before applying anything when this run
+   *     no longer holds its claim on the namespace (another run's {@code --replace} took it, or it was
+   *     deleted), or Jobs of another run are in the namespace: this run's ConfigMaps and signing key
+   *     would replace that run's under its workers
    */
   public void deployWorkers(RunResources resources) {
     resources.jobs().forEach(this::requireRunLabels);
+    Optional<Lease> claim = RunClaim.find(cluster);
+    if (claim.isPresent() && !RunClaim.holder(claim.get()).equals(runId)) {
+      throw new ClusterException(ExitCode.INVALID_INPUT, "run " + RunClaim.holder(claim.get()) + " took namespace "
+          + cluster.namespace + " over (`run --replace`) while this one waited for Ollama; this run starts no worker"
+          + " and leaves that run alone: `status` shows it");
+    }
+    if (claim.isEmpty()) {
+      if (claimed) {
+        throw new ClusterException(ExitCode.INVALID_INPUT, "this run's claim on namespace " + cluster.namespace
+            + " (Lease " + RunClaim.NAME + ") was deleted while it waited for Ollama (by `run --replace` or `cleanup`"
+            + " elsewhere); this run starts no worker");
+      }
+      claim();
+    }
     Set<String> others = listPartOf().stream()
         .map(job -> job.getMetadata().getLabels().getOrDefault(RunLabels.INSTANCE, "?"))
         .filter(run -> !run.equals(runId))
@@ -276,7 +320,25 @@ public final class ClusterOperations {
     apply("Worker access", resources.workerAccess());
     apply("ConfigMaps", resources.configMaps());
     apply("Signing key", List.of(resources.signingKey()));
+    workersStarted = true;
     apply("Jobs", resources.jobs());
+  }
+
+  private void claim() {
+    RunClaim.take(cluster, runId);
+    claimed = true;
+  }
+
+  /**
+   * Gives up this run's claim on the namespace unless it has begun to start its workers: for a run
+   * that ends before (Ollama never ready, Ctrl-C, nothing to run), so that the next run need not
+   * {@code --replace} it. Best effort: says so when the API server cannot be asked.
+   */
+  public void releaseClaimUnlessWorkersStarted() {
+    if (claimed && !workersStarted) {
+      RunClaim.release(cluster, runId);
+      claimed = false;
+    }
   }
 
   /**
@@ -512,10 +574,10 @@ public final class ClusterOperations {
   public ClusterStatus status() {
     Namespace namespace = getNamespace();
     if (namespace == null) {
-      return new ClusterStatus(cluster.namespace, false, false, List.of(), List.of());
+      return new ClusterStatus(cluster.namespace, false, false, List.of(), List.of(), null);
     }
     if (!holdsRun(namespace)) {
-      return new ClusterStatus(cluster.namespace, true, false, List.of(), List.of());
+      return new ClusterStatus(cluster.namespace, true, false, List.of(), List.of(), null);
     }
     List<Deployment> deployments = cluster.call("list", "deployments",
         () -> cluster.client.apps().deployments().inNamespace(cluster.namespace).list().getItems());
@@ -542,7 +604,8 @@ public final class ClusterOperations {
             .sorted(Comparator.comparing((Job j) -> JobState.workerIndex(j.getMetadata().getName()))
                 .thenComparing(j -> j.getMetadata().getName()))
             .map(j -> summary(j, now, pods))
-            .collect(Collectors.toList()));
+            .collect(Collectors.toList()),
+        RunClaim.find(cluster).map(c -> RunClaim.describe(c, now)).orElse(null));
   }
 
   /**

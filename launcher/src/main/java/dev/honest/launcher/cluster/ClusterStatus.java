@@ -13,10 +13,11 @@ import java.util.List;
  *     RunLabels#PART_OF_VALUE} every run puts on its namespace: no run to show either
  * @param deployments every Deployment of the namespace (the Ollama server)
  * @param jobs the run's Jobs, by name
+ * @param claim which run claims the namespace and since when ({@link RunClaim#describe}), or null when none does
  */
 public record ClusterStatus(
     String namespace, boolean namespaceExists, boolean holdsRun, List<DeploymentState> deployments,
-    List<JobSummary> jobs) {
+    List<JobSummary> jobs, String claim) {
 
   public ClusterStatus {
     deployments = List.copyOf(deployments);
@@ -63,6 +64,9 @@ public record ClusterStatus(
     List<String> lines = new ArrayList<>();
     lines.add("Namespace " + namespace + ": " + jobs.size() + " Jobs | Active: " + count("running")
         + " | Succeeded: " + count("succeeded") + " | Failed: " + count("failed"));
+    if (claim != null) {
+      lines.add("  Claimed by " + claim);
+    }
     for (DeploymentState d : deployments) {
       lines.add("  Deployment " + d.name() + ": ready " + d.ready() + "/" + d.desired()
           + (d.rolledOut() ? "" : " (rolling out)"));

@@ -253,6 +253,8 @@ class RunEndToEndTest {
     assertThat(second.output()).contains("Stopped asking Ollama for the models' digests; no worker was started."
         + " What was applied stays in namespace " + NS + ": `run` again, or `cleanup` to delete it.");
     assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
+    // It started no worker, so the next run needs no --replace for it: it gave up its claim on the namespace.
+    assertThat(mock.client().resources(Lease.class).inNamespace(NS).withName(RunClaim.NAME).get()).isNull();
   }
 
   /** Ctrl-C while {@code collect} fetches the logs (a slow API server): nothing was changed, said so, exit 1. */
@@ -531,7 +533,7 @@ class RunEndToEndTest {
       "get pods", "list pods", "watch pods", "get pods/log", "get pods/portforward", "create pods/portforward",
       "create serviceaccounts", "patch serviceaccounts", "create roles", "patch roles",
       "create rolebindings", "patch rolebindings",
-      "list leases", "deletecollection leases", "create leases", "get leases",
+      "list leases", "deletecollection leases", "create leases", "get leases", "delete leases",
       "create namespaces", "get namespaces", "patch namespaces", "delete namespaces",
       "list events");
 
@@ -645,6 +647,8 @@ class RunEndToEndTest {
     assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
     assertThat(second.out()).contains("4 task(s) carried over, 0 to run", "Nothing to run: every task is carried over.",
         "| Carried over: 4 |");
+    assertThat(mock.client().resources(Lease.class).inNamespace(NS).withName(RunClaim.NAME).get())
+        .as("the claim of a run that started no worker").isNull();
     assertThat(second.err()).doesNotContain("Exception", "\tat ");
     assertThat(ollama.chatRequests()).isEmpty();
     Path results = out.resolve("second").resolve("k8s-cluster-results.json");

@@ -60,9 +60,9 @@ class StatusAndCleanupTest {
             org.assertj.core.groups.Tuple.tuple("k8s-worker-1", "succeeded", 0, 0),
             org.assertj.core.groups.Tuple.tuple("k8s-worker-2", "running", 1, 1));
     assertThat(status.jobs().get(0).elapsed()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(status.lines()).startsWith(
-        "Namespace " + NS + ": 2 Jobs | Active: 1 | Succeeded: 1 | Failed: 0",
-        "  Deployment ollama: ready 1/1");
+    assertThat(status.lines().get(0)).isEqualTo("Namespace " + NS + ": 2 Jobs | Active: 1 | Succeeded: 1 | Failed: 0");
+    assertThat(status.lines().get(1)).startsWith("  Claimed by run " + RUN + " since ");
+    assertThat(status.lines().get(2)).isEqualTo("  Deployment ollama: ready 1/1");
   }
 
   @Test
