@@ -20,6 +20,7 @@ import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.ollama.ServerAddresses;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
+import dev.honest.worker.run.WorkerOutput;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -143,6 +144,25 @@ public final class WorkerMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--worker (env HONEST_WORKER_INDEX) must be 1 or more, got " + worker);
     }
+    // Every line this worker prints goes through output, also those before its first task (its claims, its
+    // Ollama addresses) and a claim failing midway. SIGTERM (a pod deleted, evicted or past its deadline) ends
+    // the JVM once its shutdown hooks have run: this one lets a line being printed (a record with its statement)
+    // end, and says where the worker stopped.
+    WorkerOutput output = new WorkerOutput(out, worker);
+    Thread stop = new Thread(() -> output.stop(STOP_WAIT), "worker-stop");
+    Runtime.getRuntime().addShutdownHook(stop);
+    try {
+      return run(output);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs
+      }
+    }
+  }
+
+  private int run(WorkerOutput output) {
     WorkerConfig config;
     TaskSource tasks;
     try {
@@ -155,7 +175,7 @@ public final class WorkerMain implements Callable<Integer> {
       Plan plan = ConfigLayout.readPlan(configDir);
       List<TaskSpec> all = ConfigLayout.readTasks(configDir);
       tasks = leaseClaims
-          ? leaseSource(plan, all, worker, workspace, () -> LeaseClaims.inCluster(runId, worker, holder), out)
+          ? leaseSource(plan, all, worker, workspace, () -> LeaseClaims.inCluster(runId, worker, holder), output)
           : taskSource(plan, all, worker, claimsDir, System.err);
     } catch (ConfigException e) {
       System.err.println("[worker-" + worker + "] invalid configuration: " + e.getMessage());
@@ -171,24 +191,11 @@ public final class WorkerMain implements Callable<Integer> {
           + " in a pod, env HONEST_SIGNING_KEY or --signing-key otherwise)");
       return ExitCode.INVALID_INPUT.code();
     }
-    config = ServerAddresses.expand(config, ServerAddresses.DNS,
-        line -> out.println("[worker-" + worker + "] " + line));
+    config = ServerAddresses.expand(config, ServerAddresses.DNS, output::say);
     OllamaClient ollama = OllamaClient.create(config);
     WorkerIdentity identity = new WorkerIdentity(worker, blankToNull(pod), blankToNull(node));
-    SliceRunner runner = new SliceRunner(config, workspace, ollama, identity, key, out, Clock.systemUTC());
-    // SIGTERM (a pod deleted, evicted or past its deadline) ends the JVM once its shutdown hooks have run:
-    // this one lets a record being printed end, with its statement, and says where the worker stopped.
-    Thread stop = new Thread(() -> runner.stopOutput(STOP_WAIT), "worker-stop");
-    Runtime.getRuntime().addShutdownHook(stop);
-    try {
-      return runner.run(tasks).code();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(stop);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs
-      }
-    }
+    return new SliceRunner(config, workspace, ollama, identity, key, output, Clock.systemUTC(), null)
+        .run(tasks).code();
   }
 
   /**
@@ -226,20 +233,20 @@ public final class WorkerMain implements Callable<Integer> {
    * holds the files of its own slice only (and its config directory may hold only its own tasks),
    * so it takes over only the tasks it knows whose files are all in {@code workspace}: tasks without
    * files always. When the API server cannot be used for claims (no token, refused, unreachable), it
-   * says why on {@code out} and hands out exactly the slice, as every worker did before Leases; when
-   * it fails later, the worker says why on {@code out} and runs the rest of its slice only.
+   * says why on {@code output} and hands out exactly the slice, as every worker did before Leases; when
+   * it fails later, the worker says why on {@code output} and runs the rest of its slice only.
    *
    * @throws ConfigException when the plan has no such slice or names a task of it that {@code all} lacks
    */
   public static TaskSource leaseSource(Plan plan, List<TaskSpec> all, int worker, Path workspace,
-      LeaseClaims.Connector connector, PrintStream out) throws ConfigException {
+      LeaseClaims.Connector connector, WorkerOutput output) throws ConfigException {
     List<TaskSpec> slice = sliceTasks(plan, all, worker);
     LeaseClaims leases;
     try {
       leases = connector.connect();
       leases.check();
     } catch (IOException e) {
-      out.println("[worker-" + worker + "] cannot claim tasks as Leases, so this worker runs its slice of the plan"
+      output.say("cannot claim tasks as Leases, so this worker runs its slice of the plan"
           + " and nothing else: " + e.getMessage());
       return TaskSource.fixed(slice);
     }
@@ -261,11 +268,11 @@ public final class WorkerMain implements Callable<Integer> {
       takeable += here.size();
       runnable.add(new WorkerSlice(s.index(), s.name(), s.job(), here, s.estimatedTokens()));
     }
-    out.println("[worker-" + worker + "] claiming tasks as Leases in namespace " + leases.namespace()
+    output.say("claiming tasks as Leases in namespace " + leases.namespace()
         + "; after its slice it may take over " + takeable + " of the " + others + " other tasks (those whose files"
         + " are in its workspace)");
-    return claiming(new Plan(plan.runId(), runnable), all, worker, leases, reason -> out.println(
-        "[worker-" + worker + "] cannot claim tasks as Leases any more, so this worker runs the rest of its slice"
+    return claiming(new Plan(plan.runId(), runnable), all, worker, leases, reason -> output.say(
+        "cannot claim tasks as Leases any more, so this worker runs the rest of its slice"
             + " and nothing else: " + reason));
   }
 

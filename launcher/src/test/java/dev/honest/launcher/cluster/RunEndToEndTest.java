@@ -25,6 +25,7 @@ import dev.honest.worker.claim.TaskSource;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.run.SliceRunner;
 import dev.honest.worker.run.WorkerIdentity;
+import dev.honest.worker.run.WorkerOutput;
 import dev.honest.worker.testing.OllamaStandIn;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -125,6 +126,7 @@ class RunEndToEndTest {
           c.options(), c.keepAlive(), c.requestTimeoutSeconds(), c.maxAttempts(), c.readyTimeoutSeconds(), true);
       ByteArrayOutputStream log = new ByteArrayOutputStream();
       PrintStream printed = new PrintStream(log, true, StandardCharsets.UTF_8);
+      WorkerOutput output = new WorkerOutput(printed, index);
       String podName = FakeJobController.podName(job.getMetadata().getName(), 1);
       List<TaskSpec> mounted = ConfigLayout.readTasks(config);
       tasksMounted.put(index, mounted.stream().map(TaskSpec::id).toList());
@@ -133,10 +135,10 @@ class RunEndToEndTest {
       TaskSource tasks = workersReachTheApiServer && Boolean.parseBoolean(env(job, "HONEST_LEASE_CLAIMS"))
           ? WorkerMain.leaseSource(ConfigLayout.readPlan(config), mounted, index, workspace,
               () -> new LeaseClaims(URI.create(mock.client().getMasterUrl().toString()), token,
-                  HttpClient.newHttpClient(), NS, c.runId(), index, podName), printed)
+                  HttpClient.newHttpClient(), NS, c.runId(), index, podName), output)
           : TaskSource.fixed(WorkerMain.sliceTasks(ConfigLayout.readPlan(config), mounted, index));
       ExitCode code = new SliceRunner(local, workspace, OllamaClient.create(local),
-          new WorkerIdentity(index, podName, "node-1"), SigningKey.read(keyFile), printed, Clock.systemUTC())
+          new WorkerIdentity(index, podName, "node-1"), SigningKey.read(keyFile), output, Clock.systemUTC(), null)
           .run(tasks);
       String text = log.toString(StandardCharsets.UTF_8);
       return code == ExitCode.OK

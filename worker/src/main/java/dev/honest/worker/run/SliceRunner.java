@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs a worker's tasks, as its {@link TaskSource} hands them out (its slice, and with shared claims
@@ -38,18 +36,10 @@ public final class SliceRunner {
   private final OllamaClient ollama;
   private final WorkerIdentity identity;
   private final Attestor attestor;
-  private final PrintStream out;
+  /** Where every line goes, a record and its statement as one: {@link #stopOutput} stops it for good. */
+  private final WorkerOutput output;
   private final Clock clock;
   private final ExecutorService chunkPool;
-  /**
-   * Held while a line is printed, a record and its statement as one: {@link #stopOutput} takes it for
-   * good. Fair, so that a stop waiting for it comes before the next line.
-   */
-  private final ReentrantLock printing = new ReentrantLock(true);
-  /** The task being run, for the line a stop prints; null between tasks. */
-  private volatile String running;
-  /** True once the summary is printed: nothing is said after it. */
-  private volatile boolean summarized;
 
   /** @param key the run's signing key: every record and the summary are signed, as one chain */
   public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
@@ -65,13 +55,25 @@ public final class SliceRunner {
    */
   public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
       SigningKey key, PrintStream out, Clock clock, ExecutorService chunkPool) {
+    this(config, workspace, ollama, identity, key, new WorkerOutput(out, identity.index()), clock, chunkPool);
+  }
+
+  /**
+   * @param key the run's signing key: every record and the summary are signed, as one chain
+   * @param output the worker's output, which what printed before the run (its claims, its Ollama addresses)
+   *     went to as well
+   * @param chunkPool as {@link #SliceRunner(WorkerConfig, Path, OllamaClient, WorkerIdentity, SigningKey,
+   *     PrintStream, Clock, ExecutorService)}
+   */
+  public SliceRunner(WorkerConfig config, Path workspace, OllamaClient ollama, WorkerIdentity identity,
+      SigningKey key, WorkerOutput output, Clock clock, ExecutorService chunkPool) {
     this.chunkPool = chunkPool;
     this.config = config;
     this.workspace = workspace;
     this.ollama = ollama;
     this.identity = identity;
     this.attestor = new Attestor(key, config, identity);
-    this.out = out;
+    this.output = output;
     this.clock = clock;
   }
 
@@ -111,10 +113,10 @@ public final class SliceRunner {
     int completed = 0;
     boolean unavailable = false;
     for (TaskSpec task = source.next().orElse(null); task != null; task = source.next().orElse(null)) {
-      running = task.id();
+      output.running(task.id());
       TaskRecord record = runner.run(task);
       report(task, record);
-      running = null;
+      output.running(null);
       ran++;
       if (record.completed()) {
         completed++;
@@ -132,48 +134,21 @@ public final class SliceRunner {
   private ExitCode finish(int assigned, int completed, int failed, ExitCode code, long started) {
     long ms = (System.nanoTime() - started) / 1_000_000;
     WorkerSummary summary = new WorkerSummary(identity.index(), assigned, completed, failed, code.code(), ms);
-    printing.lock();
-    try {
-      say(String.format(Locale.ROOT, "done: %d completed, %d failed of %d in %.1fs (exit %d: %s)",
-          completed, failed, assigned, ms / 1000.0, code.code(), code.meaning()));
-      out.println(ResultLines.format(summary));
-      out.println(ResultLines.format(attestor.summary(summary)));
-      out.flush();
-      summarized = true;
-    } finally {
-      printing.unlock();
-    }
+    output.printLast(
+        output.peopleLine(String.format(Locale.ROOT, "done: %d completed, %d failed of %d in %.1fs (exit %d: %s)",
+            completed, failed, assigned, ms / 1000.0, code.code(), code.meaning())),
+        ResultLines.format(summary),
+        ResultLines.format(attestor.summary(summary)));
     return code;
   }
 
   /**
-   * For a process being stopped (SIGTERM: its pod deleted, evicted or past its Job's deadline; the
-   * JVM ends as soon as its shutdown hooks have run): waits, up to {@code wait}, for the line being
-   * printed to end, a record together with its statement, so that the log never ends in the middle of
-   * one; then keeps anything more from being printed and, unless the summary is out, says that the
-   * worker was stopped and which task it was running. That task and those after it have no record:
-   * the launcher reports them as lost, with how the pod ended.
+   * For a process being stopped: {@link WorkerOutput#stop}.
    *
    * @return false when the wait ran out (the output is blocked)
    */
   public boolean stopOutput(Duration wait) {
-    try {
-      if (!printing.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        return false;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    // Never released: the process is ending, and any line after this one could be cut.
-    if (!summarized) {
-      String task = running;
-      // SIGTERM: in a cluster its pod was deleted or evicted, or its Job's deadline passed; under `local`, the
-      // launcher stopped it (Ctrl-C, --timeout).
-      say("stopped by a signal (SIGTERM) before its summary" + (task == null ? "" : ", while task " + task
-          + " was running") + ": tasks without a record above were not finished by this worker");
-    }
-    return true;
+    return output.stop(wait);
   }
 
   private void report(TaskSpec task, TaskRecord r) {
@@ -188,28 +163,10 @@ public final class SliceRunner {
     // Converted and canonicalized once: the line printed is the very text whose digest its statement signs.
     RecordDigest.Printed printed = RecordDigest.Printed.of(r);
     String statement = ResultLines.format(attestor.task(task, r, printed));
-    printing.lock();
-    try {
-      out.println(ResultLines.formatRecord(printed.canonical()));
-      out.println(statement);
-      out.flush();
-    } finally {
-      printing.unlock();
-    }
+    output.print(ResultLines.formatRecord(printed.canonical()), statement);
   }
 
-  /**
-   * Prints a line for people. The message may quote untrusted text (a model's answer, Ollama's error,
-   * a task id or file name): it is printed {@linkplain ResultLines#forPeople inert}, so that it
-   * can neither print a line the launcher would read as a record or statement nor drive a terminal.
-   */
   private void say(String message) {
-    printing.lock();
-    try {
-      out.println("[worker-" + identity.index() + "] " + ResultLines.forPeople(message));
-      out.flush();
-    } finally {
-      printing.unlock();
-    }
+    output.say(message);
   }
 }

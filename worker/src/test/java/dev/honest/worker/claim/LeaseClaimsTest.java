@@ -12,6 +12,7 @@ import dev.honest.common.task.Action;
 import dev.honest.common.task.Priority;
 import dev.honest.common.task.TaskSpec;
 import dev.honest.worker.WorkerMain;
+import dev.honest.worker.run.WorkerOutput;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -23,6 +24,7 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -38,9 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
@@ -267,7 +271,8 @@ class LeaseClaimsTest {
   void aWorkerWhoseLeasesWorkTakesOverTheOthersTasks() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1), new PrintStream(out, true, UTF_8));
+    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1),
+        new WorkerOutput(new PrintStream(out, true, UTF_8), 1));
 
     assertThat(out.toString(UTF_8)).contains("[worker-1] claiming tasks as Leases in namespace " + NS);
     List<String> ran = new ArrayList<>();
@@ -280,7 +285,8 @@ class LeaseClaimsTest {
   @Test
   void aWorkerThatCannotReadTheOthersLeasesAnyMoreEndsWithItsSliceAndSaysWhyOnce() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1), new PrintStream(out, true, UTF_8));
+    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1),
+        new WorkerOutput(new PrintStream(out, true, UTF_8), 1));
     // After the start-up check, the API server answers 503 to every read of T-2's Lease (an etcd hiccup).
     server.expect().get().withPath(LEASES + "/" + LeaseClaims.leaseName(RUN, "T-2"))
         .andReturn(503, status(503, "ServiceUnavailable", "etcd busy")).always();
@@ -297,6 +303,101 @@ class LeaseClaimsTest {
   }
 
   @Test
+  void aWorkerStoppedBeforeItsLeasesFailSaysNothingAfterItsStopLine() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WorkerOutput output = new WorkerOutput(new PrintStream(out, true, UTF_8), 1);
+    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1), output);
+    server.expect().get().withPath(LEASES + "/" + LeaseClaims.leaseName(RUN, "T-2"))
+        .andReturn(503, status(503, "ServiceUnavailable", "etcd busy")).always();
+
+    // SIGTERM: the shutdown hook stops the output while the worker's threads still run.
+    assertThat(output.stop(Duration.ofSeconds(5))).isTrue();
+    for (int i = 0; i < 4; i++) {
+      source.next();
+    }
+
+    List<String> lines = out.toString(UTF_8).lines().toList();
+    assertThat(lines.get(lines.size() - 1)).startsWith("[worker-1] stopped by a signal (SIGTERM)");
+    assertThat(out.toString(UTF_8)).doesNotContain("any more");
+  }
+
+  @Test
+  void aStopWhileTheLeasesFailureIsBeingPrintedWaitsForItsLineUpToItsWaitThenEndsTheLog() throws Exception {
+    // The worker's stdout a pipe nobody reads for now: the line saying the Leases failed blocks in it.
+    Stalling stdout = new Stalling("any more");
+    WorkerOutput output = new WorkerOutput(new PrintStream(stdout, true, UTF_8), 1);
+    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1), output);
+    server.expect().get().withPath(LEASES + "/" + LeaseClaims.leaseName(RUN, "T-2"))
+        .andReturn(503, status(503, "ServiceUnavailable", "etcd busy")).always();
+    ExecutorService threads = Executors.newFixedThreadPool(3);
+    try {
+      Future<?> running = threads.submit(() -> {
+        for (int i = 0; i < 4; i++) {
+          source.next();
+        }
+      });
+      assertThat(stdout.stalled.await(10, TimeUnit.SECONDS)).as("the line saying the Leases failed is printed").isTrue();
+
+      // SIGTERM: the shutdown hook stops the output while that line is blocked. It waits for the line, no longer
+      // than it is told (the pod's grace period), and not on the line's stream: it says the output is blocked.
+      Future<Boolean> impatient = threads.submit(() -> output.stop(Duration.ofMillis(300)));
+      assertThat(impatient.get(5, TimeUnit.SECONDS)).as("the output is blocked").isFalse();
+      Future<Boolean> stopped = threads.submit(() -> output.stop(Duration.ofSeconds(20)));
+      Thread.sleep(300);
+      assertThat(stopped).as("the stop waits for the line being printed").isNotDone();
+      stdout.release.countDown();
+      assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
+      running.get(10, TimeUnit.SECONDS);
+
+      List<String> lines = stdout.text().lines().toList();
+      assertThat(lines).hasSize(3);
+      assertThat(lines.get(1)).startsWith("[worker-1] cannot claim tasks as Leases any more").endsWith("etcd busy");
+      assertThat(lines.get(2)).startsWith("[worker-1] stopped by a signal (SIGTERM)");
+    } finally {
+      stdout.release.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  /** A stdout whose reader stops reading once a line holding {@code text} is written, until released. */
+  private static final class Stalling extends OutputStream {
+    final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    final CountDownLatch stalled = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    private final String text;
+
+    String text() {
+      synchronized (log) {
+        return log.toString(UTF_8);
+      }
+    }
+
+    Stalling(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      if (new String(b, off, len, UTF_8).contains(text)) {
+        stalled.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      synchronized (log) {
+        log.write(b, off, len);
+      }
+    }
+  }
+
+  @Test
   void aWorkerTakesOverOnlyTasksWhoseFilesAreInItsWorkspace() throws Exception {
     Files.writeString(dir.resolve("here.js"), "x();\n");
     List<TaskSpec> tasks = List.of(TASKS.get(0), TASKS.get(1),
@@ -307,7 +408,8 @@ class LeaseClaimsTest {
         new WorkerSlice(2, "b", "k8s-worker-2", List.of("T-2", "T-3", "T-4"), 3)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    TaskSource source = WorkerMain.leaseSource(plan, tasks, 1, dir, () -> claims(1), new PrintStream(out, true, UTF_8));
+    TaskSource source = WorkerMain.leaseSource(plan, tasks, 1, dir, () -> claims(1),
+        new WorkerOutput(new PrintStream(out, true, UTF_8), 1));
 
     List<String> ran = new ArrayList<>();
     for (TaskSpec t = source.next().orElse(null); t != null; t = source.next().orElse(null)) {
@@ -324,7 +426,8 @@ class LeaseClaimsTest {
         status(401, "Unauthorized", "Unauthorized")).always();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1), new PrintStream(out, true, UTF_8));
+    TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 1, dir, () -> claims(1),
+        new WorkerOutput(new PrintStream(out, true, UTF_8), 1));
 
     assertThat(out.toString(UTF_8)).contains("[worker-1] cannot claim tasks as Leases, so this worker runs its slice"
         + " of the plan and nothing else: the API server answered HTTP 401", "the token was not accepted");
@@ -338,7 +441,7 @@ class LeaseClaimsTest {
 
     TaskSource source = WorkerMain.leaseSource(PLAN, TASKS, 2, dir, () -> {
       throw new IOException("no service-account token at /var/run/secrets/kubernetes.io/serviceaccount/token");
-    }, new PrintStream(out, true, UTF_8));
+    }, new WorkerOutput(new PrintStream(out, true, UTF_8), 2));
 
     assertThat(out.toString(UTF_8)).contains("[worker-2] cannot claim tasks as Leases", "no service-account token");
     assertThat(source.candidates()).extracting(TaskSpec::id).containsExactly("T-2");
