@@ -126,7 +126,7 @@ abstract class DeployingCommand implements Callable<Integer> {
               out.println("Nothing to run: every task is carried over.");
               stop.leaves(noWorker("writing the results to " + task.output + " (they may be incomplete)"));
               TaskOptions.createDirectory(task.output); // no plan or manifest was written there this time
-              Files.writeString(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
+              ResultsFiles.writeAtomically(task.output.resolve(RenderedRun.PLAN_FILE), ConfigLayout.toJson(plan));
               // No worker: an earlier run's Job files here would start its workers again on `kubectl apply -f`.
               RenderedRun.removeJobFiles(task.output, List.of());
             } else {

@@ -15,6 +15,7 @@ import dev.honest.launcher.plan.PlanTable;
 import dev.honest.launcher.plan.Planner;
 import dev.honest.launcher.results.CostSettings;
 import dev.honest.launcher.results.LogReader;
+import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
 import dev.honest.worker.ollama.OllamaClient;
 import dev.honest.worker.ollama.OllamaException;
@@ -128,7 +129,7 @@ public final class LocalCommand implements Callable<Integer> {
     TaskOptions.createDirectory(task.output);
     Path configDir = task.output.resolve("config");
     ConfigLayout.write(configDir, prepared.configFiles());
-    Files.writeString(task.output.resolve("plan.json"), prepared.configFiles().get(ConfigLayout.PLAN_FILE));
+    ResultsFiles.writeAtomically(task.output.resolve("plan.json"), prepared.configFiles().get(ConfigLayout.PLAN_FILE));
     SigningKey key = newKey.join();
     Instant start = Instant.now();
     // Each worker's log is read and its statements checked as soon as it has ended. On Ctrl-C the

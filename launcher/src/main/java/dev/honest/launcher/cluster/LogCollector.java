@@ -4,6 +4,7 @@ import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.json.Json;
 import dev.honest.launcher.results.PodOutcome;
+import dev.honest.launcher.results.ResultsFiles;
 import dev.honest.launcher.results.WorkerOutcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -144,7 +145,7 @@ final class LogCollector {
             // An earlier run's log under this worker's name is not what this run's worker printed.
             Files.deleteIfExists(file);
           } else {
-            Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
+            ResultsFiles.writeAtomically(file, outcome.log());
           }
           cluster.say("📥 " + outcome.job() + ": missing (no such Job in namespace " + cluster.namespace + ")"
               + (outcome.pods().isEmpty() ? "" : ", " + outcome.pods().size() + " pod(s)"
@@ -156,7 +157,7 @@ final class LogCollector {
             handOver.accept(outcome);
           }
           Path file = dir.resolve(job.getMetadata().getName() + "-log.txt");
-          Files.writeString(file, outcome.log(), StandardCharsets.UTF_8);
+          ResultsFiles.writeAtomically(file, outcome.log());
           cluster.say("📥 " + outcome.job() + ": " + outcome.status()
               + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")")
               + ", " + outcome.pods().size() + " pod(s)"

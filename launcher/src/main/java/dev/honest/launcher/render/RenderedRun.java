@@ -3,6 +3,7 @@ package dev.honest.launcher.render;
 import dev.honest.common.config.ConfigLayout;
 import dev.honest.common.config.Plan;
 import dev.honest.common.config.WorkerConfig;
+import dev.honest.launcher.results.ResultsFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -11,7 +12,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +125,7 @@ public record RenderedRun(
       // a large run, Jackson milliseconds. kubectl reads a JSON document in a YAML stream as any other.
       write(outputDir.resolve(file.getKey()), file.getValue(), file.getKey().equals(CONFIG_MAPS_FILE));
     }
-    Files.writeString(outputDir.resolve(PLAN_FILE), ConfigLayout.toJson(plan));
+    ResultsFiles.writeAtomically(outputDir.resolve(PLAN_FILE), ConfigLayout.toJson(plan));
     return manifests.size();
   }
 
@@ -173,7 +176,8 @@ public record RenderedRun(
 
   /** One document at a time: a large run's ConfigMaps are tens of MB of YAML together. */
   private static void write(Path file, List<? extends HasMetadata> objects, boolean json) throws IOException {
-    try (Writer yaml = Files.newBufferedWriter(file)) {
+    ResultsFiles.writeAtomically(file, out -> {
+      Writer yaml = new OutputStreamWriter(out, StandardCharsets.UTF_8);
       for (HasMetadata object : objects) {
         String document = json ? yamlSafe(Manifests.SERIALIZATION.asJson(object)) : Manifests.SERIALIZATION.asYaml(object);
         yaml.write(document.startsWith("---") ? "" : "---\n");
@@ -182,6 +186,7 @@ public record RenderedRun(
           yaml.write('\n');
         }
       }
-    }
+      yaml.flush();
+    });
   }
 }

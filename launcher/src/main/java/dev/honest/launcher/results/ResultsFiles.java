@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,19 +71,50 @@ public final class ResultsFiles {
     return results;
   }
 
-  /** Writes through a temporary file so a crash never leaves half a file behind. */
+  /**
+   * Writes through a temporary file in the same directory, moved over {@code file} once whole: a
+   * Ctrl-C, a crash or a failed write never leaves half a file behind, {@code file} is either as it was
+   * or as written, and no temporary file is left. Every file the launcher writes into an output
+   * directory is written so.
+   */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
     writeAtomically(file, out -> out.write(bytes));
+  }
+
+  /** Writes {@code text} as UTF-8, through a temporary file as above. */
+  public static void writeAtomically(Path file, String text) throws IOException {
+    writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes what {@code content} writes to a buffered stream, through a temporary file as above. */
   public static void writeAtomically(Path file, Content content) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-      content.writeTo(out);
+    boolean moved = false;
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        content.writeTo(out);
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        // A file system that cannot rename atomically: replaced all the same, the file whole in either case.
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      moved = true;
+    } finally {
+      if (!moved) {
+        deleteQuietly(tmp);
+      }
     }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void deleteQuietly(Path tmp) {
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException ignored) {
+      // what failed first is what the caller is told
+    }
   }
 
   /** What a file is made of, written to a stream. */

@@ -28,6 +28,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -215,6 +216,27 @@ class CollectTest {
     assertThat(again.log()).isEqualTo(first.log());
     assertThat(Files.readString(out.resolve(W1 + "-log.txt"), StandardCharsets.UTF_8)).isEqualTo(first.log());
     assertThat(aggregate(List.of(again)).completedTasks()).isEqualTo(3);
+  }
+
+  /**
+   * {@code collect} again reads the earlier log for the attempts of pods gone since: a Ctrl-C or a crash
+   * while a log is written must not leave it cut. Each log is written whole to a file of its own, then
+   * moved over the earlier one, never rewritten in place.
+   */
+  @Test
+  void collectAgainReplacesEachLogWithAWholeNewFileRatherThanRewritingTheEarlierInPlace() throws Exception {
+    runOneWorker(job -> Script.succeeds(Attempt.completed(TestRuns.completedLog(1, 3))));
+    cluster.ops().collect(out, o -> {}, true);
+    Path log = out.resolve(W1 + "-log.txt");
+    Object earlier = Files.readAttributes(log, BasicFileAttributes.class).fileKey();
+
+    WorkerOutcome again = cluster.ops().collect(out, o -> {}, true).get(0);
+
+    assertThat(Files.readAttributes(log, BasicFileAttributes.class).fileKey()).isNotNull().isNotEqualTo(earlier);
+    assertThat(Files.readString(log, StandardCharsets.UTF_8)).isEqualTo(again.log());
+    try (var files = Files.list(out)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
+    }
   }
 
   /**
