@@ -112,7 +112,7 @@ public final class CollectCommand extends ClusterCommand {
     }
     EarlierResults earlier;
     try (InputStream in = Files.newInputStream(file); JsonParser parser = Json.mapper().createParser(in)) {
-      earlier = EarlierResults.read(parser);
+      earlier = EarlierResults.read(parser, runId);
     } catch (JacksonException e) {
       throw LauncherException.invalidInput(file + " is there and is not JSON (" + e.getOriginalMessage()
           + "): collect into another --output, or move that file away first");
@@ -132,9 +132,14 @@ public final class CollectCommand extends ClusterCommand {
     return true;
   }
 
-  /** Of a results file: its run, its completed tasks, and the runs its carried tasks come from. */
+  /**
+   * Of a results file: its run, its completed tasks, and the runs its carried tasks come from. Only a
+   * refusal for carried tasks names those runs, which takes reading every task: otherwise (this run's
+   * results with nothing carried, the common case, or another run's) the reading stops as soon as the
+   * run, the completed and the carried tasks are known, which the results file says before its tasks.
+   */
   private record EarlierResults(String runId, long completed, long carried, Set<String> carriedFrom) {
-    static EarlierResults read(JsonParser parser) {
+    static EarlierResults read(JsonParser parser, String collecting) {
       String runId = "";
       long completed = 0;
       long carried = 0;
@@ -142,12 +147,24 @@ public final class CollectCommand extends ClusterCommand {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return new EarlierResults(runId, completed, carried, from);
       }
+      boolean seenRun = false;
+      boolean seenCompleted = false;
+      boolean seenCarried = false;
       for (String name = parser.nextName(); name != null; name = parser.nextName()) {
         JsonToken value = parser.nextToken();
         switch (name) {
-          case "run_id" -> runId = value == JsonToken.VALUE_STRING ? parser.getString() : runId;
-          case "completed_tasks" -> completed = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
-          case "carried_tasks" -> carried = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+          case "run_id" -> {
+            runId = value == JsonToken.VALUE_STRING ? parser.getString() : runId;
+            seenRun = true;
+          }
+          case "completed_tasks" -> {
+            completed = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+            seenCompleted = true;
+          }
+          case "carried_tasks" -> {
+            carried = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+            seenCarried = true;
+          }
           case "tasks" -> {
             if (value != JsonToken.START_ARRAY) {
               parser.skipChildren();
@@ -167,6 +184,9 @@ public final class CollectCommand extends ClusterCommand {
             }
           }
           default -> parser.skipChildren();
+        }
+        if (seenRun && seenCompleted && seenCarried && (carried == 0 || !runId.equals(collecting))) {
+          return new EarlierResults(runId, completed, carried, from); // the tasks' carried_from is not needed
         }
       }
       return new EarlierResults(runId, completed, carried, from);

@@ -677,6 +677,34 @@ class RunEndToEndTest {
   }
 
   /**
+   * {@code collect} again into its own results reads of them only what decides whether it may replace
+   * them (their run, their completed and carried tasks, said before the tasks), not the tasks, which
+   * are over 100 MB in a run of 10,000: a file whose tasks it cannot read is replaced all the same.
+   */
+  @Test
+  void collectAgainReadsItsOwnEarlierResultsOnlyUpToTheirTasks() throws Exception {
+    Path workspace = pods.resolve("project");
+    Path tasks = SmallProject.write(workspace);
+    Path results = out.resolve("results");
+    Result again;
+    try (FakeDeploymentController deployments = new FakeDeploymentController(mock.client(), NS).start();
+        FakeJobController jobs = new FakeJobController(mock, NS, this::runWorker).start()) {
+      Result r = launch("run", "--tasks", tasks.toString(), "--workspace", workspace.toString(), "--output",
+          results.toString(), "--kubeconfig", kubeconfig().toString(), "--workers", "2", "--image",
+          "example.io/worker:1.0");
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      Path file = results.resolve(ResultsFiles.RESULTS_FILE);
+      String text = Files.readString(file);
+      // What follows "tasks" is never read: here it is not even JSON.
+      Files.writeString(file, text.substring(0, text.indexOf("\"tasks\"")) + "\"tasks\" : [ {\"id\": not JSON");
+      again = launch("collect", "--output", results.toString(), "--kubeconfig", kubeconfig().toString());
+    }
+
+    assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+    assertThat(ResultsFiles.readResults(results.resolve(ResultsFiles.RESULTS_FILE)).completedTasks()).isEqualTo(4);
+  }
+
+  /**
    * {@code collect} of a resumed run gathers only the tasks that ran: written over the results it
    * resumed from, or over its own results holding the tasks it carried over, it would lose completed
    * tasks and their proof. It refuses, before it writes anything, and says where to collect instead.
