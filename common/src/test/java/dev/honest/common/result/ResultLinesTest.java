@@ -171,4 +171,136 @@ public class ResultLinesTest {
     assertThat(dev.honest.common.json.Json.mapper().writeValueAsString(new TaskError("model_not_found", "m")))
         .isEqualTo("{\"class\":\"model_not_found\",\"message\":\"m\"}");
   }
+
+  @Test
+  void aRecordKeepsTheInputsCallsFindingsAndChangesItWasGiven() {
+    TaskRecord r = completedRecord();
+    Change change = new Change("src/app.js", MD5, SHA, "d".repeat(32), "e".repeat(64), "--- a\n+++ b\n");
+
+    TaskRecord record = new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), r.status(), null, r.model(), r.modelDigest(), 1, r.startedAt(),
+        r.finishedAt(), r.inputs(), r.calls(), r.findings(), List.of(change));
+
+    assertThat(record.inputs()).hasSize(1);
+    assertThat(record.calls()).hasSize(1);
+    assertThat(record.findings()).hasSize(1);
+    assertThat(record.changes()).containsExactly(change);
+    assertThat(record.promptTokens()).isEqualTo(120);
+    assertThat(record.completionTokens()).isEqualTo(40);
+  }
+
+  @Test
+  void aCompletedTaskCannotCarryAnError() {
+    TaskRecord r = completedRecord();
+    assertThatThrownBy(() -> new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), TaskStatus.COMPLETED, new TaskError("worker_lost", "gone"), r.model(),
+        r.modelDigest(), 1, r.startedAt(), r.finishedAt(), r.inputs(), r.calls(), r.findings(), r.changes()))
+        .hasMessageContaining("a completed task cannot carry an error");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {500, 0})
+  void aCompletedTaskWhoseCallsAllFailedIsRejected(int httpStatus) {
+    TaskRecord r = completedRecord();
+    CallRecord failed = new CallRecord("codellama:7b", "http://localhost:11434", "task", httpStatus, 0, 0, 0, 5,
+        null, null, null, null, httpStatus == 0 ? "connection refused" : null);
+    CallRecord erred = new CallRecord("codellama:7b", "http://localhost:11434", "task", 200, 0, 0, 0, 5,
+        null, null, null, null, "invalid JSON");
+
+    assertThat(failed.succeeded()).isFalse();
+    assertThat(erred.succeeded()).isFalse();
+    assertThatThrownBy(() -> new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), TaskStatus.COMPLETED, null, r.model(), r.modelDigest(), 2,
+        r.startedAt(), r.finishedAt(), r.inputs(), List.of(failed, erred), r.findings(), r.changes()))
+        .hasMessageContaining("completed without a successful LLM call");
+  }
+
+  @Test
+  void aTaskThatFinishedBeforeItStartedIsRejectedAndOneWithoutTimesIsNot() {
+    TaskRecord r = completedRecord();
+    assertThatThrownBy(() -> new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), r.status(), null, r.model(), r.modelDigest(), 1,
+        r.finishedAt(), r.startedAt(), r.inputs(), r.calls(), r.findings(), r.changes()))
+        .hasMessageContaining("finished before it started");
+    assertThat(new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), r.status(), null, r.model(), r.modelDigest(), 1,
+        r.startedAt(), r.startedAt(), r.inputs(), r.calls(), r.findings(), r.changes()).finishedAt())
+        .isEqualTo(r.startedAt());
+    assertThat(new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), r.status(), null, r.model(), r.modelDigest(), 1,
+        null, r.finishedAt(), r.inputs(), r.calls(), r.findings(), r.changes()).startedAt()).isNull();
+    assertThat(new TaskRecord(r.id(), r.title(), r.priority(), r.category(), r.area(), r.action(),
+        r.worker(), r.pod(), r.node(), r.status(), null, r.model(), r.modelDigest(), 1,
+        r.startedAt(), null, r.inputs(), r.calls(), r.findings(), r.changes()).finishedAt()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"A", "g", "/", ":", "`", "G", " "})
+  void aDigestMustBeLowercaseHexOfItsExactLength(String bad) {
+    String md5 = bad + "0".repeat(31);
+    String sha = bad + "0".repeat(63);
+
+    assertThatThrownBy(() -> new InputFile("a.js", 1, md5, SHA, false)).hasMessageContaining("md5");
+    assertThatThrownBy(() -> new InputFile("a.js", 1, MD5, sha, false)).hasMessageContaining("sha256");
+    assertThatThrownBy(() -> new Change("a.js", md5, SHA, MD5, SHA, "d")).hasMessageContaining("md5_before");
+    assertThatThrownBy(() -> new Change("a.js", MD5, sha, MD5, SHA, "d")).hasMessageContaining("sha256_before");
+    assertThatThrownBy(() -> new Change("a.js", MD5, SHA, md5, SHA, "d")).hasMessageContaining("md5_after");
+    assertThatThrownBy(() -> new Change("a.js", MD5, SHA, MD5, sha, "d")).hasMessageContaining("sha256_after");
+    assertThatThrownBy(() -> call(sha, null, null, null)).hasMessageContaining("response_sha256");
+    assertThatThrownBy(() -> call(null, md5, null, null)).hasMessageContaining("response_md5");
+    assertThatThrownBy(() -> call(null, null, sha, null)).hasMessageContaining("content_sha256");
+    assertThatThrownBy(() -> call(null, null, null, sha)).hasMessageContaining("request_sha256");
+    assertThatThrownBy(() -> new InputFile("a.js", 1, MD5.substring(1), SHA, false)).hasMessageContaining("md5");
+    assertThatThrownBy(() -> new InputFile("a.js", 1, MD5, SHA + "0", false)).hasMessageContaining("sha256");
+    assertThatThrownBy(() -> new InputFile("a.js", 1, null, SHA, false)).hasMessageContaining("md5");
+  }
+
+  @Test
+  void everyLowercaseHexDigitIsAcceptedInADigestAndACallMayLeaveItsDigestsOut() {
+    String md5 = "0123456789abcdef".repeat(2);
+    String sha = "0123456789abcdef".repeat(4);
+
+    assertThat(new InputFile("a.js", 1, md5, sha, false).sha256()).isEqualTo(sha);
+    assertThat(new Change("a.js", md5, sha, md5, sha, "d").md5After()).isEqualTo(md5);
+    assertThat(call(sha, md5, sha, sha).requestSha256()).isEqualTo(sha);
+    assertThat(call(null, null, null, null).responseSha256()).isNull();
+  }
+
+  @Test
+  void aCallMayCountZeroTokensButNeverANegativeNumber() {
+    CallRecord zero = new CallRecord("m", "u", "task", 200, 0, 0, 0, 1, "stop", null, null, null, null);
+    assertThat(zero.succeeded()).isTrue();
+    assertThatThrownBy(() -> new CallRecord("m", "u", "task", 200, -1, 0, 0, 1, "stop", null, null, null, null))
+        .hasMessageContaining("negative");
+    assertThatThrownBy(() -> new CallRecord("m", "u", "task", 200, 0, -1, 0, 1, "stop", null, null, null, null))
+        .hasMessageContaining("negative");
+  }
+
+  @Test
+  void aFindingWithFieldsLeftOutReadsAsEmptyTextAtLineZeroOfSeverityInfo() {
+    assertThat(new Finding(null, -5, null, null, null, null)).isEqualTo(new Finding("", 0, "info", "", "", ""));
+    Finding full = new Finding("a.js", 3, "high", "t", "d", "s");
+    assertThat(full.file()).isEqualTo("a.js");
+    assertThat(full.line()).isEqualTo(3);
+    assertThat(full.severity()).isEqualTo("high");
+    assertThat(full.title()).isEqualTo("t");
+    assertThat(full.detail()).isEqualTo("d");
+    assertThat(full.suggestion()).isEqualTo("s");
+  }
+
+  @Test
+  void aTaskAttestationMustNameItsTaskAndAWorkerSummaryNeedNot() {
+    ObjectNode envelope = Json.mapper().createObjectNode();
+    assertThatThrownBy(() -> new AttestationLine(AttestationLine.TASK, " ", 3, envelope))
+        .hasMessageContaining("must name its task");
+    assertThatThrownBy(() -> new AttestationLine(AttestationLine.TASK, null, 3, envelope))
+        .hasMessageContaining("must name its task");
+    assertThat(new AttestationLine(AttestationLine.WORKER_SUMMARY, null, 3, envelope).task()).isNull();
+  }
+
+  private static CallRecord call(String responseSha256, String responseMd5, String contentSha256,
+      String requestSha256) {
+    return new CallRecord("m", "u", "task", 200, 1, 1, 0, 1, "stop", responseSha256, responseMd5, contentSha256,
+        null, requestSha256);
+  }
 }
