@@ -112,11 +112,20 @@ class StatementTest {
     missing.remove("predicateType");
     ObjectNode badSubject = statement().toJson();
     ((ObjectNode) badSubject.get("subject").get(0)).put("uri", "file:///x");
-    return Map.of(
-        "_type must be https://in-toto.io/Statement/v1", statement().toJson().put("_type", "https://in-toto.io/Statement/v0.1"),
-        "unexpected field 'signature'", statement().toJson().put("signature", "trust me"),
-        "missing field 'predicateType'", missing,
-        "subject[0]: unexpected field 'uri'", badSubject);
+    ObjectNode noType = statement().toJson();
+    noType.remove("_type");
+    ObjectNode noSubject = statement().toJson();
+    noSubject.remove("subject");
+    ObjectNode noPredicate = statement().toJson();
+    noPredicate.remove("predicate");
+    return Map.ofEntries(
+        Map.entry("missing field '_type'", noType),
+        Map.entry("missing field 'subject'", noSubject),
+        Map.entry("missing field 'predicate'", noPredicate),
+        Map.entry("_type must be https://in-toto.io/Statement/v1", statement().toJson().put("_type", "https://in-toto.io/Statement/v0.1")),
+        Map.entry("unexpected field 'signature'", statement().toJson().put("signature", "trust me")),
+        Map.entry("missing field 'predicateType'", missing),
+        Map.entry("subject[0]: unexpected field 'uri'", badSubject));
   }
 
   @Test
@@ -169,6 +178,16 @@ class StatementTest {
 
     malformed().forEach((message, json) -> assertThatThrownBy(() -> excerpt(json)).hasMessageContaining(message));
     assertThatThrownBy(() -> excerpt(noSubject)).hasMessageContaining("at least one subject");
+    ObjectNode objectSubject = statement().toJson();
+    objectSubject.set("subject", objectSubject.get("subject").get(0));
+    ObjectNode textSubject = statement().toJson();
+    textSubject.putArray("subject").add("x");
+    ObjectNode textDigest = statement().toJson();
+    ((ObjectNode) textDigest.get("subject").get(0)).put("digest", "sha256:" + SHA);
+    assertThatThrownBy(() -> excerpt(objectSubject)).hasMessageContaining("subject must be a JSON array, got object");
+    assertThatThrownBy(() -> excerpt(textSubject)).hasMessageContaining("subject[0] must be a JSON object, got string");
+    assertThatThrownBy(() -> excerpt(textDigest))
+        .hasMessageContaining("subject[0]: digest must be a JSON object, got string");
     assertThatThrownBy(() -> excerpt(relativeType)).hasMessageContaining("predicateType must be an absolute URI");
     assertThatThrownBy(() -> excerpt(arrayPredicate)).hasMessageContaining("predicate must be a JSON object, got array");
     assertThatThrownBy(() -> excerpt(badDigest)).hasMessageContaining("sha256 must be 64 lowercase hex digits");
