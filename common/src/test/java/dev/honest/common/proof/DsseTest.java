@@ -104,6 +104,17 @@ class DsseTest {
   }
 
   @Test
+  void aSignatureVerifiedWithItsKeyDoesNotThenVerifyWithAnotherKey() {
+    byte[] message = Dsse.pae("application/json", PAYLOAD);
+    byte[] signature = Dsse.sign("application/json", PAYLOAD, KEY).signatures().get(0).sig();
+
+    assertThat(Keys.verify(KEY.publicKey(), message, signature)).isTrue();
+    assertThat(Keys.verify(OTHER.publicKey(), message, signature)).isFalse();
+    assertThat(Keys.verify(KEY.publicKey(), message, signature)).isTrue();
+    assertThat(Keys.verify(KEY.publicKey(), message, java.util.Arrays.copyOf(signature, 63))).isFalse();
+  }
+
+  @Test
   void anEnvelopeSignedByAnotherKeyHasTheWrongKeyid() {
     assertRefused(Dsse.sign("application/json", PAYLOAD, OTHER), "wrong keyid");
   }
