@@ -69,6 +69,8 @@ class TaskPredicateTest {
     TaskPredicate p = TaskPredicate.from(read);
     assertThat(p).isEqualTo(TaskPredicate.of("run-1", "worker", SPEC, record, options, "3", link));
     assertThat(p.calls().get(0).requestSha256()).isEqualTo("c".repeat(64));
+    assertThat(p.inputs()).as("the files read are signed").isEqualTo(record.inputs());
+    assertThat(read.predicate().get("inputs").get(0).get("sha256").stringValue()).isEqualTo(SHA);
     assertThat(Attestations.chainLink(read)).isEqualTo(link);
   }
 
@@ -82,7 +84,12 @@ class TaskPredicateTest {
     TaskPredicate ownCalls = new TaskPredicate("run-1", Attestations.BY_WORKER, SPEC, record.inputs(), "m", null,
         GenerationOptions.DEFAULTS, "3", List.of(), 2, null, null, null, Instant.EPOCH, TaskStatus.COMPLETED, null, link);
 
-    for (TaskPredicate predicate : List.of(fromRecord, ownCalls)) {
+    // A predicate whose inputs are not the record's: its own are signed.
+    TaskPredicate ownInputs = new TaskPredicate("run-1", Attestations.BY_WORKER, SPEC, List.of(), "m", null,
+        GenerationOptions.DEFAULTS, "3", record.calls(), 2, null, null, null, Instant.EPOCH, TaskStatus.COMPLETED, null,
+        link);
+
+    for (TaskPredicate predicate : List.of(fromRecord, ownCalls, ownInputs)) {
       Statement whole = new Statement(List.of(Statement.Subject.sha256("task-record/T-1", RecordDigest.sha256(record)),
           new Statement.Subject("src/db.js", Map.of("sha256", "f".repeat(64), "md5", "e".repeat(32)))),
           Attestations.TASK, Json.mapper().valueToTree(predicate));
@@ -105,6 +112,17 @@ class TaskPredicateTest {
         .hasMessageContaining("a worker's statement is chained");
     assertThatThrownBy(() -> TaskPredicate.of("run-1", "launcher", SPEC, record, GenerationOptions.DEFAULTS, "1",
         new ChainLink(0, HashChain.GENESIS))).hasMessageContaining("the launcher's is not");
+  }
+
+  @Test
+  void aLinkNamesThePreviousStatementByItsSha256InLowercaseHex() {
+    String everyDigit = "0123456789abcdef".repeat(4);
+    assertThat(new ChainLink(1, everyDigit).previous()).isEqualTo(everyDigit);
+    for (String bad : List.of("A", "g", "/", ":", "`", "G")) {
+      assertThatThrownBy(() -> new ChainLink(1, bad + "0".repeat(63))).hasMessageContaining("64 lowercase hex digits");
+    }
+    assertThatThrownBy(() -> new ChainLink(1, SHA + "0")).hasMessageContaining("64 lowercase hex digits");
+    assertThatThrownBy(() -> new ChainLink(-1, SHA)).hasMessageContaining("must not be negative");
   }
 
   @Test
