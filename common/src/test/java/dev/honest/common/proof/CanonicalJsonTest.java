@@ -96,6 +96,22 @@ class CanonicalJsonTest {
   }
 
   @Test
+  void aSpaceAfterAnEscapedCharacterIsWrittenAsItself() {
+    assertThat(canonical(NODES.stringNode("a\tb c!"))).isEqualTo("\"a\\tb c!\"");
+  }
+
+  @Test
+  void aLoneHighSurrogateAtTheEndOfAStringIsRejectedWithItsPath() {
+    ObjectNode node = NODES.objectNode();
+    node.put("name", "\"bad\ud83d");
+
+    assertThatThrownBy(() -> CanonicalJson.canonicalize(node))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("/name")
+        .hasMessageContaining("lone surrogate U+D83D");
+  }
+
+  @Test
   void aLoneSurrogateIsRejectedWithItsPath() {
     ObjectNode node = NODES.objectNode();
     node.putArray("names").add("ok").add("bad\ud800x");
