@@ -67,6 +67,9 @@ public class ResultLinesTest {
         .contains(new ResultLines.PrintedRecord(record, text));
     assertThat(ResultLines.parsePrintedRecord("[worker-1] T-001 completed")).isEmpty();
     assertThatThrownBy(() -> ResultLines.formatRecord("{\"id\":\n\"T-1\"}")).hasMessageContaining("one line");
+    assertThatThrownBy(() -> ResultLines.formatRecord("\n{}")).hasMessageContaining("one line");
+    assertThatThrownBy(() -> ResultLines.formatRecord("\r{}")).hasMessageContaining("one line");
+    assertThatThrownBy(() -> ResultLines.formatRecord("{}\r")).hasMessageContaining("one line");
     assertThatThrownBy(() -> ResultLines.parsePrintedRecord(line.substring(0, line.length() / 2)))
         .hasMessageContaining("malformed HONEST-RESULT line");
   }
