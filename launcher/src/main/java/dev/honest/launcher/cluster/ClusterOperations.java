@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,6 +100,8 @@ public final class ClusterOperations {
   private volatile int logRequests = DEFAULT_LOG_REQUESTS;
   /** Whether this run holds the namespace's {@link RunClaim}, taken by {@link #deployOllama}. */
   private volatile boolean claimed;
+  /** This launcher's mark on the claim it takes ({@link RunClaim#TOKEN_ANNOTATION}). */
+  private final String claimToken = UUID.randomUUID().toString();
   /** Whether {@link #deployWorkers} has begun to apply the Jobs: from then on the claim stays with them. */
   private volatile boolean workersStarted;
   /** How long the Jobs' watch may be down before {@link #watch} says so; shorter in tests. */
@@ -154,7 +157,7 @@ public final class ClusterOperations {
     Namespace namespace = requireRunNamespace();
     List<Job> earlier = listPartOf();
     Optional<Lease> claim = namespace == null ? Optional.empty()
-        : RunClaim.find(cluster).filter(c -> !RunClaim.holder(c).equals(runId));
+        : RunClaim.find(cluster).filter(c -> !RunClaim.mine(c, runId, claimToken));
     if (earlier.isEmpty() && claim.isEmpty()) {
       return;
     }
@@ -295,7 +298,7 @@ public final class ClusterOperations {
   public void deployWorkers(RunResources resources) {
     resources.jobs().forEach(this::requireRunLabels);
     Optional<Lease> claim = RunClaim.find(cluster);
-    if (claim.isPresent() && !RunClaim.holder(claim.get()).equals(runId)) {
+    if (claim.isPresent() && !RunClaim.mine(claim.get(), runId, claimToken)) {
       throw new ClusterException(ExitCode.INVALID_INPUT, "run " + RunClaim.holder(claim.get()) + " took namespace "
           + cluster.namespace + " over (`run --replace`) while this one waited for Ollama; this run starts no worker"
           + " and leaves that run alone: `status` shows it");
@@ -325,7 +328,7 @@ public final class ClusterOperations {
   }
 
   private void claim() {
-    RunClaim.take(cluster, runId);
+    RunClaim.take(cluster, runId, claimToken);
     claimed = true;
   }
 
@@ -336,7 +339,7 @@ public final class ClusterOperations {
    */
   public void releaseClaimUnlessWorkersStarted() {
     if (claimed && !workersStarted) {
-      RunClaim.release(cluster, runId);
+      RunClaim.release(cluster, runId, claimToken);
       claimed = false;
     }
   }

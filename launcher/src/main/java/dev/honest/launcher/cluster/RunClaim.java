@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,21 +30,28 @@ final class RunClaim {
   static final String NAME = "orchestrator-run";
   /** Its {@value RunLabels#COMPONENT} label. */
   static final String COMPONENT = "run-claim";
+  /**
+   * The annotation naming the launcher that took the claim: run ids are the start time to the
+   * second, so the same command started twice at once gives two launchers one run id.
+   */
+  static final String TOKEN_ANNOTATION = "honest.dev/claim-token";
 
   private RunClaim() {}
 
   /**
    * Claims the namespace for {@code runId}, or confirms that it holds it.
    *
+   * @param token this launcher's own ({@link #TOKEN_ANNOTATION})
    * @throws ClusterException ({@link ExitCode#INVALID_INPUT}) when another run holds it
    */
-  static void take(Cluster cluster, String runId) {
+  static void take(Cluster cluster, String runId, String token) {
     Lease claim = new LeaseBuilder()
         .withNewMetadata()
         .withName(NAME)
         .addToLabels(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
         .addToLabels(RunLabels.INSTANCE, runId)
         .addToLabels(RunLabels.COMPONENT, COMPONENT)
+        .addToAnnotations(TOKEN_ANNOTATION, token)
         .endMetadata()
         .withNewSpec()
         .withHolderIdentity(runId)
@@ -62,7 +70,7 @@ final class RunClaim {
       }
       Optional<Lease> held = find(cluster);
       if (held.isPresent()) {
-        if (!runId.equals(holder(held.get()))) {
+        if (!mine(held.get(), runId, token)) {
           throw heldByAnother(cluster, held.get());
         }
         return;
@@ -78,6 +86,12 @@ final class RunClaim {
         () -> cluster.client.resources(Lease.class).inNamespace(cluster.namespace).withName(NAME).get()));
   }
 
+  /** Whether {@code claim} is the one this launcher took for {@code runId} with {@code token}. */
+  static boolean mine(Lease claim, String runId, String token) {
+    Map<String, String> annotations = claim.getMetadata().getAnnotations();
+    return runId.equals(holder(claim)) && annotations != null && token.equals(annotations.get(TOKEN_ANNOTATION));
+  }
+
   /** The run that holds {@code claim}, "?" when it names none. */
   static String holder(Lease claim) {
     String holder = claim.getSpec() == null ? null : claim.getSpec().getHolderIdentity();
@@ -88,10 +102,10 @@ final class RunClaim {
    * Gives up {@code runId}'s claim, if it still holds it. Best effort: when the API server cannot be
    * asked, a line says so and what the next run needs.
    */
-  static void release(Cluster cluster, String runId) {
+  static void release(Cluster cluster, String runId, String token) {
     try {
       Optional<Lease> held = find(cluster);
-      if (held.isPresent() && runId.equals(holder(held.get()))) {
+      if (held.isPresent() && mine(held.get(), runId, token)) {
         cluster.call("delete", "leases",
             () -> cluster.client.resources(Lease.class).inNamespace(cluster.namespace).withName(NAME).delete());
       }

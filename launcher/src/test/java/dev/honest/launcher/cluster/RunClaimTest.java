@@ -50,6 +50,26 @@ class RunClaimTest {
         .hasSize(2);
   }
 
+  /** Run ids are the start time to the second: the same command started twice at once gets the same one. */
+  @Test
+  void ofTwoLaunchersStartedInTheSameSecondWithTheSameRunIdOnlyTheFirstGoesOn() throws Exception {
+    ClusterOperations first = cluster.ops(FIRST);
+    ClusterOperations twin = cluster.ops(FIRST);
+    first.checkNoActiveRun(false);
+    twin.checkNoActiveRun(false);
+    deployOllama(first, FIRST);
+
+    assertThatThrownBy(() -> twin.checkNoActiveRun(false))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageStartingWith("namespace " + NS + " is claimed by run " + FIRST + " since ");
+    assertThatThrownBy(() -> deployOllama(twin, FIRST))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT))
+        .hasMessageStartingWith("namespace " + NS + " is claimed by run " + FIRST + " since ");
+    twin.releaseClaimUnlessWorkersStarted();
+    assertThat(claimHolder()).isEqualTo(FIRST);
+    first.deployWorkers(TestRuns.resources(FIRST, 2, 1));
+  }
+
   @Test
   void aRunThatClaimedTheNamespaceButStartedNoWorkerYetStopsTheNextRunBeforeItWaitsForAnything() throws Exception {
     deployOllama(cluster.ops(FIRST), FIRST);
