@@ -324,7 +324,17 @@ public final class ClusterOperations {
     apply("ConfigMaps", resources.configMaps());
     apply("Signing key", List.of(resources.signingKey()));
     workersStarted = true;
-    apply("Jobs", resources.jobs());
+    try {
+      apply("Jobs", resources.jobs());
+    } catch (ClusterException e) {
+      // Refused from the first Job on (RBAC, an invalid spec): no worker started, the claim goes with the run.
+      try {
+        workersStarted = listPartOf().stream().anyMatch(job -> runId.equals(labels(job).get(RunLabels.INSTANCE)));
+      } catch (ClusterException unknown) {
+        // Whether any was created is not known: the claim stays with them.
+      }
+      throw e;
+    }
   }
 
   private void claim() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.honest.common.exit.ExitCode;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -128,6 +129,25 @@ class RunClaimTest {
     next.deployWorkers(TestRuns.resources(SECOND, 1, 1));
     next.releaseClaimUnlessWorkersStarted();
     assertThat(claimHolder()).isEqualTo(SECOND);
+  }
+
+  /** The first Job refused (RBAC, an invalid spec): no worker started, so the next run needs no --replace. */
+  @Test
+  void aRunWhoseJobsWereAllRefusedGivesTheNamespaceUp() throws Exception {
+    ClusterOperations first = cluster.ops(FIRST);
+    deployOllama(first, FIRST);
+    cluster.mock.server().expect().post().withPath("/apis/batch/v1/namespaces/" + NS + "/jobs")
+        .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+            .withMessage("jobs.batch is forbidden").build())
+        .always();
+
+    assertThatThrownBy(() -> first.deployWorkers(TestRuns.resources(FIRST, 2, 1)))
+        .isInstanceOf(ClusterException.class).hasMessageContaining("forbidden");
+    assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+    first.releaseClaimUnlessWorkersStarted();
+
+    assertThat(claimHolder()).isNull();
+    cluster.ops(SECOND).checkNoActiveRun(false);
   }
 
   @Test
