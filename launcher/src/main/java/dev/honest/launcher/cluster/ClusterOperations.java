@@ -182,8 +182,12 @@ public final class ClusterOperations {
     claim.ifPresent(c -> what.add("the claim of run " + RunClaim.holder(c) + " on the namespace (Lease "
         + RunClaim.NAME + ")"));
     cluster.say("♻️ Deleting " + String.join(" and ", what) + ", their ConfigMaps and their claims on tasks (Leases)");
-    if (claim.isPresent()) {
-      RunClaim.delete(cluster);
+    if (namespace != null) {
+      // Taken over at once, before anything of the earlier run goes: a run started meanwhile finds it claimed.
+      if (claim.isPresent()) {
+        RunClaim.delete(cluster);
+      }
+      claim();
     }
     // By label: one DELETE on the collection, which RBAC calls deletecollection.
     cluster.call("deletecollection", "jobs", () -> cluster.client.batch().v1().jobs().inNamespace(cluster.namespace)
@@ -338,8 +342,8 @@ public final class ClusterOperations {
   }
 
   private void claim() {
+    claimed = true; // before the request: a Ctrl-C may lose its answer, and release gives up only a claim with our token
     RunClaim.take(cluster, runId, claimToken);
-    claimed = true;
   }
 
   /**

@@ -38,7 +38,7 @@ final class Leases {
   }
 
   /**
-   * Deletes the Leases of every run in the namespace. A run has one per task, and the API server
+   * Deletes the Leases of every run in the namespace but the claim on it ({@link RunClaim}). A run has one per task, and the API server
    * deletes a collection one object after the other within its request deadline: for a run of
    * thousands of tasks it may answer that the deadline passed (504, or no answer within the client's
    * timeout) with only part of them deleted. That is said in one line and is not an error: the
@@ -48,8 +48,10 @@ final class Leases {
    */
   static void deleteAll(Cluster cluster, String rest) {
     try {
+      // Not the run's claim on the namespace, which --replace has just taken for the new run.
       cluster.client.resources(Lease.class).inNamespace(cluster.namespace)
-          .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE).delete();
+          .withLabel(RunLabels.PART_OF, RunLabels.PART_OF_VALUE)
+          .withoutLabel(RunLabels.COMPONENT, RunClaim.COMPONENT).delete();
     } catch (KubernetesClientException e) {
       if (e.getCode() < 500 && !timedOut(e)) {
         throw cluster.translate(e, "deletecollection", "leases");

@@ -90,6 +90,10 @@ class RunClaimTest {
     second.checkNoActiveRun(true);
     assertThat(cluster.output()).contains("♻️ Deleting the claim of run " + FIRST + " on the namespace (Lease"
         + " orchestrator-run)");
+    // Taken over at once: a run started while the earlier run's objects go finds the namespace claimed.
+    assertThat(claimHolder()).isEqualTo(SECOND);
+    assertThatThrownBy(() -> cluster.ops("run-20260101-0003").checkNoActiveRun(false))
+        .hasMessageStartingWith("namespace " + NS + " is claimed by run " + SECOND + " since ");
     deployOllama(second, SECOND);
     assertThat(claimHolder()).isEqualTo(SECOND);
 

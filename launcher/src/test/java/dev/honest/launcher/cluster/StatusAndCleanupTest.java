@@ -168,7 +168,8 @@ class StatusAndCleanupTest {
     client.namespaces().resource(TestRuns.namespace()).create();
     cluster.mock.server().expect().delete()
         .withPath("/apis/coordination.k8s.io/v1/namespaces/" + NS
-            + "/leases?labelSelector=app.kubernetes.io%2Fpart-of%3Dhonest-orchestration")
+            + "/leases?labelSelector=app.kubernetes.io%2Fpart-of%3Dhonest-orchestration"
+            + "%2Capp.kubernetes.io%2Fcomponent%21%3Drun-claim")
         .andReturn(504, new StatusBuilder().withStatus("Failure").withCode(504).withReason("Timeout")
             .withMessage("Timeout: request did not complete within requested timeout - context deadline exceeded")
             .build())
