@@ -129,6 +129,64 @@ class ChunkerTest {
         .hasMessageContaining("at least 64");
   }
 
+  @Test
+  void eachUtf8LengthStartsAtItsFirstCodePoint() {
+    assertThat(Chunker.estimateTokens("\u007f")).isEqualTo(1);
+    assertThat(Chunker.estimateTokens("\u0080")).isEqualTo(2);
+    assertThat(Chunker.estimateTokens("\u07ff")).isEqualTo(2);
+    assertThat(Chunker.estimateTokens("\u0800")).isEqualTo(3);
+    assertThat(Chunker.estimateTokens("\uffff")).isEqualTo(3);
+    assertThat(Chunker.estimateTokens(new String(Character.toChars(0x10000)))).isEqualTo(4);
+  }
+
+  @Test
+  void aBudgetOfExactlyTheMinimumIsAccepted() throws Exception {
+    assertThat(Chunker.budgetTokens(new GenerationOptions(0, 42, 1024, 900, null), 60)).isEqualTo(64);
+    assertThat(Chunker.split(PATH, "x\n", 64)).containsExactly(new Chunk(PATH, 1, 1, 1, 1, "x\n"));
+  }
+
+  @Test
+  void linesAreCostedExactlySoAChunkHoldsWhatFillsTheBudgetAndNotOneLineMore() {
+    // "N| ab" and its line break: 2 + 1 + 1 = 4 tokens a line; 16 lines fill 64 exactly.
+    assertThat(Chunker.split(PATH, "ab\n".repeat(16), 64)).hasSize(1);
+    assertThat(Chunker.split(PATH, "ab\r\n".repeat(16), 64)).hasSize(1);
+    assertThat(Chunker.split(PATH, "ab\n".repeat(17), 64)).extracting(Chunk::lastLine).containsExactly(16, 17);
+    // "N| abc" and its line break: 2 + 2 + 1 = 5 tokens a line (the line feed is not part of its text).
+    assertThat(Chunker.split(PATH, "abc\n".repeat(13), 65)).hasSize(1);
+    assertThat(Chunker.split(PATH, "abc\n".repeat(14), 65)).extracting(Chunk::lastLine).containsExactly(13, 14);
+  }
+
+  @Test
+  void aFileThatBeginsWithAnEmptyLineIsStillSplitWithinTheBudget() {
+    String content = "\n" + sourceFile(40);
+    TaskSpec task = task(Action.ANALYZE, PATH);
+
+    List<Chunk> chunks = Chunker.split(PATH, content, 64);
+
+    assertThat(chunks).hasSizeGreaterThan(5);
+    assertThat(String.join("", chunks.stream().map(Chunk::content).toList())).isEqualTo(content);
+    assertThat(chunks.get(0).content()).startsWith("\n  const value1 = ");
+    for (Chunk chunk : chunks) {
+      assertThat(listingCost(Prompts.forChunk(task, chunk))).as(chunk.part()).isLessThanOrEqualTo(64);
+    }
+  }
+
+  @Test
+  void anOverLongLineIsCutIntoPiecesThatFillTheRoomLeftByItsPrefixAndLineBreak() {
+    // Line 1: prefix "1| " (2 tokens) and the line break (1) leave 61 tokens, 122 ASCII characters or 30 of U+0080.
+    String ascii = "x".repeat(222);
+
+    List<Chunk> chunks = Chunker.split(PATH, ascii + "\n" + "ab\n".repeat(4), 64);
+
+    assertThat(chunks).extracting(Chunk::content).containsExactly(
+        "x".repeat(122),
+        // the last piece costs 50 + 3 tokens: two lines of 4 tokens more fit, a third does not
+        "x".repeat(100) + "\nab\nab\n",
+        "ab\nab\n");
+    assertThat(Chunker.split(PATH, "\u0080".repeat(45), 64)).extracting(Chunk::content)
+        .containsExactly("\u0080".repeat(30), "\u0080".repeat(15));
+  }
+
   /** Lines of code-like text of varying length, some with non-ASCII characters. */
   private static String sourceFile(int lines) {
     StringBuilder out = new StringBuilder();
