@@ -57,6 +57,22 @@ class PromptsTest {
   }
 
   @Test
+  void aFileInOnePartIsNotSaidToBeShownInParts() {
+    String user = Prompts.forChunk(task(Action.ANALYZE, "a.py"), new Chunk("a.py", 1, 1, 1, 1, "x = 1\n")).user();
+
+    assertThat(user).contains("Part 1 of 1, lines 1-1.\n").doesNotContain("shown in parts");
+  }
+
+  @Test
+  void emptyLinesAreListedWithTheirNumbersAlsoAtTheChunksStart() {
+    Chunk chunk = new Chunk("a.py", 1, 1, 1, 4, "\nx = 1\n\ny = 2\n");
+
+    String user = Prompts.forChunk(task(Action.ANALYZE, "a.py"), chunk).user();
+
+    assertThat(user).contains("----- BEGIN a.py -----\n1| \n2| x = 1\n3| \n4| y = 2\n----- END a.py -----\n");
+  }
+
+  @Test
   void theUserMessageCarriesTheTaskText() {
     String user = Prompts.forChunk(task(Action.ANALYZE, "a.py", "b.py"), new Chunk("b.py", 1, 1, 1, 1, "y\n")).user();
 
@@ -115,6 +131,16 @@ class PromptsTest {
     Prompt prompt = Prompts.forChunk(task, new Chunk("src/a/much/longer/path/to/module.py", 12, 12, 99999, 99999, ""));
 
     assertThat(Prompts.overheadTokens(task)).isGreaterThanOrEqualTo(
+        Chunker.estimateTokens(prompt.system()) + Chunker.estimateTokens(prompt.user()) + Prompts.CHAT_TEMPLATE_TOKENS);
+  }
+
+  @Test
+  void theOverheadOfATaskWithoutFilesIsItsWholePrompt() {
+    TaskSpec question = new TaskSpec("q-1", "How should we rotate secrets?", "", Priority.LOW, "", "", List.of(),
+        Action.ANALYZE, null);
+    Prompt prompt = Prompts.forQuestion(question);
+
+    assertThat(Prompts.overheadTokens(question)).isEqualTo(
         Chunker.estimateTokens(prompt.system()) + Chunker.estimateTokens(prompt.user()) + Prompts.CHAT_TEMPLATE_TOKENS);
   }
 }
