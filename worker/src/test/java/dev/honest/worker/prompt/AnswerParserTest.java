@@ -54,6 +54,27 @@ class AnswerParserTest {
   }
 
   @Test
+  void invalidJsonIsRejectedWithTheParsersReason() {
+    assertInvalid("Here is my review", Action.ANALYZE, "answer is not valid JSON: Unrecognized token 'Here'");
+  }
+
+  @Test
+  void anEditThatIsNotAnObjectIsRejectedAsSuch() {
+    assertInvalid("{\"findings\":[],\"edits\":[\"src/app.js\"]}", Action.FIX,
+        "edits[0]: expected an object, got string");
+  }
+
+  @Test
+  void anOffendingValueOfExactlySixtyCharactersIsShownWhole() {
+    String severity = "x".repeat(58); // 60 characters as JSON, with its quotes
+
+    assertThatThrownBy(() -> AnswerParser.parse("{\"findings\":[" + FINDING.replace("HIGH", severity) + "]}",
+        task(Action.ANALYZE, "src/app.js")))
+        .isInstanceOf(InvalidAnswerException.class)
+        .hasMessageEndingWith("got \"" + severity + "\"");
+  }
+
+  @Test
   void anAnswerWithoutFindingsIsRejected() {
     assertInvalid("{\"issues\": []}", Action.ANALYZE, "findings: missing");
     assertInvalid("{\"findings\": {}}", Action.ANALYZE, "findings: expected an array, got object");
