@@ -58,6 +58,21 @@ class ResponseParserTest {
   }
 
   @Test
+  void aStreamWhoseDoneLineHasNoFinalLineFeedIsReadToItsEnd() throws Exception {
+    String done = DONE.substring(0, DONE.length() - 1);
+
+    assertThat(streamed(chunk("\"a\"") + done)).isEqualTo(new ParsedReply("a", "stop", 26, 298, 5_191_566_416L));
+    assertThat(streamed(done).doneReason()).isEqualTo("stop");
+  }
+
+  @Test
+  void anErrorBodyOfExactlyTheSnippetLengthIsShownWhole() {
+    String body = "<html>" + "x".repeat(194);
+
+    assertThat(ResponseParser.errorText(body.getBytes(UTF_8))).isEqualTo(body);
+  }
+
+  @Test
   void metricsOllamaLeftOutAreZeroAndAMissingReasonIsNull() throws Exception {
     ParsedReply reply = streamed(chunk("\"a\"") + "{\"done\":true}\n");
 
