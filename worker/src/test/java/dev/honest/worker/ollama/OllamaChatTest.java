@@ -18,6 +18,7 @@ import static dev.honest.worker.ollama.FakeOllama.request;
 import static dev.honest.worker.ollama.FakeOllama.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.honest.common.config.GenerationOptions;
@@ -178,6 +179,22 @@ class OllamaChatTest {
     assertThat(reply.promptCut(4096)).isTrue();
     assertThat(new ChatReply("{}", "stop", 4099, 2, reply.call(), reply.calls()).promptCut(8192)).isTrue();
     assertThat(new ChatReply("{}", "stop", 2052, 2, reply.call(), reply.calls()).promptCut(4096)).isFalse();
+  }
+
+  @Test
+  void aReplyWhoseCallsDoNotEndWithItsCallIsRefused() throws Exception {
+    ollama.stubFor(post("/api/chat").willReturn(ndjson(chunk("{}"), done("stop", 20, 2))));
+    ChatReply first = client(config(3, ollama.baseUrl()), sleeper).chat(request("src/a.js#1/2"));
+    ChatReply second = client(config(3, ollama.baseUrl()), sleeper).chat(request("src/a.js#2/2"));
+
+    assertThatThrownBy(() -> new ChatReply("{}", "stop", 20, 2, second.call(), List.of(first.call())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("calls must end with the successful call");
+    assertThatThrownBy(() -> new ChatReply("{}", "stop", 20, 2, second.call(), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("calls must end with the successful call");
+    assertThat(new ChatReply("{}", "stop", 20, 2, second.call(), List.of(first.call(), second.call())).call())
+        .isSameAs(second.call());
   }
 
   @Test
