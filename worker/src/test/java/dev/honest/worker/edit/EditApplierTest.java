@@ -214,6 +214,52 @@ class EditApplierTest {
   }
 
   @Test
+  void aSearchThatBeginsWithACarriageReturnIsMatchedExactlyAsGiven() throws Exception {
+    write("a.txt", "a\r\nb\r\n");
+
+    ChangedFile changed = single(applier().apply(task("a.txt"), List.of(new Edit("a.txt", "\r\nb", "\r\nB"))));
+
+    assertThat(new String(changed.after(), UTF_8)).isEqualTo("a\r\nB\r\n");
+  }
+
+  @Test
+  void anEditAtTheStartOfAFileThatBeginsWithAnEmptyLineGivesADiffGitApplies() throws Exception {
+    String original = "\nb\r\nc\n";
+    write("a.txt", original);
+
+    ChangedFile changed = single(applier().apply(task("a.txt"), List.of(new Edit("a.txt", "\nb\nc", "\nB\nc"))));
+
+    assertThat(new String(changed.after(), UTF_8)).isEqualTo("\nB\r\nc\n");
+    assertThat(changed.change().diff()).endsWith("@@ -1,3 +1,3 @@\n \n-b\r\n+B\r\n c\n");
+    assertGitApplies("a.txt", original.getBytes(UTF_8), changed);
+  }
+
+  @Test
+  void aReplaceWithMoreLineBreaksThanItsSearchWritesTheFurtherOnesAsTheSearchsLast() throws Exception {
+    write("a.txt", "a\nb\r\nc\r\nd\n");
+
+    ChangedFile changed = single(applier().apply(task("a.txt"),
+        List.of(new Edit("a.txt", "a\nb\nc", "A\nB\nC\nD\nE"))));
+
+    assertThat(new String(changed.after(), UTF_8)).isEqualTo("A\nB\r\nC\r\nD\r\nE\r\nd\n");
+  }
+
+  @Test
+  void aLineBreakAddedOnALastLineWithoutOneIsWrittenAsThePreviousLineBreak() throws Exception {
+    write("a.txt", "a\r\nb");
+
+    ChangedFile changed = single(applier().apply(task("a.txt"), List.of(new Edit("a.txt", "b", "b\nc"))));
+
+    assertThat(new String(changed.after(), UTF_8)).isEqualTo("a\r\nb\r\nc");
+  }
+
+  @Test
+  void aPathBeginningWithASpaceEndsOnlyItsNameLinesWithATab() {
+    assertThat(UnifiedDiff.of(" notes.md", "a\n", "b\n")).isEqualTo(
+        "diff --git a/ notes.md b/ notes.md\n--- a/ notes.md\t\n+++ b/ notes.md\t\n@@ -1,1 +1,1 @@\n-a\n+b\n");
+  }
+
+  @Test
   void aPathWithSpacesGivesADiffGitApplies() throws Exception {
     write("docs/release notes.md", "# Notes\n\nTODO\n");
 
