@@ -473,6 +473,81 @@ class VerifyCommandTest {
   }
 
   @Test
+  void aRunStatementSignedWithOtherCountsThanTheRecordsMakeIsCaught() throws Exception {
+    ObjectNode forged = forged(SigningKey.generate(), p -> p.put("completed_tasks", p.path("completed_tasks").asInt() - 1)
+        .put("failed_tasks", p.path("failed_tasks").asInt() + 1));
+
+    Cli cli = verify(forged);
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).singleElement().asString()
+        .startsWith("❌ the signed run statement counts [").contains("(total, completed, failed, carried) but the records make");
+  }
+
+  @Test
+  void tasksReorderedTogetherWithTheirStatementsAreCaughtAsAnotherOrder() throws Exception {
+    ObjectNode tampered = copy();
+    for (JsonNode array : List.of(tampered.path("tasks"), tampered.path("attestation").path("tasks"))) {
+      JsonNode first = array.get(0);
+      ((ArrayNode) array).set(0, array.get(1));
+      ((ArrayNode) array).set(1, first);
+    }
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).contains("❌ tasks[] is not in the order the run statement signed");
+  }
+
+  @Test
+  void aRunStatementNamingAnotherKeyThanTheResultsIsCaught() throws Exception {
+    SigningKey forger = SigningKey.generate();
+    ObjectNode forged = forged(forger, p -> p.put("key_id", "other-key"));
+
+    Cli cli = verify(forged);
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out())
+        .containsExactly("❌ the run statement names key other-key, the results say " + forger.keyId());
+  }
+
+  @Test
+  void aKeyAddedToThePublicKeysThatTheRunStatementDoesNotListIsCaught() throws Exception {
+    SigningKey other = SigningKey.generate();
+    ObjectNode tampered = copy();
+    ((ArrayNode) tampered.path("attestation").path("public_keys")).addObject().put("key_id", other.keyId())
+        .put("pem", Keys.toPem(other.publicKey())).put("run_id", results.path("run_id").asString());
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).containsExactly(
+        "❌ key " + other.keyId() + " is listed in attestation.public_keys but not in the signed run statement");
+  }
+
+  @Test
+  void aKeyTheRunStatementListsIsCaughtWhenThePublicKeysLackItOrGiveItAnotherRun() throws Exception {
+    SigningKey earlier = SigningKey.generate();
+    ObjectNode unlisted = forged(SigningKey.generate(), p -> ((ArrayNode) p.path("keys")).addObject()
+        .put("key_id", earlier.keyId()).put("run_id", "run-earlier"));
+    ObjectNode otherRun = forged(SigningKey.generate(), p -> ((ArrayNode) p.path("keys")).addObject()
+        .put("key_id", earlier.keyId()).put("run_id", "run-earlier"));
+    ((ArrayNode) otherRun.path("attestation").path("public_keys")).addObject().put("key_id", earlier.keyId())
+        .put("pem", Keys.toPem(earlier.publicKey())).put("run_id", "run-other");
+
+    Cli lacking = verify(unlisted);
+    Cli another = verify(otherRun);
+
+    assertThat(lacking.exitCode).isEqualTo(1);
+    assertThat(problems(lacking)).as(lacking.out()).containsExactly("❌ key " + earlier.keyId()
+        + " (run run-earlier) is in the signed run statement but not among attestation.public_keys");
+    assertThat(another.exitCode).isEqualTo(1);
+    // Not accepted, so also listed but not signed: the mismatch is named first.
+    assertThat(problems(another)).as(another.out()).first().isEqualTo("❌ key " + earlier.keyId()
+        + " is listed for run run-other, the signed run statement says run run-earlier");
+  }
+
+  @Test
   void aControlCharacterInAMemberNothingSignsIsShownEscapedSoThatEachProblemIsOneLineInVerifyAndApply()
       throws Exception {
     String runId = results.path("run_id").asString();
