@@ -176,6 +176,24 @@ class VerifyCommandTest {
   }
 
   @Test
+  void anAddedTaskIsCaughtNamingItEvenWithTheCountsAdjusted() throws Exception {
+    ObjectNode tampered = copy();
+    int at = indexOf(tampered.path("tasks"), "A-3");
+    ObjectNode added = ((ObjectNode) tampered.path("tasks").get(at)).deepCopy();
+    added.put("id", "A-99");
+    ((ArrayNode) tampered.path("tasks")).add(added);
+    // With a statement of its own: A-3's, the only one a forger without the key has for it.
+    ((ArrayNode) tampered.path("attestation").path("tasks")).add(tampered.path("attestation").path("tasks").get(at).deepCopy());
+    tampered.put("total_tasks", 5).put("completed_tasks", 5);
+
+    Cli cli = verify(tampered, "--public-key", publicKey.toString());
+
+    assertThat(cli.exitCode).isEqualTo(1);
+    assertThat(problems(cli)).as(cli.out()).contains(
+        "❌ task A-99: in the results but not in the signed run statement (added)");
+  }
+
+  @Test
   void aDroppedTaskIsCaughtNamingItEvenWithTheCountsAdjusted() throws Exception {
     ObjectNode tampered = copy();
     int at = indexOf(tampered.path("tasks"), "A-3");
