@@ -106,8 +106,7 @@ final class RunClaim {
     try {
       Optional<Lease> held = find(cluster);
       if (held.isPresent() && mine(held.get(), runId, token)) {
-        cluster.call("delete", "leases",
-            () -> cluster.client.resources(Lease.class).inNamespace(cluster.namespace).withName(NAME).delete());
+        delete(cluster);
       }
     } catch (ClusterException e) {
       cluster.say("⚠️ This run's claim on namespace " + cluster.namespace + " (Lease " + NAME + ") was not given up: "
